@@ -1,0 +1,37 @@
+# gluelens — see README.md. Targets stay one or two lines; logic lives in scripts/.
+GO       ?= go
+BIN      ?= bin/gluelens
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+DEMO_DIR ?= demo
+
+.PHONY: build test test-race bench fuzz golden lint demo clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/gluelens
+
+test:
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-race:
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+bench: build
+	scripts/bench.sh
+
+fuzz:
+	scripts/fuzz.sh
+
+golden:
+	$(GO) test ./... -run Golden -update
+
+lint:
+	test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+demo: build
+	scripts/demo.sh $(BIN) $(DEMO_DIR)
+
+clean:
+	rm -rf bin $(DEMO_DIR)

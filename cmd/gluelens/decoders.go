@@ -1,0 +1,20 @@
+package main
+
+import (
+	"context"
+
+	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// decoders lists every input format gluelens reads, most specific first.
+func decoders() []ingest.Decoder {
+	return []ingest.Decoder{}
+}
+
+// groupObjects maps keys of multi-file inputs (rolling Spark event logs) to
+// their group; nil result means a plain object.
+func groupObjects(key string) (string, int, bool) { return "", 0, false }
+
+// afterIngest rebuilds derived tables once new evidence is loaded.
+func afterIngest(ctx context.Context, st *store.Store) error { return nil }

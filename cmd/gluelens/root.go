@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/internal/store"
+	"github.com/gluelens/gluelens/reports"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func gluelensVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// app holds what every command shares; tests replace the streams.
+type app struct {
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+	dbPath string
+	// now is the clock reports use; tests pin it.
+	now func() time.Time
+}
+
+// exitError carries an exit code chosen by a command.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the command failed
+	exitUsage   = 2 // bad flags or arguments
+	exitPartial = 3 // ingest finished but some objects failed
+	exitCheck   = 4 // a check found a problem (gluelens check ...)
+)
+
+func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	a := &app{in: in, out: out, errOut: errOut, now: func() time.Time { return time.Now().UTC() }}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(errOut, "gluelens:", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(errOut, "gluelens:", err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "gluelens",
+		Short:         "Offline forensics for AWS Glue: subnet IP exhaustion and full worker disks",
+		Long:          "gluelens ingests CloudTrail ENI events, Glue job-run histories and Spark event logs into a DuckDB file,\nrebuilds ENI lifetimes, subnet occupancy and executor disk timelines, and explains what happened.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       gluelensVersion(),
+	}
+	defaultDB := os.Getenv("GLUELENS_DB")
+	if defaultDB == "" {
+		defaultDB = "gluelens.duckdb"
+	}
+	root.PersistentFlags().StringVar(&a.dbPath, "db", defaultDB, "DuckDB database file (env GLUELENS_DB)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+	store.Version = gluelensVersion()
+	for _, add := range commands {
+		root.AddCommand(add(a))
+	}
+	return root
+}
+
+// commands lists the constructors of the top-level commands; each command
+// group registers itself from its own file.
+var commands []func(*app) *cobra.Command
+
+func register(c func(*app) *cobra.Command) { commands = append(commands, c) }
+
+// openStore opens the database named by --db.
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, a.dbPath)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// outputFormat resolves --format: table on a terminal, otherwise as given
+// (the default when piped is also table unless json/csv is asked for).
+func (a *app) write(format string, rows any) error {
+	if format == "" {
+		format = reports.FormatTable
+	}
+	return reports.WriteRows(a.out, format, rows)
+}
+
+func init() {
+	register(func(a *app) *cobra.Command {
+		return &cobra.Command{
+			Use:   "version",
+			Short: "Print the gluelens version and schema version",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				fmt.Fprintf(a.out, "gluelens %s (schema %d)\n", gluelensVersion(), store.SchemaVersion())
+				return nil
+			},
+		}
+	})
+}

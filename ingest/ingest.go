@@ -1,0 +1,98 @@
+// Package ingest is the pipeline that turns evidence into rows:
+// Source (where bytes come from) → codec (decompression by magic bytes) →
+// Decoder (one per format, chosen by sniffing content) → store loader (one
+// transaction per group of whole objects, with a manifest so re-runs skip
+// what they already have).
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Object is one input object: a local file or an S3 object.
+type Object struct {
+	URI     string    // absolute path or s3://bucket/key
+	Key     string    // path relative to the source root, or the S3 key (slash-separated)
+	Size    int64     // stored (compressed) bytes
+	ModTime time.Time // mtime or LastModified, UTC
+	ETag    string    // S3 ETag; empty for local files
+	// Parts, when set, makes this a composite object (a rolling Spark event
+	// log directory): the parts are read in order as one stream.
+	Parts []Object
+}
+
+// Source lists objects and opens them.
+type Source interface {
+	// Walk calls fn for every object in a stable order.
+	Walk(ctx context.Context, fn func(Object) error) error
+	// Open returns the stored bytes of o.
+	Open(ctx context.Context, o Object) (io.ReadCloser, error)
+}
+
+// Sink receives what a decoder finds in one object.
+type Sink interface {
+	// Append adds one row to a table registered in internal/store; values
+	// are in the table's column order.
+	Append(table string, values ...any) error
+	// Skip counts n records that were read and deliberately not kept.
+	Skip(n int64)
+	// Bad counts a record that could not be decoded. record is the record
+	// index or line number the message names. In strict mode Bad returns a
+	// non-nil error and the decoder must stop with it.
+	Bad(record int64, err error) error
+	// Warn notes something a user should know (truncation, unknown
+	// version) without counting a bad record.
+	Warn(record int64, msg string)
+}
+
+// Input is a decompressed object handed to a decoder.
+type Input struct {
+	Object
+	Codec string    // codec detected on the stored bytes ("plain", "gzip", ...)
+	R     io.Reader // decompressed content
+	// Part is the key of the part currently being read for composite objects.
+	PartNames []string
+}
+
+// Decoder reads one input format.
+type Decoder interface {
+	// Kind names the format, e.g. "cloudtrail"; recorded in the manifest.
+	Kind() string
+	// Sniff reports whether this decoder reads an object with this key whose
+	// decompressed content starts with head (leading whitespace and BOM removed).
+	Sniff(key string, head []byte) bool
+	// Decode reads in and emits rows to out. Errors name what failed; the
+	// pipeline adds the object URI.
+	Decode(ctx context.Context, in *Input, out Sink) error
+}
+
+// IgnoredError marks an object a decoder recognised and deliberately does
+// not load (a CloudTrail digest or Insights file). It is not a failure.
+type IgnoredError struct{ Reason string }
+
+func (e *IgnoredError) Error() string { return "ignored: " + e.Reason }
+
+// Ignore returns an IgnoredError.
+func Ignore(reason string) error { return &IgnoredError{Reason: reason} }
+
+// IsIgnored reports whether err says the object was deliberately ignored.
+func IsIgnored(err error) bool {
+	var ie *IgnoredError
+	return errors.As(err, &ie)
+}
+
+// ErrUnknownFormat is returned for content no decoder claims.
+var ErrUnknownFormat = errors.New("unrecognised content: no decoder claims it")
+
+// RecordError is a problem with one record of an object.
+type RecordError struct {
+	Record int64
+	Err    error
+}
+
+func (e *RecordError) Error() string { return fmt.Sprintf("record %d: %v", e.Record, e.Err) }
+func (e *RecordError) Unwrap() error { return e.Err }

@@ -1,0 +1,561 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gluelens/gluelens/ingest/codec"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// Options tune a run.
+type Options struct {
+	Decoders []Decoder
+	// Workers decode objects in parallel; 0 means GOMAXPROCS.
+	Workers int
+	// Force re-reads objects the manifest says are already loaded.
+	Force bool
+	// Strict turns any bad record into a failure of its object.
+	Strict bool
+	// Group, when set, maps an object key to a composite group (rolling
+	// event-log directories). Objects of one group are read in order as one.
+	Group func(key string) (group string, order int, ok bool)
+	// Progress, when set, is told about every object finished or skipped.
+	Progress func(o Object, res ObjectResult)
+	// MaxIssues caps the issues recorded per object (the counts stay exact).
+	MaxIssues int
+	// BufferRows is how many rows of one object are buffered before the
+	// object takes the loader and streams into it; 0 means 20,000.
+	BufferRows int
+}
+
+// ObjectResult is what happened to one object.
+type ObjectResult struct {
+	Entry     store.ManifestEntry
+	Unchanged bool          // skipped: the manifest already had it
+	Bytes     int64         // stored bytes read
+	Err       error         // failure (also in Entry.Error)
+	Issues    []store.Issue // first MaxIssues problems
+}
+
+// Summary totals a run.
+type Summary struct {
+	Objects    int
+	Unchanged  int
+	Loaded     int
+	Ignored    int
+	Duplicate  int
+	Failed     int
+	Bytes      int64
+	Kept       int64
+	Skipped    int64
+	Bad        int64
+	Duplicates int64
+	Elapsed    time.Duration
+	Failures   []ObjectResult // objects that failed, in URI order
+	Warnings   []string       // one line per object with bad records or warnings
+	ByKind     map[string]int
+}
+
+// OK reports whether everything was ingested without failures.
+func (s Summary) OK() bool { return s.Failed == 0 }
+
+// Run ingests every object of the sources into st.
+func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (Summary, error) {
+	start := time.Now()
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxIssues <= 0 {
+		opt.MaxIssues = 100
+	}
+	if opt.BufferRows <= 0 {
+		opt.BufferRows = 20000
+	}
+	manifest, err := st.Manifest(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	type job struct {
+		src Source
+		obj Object
+	}
+	var jobs []job
+	groups := map[string]int{} // group → index in jobs
+	type part struct {
+		order int
+		obj   Object
+	}
+	groupParts := map[string][]part{}
+	for _, src := range sources {
+		err := src.Walk(ctx, func(o Object) error {
+			if opt.Group != nil {
+				if g, order, ok := opt.Group(o.Key); ok {
+					gkey := fmt.Sprintf("%p|%s", src, g)
+					if _, seen := groups[gkey]; !seen {
+						groups[gkey] = len(jobs)
+						uri := strings.TrimSuffix(o.URI, o.Key) + g
+						jobs = append(jobs, job{src: src, obj: Object{URI: uri, Key: g}})
+					}
+					groupParts[gkey] = append(groupParts[gkey], part{order, o})
+					return nil
+				}
+			}
+			jobs = append(jobs, job{src: src, obj: o})
+			return nil
+		})
+		if err != nil {
+			return Summary{}, err
+		}
+	}
+	for gkey, idx := range groups {
+		ps := groupParts[gkey]
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].order < ps[j].order })
+		o := &jobs[idx].obj
+		var etags []string
+		for _, p := range ps {
+			o.Parts = append(o.Parts, p.obj)
+			o.Size += p.obj.Size
+			if p.obj.ModTime.After(o.ModTime) {
+				o.ModTime = p.obj.ModTime
+			}
+			etags = append(etags, p.obj.ETag)
+		}
+		if strings.Join(etags, "") != "" {
+			o.ETag = strings.Join(etags, "+")
+		}
+	}
+
+	loader, err := st.NewLoader(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{ByKind: map[string]int{}}
+	var (
+		loaderMu  sync.Mutex
+		sumMu     sync.Mutex
+		lastFlush = time.Now()
+		fatal     error
+		fatalOnce sync.Once
+	)
+	setFatal := func(err error) { fatalOnce.Do(func() { fatal = err }) }
+	record := func(o Object, res ObjectResult) {
+		sumMu.Lock()
+		defer sumMu.Unlock()
+		sum.Objects++
+		sum.Bytes += res.Bytes
+		switch {
+		case res.Unchanged:
+			sum.Unchanged++
+		case res.Entry.Status == store.StatusOK:
+			sum.Loaded++
+		case res.Entry.Status == store.StatusIgnored:
+			sum.Ignored++
+		case res.Entry.Status == store.StatusDuplicate:
+			sum.Duplicate++
+		default:
+			sum.Failed++
+			sum.Failures = append(sum.Failures, res)
+		}
+		if !res.Unchanged {
+			sum.Kept += res.Entry.Kept
+			sum.Skipped += res.Entry.Skipped
+			sum.Bad += res.Entry.Bad
+			sum.Duplicates += res.Entry.Duplicate
+			if res.Entry.Kind != "" {
+				sum.ByKind[res.Entry.Kind]++
+			}
+			if res.Entry.Status != store.StatusFailed && (res.Entry.Bad > 0 || len(res.Issues) > 0) {
+				first := ""
+				if len(res.Issues) > 0 {
+					first = ": first: " + res.Issues[0].Message
+				}
+				sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d bad record(s), %d note(s)%s", o.URI, res.Entry.Bad, len(res.Issues), first))
+			}
+		}
+		if opt.Progress != nil {
+			opt.Progress(o, res)
+		}
+	}
+
+	work := make(chan job)
+	var wg sync.WaitGroup
+	var inflight atomic.Int64
+	for i := 0; i < opt.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				if ctx.Err() != nil || fatal != nil {
+					continue
+				}
+				inflight.Add(1)
+				res, err := processObject(ctx, j.src, j.obj, opt, loader, &loaderMu, &lastFlush)
+				inflight.Add(-1)
+				if err != nil {
+					setFatal(err)
+					continue
+				}
+				record(j.obj, res)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if !opt.Force {
+			if prev, ok := manifest[j.obj.URI]; ok && prev.Done() && unchanged(prev, j.obj) {
+				record(j.obj, ObjectResult{Entry: prev, Unchanged: true})
+				continue
+			}
+		}
+		select {
+		case work <- j:
+		case <-ctx.Done():
+		}
+		if fatal != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	loaderMu.Lock()
+	defer loaderMu.Unlock()
+	if fatal != nil {
+		_ = loader.Rollback(ctx)
+		_ = loader.Close(ctx)
+		return sum, fatal
+	}
+	if err := ctx.Err(); err != nil {
+		_ = loader.Rollback(ctx)
+		_ = loader.Close(ctx)
+		return sum, err
+	}
+	if err := loader.Close(ctx); err != nil {
+		return sum, err
+	}
+	sort.Slice(sum.Failures, func(i, j int) bool { return sum.Failures[i].Entry.URI < sum.Failures[j].Entry.URI })
+	sort.Strings(sum.Warnings)
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+func unchanged(prev store.ManifestEntry, o Object) bool {
+	if prev.Size != o.Size {
+		return false
+	}
+	if o.ETag != "" || prev.ETag != "" {
+		return prev.ETag == o.ETag
+	}
+	return prev.ModTime.Equal(o.ModTime.UTC().Truncate(time.Microsecond))
+}
+
+// objectSink buffers rows of one object, then streams them into the loader.
+type objectSink struct {
+	ctx     context.Context
+	opt     *Options
+	loader  *store.Loader
+	mu      *sync.Mutex
+	locked  bool
+	w       *store.ObjectWriter
+	buf     []bufRow
+	kept    int64
+	skipped int64
+	bad     int64
+	issues  []store.Issue
+	nIssues int
+}
+
+type bufRow struct {
+	table  string
+	values []any
+}
+
+func (s *objectSink) Append(table string, values ...any) error {
+	s.kept++
+	if s.w == nil {
+		s.buf = append(s.buf, bufRow{table, values})
+		if len(s.buf) < s.opt.BufferRows {
+			return nil
+		}
+		if err := s.takeLoader(); err != nil {
+			return err
+		}
+		return nil
+	}
+	return s.w.Append(table, values...)
+}
+
+// takeLoader locks the loader for this object and moves buffered rows in.
+func (s *objectSink) takeLoader() error {
+	if !s.locked {
+		s.mu.Lock()
+		s.locked = true
+	}
+	if s.w == nil {
+		w, err := s.loader.Begin(s.ctx)
+		if err != nil {
+			return err
+		}
+		s.w = w
+	}
+	for _, r := range s.buf {
+		if err := s.w.Append(r.table, r.values...); err != nil {
+			return err
+		}
+	}
+	s.buf = nil
+	return nil
+}
+
+func (s *objectSink) Skip(n int64) { s.skipped += n }
+
+func (s *objectSink) Bad(record int64, err error) error {
+	s.bad++
+	s.issue(record, "bad", err.Error())
+	if s.opt.Strict {
+		return &RecordError{Record: record, Err: err}
+	}
+	return nil
+}
+
+func (s *objectSink) Warn(record int64, msg string) { s.issue(record, "warning", msg) }
+
+func (s *objectSink) issue(record int64, sev, msg string) {
+	s.nIssues++
+	if len(s.issues) < s.opt.MaxIssues {
+		s.issues = append(s.issues, store.Issue{Record: record, Severity: sev, Message: msg})
+	}
+}
+
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	h.n += int64(n)
+	return n, err
+}
+
+// processObject decodes one object and commits it. A non-nil error means the
+// database itself failed and the run must stop; input problems are in the result.
+func processObject(ctx context.Context, src Source, o Object, opt Options, loader *store.Loader, mu *sync.Mutex, lastFlush *time.Time) (ObjectResult, error) {
+	entry := store.ManifestEntry{URI: o.URI, Size: o.Size, ModTime: o.ModTime.UTC().Truncate(time.Microsecond), ETag: o.ETag, Status: store.StatusOK}
+	sink := &objectSink{ctx: ctx, opt: &opt, loader: loader, mu: mu}
+	hr := &hashingReader{h: sha256.New()}
+	kind, decErr := decodeObject(ctx, src, o, opt, sink, hr)
+	entry.Kind = kind
+	entry.SHA256 = hex.EncodeToString(hr.h.Sum(nil))
+	entry.Kept, entry.Skipped, entry.Bad = sink.kept, sink.skipped, sink.bad
+	res := ObjectResult{Bytes: hr.n}
+	if sink.nIssues > len(sink.issues) {
+		sink.issues = append(sink.issues, store.Issue{Record: -1, Severity: "warning", Message: fmt.Sprintf("%d more issue(s) not recorded", sink.nIssues-len(sink.issues))})
+	}
+	res.Issues = sink.issues
+
+	if !sink.locked {
+		mu.Lock()
+		sink.locked = true
+	}
+	defer mu.Unlock()
+	var err error
+	if sink.w == nil {
+		if sink.w, err = loader.Begin(ctx); err != nil {
+			return res, err
+		}
+	}
+	switch {
+	case decErr != nil && IsIgnored(decErr):
+		var ie *IgnoredError
+		errors.As(decErr, &ie)
+		entry.Status = store.StatusIgnored
+		entry.Error = ie.Reason
+		entry.Kept = 0
+		sink.buf = nil
+		res.Entry, err = sink.w.Abort(entry, nil, res.Issues)
+	case decErr != nil:
+		wrapped := fmt.Errorf("ingesting %s: %w", o.URI, decErr)
+		res.Err = wrapped
+		res.Issues = append(res.Issues, store.Issue{Record: recordOf(decErr), Severity: "fatal", Message: decErr.Error()})
+		sink.buf = nil
+		res.Entry, err = sink.w.Abort(entry, wrapped, res.Issues)
+	default:
+		if err = sink.takeLoader(); err != nil {
+			return res, err
+		}
+		res.Entry, err = sink.w.Commit(entry, res.Issues)
+	}
+	if err != nil {
+		return res, fmt.Errorf("loading %s: %w", o.URI, err)
+	}
+	if loader.Pending() >= 256 || time.Since(*lastFlush) > 2*time.Second || o.Size > 64<<20 {
+		if err := loader.Flush(ctx); err != nil {
+			return res, err
+		}
+		*lastFlush = time.Now()
+	}
+	return res, nil
+}
+
+func recordOf(err error) int64 {
+	var re *RecordError
+	if errors.As(err, &re) {
+		return re.Record
+	}
+	return -1
+}
+
+// decodeObject opens, decompresses, sniffs and decodes o; returns the kind.
+func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink Sink, hr *hashingReader) (string, error) {
+	parts := o.Parts
+	if len(parts) == 0 {
+		parts = []Object{o}
+	}
+	var names []string
+	for _, p := range parts {
+		names = append(names, p.Key)
+	}
+	// Open every part lazily, decompressing each on its own.
+	var current io.ReadCloser
+	idx := 0
+	var openErr error
+	codecName := ""
+	next := func() (io.Reader, error) {
+		if current != nil {
+			current.Close()
+			current = nil
+		}
+		if idx >= len(parts) {
+			return nil, io.EOF
+		}
+		p := parts[idx]
+		idx++
+		raw, err := src.Open(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", p.Key, err)
+		}
+		hr.r = raw
+		br := bufio.NewReaderSize(hr, 256<<10)
+		dec, name, err := codec.Detect(br)
+		if codecName == "" {
+			codecName = name
+		}
+		if err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("reading %s: %w", p.Key, err)
+		}
+		current = &stackedCloser{Reader: dec, closers: []io.Closer{dec, raw}}
+		return current, nil
+	}
+	defer func() {
+		if current != nil {
+			current.Close()
+		}
+	}()
+	first, err := next()
+	if err != nil {
+		return "", err
+	}
+	cr := &chainReader{cur: first, next: next, onErr: func(e error) { openErr = e }}
+	br := bufio.NewReaderSize(cr, 256<<10)
+	head, _ := br.Peek(4096)
+	head = trimHead(head)
+	var chosen Decoder
+	for _, d := range opt.Decoders {
+		if d.Sniff(o.Key, head) {
+			chosen = d
+			break
+		}
+	}
+	if chosen == nil {
+		// Drain so the content hash covers the object.
+		_, _ = io.Copy(io.Discard, br)
+		if len(bytes.TrimSpace(head)) == 0 {
+			return "", Ignore("empty object")
+		}
+		return "", Ignore(ErrUnknownFormat.Error())
+	}
+	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names}
+	if err := chosen.Decode(ctx, in, sink); err != nil {
+		return chosen.Kind(), err
+	}
+	if openErr != nil {
+		return chosen.Kind(), openErr
+	}
+	// Drain what the decoder left (trailing whitespace) for the hash.
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		return chosen.Kind(), err
+	}
+	return chosen.Kind(), nil
+}
+
+type stackedCloser struct {
+	io.Reader
+	closers []io.Closer
+}
+
+func (s *stackedCloser) Close() error {
+	var first error
+	for _, c := range s.closers {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// chainReader reads the parts of a composite object one after another.
+type chainReader struct {
+	cur   io.Reader
+	next  func() (io.Reader, error)
+	onErr func(error)
+}
+
+func (c *chainReader) Read(p []byte) (int, error) {
+	for {
+		if c.cur == nil {
+			return 0, io.EOF
+		}
+		n, err := c.cur.Read(p)
+		if err == io.EOF {
+			nr, nerr := c.next()
+			if nerr == io.EOF {
+				c.cur = nil
+				if n > 0 {
+					return n, nil
+				}
+				return 0, io.EOF
+			}
+			if nerr != nil {
+				c.cur = nil
+				return n, nerr
+			}
+			c.cur = nr
+			if n > 0 {
+				return n, nil
+			}
+			continue
+		}
+		return n, err
+	}
+}
+
+func trimHead(b []byte) []byte {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	return bytes.TrimLeft(b, " \t\r\n")
+}

@@ -1,0 +1,193 @@
+// Package store is the only package that opens DuckDB. It owns the schema
+// (embedded .sql files applied in order, with a schema version), the
+// documented analysis views, and the bulk loader that ingest uses.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+//go:embed views/*.sql
+var viewsFS embed.FS
+
+// ErrNewerSchema is returned when a database was written by a newer gluelens.
+var ErrNewerSchema = errors.New("database schema is newer than this gluelens")
+
+// Store is an open gluelens database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens (creating if needed) the DuckDB file at path, applies pending
+// schema migrations and (re)creates the analysis views. An empty path or
+// ":memory:" opens an in-memory database.
+func Open(ctx context.Context, dbPath string) (*Store, error) {
+	dsn := dbPath
+	if dsn == ":memory:" {
+		dsn = ""
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening database %s: %w", displayPath(dbPath), err)
+	}
+	db := sql.OpenDB(connector)
+	if dsn == "" {
+		// Every connection to an in-memory connector shares one database,
+		// but keep the pool small and predictable.
+		db.SetMaxOpenConns(4)
+	}
+	s := &Store{db: db, path: dbPath}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening database %s: %w", displayPath(dbPath), err)
+	}
+	if err := s.createViews(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening database %s: %w", displayPath(dbPath), err)
+	}
+	return s, nil
+}
+
+func displayPath(p string) string {
+	if p == "" || p == ":memory:" {
+		return "(in memory)"
+	}
+	return p
+}
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// DB gives read access for analysis queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+type migration struct {
+	version int
+	name    string
+}
+
+func migrations(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("schema file %s: name must start with a number and '_'", e.Name())
+		}
+		out = append(out, migration{version: v, name: e.Name()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// SchemaVersion is the version of the newest embedded schema file.
+func SchemaVersion() int {
+	ms, err := migrations(schemaFS, "schema")
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gluelens_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`); err != nil {
+		return fmt.Errorf("creating meta table: %w", err)
+	}
+	current := 0
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM gluelens_meta WHERE key = 'schema_version'`).Scan(&v)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("reading schema version: %w", err)
+	default:
+		current, _ = strconv.Atoi(v)
+	}
+	ms, err := migrations(schemaFS, "schema")
+	if err != nil {
+		return err
+	}
+	if latest := SchemaVersion(); current > latest {
+		return fmt.Errorf("%w: database has schema %d, this build knows %d", ErrNewerSchema, current, latest)
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		body, err := schemaFS.ReadFile(path.Join("schema", m.name))
+		if err != nil {
+			return err
+		}
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("applying schema %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO gluelens_meta VALUES ('schema_version', ?)`, strconv.Itoa(m.version)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("applying schema %s: %w", m.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("applying schema %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) createViews(ctx context.Context) error {
+	ms, err := migrations(viewsFS, "views")
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		body, err := viewsFS.ReadFile(path.Join("views", m.name))
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("creating views from %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// ViewSQL returns the embedded SQL text of a views file (for docs and tests).
+func ViewSQL(name string) (string, error) {
+	b, err := viewsFS.ReadFile(path.Join("views", name))
+	return string(b), err
+}
+
+// Exec runs a statement that changes derived tables (used by analysis to
+// rebuild its materialised attribution). Values go in as parameters.
+func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := s.db.ExecContext(ctx, query, args...)
+	return err
+}

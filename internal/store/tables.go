@@ -1,0 +1,100 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// MergePolicy says how rows staged from one input object reach their table.
+type MergePolicy int
+
+const (
+	// Append inserts every staged row.
+	Append MergePolicy = iota
+	// IgnoreDuplicates keeps the first row seen for each key: later copies
+	// (in the same object or in another) are counted as duplicates.
+	IgnoreDuplicates
+	// ReplaceIfNewer keeps, for each key, the row whose Version column is
+	// greatest; ties keep the row already stored.
+	ReplaceIfNewer
+)
+
+// TableSpec describes a loadable table: the loader stages rows for it in
+// stage_<Name> and merges them with Policy.
+type TableSpec struct {
+	Name    string
+	Key     []string // key columns for IgnoreDuplicates and ReplaceIfNewer
+	Version string   // column compared by ReplaceIfNewer
+	Policy  MergePolicy
+}
+
+var (
+	tablesMu sync.Mutex
+	tables   = map[string]TableSpec{}
+)
+
+// RegisterTable makes a table loadable. Each schema area registers its
+// tables from an init function in this package.
+func RegisterTable(t TableSpec) {
+	tablesMu.Lock()
+	defer tablesMu.Unlock()
+	if _, dup := tables[t.Name]; dup {
+		panic("store: table registered twice: " + t.Name)
+	}
+	tables[t.Name] = t
+}
+
+// Tables lists the registered loadable tables by name.
+func Tables() []TableSpec {
+	tablesMu.Lock()
+	defer tablesMu.Unlock()
+	out := make([]TableSpec, 0, len(tables))
+	for _, t := range tables {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func tableSpec(name string) (TableSpec, bool) {
+	tablesMu.Lock()
+	defer tablesMu.Unlock()
+	t, ok := tables[name]
+	return t, ok
+}
+
+func stageName(table string) string { return "stage_" + table }
+
+// mergeSQL returns the statements that move stage_<t> into t.
+func (t TableSpec) mergeSQL() []string {
+	st := stageName(t.Name)
+	switch t.Policy {
+	case IgnoreDuplicates:
+		key := strings.Join(t.Key, ", ")
+		return []string{fmt.Sprintf(
+			`INSERT INTO %[1]s SELECT s.* FROM (SELECT DISTINCT ON (%[3]s) * FROM %[2]s ORDER BY %[3]s) s
+			 WHERE NOT EXISTS (SELECT 1 FROM %[1]s t WHERE %[4]s)`,
+			t.Name, st, key, joinEq(t.Key, "t", "s"))}
+	case ReplaceIfNewer:
+		key := strings.Join(t.Key, ", ")
+		return []string{
+			fmt.Sprintf(`DELETE FROM %[1]s t WHERE EXISTS (SELECT 1 FROM %[2]s s WHERE %[3]s AND s.%[4]s > t.%[4]s)`,
+				t.Name, st, joinEq(t.Key, "t", "s"), t.Version),
+			fmt.Sprintf(`INSERT INTO %[1]s SELECT s.* FROM (SELECT DISTINCT ON (%[3]s) * FROM %[2]s ORDER BY %[3]s, %[5]s DESC NULLS LAST) s
+			 WHERE NOT EXISTS (SELECT 1 FROM %[1]s t WHERE %[4]s)`,
+				t.Name, st, key, joinEq(t.Key, "t", "s"), t.Version),
+		}
+	default:
+		return []string{fmt.Sprintf(`INSERT INTO %s SELECT * FROM %s`, t.Name, st)}
+	}
+}
+
+func joinEq(cols []string, a, b string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = fmt.Sprintf("%s.%s IS NOT DISTINCT FROM %s.%s", a, c, b, c)
+	}
+	return strings.Join(parts, " AND ")
+}

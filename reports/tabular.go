@@ -1,0 +1,212 @@
+// Package reports renders analysis results: tables, CSV and JSON for the
+// CLI, and the HTML incident and capacity reports. It never runs SQL.
+package reports
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Formats accepted by WriteRows.
+const (
+	FormatTable = "table"
+	FormatJSON  = "json"
+	FormatCSV   = "csv"
+)
+
+// Table is a result with named columns. Cells hold Go values (string,
+// numbers, time.Time, nil for NULL).
+type Table struct {
+	Columns []string
+	Rows    [][]any
+}
+
+// TableOf builds a Table from a slice of structs: one column per exported
+// field, named by its json tag (fields tagged "-" are left out).
+func TableOf(slice any) (Table, error) {
+	v := reflect.ValueOf(slice)
+	if v.Kind() != reflect.Slice {
+		return Table{}, fmt.Errorf("rendering rows: want a slice, got %T", slice)
+	}
+	et := v.Type().Elem()
+	isPtr := et.Kind() == reflect.Pointer
+	if isPtr {
+		et = et.Elem()
+	}
+	if et.Kind() != reflect.Struct {
+		return Table{}, fmt.Errorf("rendering rows: want a slice of structs, got %T", slice)
+	}
+	var t Table
+	var idx []int
+	for i := 0; i < et.NumField(); i++ {
+		f := et.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name := f.Name
+		if tag, ok := f.Tag.Lookup("json"); ok {
+			n, _, _ := strings.Cut(tag, ",")
+			if n == "-" {
+				continue
+			}
+			if n != "" {
+				name = n
+			}
+		}
+		t.Columns = append(t.Columns, name)
+		idx = append(idx, i)
+	}
+	for r := 0; r < v.Len(); r++ {
+		rv := v.Index(r)
+		if isPtr {
+			rv = rv.Elem()
+		}
+		row := make([]any, len(idx))
+		for c, i := range idx {
+			fv := rv.Field(i)
+			if fv.Kind() == reflect.Pointer {
+				if fv.IsNil() {
+					row[c] = nil
+					continue
+				}
+				fv = fv.Elem()
+			}
+			row[c] = fv.Interface()
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, nil
+}
+
+// WriteRows renders a slice of structs in format.
+func WriteRows(w io.Writer, format string, slice any) error {
+	t, err := TableOf(slice)
+	if err != nil {
+		return err
+	}
+	return WriteTable(w, format, t)
+}
+
+// WriteTable renders t as an aligned table, CSV, or a JSON array of objects.
+func WriteTable(w io.Writer, format string, t Table) error {
+	switch format {
+	case FormatJSON:
+		out := make([]orderedRow, len(t.Rows))
+		for i, r := range t.Rows {
+			out[i] = orderedRow{cols: t.Columns, vals: r}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(true)
+		return enc.Encode(out)
+	case FormatCSV:
+		cw := csv.NewWriter(w)
+		if err := cw.Write(t.Columns); err != nil {
+			return err
+		}
+		for _, r := range t.Rows {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				rec[i] = Cell(v)
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	case FormatTable, "":
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(t.Columns, "\t")))
+		for _, r := range t.Rows {
+			cells := make([]string, len(r))
+			for i, v := range r {
+				cells[i] = sanitizeTerminal(Cell(v))
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		return tw.Flush()
+	default:
+		return fmt.Errorf("unknown format %q (want table, json or csv)", format)
+	}
+}
+
+// Cell renders one value for tables and CSV: times as RFC 3339 UTC, NULL as
+// the empty string, floats with at most 2 decimals.
+func Cell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	case *time.Time:
+		if x == nil || x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case []byte:
+		return string(x)
+	case fmt.Stringer:
+		return x.String()
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// sanitizeTerminal replaces control characters (from untrusted logs) so they
+// cannot move the cursor or break the table.
+func sanitizeTerminal(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+type orderedRow struct {
+	cols []string
+	vals []any
+}
+
+func (o orderedRow) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, c := range o.cols {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(c)
+		b.Write(k)
+		b.WriteByte(':')
+		v := o.vals[i]
+		if t, ok := v.(time.Time); ok {
+			if t.IsZero() {
+				v = nil
+			} else {
+				v = t.UTC().Format(time.RFC3339)
+			}
+		}
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
