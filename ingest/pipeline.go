@@ -35,6 +35,10 @@ type Options struct {
 	Group func(key string) (group string, order int, ok bool)
 	// Progress, when set, is told about every object finished or skipped.
 	Progress func(o Object, res ObjectResult)
+	// Planned, when set, is told once, after every source was listed and
+	// before any object is read, how many objects and stored bytes the run
+	// will go through (unchanged objects included).
+	Planned func(objects int, bytes int64)
 	// MaxIssues caps the issues recorded per object (the counts stay exact).
 	MaxIssues int
 	// BufferRows is how many rows of one object are buffered before the
@@ -64,10 +68,17 @@ type Summary struct {
 	Skipped    int64
 	Bad        int64
 	Duplicates int64
+	Retries    int64 // requests a source had to repeat (see RetryCounter)
 	Elapsed    time.Duration
 	Failures   []ObjectResult // objects that failed, in URI order
 	Warnings   []string       // one line per object with bad records or warnings
 	ByKind     map[string]int
+}
+
+// RetryCounter is implemented by sources that retry failed requests (S3);
+// Run adds their count to Summary.Retries.
+type RetryCounter interface {
+	Retries() int64
 }
 
 // OK reports whether everything was ingested without failures.
@@ -137,6 +148,14 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 		if strings.Join(etags, "") != "" {
 			o.ETag = strings.Join(etags, "+")
 		}
+	}
+
+	if opt.Planned != nil {
+		var total int64
+		for _, j := range jobs {
+			total += j.obj.Size
+		}
+		opt.Planned(len(jobs), total)
 	}
 
 	loader, err := st.NewLoader(ctx)
@@ -230,6 +249,11 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	}
 	close(work)
 	wg.Wait()
+	for _, src := range sources {
+		if rc, ok := src.(RetryCounter); ok {
+			sum.Retries += rc.Retries()
+		}
+	}
 	loaderMu.Lock()
 	defer loaderMu.Unlock()
 	if fatal != nil {
