@@ -1,0 +1,69 @@
+-- eni_attribution: which Glue job run made each Glue CreateNetworkInterface call (successful or
+-- failed for lack of IPs). CloudTrail ties an ENI to a role and a subnet, not to a run, so a create
+-- at time t is matched to the runs that
+--   * started between t - 15 min and t + 60 s (Glue creates one ENI per worker shortly after start),
+--   * had not completed more than 60 s before t,
+--   * run as the same IAM role (compared by role name; skipped when the job's role is unknown),
+--   * use the same subnet (the job's connection subnet, or the inferred one; skipped when unknown).
+-- Among the candidates the run that started last at or before t wins (then the nearest start after t).
+-- confidence: 'exact' = one candidate, role and connection subnet both known; 'high' = one candidate;
+-- 'ambiguous' = several candidates, or the run already has NumberOfWorkers earlier ENIs
+-- (over_capacity); the count of candidates is kept so nothing is hidden.
+-- Reads: eni_events_effective, glue_runs, glue_jobs, glue_job_subnets.
+CREATE OR REPLACE VIEW eni_attribution AS
+WITH creates AS (
+    SELECT event_id, eni_id, event_time, subnet_id, regexp_extract(role_arn, '[^/]+$') AS role_name
+    FROM eni_events_effective
+    WHERE event_name = 'CreateNetworkInterface'
+      AND requester = 'glue'
+      AND (failure_class IS NULL OR failure_class = 'ip_exhaustion')
+),
+runs AS (
+    SELECT r.run_id, r.job_name, r.started_on, r.completed_on, r.number_of_workers,
+           regexp_extract(j.role_arn, '[^/]+$') AS role_name,
+           s.subnet_id, s.source AS subnet_source
+    FROM glue_runs r
+    LEFT JOIN glue_jobs j ON j.job_name = r.job_name
+    LEFT JOIN glue_job_subnets s ON s.job_name = r.job_name
+    WHERE r.started_on IS NOT NULL
+),
+candidates AS (
+    SELECT c.event_id, c.eni_id, c.event_time, r.run_id, r.started_on, r.number_of_workers,
+           r.role_name IS NOT NULL AS role_matched,
+           r.subnet_source,
+           count(*) OVER (PARTITION BY c.event_id) AS candidate_runs,
+           row_number() OVER (
+               PARTITION BY c.event_id
+               ORDER BY r.started_on > c.event_time, abs(date_diff('millisecond', r.started_on, c.event_time)), r.run_id
+           ) AS preference
+    FROM creates c
+    JOIN runs r
+      ON c.event_time >= r.started_on - INTERVAL 60 SECOND
+     AND c.event_time <= r.started_on + INTERVAL 15 MINUTE
+     AND (r.completed_on IS NULL OR c.event_time <= r.completed_on + INTERVAL 60 SECOND)
+     AND (r.role_name IS NULL OR r.role_name = c.role_name)
+     AND (r.subnet_id IS NULL OR r.subnet_id = c.subnet_id)
+),
+chosen AS (
+    SELECT *,
+           row_number() OVER (PARTITION BY run_id ORDER BY event_time, event_id) AS nth_for_run
+    FROM candidates
+    WHERE preference = 1
+)
+SELECT event_id,
+       eni_id,
+       run_id AS job_run_id,
+       concat_ws('+',
+           CASE WHEN role_matched THEN 'role' END,
+           CASE subnet_source WHEN 'connection' THEN 'connection-subnet' WHEN 'inferred' THEN 'inferred-subnet' END,
+           'start-window',
+           CASE WHEN number_of_workers IS NOT NULL AND nth_for_run > number_of_workers THEN 'over-capacity' END
+       ) AS method,
+       CASE
+           WHEN candidate_runs > 1 THEN 'ambiguous'
+           WHEN number_of_workers IS NOT NULL AND nth_for_run > number_of_workers THEN 'ambiguous'
+           WHEN role_matched AND subnet_source = 'connection' THEN 'exact'
+           ELSE 'high'
+       END AS confidence,
+       candidate_runs::INTEGER AS candidate_runs
+FROM chosen;

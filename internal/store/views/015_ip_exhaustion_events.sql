@@ -1,0 +1,66 @@
+-- ip_exhaustion_events: every CreateNetworkInterface that failed because the subnet had no free
+-- IPs (source 'cloudtrail'), and every Glue run whose error says the subnet ran out of IPs but that
+-- has no attributed failed create (source 'glue_run', at = its CompletedOn, else StartedOn). For
+-- each: the IPs in use in the subnet at that instant and who held them —
+--   held_by_running_runs  : Glue ENIs whose run had not completed yet,
+--   held_by_finished_runs : Glue ENIs whose run had completed (the linger),
+--   held_by_non_glue      : ENIs created by another requester (Lambda, EFS, ...),
+--   unattributed          : ENIs with no known requester or Glue ENIs matched to no run.
+-- finished_*_minutes_ago: how long before `at` the finished runs holding IPs had completed.
+-- Reads: eni_events_effective, eni_attribution, glue_runs, glue_job_subnets, eni_holdings, subnets.
+CREATE OR REPLACE VIEW ip_exhaustion_events AS
+WITH failed_creates AS (
+    SELECT e.event_time AS "at", e.subnet_id, 'cloudtrail' AS source, e.event_id,
+           a.job_run_id, e.error_code, e.error_message
+    FROM eni_events_effective e
+    LEFT JOIN eni_attribution a ON a.event_id = e.event_id
+    WHERE e.event_name = 'CreateNetworkInterface' AND e.failure_class = 'ip_exhaustion'
+),
+failed_runs AS (
+    SELECT coalesce(r.completed_on, r.started_on) AS "at", s.subnet_id, 'glue_run' AS source,
+           NULL::VARCHAR AS event_id, r.run_id AS job_run_id, NULL::VARCHAR AS error_code, r.error_message
+    FROM glue_runs r
+    LEFT JOIN glue_job_subnets s ON s.job_name = r.job_name
+    WHERE r.failure_class = 'ip_exhaustion'
+      AND r.run_id NOT IN (SELECT job_run_id FROM failed_creates WHERE job_run_id IS NOT NULL)
+),
+failures AS (
+    SELECT * FROM failed_creates UNION ALL SELECT * FROM failed_runs
+),
+held AS (
+    SELECT f."at", f.source, f.event_id, f.job_run_id AS failed_run, h.ip_count, h.job_run_id,
+           h.run_completed_at, h.requester
+    FROM failures f
+    JOIN eni_holdings h
+      ON h.subnet_id = f.subnet_id
+     AND h.held_from <= f."at"
+     AND (h.held_until IS NULL OR f."at" < h.held_until)
+),
+split AS (
+    SELECT "at", source, event_id, failed_run,
+           sum(ip_count) AS in_use,
+           sum(ip_count) FILTER (WHERE job_run_id IS NOT NULL AND (run_completed_at IS NULL OR "at" < run_completed_at)) AS running,
+           sum(ip_count) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") AS finished,
+           sum(ip_count) FILTER (WHERE job_run_id IS NULL AND requester IS NOT NULL AND requester <> 'glue') AS non_glue,
+           sum(ip_count) FILTER (WHERE job_run_id IS NULL AND (requester IS NULL OR requester = 'glue')) AS unattributed,
+           min(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") / 60000.0 AS fin_min,
+           max(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") / 60000.0 AS fin_max
+    FROM held
+    GROUP BY "at", source, event_id, failed_run
+)
+SELECT f."at", f.subnet_id, f.source, f.event_id, f.job_run_id, r.job_name, f.error_code, f.error_message,
+       coalesce(s.in_use, 0)::INTEGER AS in_use,
+       n.usable_ips,
+       coalesce(s.running, 0)::INTEGER AS held_by_running_runs,
+       coalesce(s.finished, 0)::INTEGER AS held_by_finished_runs,
+       coalesce(s.non_glue, 0)::INTEGER AS held_by_non_glue,
+       coalesce(s.unattributed, 0)::INTEGER AS unattributed,
+       s.fin_min AS finished_min_minutes_ago,
+       s.fin_max AS finished_max_minutes_ago
+FROM failures f
+LEFT JOIN split s
+  ON s."at" = f."at" AND s.source = f.source
+ AND s.event_id IS NOT DISTINCT FROM f.event_id
+ AND s.failed_run IS NOT DISTINCT FROM f.job_run_id
+LEFT JOIN glue_runs r ON r.run_id = f.job_run_id
+LEFT JOIN subnets n ON n.subnet_id = f.subnet_id;
