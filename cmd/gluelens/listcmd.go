@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// listSpec describes a command that opens the store, asks one question and
+// prints the rows as a table, JSON or CSV.
+type listSpec struct {
+	use, short string
+	args       cobra.PositionalArgs
+	window     bool // adds --from/--to
+	fetch      func(ctx context.Context, st *store.Store, win window, args []string) (any, error)
+}
+
+func listCmd(a *app, s listSpec) *cobra.Command {
+	var format string
+	var win window
+	c := &cobra.Command{
+		Use:   s.use,
+		Short: s.short,
+		Args:  s.args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if err := win.parse(); err != nil {
+				return err
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rows, err := s.fetch(cmd.Context(), st, win, args)
+			if err != nil {
+				return err
+			}
+			return a.write(format, rows)
+		},
+	}
+	formatFlag(c, &format)
+	if s.window {
+		win.addFlags(c)
+	}
+	return c
+}
