@@ -4,12 +4,16 @@ import (
 	"context"
 
 	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/ingest/awscli"
+	"github.com/gluelens/gluelens/ingest/cloudtrail"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
 // decoders lists every input format gluelens reads, most specific first.
 func decoders() []ingest.Decoder {
-	return []ingest.Decoder{}
+	return []ingest.Decoder{
+		cloudtrail.New(), awscli.GlueJobRuns(), awscli.GlueJobs(), awscli.GlueConnections(), awscli.EC2Subnets(), awscli.EC2NetworkInterfaces(),
+	}
 }
 
 // groupObjects maps keys of multi-file inputs (rolling Spark event logs) to

@@ -1,0 +1,152 @@
+package awscli
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/ingest/eniclass"
+)
+
+// Tables the decoders fill.
+const (
+	TableRuns           = "glue_runs"
+	TableJobs           = "glue_jobs"
+	TableJobConnections = "glue_job_connections"
+	TableConnections    = "glue_connections"
+	TableSubnets        = "subnets"
+	TableENISnapshots   = "eni_snapshots"
+)
+
+const (
+	errMissingIDMsg      = "missing Id"
+	errMissingNameMsg    = "missing Name"
+	errMissingSubnetMsg  = "missing SubnetId"
+	errMissingNetIfIDMsg = "missing NetworkInterfaceId"
+)
+
+// jobRun is the part of a Glue JobRun that glue_runs keeps.
+type jobRun struct {
+	ID              string          `json:"Id"`
+	JobName         string          `json:"JobName"`
+	Attempt         *float64        `json:"Attempt"`
+	PreviousRunID   string          `json:"PreviousRunId"`
+	TriggerName     string          `json:"TriggerName"`
+	StartedOn       Timestamp       `json:"StartedOn"`
+	CompletedOn     Timestamp       `json:"CompletedOn"`
+	LastModifiedOn  Timestamp       `json:"LastModifiedOn"`
+	JobRunState     string          `json:"JobRunState"`
+	ErrorMessage    string          `json:"ErrorMessage"`
+	ExecutionTime   *float64        `json:"ExecutionTime"`
+	Timeout         *float64        `json:"Timeout"`
+	MaxCapacity     *float64        `json:"MaxCapacity"`
+	WorkerType      string          `json:"WorkerType"`
+	NumberOfWorkers *float64        `json:"NumberOfWorkers"`
+	GlueVersion     string          `json:"GlueVersion"`
+	ExecutionClass  string          `json:"ExecutionClass"`
+	DPUSeconds      *float64        `json:"DPUSeconds"`
+	Arguments       json.RawMessage `json:"Arguments"`
+}
+
+func decodeJobRun(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) error {
+	var r jobRun
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return bad(out, n, "job run", err)
+	}
+	if r.ID == "" {
+		return bad(out, n, "job run", errors.New(errMissingIDMsg))
+	}
+	args, err := compactJSON(r.Arguments)
+	if err != nil {
+		return bad(out, n, "job run", err)
+	}
+	return out.Append(TableRuns,
+		r.ID, str(r.JobName), i32(r.Attempt), str(r.PreviousRunID), str(r.TriggerName),
+		r.StartedOn.value(), r.CompletedOn.value(), r.LastModifiedOn.value(),
+		str(r.JobRunState), str(r.ErrorMessage), i64(r.ExecutionTime), i64(r.Timeout),
+		f64(r.MaxCapacity), str(r.WorkerType), i32(r.NumberOfWorkers), str(r.GlueVersion),
+		str(r.ExecutionClass), f64(r.DPUSeconds), args,
+		str(eniclass.RunFailure(r.ErrorMessage)), str(in.URI))
+}
+
+// job is the part of a Glue Job that glue_jobs keeps.
+type job struct {
+	Name             string          `json:"Name"`
+	Role             string          `json:"Role"`
+	WorkerType       string          `json:"WorkerType"`
+	NumberOfWorkers  *float64        `json:"NumberOfWorkers"`
+	MaxCapacity      *float64        `json:"MaxCapacity"`
+	GlueVersion      string          `json:"GlueVersion"`
+	DefaultArguments json.RawMessage `json:"DefaultArguments"`
+	LastModifiedOn   Timestamp       `json:"LastModifiedOn"`
+	Connections      *struct {
+		Connections []string `json:"Connections"`
+	} `json:"Connections"`
+}
+
+// decodeJob fills glue_jobs and, in order, glue_job_connections. Role is
+// stored as given: GetJob returns whatever was set, an ARN or a bare role
+// name, and a bare name cannot be turned into an ARN without the account.
+func decodeJob(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) error {
+	var j job
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return bad(out, n, "job", err)
+	}
+	if j.Name == "" {
+		return bad(out, n, "job", errors.New(errMissingNameMsg))
+	}
+	args, err := compactJSON(j.DefaultArguments)
+	if err != nil {
+		return bad(out, n, "job", err)
+	}
+	if err := out.Append(TableJobs,
+		j.Name, str(j.Role), str(j.WorkerType), i32(j.NumberOfWorkers), f64(j.MaxCapacity),
+		str(j.GlueVersion), args, j.LastModifiedOn.value(), str(in.URI)); err != nil {
+		return err
+	}
+	if j.Connections == nil {
+		return nil
+	}
+	for pos, c := range j.Connections.Connections {
+		if err := out.Append(TableJobConnections, j.Name, int32(pos), c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connection is the part of a Glue Connection that glue_connections keeps.
+type connection struct {
+	Name                           string    `json:"Name"`
+	ConnectionType                 string    `json:"ConnectionType"`
+	LastUpdatedTime                Timestamp `json:"LastUpdatedTime"`
+	CreationTime                   Timestamp `json:"CreationTime"`
+	PhysicalConnectionRequirements *struct {
+		SubnetID            string   `json:"SubnetId"`
+		AvailabilityZone    string   `json:"AvailabilityZone"`
+		SecurityGroupIDList []string `json:"SecurityGroupIdList"`
+	} `json:"PhysicalConnectionRequirements"`
+}
+
+// decodeConnection fills glue_connections. last_updated is LastUpdatedTime,
+// else CreationTime (a connection never edited has only the latter).
+func decodeConnection(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) error {
+	var c connection
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return bad(out, n, "connection", err)
+	}
+	if c.Name == "" {
+		return bad(out, n, "connection", errors.New(errMissingNameMsg))
+	}
+	var subnet, az, groups string
+	if p := c.PhysicalConnectionRequirements; p != nil {
+		subnet, az, groups = p.SubnetID, p.AvailabilityZone, strings.Join(p.SecurityGroupIDList, ",")
+	}
+	updated := c.LastUpdatedTime
+	if updated.IsZero() {
+		updated = c.CreationTime
+	}
+	return out.Append(TableConnections,
+		c.Name, str(c.ConnectionType), str(subnet), str(az), str(groups), updated.value(), str(in.URI))
+}

@@ -1,0 +1,330 @@
+// Package jsonscan finds the boundaries of JSON values in a buffer without
+// decoding them, so decoders can hand only the records they want to
+// encoding/json. It checks structure (balanced brackets, terminated strings,
+// no stray bytes between tokens) but not the contents of strings or the
+// spelling of numbers and literals: that is left to the decoder of the
+// records that are kept.
+package jsonscan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// SyntaxError is a structural problem at a byte offset of the buffer.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
+
+// byte classes outside strings
+const (
+	cOK      = iota // part of a number or literal, or a separator
+	cSpace          // whitespace
+	cQuote          // starts a string
+	cOpen           // { or [
+	cClose          // } or ]
+	cInvalid        // cannot appear outside a string
+)
+
+var class = func() (t [256]byte) {
+	for i := range t {
+		t[i] = cInvalid
+	}
+	for _, c := range []byte("0123456789-+.eEtruefalsn:,") {
+		t[c] = cOK
+	}
+	for _, c := range []byte(" \t\r\n") {
+		t[c] = cSpace
+	}
+	t['"'] = cQuote
+	t['{'], t['['] = cOpen, cOpen
+	t['}'], t[']'] = cClose, cClose
+	return t
+}()
+
+func errAt(off int, format string, args ...any) error {
+	return &SyntaxError{Offset: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// found describes the byte at b[i] for an error message.
+func found(b []byte, i int) string {
+	if i >= len(b) {
+		return "end of input"
+	}
+	r, _ := utf8.DecodeRune(b[i:])
+	if r == utf8.RuneError {
+		return fmt.Sprintf("byte 0x%02x", b[i])
+	}
+	return fmt.Sprintf("%q", r)
+}
+
+// SkipSpace returns the index of the first non-whitespace byte at or after i.
+func SkipSpace(b []byte, i int) int {
+	for i < len(b) && class[b[i]] == cSpace {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string that starts at b[i] == '"'.
+// It jumps from quote to quote with bytes.IndexByte and only looks back for
+// escaping backslashes.
+func skipString(b []byte, i int) (int, error) {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return len(b), errAt(i, "unterminated string")
+		}
+		j += k
+		n := 0
+		for p := j - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j + 1, nil
+		}
+		j++
+	}
+}
+
+// SkipValue returns the index just after the JSON value starting at b[i]
+// (no leading whitespace).
+func SkipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return i, errAt(i, "expected a value, found end of input")
+	}
+	switch class[b[i]] {
+	case cQuote:
+		return skipString(b, i)
+	case cOpen:
+		return skipComposite(b, i)
+	case cOK:
+		j := i
+		for j < len(b) && class[b[j]] == cOK && b[j] != ',' && b[j] != ':' {
+			j++
+		}
+		if j == i {
+			return i, errAt(i, "expected a value, found %s", found(b, i))
+		}
+		return j, nil
+	default:
+		return i, errAt(i, "expected a value, found %s", found(b, i))
+	}
+}
+
+// skipComposite skips an object or array. Mismatched bracket kinds are
+// reported; the order of keys, colons and commas is not checked.
+func skipComposite(b []byte, i int) (int, error) {
+	var stackBuf [64]byte
+	stack := stackBuf[:0]
+	j := i
+	for j < len(b) {
+		c := b[j]
+		switch class[c] {
+		case cOK, cSpace:
+			j++
+		case cQuote:
+			var err error
+			if j, err = skipString(b, j); err != nil {
+				return j, err
+			}
+		case cOpen:
+			stack = append(stack, c)
+			j++
+		case cClose:
+			want := byte('{')
+			if c == ']' {
+				want = '['
+			}
+			if len(stack) == 0 || stack[len(stack)-1] != want {
+				return j, errAt(j, "unexpected %q", c)
+			}
+			stack = stack[:len(stack)-1]
+			j++
+			if len(stack) == 0 {
+				return j, nil
+			}
+		default:
+			return j, errAt(j, "unexpected %s outside a string", found(b, j))
+		}
+	}
+	return j, errAt(i, "unterminated %s (input ends inside it)", kindOf(b[i]))
+}
+
+func kindOf(c byte) string {
+	if c == '[' {
+		return "array"
+	}
+	return "object"
+}
+
+// Object walks the members of the object starting at b[i] == '{'. For each
+// member it calls fn with the key (raw, without quotes; escapes are not
+// decoded) and the index of the value. fn returns the index after the value
+// it consumed, or -1 to have the value skipped. Object returns the index
+// after the closing brace.
+func Object(b []byte, i int, fn func(key []byte, value int) (int, error)) (int, error) {
+	if i >= len(b) || b[i] != '{' {
+		return i, errAt(i, "expected an object, found %s", found(b, i))
+	}
+	i = SkipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return i, errAt(i, "expected an object key, found %s", found(b, i))
+		}
+		end, err := skipString(b, i)
+		if err != nil {
+			return end, err
+		}
+		key := b[i+1 : end-1]
+		i = SkipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return i, errAt(i, "expected ':' after key %q, found %s", key, found(b, i))
+		}
+		i = SkipSpace(b, i+1)
+		next, err := fn(key, i)
+		if err != nil {
+			return next, err
+		}
+		if next < 0 {
+			if next, err = SkipValue(b, i); err != nil {
+				return next, err
+			}
+		}
+		i = SkipSpace(b, next)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = SkipSpace(b, i+1)
+		case i < len(b) && b[i] == '}':
+			return i + 1, nil
+		default:
+			return i, errAt(i, "expected ',' or '}' in object, found %s", found(b, i))
+		}
+	}
+}
+
+// Array calls fn with the index and byte range of every element of the
+// array starting at b[i] == '['. It returns the index after the closing
+// bracket.
+func Array(b []byte, i int, fn func(n, start, end int) error) (int, error) {
+	if i >= len(b) || b[i] != '[' {
+		return i, errAt(i, "expected an array, found %s", found(b, i))
+	}
+	i = SkipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for n := 0; ; n++ {
+		end, err := SkipValue(b, i)
+		if err != nil {
+			return end, err
+		}
+		if err := fn(n, i, end); err != nil {
+			return end, err
+		}
+		i = SkipSpace(b, end)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = SkipSpace(b, i+1)
+		case i < len(b) && b[i] == ']':
+			return i + 1, nil
+		default:
+			return i, errAt(i, "expected ',' or ']' in array, found %s", found(b, i))
+		}
+	}
+}
+
+// Stream calls fn with the index and byte range of every top-level value of
+// a whitespace-separated sequence (one JSON document, JSON lines, or
+// concatenated documents).
+func Stream(b []byte, fn func(n, start, end int) error) error {
+	i := SkipSpace(b, 0)
+	for n := 0; i < len(b); n++ {
+		end, err := SkipValue(b, i)
+		if err != nil {
+			return err
+		}
+		if err := fn(n, i, end); err != nil {
+			return err
+		}
+		i = SkipSpace(b, end)
+	}
+	return nil
+}
+
+// FirstKey returns the first key of the object that head starts with
+// (after whitespace), or "" when head does not start with an object key.
+func FirstKey(head []byte) string {
+	i := SkipSpace(head, 0)
+	if i >= len(head) || head[i] != '{' {
+		return ""
+	}
+	i = SkipSpace(head, i+1)
+	if i >= len(head) || head[i] != '"' {
+		return ""
+	}
+	end, err := skipString(head, i)
+	if err != nil {
+		return ""
+	}
+	return string(head[i+1 : end-1])
+}
+
+// Position returns the 1-based line and column (in bytes) of offset off.
+func Position(b []byte, off int) (line, col int) {
+	if off > len(b) {
+		off = len(b)
+	}
+	if off < 0 {
+		off = 0
+	}
+	line = 1 + bytes.Count(b[:off], []byte{'\n'})
+	col = off - bytes.LastIndexByte(b[:off], '\n')
+	return line, col
+}
+
+// PositionError is invalid JSON at a line and column of the input.
+type PositionError struct {
+	Line, Column int // 1-based; the column counts bytes
+	Msg          string
+}
+
+func (e *PositionError) Error() string {
+	return fmt.Sprintf("invalid JSON at line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+// Locate turns a *SyntaxError from this package, or an encoding/json
+// *SyntaxError or *UnmarshalTypeError for the value that starts at b[base],
+// into a *PositionError. Other errors are returned unchanged.
+func Locate(b []byte, base int, err error) error {
+	var se *SyntaxError
+	var jse *json.SyntaxError
+	var ute *json.UnmarshalTypeError
+	var off int
+	var msg string
+	switch {
+	case errors.As(err, &se):
+		off, msg = se.Offset, se.Msg
+	case errors.As(err, &jse):
+		off, msg = base+int(jse.Offset), jse.Error()
+		if jse.Offset > 0 {
+			off-- // Offset counts the byte that failed
+		}
+	case errors.As(err, &ute):
+		off, msg = base+int(ute.Offset), ute.Error()
+	default:
+		return err
+	}
+	line, col := Position(b, off)
+	return &PositionError{Line: line, Column: col, Msg: msg}
+}
