@@ -1,0 +1,206 @@
+package s3src_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gluelens/gluelens/ingest/s3src"
+	"github.com/gluelens/gluelens/internal/fakes3"
+)
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// listCalls renders the list requests as "prefix|delimiter", sorted.
+func listCalls(srv *fakes3.Server) []string {
+	var out []string
+	for _, r := range srv.Lists() {
+		out = append(out, r.Prefix+"|"+r.Delimiter)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func dayLists(prefixes []string, days ...string) []string {
+	var out []string
+	for _, p := range prefixes {
+		for _, d := range days {
+			out = append(out, p+d+"/|")
+		}
+	}
+	return out
+}
+
+func TestWalkPrunesCloudTrailLayout(t *testing.T) {
+	srv := startServer(t)
+	c := evidenceCorpus(t)
+	c.upload(t, srv, "ev")
+	client := newClient(t, srv)
+	sparkLists := []string{"sparkui/|/", "sparkui/eventlog_v2_spark-application-1623876083964/|/"}
+	acct := func(a, r string) string { return "AWSLogs/" + a + "/CloudTrail/" + r + "/" }
+	all := []string{acct("111111111111", "eu-west-1"), acct("111111111111", "us-east-1"), acct("222222222222", "eu-west-1"), acct("222222222222", "us-east-1")}
+	org := "AWSLogs/o-abc123/333333333333/CloudTrail/us-west-2/"
+	// Files exist on 2026/11/02, 03 and 04 (07:00 and 12:00); the org
+	// trail has one file on 2026/11/03.
+	inDays := func(days ...string) func(string) bool {
+		return func(k string) bool {
+			if strings.HasPrefix(k, "sparkui/") {
+				return true
+			}
+			for _, d := range days {
+				if strings.Contains(k, "/"+d+"/") {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	tests := []struct {
+		name      string
+		uri       string
+		opt       s3src.Options
+		wantLists []string
+		want      func(key string) bool
+	}{
+		{
+			name:      "no window lists the prefix flat and drops digests and Insights",
+			uri:       "s3://ev/",
+			wantLists: []string{"|"},
+			want: func(k string) bool {
+				return !strings.Contains(k, "CloudTrail-Digest/") && !strings.Contains(k, "CloudTrail-Insight/")
+			},
+		},
+		{
+			name: "window lists only its days with a day of slack",
+			uri:  "s3://ev/",
+			opt:  s3src.Options{From: utc("2026-11-05T00:00:00Z"), To: utc("2026-11-05T06:00:00Z")},
+			wantLists: append(append(append([]string{
+				"|/", "AWSLogs/|/", "AWSLogs/111111111111/CloudTrail/|/", "AWSLogs/222222222222/CloudTrail/|/",
+				"AWSLogs/o-abc123/|/", "AWSLogs/o-abc123/333333333333/CloudTrail/|/",
+			}, sparkLists...), dayLists(all, "2026/11/04", "2026/11/05", "2026/11/06")...), dayLists([]string{org}, "2026/11/04", "2026/11/05", "2026/11/06")...),
+			want: inDays("2026/11/04"),
+		},
+		{
+			name: "account and region filters skip whole folders",
+			uri:  "s3://ev/",
+			opt:  s3src.Options{From: utc("2026-11-05T00:00:00Z"), To: utc("2026-11-05T06:00:00Z"), Accounts: []string{"222222222222"}, Regions: []string{"us-east-1"}},
+			wantLists: append(append([]string{"|/", "AWSLogs/|/", "AWSLogs/o-abc123/|/"}, sparkLists...),
+				dayLists([]string{acct("222222222222", "us-east-1")}, "2026/11/04", "2026/11/05", "2026/11/06")...),
+			want: func(k string) bool {
+				return strings.HasPrefix(k, "sparkui/") || strings.HasPrefix(k, acct("222222222222", "us-east-1")+"2026/11/04/")
+			},
+		},
+		{
+			name:      "org trail prefix",
+			uri:       "s3://ev/AWSLogs/o-abc123/",
+			opt:       s3src.Options{From: utc("2026-11-03T00:00:00Z"), To: utc("2026-11-04T00:00:00Z")},
+			wantLists: append([]string{"AWSLogs/o-abc123/|/", "AWSLogs/o-abc123/333333333333/CloudTrail/|/"}, dayLists([]string{org}, "2026/11/02", "2026/11/03", "2026/11/04")...),
+			want:      func(k string) bool { return strings.HasPrefix(k, "AWSLogs/o-abc123/") },
+		},
+		{
+			name:      "region prefix needs no discovery",
+			uri:       "s3://ev/" + acct("111111111111", "us-east-1"),
+			opt:       s3src.Options{From: utc("2026-11-03T00:00:00Z"), To: utc("2026-11-04T00:00:00Z")},
+			wantLists: dayLists([]string{acct("111111111111", "us-east-1")}, "2026/11/02", "2026/11/03", "2026/11/04"),
+			want:      func(k string) bool { return strings.HasPrefix(k, acct("111111111111", "us-east-1")) },
+		},
+		{
+			name:      "month prefix keeps the window's days inside it",
+			uri:       "s3://ev/" + acct("111111111111", "us-east-1") + "2026/11/",
+			opt:       s3src.Options{From: utc("2026-10-31T12:00:00Z"), To: utc("2026-11-01T12:00:00Z")},
+			wantLists: dayLists([]string{acct("111111111111", "us-east-1")}, "2026/11/01", "2026/11/02"),
+			want:      func(k string) bool { return strings.HasPrefix(k, acct("111111111111", "us-east-1")+"2026/11/02/") },
+		},
+		{
+			name: "partial key prefix is expanded",
+			uri:  "s3://ev/AWSLogs/2",
+			opt:  s3src.Options{From: utc("2026-11-05T00:00:00Z"), To: utc("2026-11-05T06:00:00Z")},
+			wantLists: append([]string{"AWSLogs/2|/", "AWSLogs/222222222222/CloudTrail/|/"},
+				dayLists([]string{acct("222222222222", "eu-west-1"), acct("222222222222", "us-east-1")}, "2026/11/04", "2026/11/05", "2026/11/06")...),
+			want: func(k string) bool { return strings.HasPrefix(k, "AWSLogs/222222222222/") && strings.Contains(k, "/2026/11/04/") },
+		},
+		{
+			name:      "only --to lists regions flat and filters by day",
+			uri:       "s3://ev/AWSLogs/111111111111/",
+			opt:       s3src.Options{To: utc("2026-11-03T00:00:00Z")},
+			wantLists: []string{"AWSLogs/111111111111/CloudTrail/|/", acct("111111111111", "eu-west-1") + "|", acct("111111111111", "us-east-1") + "|"},
+			want: func(k string) bool {
+				return strings.HasPrefix(k, "AWSLogs/111111111111/CloudTrail/") && !strings.Contains(k, "/2026/11/04/")
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.ResetRequests()
+			got := walkKeys(t, newSource(t, client, tc.uri, tc.opt))
+			wantLists := slices.Clone(tc.wantLists)
+			slices.Sort(wantLists)
+			if lists := listCalls(srv); !slices.Equal(lists, wantLists) {
+				t.Errorf("list calls:\n got %q\nwant %q", lists, wantLists)
+			}
+			var want []string
+			for k := range c {
+				if strings.HasPrefix(k, strings.TrimPrefix(tc.uri, "s3://ev/")) && tc.want(k) {
+					want = append(want, k)
+				}
+			}
+			slices.Sort(want)
+			gotSorted := slices.Sorted(slices.Values(got))
+			if !slices.Equal(gotSorted, want) {
+				t.Errorf("keys:\n got %q\nwant %q", gotSorted, want)
+			}
+			if len(srv.Gets()) != 0 {
+				t.Errorf("listing fetched %d objects", len(srv.Gets()))
+			}
+		})
+	}
+}
+
+// TestWalkOrgTrailMonth checks that a month of a 50-account org trail is
+// read by listing its days, not the bucket: one discovery call per level and
+// account, then one call per account, region and day of the window.
+func TestWalkOrgTrailMonth(t *testing.T) {
+	srv := startServer(t)
+	client := newClient(t, srv)
+	const accounts = 50
+	regions := []string{"eu-west-1", "us-east-1"}
+	start := utc("2026-10-15T09:00:00Z")
+	total := 0
+	for a := 0; a < accounts; a++ {
+		for _, r := range regions {
+			for d := 0; d < 60; d++ {
+				key := ctKey("o-abc123", fmt.Sprintf("%012d", 100000000000+a), r, start.Add(time.Duration(d)*day), d)
+				if err := srv.Put("org", key, []byte("x")); err != nil {
+					t.Fatal(err)
+				}
+				total++
+			}
+		}
+	}
+	srv.ResetRequests()
+	keys := walkKeys(t, newSource(t, client, "s3://org/", s3src.Options{From: utc("2026-11-01T00:00:00Z"), To: utc("2026-12-01T00:00:00Z")}))
+	// October 31 to December 1: 32 day folders per account and region.
+	if want := accounts * len(regions) * 32; len(keys) != want {
+		t.Errorf("kept %d of %d objects, want %d", len(keys), total, want)
+	}
+	lists := srv.Lists()
+	if want := 3 + accounts + accounts*len(regions)*32; len(lists) != want {
+		t.Errorf("%d list calls, want %d", len(lists), want)
+	}
+	for _, l := range lists {
+		if l.Delimiter == "" && !strings.Contains(l.Prefix, "/CloudTrail/") {
+			t.Errorf("flat listing outside the day folders: %q", l.Prefix)
+		}
+	}
+	if !slices.IsSorted(keys) {
+		t.Error("keys not in a stable sorted order")
+	}
+}

@@ -1,0 +1,222 @@
+// Package fakes3 runs an S3-compatible server on the loopback interface
+// (github.com/johannesboyne/gofakes3 with its in-memory backend) for tests
+// and benchmarks that drive the real AWS SDK over HTTP. It records every
+// request and injects faults per key: 503 SlowDown answers and bodies cut
+// mid-stream.
+package fakes3
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+// Request is one request the server received.
+type Request struct {
+	Method    string
+	Bucket    string
+	Key       string // object key; empty for bucket operations
+	List      bool   // a ListObjects(V2) call
+	Prefix    string // list prefix
+	Delimiter string // list delimiter
+	Range     string // Range header
+	IfMatch   string // If-Match header
+}
+
+// Fault describes what goes wrong for GETs of one key.
+type Fault struct {
+	// SlowDown answers the first SlowDown GETs with 503 SlowDown.
+	SlowDown int
+	// CutAfter, with Cuts > 0, aborts the connection of the next Cuts GETs
+	// after CutAfter body bytes.
+	CutAfter int64
+	Cuts     int
+}
+
+// Server is a running fake S3.
+type Server struct {
+	URL     string
+	backend *s3mem.Backend
+	http    *http.Server
+	ln      net.Listener
+
+	mu       sync.Mutex
+	requests []Request
+	faults   map[string]*Fault // bucket/key → fault
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0") and serves.
+func Start(addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("starting fake S3 on %s: %w", addr, err)
+	}
+	s := &Server{backend: s3mem.New(), ln: ln, faults: map[string]*Fault{}}
+	fake := gofakes3.New(s.backend, gofakes3.WithLogger(gofakes3.DiscardLog()))
+	s.http = &http.Server{Handler: s.wrap(fake.Server())}
+	s.URL = "http://" + ln.Addr().String()
+	go s.http.Serve(ln)
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.http.Close() }
+
+// CreateBucket makes a bucket.
+func (s *Server) CreateBucket(name string) error { return s.backend.CreateBucket(name) }
+
+// Put stores an object, creating the bucket when needed.
+func (s *Server) Put(bucket, key string, data []byte) error {
+	if ok, _ := s.backend.BucketExists(bucket); !ok {
+		if err := s.backend.CreateBucket(bucket); err != nil {
+			return err
+		}
+	}
+	_, err := s.backend.PutObject(bucket, key, map[string]string{}, bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil {
+		return fmt.Errorf("putting s3://%s/%s: %w", bucket, key, err)
+	}
+	return nil
+}
+
+// LoadDir stores every regular file under dir as prefix + its slash path
+// relative to dir. It returns the number of objects and bytes stored.
+func (s *Server) LoadDir(bucket, prefix, dir string) (int, int64, error) {
+	var n int
+	var size int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		n++
+		size += int64(len(data))
+		return s.Put(bucket, prefix+filepath.ToSlash(rel), data)
+	})
+	return n, size, err
+}
+
+// SetFault sets the fault for GETs of bucket/key (nil clears it).
+func (s *Server) SetFault(bucket, key string, f *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f == nil {
+		delete(s.faults, bucket+"/"+key)
+		return
+	}
+	c := *f
+	s.faults[bucket+"/"+key] = &c
+}
+
+// Requests returns the requests received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// Lists returns the prefixes of the list calls received, in order.
+func (s *Server) Lists() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.List {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Gets returns the object GETs received, in order.
+func (s *Server) Gets() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Method == http.MethodGet && r.Key != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// wrap records requests and applies faults (path-style addressing).
+func (s *Server) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, _ := url.PathUnescape(r.URL.EscapedPath())
+		bucket, key, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		q := r.URL.Query()
+		req := Request{
+			Method: r.Method, Bucket: bucket, Key: key,
+			Range: r.Header.Get("Range"), IfMatch: r.Header.Get("If-Match"),
+		}
+		if r.Method == http.MethodGet && key == "" && !q.Has("location") && !q.Has("versioning") {
+			req.List = true
+			req.Prefix = q.Get("prefix")
+			req.Delimiter = q.Get("delimiter")
+		}
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		var cutAfter int64 = -1
+		if f := s.faults[bucket+"/"+key]; f != nil && key != "" && r.Method == http.MethodGet {
+			switch {
+			case f.SlowDown > 0:
+				f.SlowDown--
+				s.mu.Unlock()
+				w.Header().Set("Content-Type", "application/xml")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`)
+				return
+			case f.Cuts > 0:
+				f.Cuts--
+				cutAfter = f.CutAfter
+			}
+		}
+		s.mu.Unlock()
+		if cutAfter >= 0 {
+			w = &cuttingWriter{ResponseWriter: w, left: cutAfter}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cuttingWriter aborts the connection once its byte budget is spent; the
+// client sees a body shorter than its Content-Length.
+type cuttingWriter struct {
+	http.ResponseWriter
+	left int64
+}
+
+func (c *cuttingWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > c.left {
+		_, _ = c.ResponseWriter.Write(p[:c.left])
+		c.left = 0
+		if f, ok := c.ResponseWriter.(http.Flusher); ok {
+			f.Flush()
+		}
+		panic(http.ErrAbortHandler)
+	}
+	c.left -= int64(len(p))
+	return c.ResponseWriter.Write(p)
+}
