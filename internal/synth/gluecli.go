@@ -1,0 +1,313 @@
+package synth
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Timestamp renderings of the AWS CLI (FORMATS.md §2.1).
+const (
+	styleWire     = iota // CLI v1 default: epoch seconds as received, 1602873931.255
+	styleISOUTC          // cli_timestamp_format=iso8601 in UTC: 2020-10-16T18:45:31.255000+00:00
+	styleISOLocal        // the same in the operator's local zone (-05:00)
+)
+
+var localZone = time.FixedZone("EST", -5*3600)
+
+// cliTime is a timestamp printed the way the AWS CLI prints it.
+type cliTime struct {
+	t     time.Time
+	style int
+}
+
+// MarshalJSON implements json.Marshaler.
+func (c cliTime) MarshalJSON() ([]byte, error) {
+	if c.style == styleWire {
+		return []byte(epochFloat(c.t)), nil
+	}
+	t := c.t.UTC()
+	if c.style == styleISOLocal {
+		t = c.t.In(localZone)
+	}
+	// Python's datetime.isoformat: microseconds only when non-zero.
+	s := t.Format("2006-01-02T15:04:05")
+	if us := t.Nanosecond() / 1000; us != 0 {
+		s += fmt.Sprintf(".%06d", us)
+	}
+	s += t.Format("-07:00")
+	return json.Marshal(s)
+}
+
+type cliJobRun struct {
+	ID                   string            `json:"Id"`
+	Attempt              int               `json:"Attempt"`
+	TriggerName          string            `json:"TriggerName,omitempty"`
+	JobName              string            `json:"JobName"`
+	JobMode              string            `json:"JobMode"`
+	JobRunQueuingEnabled bool              `json:"JobRunQueuingEnabled"`
+	StartedOn            cliTime           `json:"StartedOn"`
+	LastModifiedOn       cliTime           `json:"LastModifiedOn"`
+	CompletedOn          *cliTime          `json:"CompletedOn,omitempty"`
+	JobRunState          string            `json:"JobRunState"`
+	ErrorMessage         string            `json:"ErrorMessage,omitempty"`
+	Arguments            map[string]string `json:"Arguments,omitempty"`
+	PredecessorRuns      []string          `json:"PredecessorRuns"`
+	AllocatedCapacity    int               `json:"AllocatedCapacity"`
+	ExecutionTime        int               `json:"ExecutionTime"`
+	Timeout              int               `json:"Timeout"`
+	MaxCapacity          float64           `json:"MaxCapacity"`
+	WorkerType           string            `json:"WorkerType"`
+	NumberOfWorkers      int               `json:"NumberOfWorkers"`
+	LogGroupName         string            `json:"LogGroupName"`
+	GlueVersion          string            `json:"GlueVersion"`
+	ExecutionClass       string            `json:"ExecutionClass"`
+}
+
+type cliJob struct {
+	Name              string            `json:"Name"`
+	Description       string            `json:"Description"`
+	Role              string            `json:"Role"`
+	CreatedOn         cliTime           `json:"CreatedOn"`
+	LastModifiedOn    cliTime           `json:"LastModifiedOn"`
+	ExecutionProperty map[string]int    `json:"ExecutionProperty"`
+	Command           cliCommand        `json:"Command"`
+	DefaultArguments  map[string]string `json:"DefaultArguments"`
+	Connections       cliConnections    `json:"Connections"`
+	MaxRetries        int               `json:"MaxRetries"`
+	AllocatedCapacity int               `json:"AllocatedCapacity"`
+	Timeout           int               `json:"Timeout"`
+	MaxCapacity       float64           `json:"MaxCapacity"`
+	WorkerType        string            `json:"WorkerType"`
+	NumberOfWorkers   int               `json:"NumberOfWorkers"`
+	GlueVersion       string            `json:"GlueVersion"`
+	ExecutionClass    string            `json:"ExecutionClass"`
+}
+
+type cliCommand struct {
+	Name           string `json:"Name"`
+	ScriptLocation string `json:"ScriptLocation"`
+	PythonVersion  string `json:"PythonVersion"`
+}
+
+type cliConnections struct {
+	Connections []string `json:"Connections"`
+}
+
+type cliConnection struct {
+	Name                           string            `json:"Name"`
+	Description                    string            `json:"Description"`
+	ConnectionType                 string            `json:"ConnectionType"`
+	ConnectionProperties           map[string]string `json:"ConnectionProperties"`
+	PhysicalConnectionRequirements cliPhysical       `json:"PhysicalConnectionRequirements"`
+	CreationTime                   cliTime           `json:"CreationTime"`
+	LastUpdatedTime                cliTime           `json:"LastUpdatedTime"`
+	LastUpdatedBy                  string            `json:"LastUpdatedBy"`
+}
+
+type cliPhysical struct {
+	SubnetID            string   `json:"SubnetId"`
+	SecurityGroupIDList []string `json:"SecurityGroupIdList"`
+	AvailabilityZone    string   `json:"AvailabilityZone"`
+}
+
+type cliSubnet struct {
+	AvailabilityZone              string            `json:"AvailabilityZone"`
+	AvailabilityZoneID            string            `json:"AvailabilityZoneId"`
+	AvailableIPAddressCount       int               `json:"AvailableIpAddressCount"`
+	CidrBlock                     string            `json:"CidrBlock"`
+	DefaultForAz                  bool              `json:"DefaultForAz"`
+	MapPublicIPOnLaunch           bool              `json:"MapPublicIpOnLaunch"`
+	MapCustomerOwnedIPOnLaunch    bool              `json:"MapCustomerOwnedIpOnLaunch"`
+	State                         string            `json:"State"`
+	SubnetID                      string            `json:"SubnetId"`
+	VpcID                         string            `json:"VpcId"`
+	OwnerID                       string            `json:"OwnerId"`
+	AssignIpv6AddressOnCreation   bool              `json:"AssignIpv6AddressOnCreation"`
+	Ipv6CidrBlockAssociationSet   []string          `json:"Ipv6CidrBlockAssociationSet"`
+	Tags                          []cliTag          `json:"Tags"`
+	SubnetArn                     string            `json:"SubnetArn"`
+	EnableDNS64                   bool              `json:"EnableDns64"`
+	Ipv6Native                    bool              `json:"Ipv6Native"`
+	PrivateDNSNameOptionsOnLaunch map[string]any    `json:"PrivateDnsNameOptionsOnLaunch"`
+	BlockPublicAccessStates       map[string]string `json:"BlockPublicAccessStates"`
+}
+
+type cliTag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// cliJSON renders v as the AWS CLI prints JSON: four-space indent,
+// non-ASCII kept, trailing newline.
+func cliJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "    ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// runErrorMessage is the ErrorMessage Glue reports for a run whose ENI
+// create found the subnet full.
+func runErrorMessage(r *run) string {
+	h := r.ID[3:]
+	req := h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	code := strings.TrimPrefix(r.ErrorCode, "Client.")
+	return "Failed to create network interface for the job run: " + subnetFullMessage +
+		" (Service: AmazonEC2; Status Code: 400; Error Code: " + code + "; Request ID: " + req + "; Proxy: null)"
+}
+
+// writeCLI writes the AWS CLI outputs an investigator would collect after
+// the incident: get-job-runs pages per job, get-jobs, get-connections and
+// describe-subnets.
+func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
+	collected := sim.Cutoff.Add(7 * time.Minute)
+	dpu := map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}
+	for ci := range s.Categories {
+		c := &s.Categories[ci]
+		for _, job := range c.Jobs {
+			var runs []*run
+			for i := len(sim.Runs) - 1; i >= 0; i-- { // GetJobRuns lists newest first
+				if r := sim.Runs[i]; r.Job == job {
+					runs = append(runs, r)
+				}
+			}
+			size := s.JobRunsPageSize
+			if size < 1 {
+				size = len(runs)
+			}
+			for page, from := 1, 0; from < len(runs); page, from = page+1, from+size {
+				style := g.intn(3)
+				to := min(from+size, len(runs))
+				var body struct {
+					JobRuns   []cliJobRun `json:"JobRuns"`
+					NextToken string      `json:"NextToken,omitempty"`
+				}
+				for _, r := range runs[from:to] {
+					body.JobRuns = append(body.JobRuns, cliRun(c, r, style, dpu[c.WorkerType], g))
+				}
+				if to < len(runs) {
+					body.NextToken = string(g.appendChars(nil, alnumDigits, 120)) + "=="
+				}
+				b, err := cliJSON(body)
+				if err != nil {
+					return fmt.Errorf("encoding get-job-runs for %s: %w", job, err)
+				}
+				out.Files = append(out.Files, File{Path: fmt.Sprintf("glue/get-job-runs/%s.page-%d.json", job, page), Data: b, ModTime: collected})
+			}
+		}
+	}
+
+	var jobs struct {
+		Jobs []cliJob `json:"Jobs"`
+	}
+	created := s.Start.Add(-41 * 24 * time.Hour)
+	for ci := range s.Categories {
+		c := &s.Categories[ci]
+		sn, _ := s.subnet(c.Subnet)
+		for _, job := range c.Jobs {
+			mod := created.Add(g.duration(24*time.Hour, 30*24*time.Hour))
+			jobs.Jobs = append(jobs.Jobs, cliJob{
+				Name: job, Description: c.Name + " job " + job, Role: roleARN(s.AccountID, c.Role),
+				CreatedOn: cliTime{created, styleWire}, LastModifiedOn: cliTime{mod, styleWire},
+				ExecutionProperty: map[string]int{"MaxConcurrentRuns": 3},
+				Command:           cliCommand{Name: "glueetl", ScriptLocation: "s3://aws-glue-assets-" + s.AccountID + "-" + s.Region + "/scripts/" + job + ".py", PythonVersion: "3"},
+				DefaultArguments: map[string]string{
+					"--TempDir":                          "s3://aws-glue-assets-" + s.AccountID + "-" + s.Region + "/temporary/",
+					"--enable-metrics":                   "true",
+					"--enable-continuous-cloudwatch-log": "true",
+					"--enable-spark-ui":                  "true",
+					"--spark-event-logs-path":            "s3://aws-glue-assets-" + s.AccountID + "-" + s.Region + "/sparkHistoryLogs/",
+					"--job-language":                     "python",
+				},
+				Connections: cliConnections{Connections: []string{sn.Connection}},
+				MaxRetries:  0, AllocatedCapacity: int(float64(c.JobWorkers) * dpu[c.WorkerType]), Timeout: 2880,
+				MaxCapacity: float64(c.JobWorkers) * dpu[c.WorkerType], WorkerType: c.WorkerType, NumberOfWorkers: c.JobWorkers,
+				GlueVersion: "4.0", ExecutionClass: "STANDARD",
+			})
+		}
+	}
+	b, err := cliJSON(jobs)
+	if err != nil {
+		return fmt.Errorf("encoding get-jobs: %w", err)
+	}
+	out.Files = append(out.Files, File{Path: "glue/get-jobs.json", Data: b, ModTime: collected})
+
+	var conns struct {
+		ConnectionList []cliConnection `json:"ConnectionList"`
+	}
+	for _, sn := range s.Subnets {
+		if sn.Connection == "" {
+			continue
+		}
+		conns.ConnectionList = append(conns.ConnectionList, cliConnection{
+			Name: sn.Connection, Description: "Glue network connection to " + sn.Name, ConnectionType: "NETWORK",
+			ConnectionProperties:           map[string]string{},
+			PhysicalConnectionRequirements: cliPhysical{SubnetID: sn.ID, SecurityGroupIDList: []string{sn.SecurityGroup}, AvailabilityZone: sn.AZ},
+			CreationTime:                   cliTime{created.Add(-2 * time.Hour), styleISOLocal}, LastUpdatedTime: cliTime{created.Add(-2 * time.Hour), styleISOLocal},
+			LastUpdatedBy: "arn:aws:sts::" + s.AccountID + ":assumed-role/platform-admin/jane.doe",
+		})
+	}
+	if b, err = cliJSON(conns); err != nil {
+		return fmt.Errorf("encoding get-connections: %w", err)
+	}
+	out.Files = append(out.Files, File{Path: "glue/get-connections.json", Data: b, ModTime: collected})
+
+	var subnets struct {
+		Subnets []cliSubnet `json:"Subnets"`
+	}
+	for _, sn := range s.Subnets {
+		p, _ := parseCIDR(sn.CIDR)
+		azID := "euw1-az" + string(sn.AZ[len(sn.AZ)-1]-'a'+'1')
+		subnets.Subnets = append(subnets.Subnets, cliSubnet{
+			AvailabilityZone: sn.AZ, AvailabilityZoneID: azID, AvailableIPAddressCount: len(p.hosts) - sim.InUseAtCutoff[sn.ID],
+			CidrBlock: sn.CIDR, State: "available", SubnetID: sn.ID, VpcID: s.VPCID, OwnerID: s.AccountID,
+			Ipv6CidrBlockAssociationSet: []string{}, Tags: []cliTag{{Key: "Name", Value: sn.Name}},
+			SubnetArn:                     "arn:aws:ec2:" + s.Region + ":" + s.AccountID + ":subnet/" + sn.ID,
+			MapPublicIPOnLaunch:           sn.Connection == "",
+			PrivateDNSNameOptionsOnLaunch: map[string]any{"HostnameType": "ip-name", "EnableResourceNameDnsARecord": false, "EnableResourceNameDnsAAAARecord": false},
+			BlockPublicAccessStates:       map[string]string{"InternetGatewayBlockMode": "off"},
+		})
+	}
+	if b, err = cliJSON(subnets); err != nil {
+		return fmt.Errorf("encoding describe-subnets: %w", err)
+	}
+	out.Files = append(out.Files, File{Path: "ec2/describe-subnets.json", Data: b, ModTime: collected})
+	return nil
+}
+
+// cliRun renders one run as GetJobRuns returns it.
+func cliRun(c *Category, r *run, style int, dpu float64, g *rng) cliJobRun {
+	j := cliJobRun{
+		ID: r.ID, TriggerName: r.Trigger, JobName: r.Job, JobMode: "SCRIPT",
+		StartedOn: cliTime{r.StartedOn, style}, JobRunState: "RUNNING",
+		PredecessorRuns: []string{}, AllocatedCapacity: int(float64(r.Workers) * dpu), Timeout: 2880,
+		MaxCapacity: float64(r.Workers) * dpu, WorkerType: c.WorkerType, NumberOfWorkers: r.Workers,
+		LogGroupName: "/aws-glue/jobs", GlueVersion: "4.0", ExecutionClass: "STANDARD",
+	}
+	if r.Trigger == "" {
+		j.Arguments = map[string]string{"--run_date": r.StartedOn.Format("2006-01-02"), "--backfill": "true"}
+	}
+	last := r.StartedOn
+	if !r.CompletedOn.IsZero() {
+		last = r.CompletedOn
+		j.CompletedOn = &cliTime{r.CompletedOn, style}
+		secs := int(r.CompletedOn.Sub(r.StartedOn) / time.Second)
+		if r.Failed {
+			j.JobRunState = "FAILED"
+			j.ErrorMessage = runErrorMessage(r)
+			j.ExecutionTime = 0
+		} else {
+			j.JobRunState = "SUCCEEDED"
+			j.ExecutionTime = max(1, secs-g.between(8, 30))
+		}
+	}
+	j.LastModifiedOn = cliTime{last, style}
+	return j
+}
