@@ -6,6 +6,7 @@ import (
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/awscli"
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
+	"github.com/gluelens/gluelens/ingest/parquetpack"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -13,6 +14,7 @@ import (
 func decoders() []ingest.Decoder {
 	return []ingest.Decoder{
 		cloudtrail.New(), awscli.GlueJobRuns(), awscli.GlueJobs(), awscli.GlueConnections(), awscli.EC2Subnets(), awscli.EC2NetworkInterfaces(),
+		&parquetpack.Decoder{},
 	}
 }
 

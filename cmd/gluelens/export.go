@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/ingest/parquetpack"
+	"github.com/gluelens/gluelens/ingest/s3src"
+)
+
+// s3Flags are the S3 connection flags export and scale share with ingest.
+type s3Flags struct {
+	endpointURL, region, profile string
+}
+
+func (f *s3Flags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.endpointURL, "endpoint-url", "", "S3-compatible endpoint (MinIO, a test server); path-style addressing")
+	c.Flags().StringVar(&f.region, "region", "", "AWS region of the bucket (default: AWS_REGION or the profile's)")
+	c.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
+}
+
+func (f *s3Flags) client(ctx context.Context) (*s3src.Client, error) {
+	return s3src.NewClient(ctx, s3src.Config{Profile: f.profile, Region: f.region, EndpointURL: f.endpointURL})
+}
+
+type exportOptions struct {
+	out    string
+	win    window
+	tables []string
+	s3     s3Flags
+}
+
+func init() {
+	register(func(a *app) *cobra.Command {
+		opts := &exportOptions{}
+		c := &cobra.Command{
+			Use:   "export --out DIR|s3://bucket/prefix [--from … --to …]",
+			Short: "Write every table as a Parquet evidence pack (DuckDB, Athena, Spark, pandas read it; gluelens ingest loads it)",
+			Long: `Export writes the normalized tables as a Hive-partitioned Parquet dataset:
+  table=<name>/dt=<YYYY-MM-DD|undated>/part-NNNNN.parquet  plus  _gluelens_manifest.json
+dt is the UTC date of the table's time column; reference tables (jobs, connections, subnets,
+the ingest manifest) and rows without a time are under dt=undated. --from/--to keep only the
+time-keyed rows of the window (runs and Spark applications that overlap it); reference tables are
+always exported whole. The destination must be empty or new. 'gluelens ingest DIR' loads a pack
+into another database; 'gluelens scale ddl' prints Athena/Spark tables over it.`,
+			Args: cobra.MaximumNArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if len(args) == 1 {
+					if opts.out != "" && opts.out != args[0] {
+						return usagef("give the destination once: --out or an argument")
+					}
+					opts.out = args[0]
+				}
+				if opts.out == "" {
+					return usagef("export needs a destination: --out DIR or --out s3://bucket/prefix")
+				}
+				if err := opts.win.parse(); err != nil {
+					return err
+				}
+				return runExport(cmd.Context(), a, opts)
+			},
+		}
+		c.Flags().StringVar(&opts.out, "out", "", "destination: a local directory or s3://bucket/prefix")
+		c.Flags().StringSliceVar(&opts.tables, "tables", nil, "export only these tables (comma-separated)")
+		opts.win.addFlags(c)
+		opts.s3.add(c)
+		return c
+	})
+}
+
+func runExport(ctx context.Context, a *app, opts *exportOptions) error {
+	var dest parquetpack.Dest
+	if strings.HasPrefix(opts.out, "s3://") {
+		bucket, prefix, err := s3src.ParseURI(opts.out)
+		if err != nil {
+			return usagef("--out: %v", err)
+		}
+		c, err := opts.s3.client(ctx)
+		if err != nil {
+			return err
+		}
+		dest = &parquetpack.S3Dest{API: c.API(), Bucket: bucket, Prefix: prefix}
+	} else if strings.Contains(opts.out, "://") {
+		return usagef("--out %s: unsupported location scheme (use a directory or s3://)", opts.out)
+	} else {
+		dir, err := filepath.Abs(opts.out)
+		if err != nil {
+			return err
+		}
+		if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+			return usagef("--out %s: directory is not empty (a pack is written into an empty or new directory)", opts.out)
+		}
+		dest = parquetpack.DirDest{Dir: dir}
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	m, err := parquetpack.Export(ctx, st, dest, parquetpack.Options{From: opts.win.From, To: opts.win.To, Tables: opts.tables, Now: a.now})
+	if err != nil {
+		return err
+	}
+	var rows, files, bytes int64
+	for _, t := range m.Tables {
+		rows += t.Rows
+		files += int64(len(t.Files))
+		for _, f := range t.Files {
+			bytes += f.Bytes
+		}
+		fmt.Fprintf(a.errOut, "%-22s %10d rows %4d file(s)\n", t.Name, t.Rows, len(t.Files))
+	}
+	fmt.Fprintf(a.errOut, "exported %d rows of %d tables in %d file(s) (%s) to %s\n", rows, len(m.Tables), files, humanBytes(bytes), dest)
+	return nil
+}

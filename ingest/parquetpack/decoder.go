@@ -1,0 +1,193 @@
+package parquetpack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// Decoder loads the files of an evidence pack (kind "evidence-pack"). It
+// claims objects starting with the Parquet magic PAR1 and objects named
+// _gluelens_manifest.json.
+//
+// Parquet needs random access but the pipeline hands decoders a stream, so
+// a file is buffered in memory up to MemoryLimit bytes and spilled to a
+// temporary file (removed afterwards) beyond that. The table comes from the
+// file's gluelens.table metadata, checked against the key's table=…/ path
+// element; a Parquet file with neither, or with a column its table does
+// not have, is not ours and fails with an error naming the column. Rows of
+// ingest_manifest are provenance of the exporting database and are not
+// loaded (the object is recorded as ignored).
+type Decoder struct {
+	// MemoryLimit is the largest file buffered in memory; 0 means 256 MiB.
+	MemoryLimit int64
+	// TempDir receives spilled files; "" means os.TempDir().
+	TempDir string
+}
+
+// Kind implements ingest.Decoder.
+func (d *Decoder) Kind() string { return "evidence-pack" }
+
+var magic = []byte("PAR1")
+
+// Sniff implements ingest.Decoder.
+func (d *Decoder) Sniff(key string, head []byte) bool {
+	return bytes.HasPrefix(head, magic) || path.Base(key) == ManifestName
+}
+
+// Decode implements ingest.Decoder.
+func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) (err error) {
+	if path.Base(in.Key) == ManifestName {
+		b, err := io.ReadAll(io.LimitReader(in.R, 64<<20))
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", ManifestName, err)
+		}
+		m, err := ParseManifest(b)
+		if err != nil {
+			return err
+		}
+		var rows int64
+		for _, t := range m.Tables {
+			rows += t.Rows
+		}
+		return ingest.Ignore(fmt.Sprintf("evidence-pack manifest: %d tables, %d rows, schema %d, written by gluelens %s", len(m.Tables), rows, m.SchemaVersion, m.GluelensVersion))
+	}
+	ra, size, cleanup, err := d.buffer(in.R)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	// parquet-go may panic on a corrupt file instead of returning an
+	// error; turn that into an error naming the object's problem.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("reading parquet: corrupt file: %v", r)
+		}
+	}()
+	f, err := parquet.OpenFile(ra, size)
+	if err != nil {
+		return fmt.Errorf("reading parquet: %w", err)
+	}
+	l, err := identify(in.Key, f)
+	if err != nil {
+		return err
+	}
+	if l.Table == ManifestTable {
+		out.Skip(f.NumRows())
+		return ingest.Ignore(fmt.Sprintf("ingest manifest of the exporting database (%d rows): provenance, not loaded", f.NumRows()))
+	}
+	if _, err := l.load(ra, l, out); err != nil {
+		return fmt.Errorf("loading %s: %w", l.Table, err)
+	}
+	return ctx.Err()
+}
+
+// identify finds the table of a pack file and checks the file fits it.
+func identify(key string, f *parquet.File) (*layout, error) {
+	fromKey := tableFromKey(key)
+	fromMeta, hasMeta := f.Lookup(metaTable)
+	table := fromMeta
+	switch {
+	case hasMeta && fromKey != "" && fromKey != fromMeta:
+		return nil, fmt.Errorf("reading parquet: metadata says table %s but the path says table=%s", fromMeta, fromKey)
+	case !hasMeta && fromKey == "":
+		return nil, errors.New("reading parquet: not a gluelens evidence-pack file: no gluelens.table metadata and no table=… element in its path")
+	case !hasMeta:
+		table = fromKey
+	}
+	l, ok := layoutFor(table)
+	if !ok {
+		return nil, fmt.Errorf("reading parquet: table %q is not part of an evidence pack", table)
+	}
+	if v, ok := f.Lookup(metaSchemaVersion); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("reading parquet: bad %s metadata %q", metaSchemaVersion, v)
+		}
+		if latest := store.SchemaVersion(); n > latest {
+			return nil, fmt.Errorf("reading parquet: %w: file has schema %d, this build knows %d", ErrNewerPack, n, latest)
+		}
+	}
+	known := map[string]bool{}
+	for _, c := range l.columns {
+		known[c] = true
+	}
+	for _, c := range f.Schema().Fields() {
+		if !known[c.Name()] {
+			return nil, fmt.Errorf("reading parquet: column %q is not a column of %s: not a gluelens evidence-pack file", c.Name(), table)
+		}
+		if !c.Leaf() {
+			return nil, fmt.Errorf("reading parquet: column %q of %s is nested: not a gluelens evidence-pack file", c.Name(), table)
+		}
+	}
+	for _, k := range l.Key {
+		if !hasColumn(f, k) {
+			return nil, fmt.Errorf("reading parquet: key column %q of %s is missing", k, table)
+		}
+	}
+	return l, nil
+}
+
+func hasColumn(f *parquet.File, name string) bool {
+	_, ok := f.Schema().Lookup(name)
+	return ok
+}
+
+// tableFromKey returns the value of the last table=… path element of key.
+func tableFromKey(key string) string {
+	parts := strings.Split(key, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if t, ok := strings.CutPrefix(parts[i], "table="); ok {
+			return t
+		}
+	}
+	return ""
+}
+
+// buffer makes r randomly accessible: in memory up to the limit, else in a
+// temporary file.
+func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
+	limit := d.MemoryLimit
+	if limit <= 0 {
+		limit = 256 << 20
+	}
+	var mem bytes.Buffer
+	n, err := io.Copy(&mem, io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w", err)
+	}
+	if n <= limit {
+		b := mem.Bytes()
+		return bytes.NewReader(b), int64(len(b)), func() {}, nil
+	}
+	tmp, err := os.CreateTemp(d.TempDir, "gluelens-pack-*.parquet")
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("spilling parquet to a temporary file: %w", err)
+	}
+	cleanup := func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	if _, err := tmp.Write(mem.Bytes()); err != nil {
+		cleanup()
+		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
+	}
+	mem = bytes.Buffer{}
+	rest, err := io.Copy(tmp, r)
+	if err != nil {
+		cleanup()
+		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
+	}
+	return tmp, n + rest, cleanup, nil
+}

@@ -1,0 +1,232 @@
+package parquetpack
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// layout ties one table to its row struct.
+type layout struct {
+	Table   string
+	Day     string   // column whose UTC date names the dt partition; "" = always undated
+	Window  string   // predicate selecting the --from/--to window (see tables.go); "" = never filtered
+	Key     []string // sort order inside a partition
+	columns []string
+	schema  *parquet.Schema
+	export  func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error)
+	load    func(ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error)
+}
+
+// rowCodec maps a struct's fields to table columns by position.
+type rowCodec struct {
+	columns []string
+	day     int // field index of the day column, -1 if none
+}
+
+func newLayout[T any](table, day, window string, key ...string) *layout {
+	var zero T
+	rt := reflect.TypeOf(zero)
+	l := &layout{Table: table, Day: day, Window: window, Key: key, schema: parquet.SchemaOf(zero)}
+	rc := rowCodec{day: -1}
+	for i := 0; i < rt.NumField(); i++ {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("parquet"), ",")
+		if name == "" {
+			panic("parquetpack: field without a parquet column name in " + rt.Name())
+		}
+		if name == day {
+			rc.day = i
+		}
+		rc.columns = append(rc.columns, name)
+	}
+	if day != "" && rc.day < 0 {
+		panic("parquetpack: day column " + day + " is not a field of " + rt.Name())
+	}
+	l.columns = rc.columns
+	l.export = func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
+		return exportTable[T](ctx, st, l, rc, spec, pw)
+	}
+	l.load = func(ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error) {
+		return loadTable[T](ra, l, out)
+	}
+	return l
+}
+
+func layoutFor(table string) (*layout, bool) {
+	for _, l := range layouts {
+		if l.Table == table {
+			return l, true
+		}
+	}
+	return nil, false
+}
+
+// scanDests returns pointers to every field of row, in column order; a
+// pointer field gives a pointer to pointer so NULL scans as nil.
+func scanDests(rv reflect.Value) []any {
+	out := make([]any, rv.NumField())
+	for i := range out {
+		out[i] = rv.Field(i).Addr().Interface()
+	}
+	return out
+}
+
+// rowValues returns the row's values in column order as the ingest sink
+// takes them: nil for NULL, times in UTC, strings copied so they do not
+// alias the reader's buffers.
+func rowValues(rv reflect.Value) []any {
+	out := make([]any, rv.NumField())
+	for i := range out {
+		f := rv.Field(i)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				continue
+			}
+			f = f.Elem()
+		}
+		switch v := f.Interface().(type) {
+		case time.Time:
+			out[i] = v.UTC()
+		case string:
+			out[i] = strings.Clone(v)
+		default:
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// dayOf names the dt partition of a row: its UTC date, or "undated".
+func (rc rowCodec) dayOf(rv reflect.Value) string {
+	if rc.day < 0 {
+		return Undated
+	}
+	f := rv.Field(rc.day)
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return Undated
+		}
+		f = f.Elem()
+	}
+	return f.Interface().(time.Time).UTC().Format(time.DateOnly)
+}
+
+// exportTable streams one table from the store into dt-partitioned files.
+func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowCodec, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
+	entry := TableEntry{Name: l.Table, DayColumn: l.Day, Columns: columnsOf(l.schema)}
+	var (
+		cur   *partWriter[T]
+		batch = make([]T, 0, 1024)
+		parts = map[string]int{}
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := cur.w.Write(batch); err != nil {
+			return fmt.Errorf("writing %s: %w", cur.path, err)
+		}
+		cur.rows += int64(len(batch))
+		clear(batch)
+		batch = batch[:0]
+		return nil
+	}
+	finish := func() error {
+		if cur == nil {
+			return nil
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		f, err := cur.close()
+		if err != nil {
+			return err
+		}
+		entry.Files = append(entry.Files, f)
+		entry.Rows += f.Rows
+		cur = nil
+		return nil
+	}
+	err := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
+		var row T
+		rv := reflect.ValueOf(&row).Elem()
+		if err := scan(scanDests(rv)...); err != nil {
+			return err
+		}
+		dt := rc.dayOf(rv)
+		if cur == nil || cur.dt != dt || cur.rows+int64(len(batch)) >= pw.opt.FileRows {
+			if err := finish(); err != nil {
+				return err
+			}
+			n := parts[dt]
+			parts[dt]++
+			var err error
+			if cur, err = openPart[T](ctx, pw, l, dt, n); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, row)
+		if len(batch) == cap(batch) {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		if cur != nil {
+			cur.abort()
+		}
+		return entry, err
+	}
+	if err := finish(); err != nil {
+		return entry, err
+	}
+	return entry, nil
+}
+
+// loadTable reads every row of one pack file and appends it to the sink.
+func loadTable[T any](ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error) {
+	r := parquet.NewGenericReader[T](ra)
+	defer r.Close()
+	buf := make([]T, 512)
+	var n int64
+	for {
+		clear(buf)
+		k, err := r.Read(buf)
+		for i := 0; i < k; i++ {
+			if aerr := out.Append(l.Table, rowValues(reflect.ValueOf(&buf[i]).Elem())...); aerr != nil {
+				return n, fmt.Errorf("loading row %d: %w", n, aerr)
+			}
+			n++
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("reading row %d: %w", n, err)
+		}
+	}
+}
+
+// columnsOf describes the leaf columns of a schema for the pack manifest.
+func columnsOf(s *parquet.Schema) []ColumnEntry {
+	var out []ColumnEntry
+	for _, f := range s.Fields() {
+		c := ColumnEntry{Name: f.Name(), ParquetType: f.Type().Kind().String(), Optional: f.Optional()}
+		if lt := f.Type().LogicalType(); lt != nil {
+			c.LogicalType = lt.String()
+		}
+		if f.Encoding() != nil {
+			c.Encoding = f.Encoding().String()
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Column describes one column of a table or view as DuckDB declares it.
+type Column struct {
+	Name     string
+	Type     string // DuckDB type name: VARCHAR, TIMESTAMP, BIGINT, ...
+	Nullable bool
+}
+
+// Columns lists the columns of a table or view of the main schema in
+// declaration order. An unknown name gives an error naming it.
+func (s *Store) Columns(ctx context.Context, table string) ([]Column, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT column_name, data_type, is_nullable
+		FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index`, table)
+	if err != nil {
+		return nil, fmt.Errorf("listing columns of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []Column
+	for rows.Next() {
+		var c Column
+		if err := rows.Scan(&c.Name, &c.Type, &c.Nullable); err != nil {
+			return nil, fmt.Errorf("listing columns of %s: %w", table, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing columns of %s: %w", table, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("listing columns of %s: no such table or view", table)
+	}
+	return out, nil
+}
+
+// Views lists the views of the main schema by name.
+func (s *Store) Views(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal ORDER BY view_name`)
+	if err != nil {
+		return nil, fmt.Errorf("listing views: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("listing views: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// ReadSpec selects the rows of one table for export.
+type ReadSpec struct {
+	Table   string
+	Columns []string // in the order the scan destinations follow
+	// Where is an optional predicate written by gluelens code (never user
+	// text) with ? placeholders for Args.
+	Where   string
+	Args    []any
+	OrderBy []string // column names; NULLs sort last
+}
+
+// ReadRows streams the rows spec selects. For every row fn is called with a
+// scan function that fills dest (one pointer per column, as in
+// database/sql's Rows.Scan); fn must not keep scan after it returns. Table
+// and column names are checked against the catalog before they reach SQL.
+func (s *Store) ReadRows(ctx context.Context, spec ReadSpec, fn func(scan func(dest ...any) error) error) error {
+	cols, err := s.Columns(ctx, spec.Table)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		known[c.Name] = true
+	}
+	for _, group := range [][]string{spec.Columns, spec.OrderBy} {
+		for _, c := range group {
+			if !known[c] {
+				return fmt.Errorf("reading %s: no column %q", spec.Table, c)
+			}
+		}
+	}
+	if len(spec.Columns) == 0 {
+		return fmt.Errorf("reading %s: no columns asked for", spec.Table)
+	}
+	var q strings.Builder
+	fmt.Fprintf(&q, "SELECT %s FROM %s", quoteIdents(spec.Columns), quoteIdent(spec.Table))
+	if spec.Where != "" {
+		fmt.Fprintf(&q, " WHERE %s", spec.Where)
+	}
+	if len(spec.OrderBy) > 0 {
+		parts := make([]string, len(spec.OrderBy))
+		for i, c := range spec.OrderBy {
+			parts[i] = quoteIdent(c) + " NULLS LAST"
+		}
+		fmt.Fprintf(&q, " ORDER BY %s", strings.Join(parts, ", "))
+	}
+	rows, err := s.db.QueryContext(ctx, q.String(), spec.Args...)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", spec.Table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return fmt.Errorf("reading %s: %w", spec.Table, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading %s: %w", spec.Table, err)
+	}
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func quoteIdents(cols []string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = quoteIdent(c)
+	}
+	return strings.Join(parts, ", ")
+}
