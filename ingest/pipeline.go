@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gluelens/gluelens/ingest/codec"
@@ -73,6 +72,8 @@ type Summary struct {
 	Failures   []ObjectResult // objects that failed, in URI order
 	Warnings   []string       // one line per object with bad records or warnings
 	ByKind     map[string]int
+	// IgnoredReasons counts ignored objects by reason (digest file, unrecognised content, ...).
+	IgnoredReasons map[string]int
 }
 
 // RetryCounter is implemented by sources that retry failed requests (S3);
@@ -163,72 +164,30 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 		return Summary{}, err
 	}
 	sum := Summary{ByKind: map[string]int{}}
-	var (
-		loaderMu  sync.Mutex
-		sumMu     sync.Mutex
-		lastFlush = time.Now()
-		fatal     error
-		fatalOnce sync.Once
-	)
-	setFatal := func(err error) { fatalOnce.Do(func() { fatal = err }) }
+	var sumMu sync.Mutex
 	record := func(o Object, res ObjectResult) {
 		sumMu.Lock()
 		defer sumMu.Unlock()
-		sum.Objects++
-		sum.Bytes += res.Bytes
-		switch {
-		case res.Unchanged:
-			sum.Unchanged++
-		case res.Entry.Status == store.StatusOK:
-			sum.Loaded++
-		case res.Entry.Status == store.StatusIgnored:
-			sum.Ignored++
-		case res.Entry.Status == store.StatusDuplicate:
-			sum.Duplicate++
-		default:
-			sum.Failed++
-			sum.Failures = append(sum.Failures, res)
-		}
-		if !res.Unchanged {
-			sum.Kept += res.Entry.Kept
-			sum.Skipped += res.Entry.Skipped
-			sum.Bad += res.Entry.Bad
-			sum.Duplicates += res.Entry.Duplicate
-			if res.Entry.Kind != "" {
-				sum.ByKind[res.Entry.Kind]++
-			}
-			if res.Entry.Status != store.StatusFailed && (res.Entry.Bad > 0 || len(res.Issues) > 0) {
-				first := ""
-				if len(res.Issues) > 0 {
-					first = ": first: " + res.Issues[0].Message
-				}
-				sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d bad record(s), %d note(s)%s", o.URI, res.Entry.Bad, len(res.Issues), first))
-			}
-		}
+		sum.add(o, res)
 		if opt.Progress != nil {
 			opt.Progress(o, res)
 		}
 	}
+	c := &committer{loader: loader, lastFlush: time.Now(), waiting: map[int64]waitingResult{}, record: record}
 
 	work := make(chan job)
 	var wg sync.WaitGroup
-	var inflight atomic.Int64
 	for i := 0; i < opt.Workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				if ctx.Err() != nil || fatal != nil {
+				if ctx.Err() != nil || c.failed() {
 					continue
 				}
-				inflight.Add(1)
-				res, err := processObject(ctx, j.src, j.obj, opt, loader, &loaderMu, &lastFlush)
-				inflight.Add(-1)
-				if err != nil {
-					setFatal(err)
-					continue
+				if err := processObject(ctx, j.src, j.obj, opt, c); err != nil {
+					c.setFatal(err)
 				}
-				record(j.obj, res)
 			}
 		}()
 	}
@@ -239,12 +198,12 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 				continue
 			}
 		}
+		if c.failed() {
+			break
+		}
 		select {
 		case work <- j:
 		case <-ctx.Done():
-		}
-		if fatal != nil {
-			break
 		}
 	}
 	close(work)
@@ -254,15 +213,17 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 			sum.Retries += rc.Retries()
 		}
 	}
-	loaderMu.Lock()
-	defer loaderMu.Unlock()
-	if fatal != nil {
-		_ = loader.Rollback(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.fatalErr(); err != nil {
 		_ = loader.Close(ctx)
-		return sum, fatal
+		return sum, err
 	}
 	if err := ctx.Err(); err != nil {
-		_ = loader.Rollback(ctx)
+		_ = loader.Close(ctx)
+		return sum, err
+	}
+	if err := c.flush(ctx); err != nil {
 		_ = loader.Close(ctx)
 		return sum, err
 	}
@@ -273,6 +234,117 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	sort.Strings(sum.Warnings)
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+func (sum *Summary) add(o Object, res ObjectResult) {
+	sum.Objects++
+	sum.Bytes += res.Bytes
+	switch {
+	case res.Unchanged:
+		sum.Unchanged++
+	case res.Entry.Status == store.StatusOK:
+		sum.Loaded++
+	case res.Entry.Status == store.StatusIgnored:
+		sum.Ignored++
+		if sum.IgnoredReasons == nil {
+			sum.IgnoredReasons = map[string]int{}
+		}
+		sum.IgnoredReasons[res.Entry.Error]++
+	case res.Entry.Status == store.StatusDuplicate:
+		sum.Duplicate++
+	default:
+		sum.Failed++
+		sum.Failures = append(sum.Failures, res)
+	}
+	if res.Unchanged {
+		return
+	}
+	sum.Kept += res.Entry.Kept
+	sum.Skipped += res.Entry.Skipped
+	sum.Bad += res.Entry.Bad
+	sum.Duplicates += res.Entry.Duplicate
+	if res.Entry.Kind != "" {
+		sum.ByKind[res.Entry.Kind]++
+	}
+	if res.Entry.Status != store.StatusFailed && (res.Entry.Bad > 0 || len(res.Issues) > 0) {
+		first := ""
+		if len(res.Issues) > 0 {
+			first = ": first: " + res.Issues[0].Message
+		}
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d bad record(s), %d note(s)%s", o.URI, res.Entry.Bad, len(res.Issues), first))
+	}
+}
+
+// committer serialises access to the loader and reports objects once their
+// batch is durable.
+type committer struct {
+	mu        sync.Mutex // held while an object writes into the loader
+	loader    *store.Loader
+	lastFlush time.Time
+	staged    int64
+	waiting   map[int64]waitingResult // by position in the batch
+	next      int64
+	record    func(Object, ObjectResult)
+
+	fatalMu sync.Mutex
+	fatal   error
+}
+
+type waitingResult struct {
+	obj Object
+	res ObjectResult
+}
+
+func (c *committer) setFatal(err error) {
+	c.fatalMu.Lock()
+	defer c.fatalMu.Unlock()
+	if c.fatal == nil {
+		c.fatal = err
+	}
+}
+
+func (c *committer) fatalErr() error {
+	c.fatalMu.Lock()
+	defer c.fatalMu.Unlock()
+	return c.fatal
+}
+
+func (c *committer) failed() bool { return c.fatalErr() != nil }
+
+// queued notes an object committed or aborted into the loader (c.mu held).
+func (c *committer) queued(o Object, res ObjectResult, rows int64) {
+	c.waiting[c.next] = waitingResult{o, res}
+	c.next++
+	c.staged += rows
+}
+
+// maybeFlush flushes when the batch is big or old enough (c.mu held).
+func (c *committer) maybeFlush(ctx context.Context, force bool) error {
+	if force || c.loader.Pending() >= 512 || c.staged >= 200_000 || time.Since(c.lastFlush) > 2*time.Second {
+		return c.flush(ctx)
+	}
+	return nil
+}
+
+// flush makes the batch durable and reports its objects (c.mu held).
+func (c *committer) flush(ctx context.Context) error {
+	entries, err := c.loader.Flush(ctx)
+	if err != nil {
+		return err
+	}
+	if len(entries) != len(c.waiting) {
+		return fmt.Errorf("loader flushed %d objects, %d were queued", len(entries), len(c.waiting))
+	}
+	for i, e := range entries {
+		w := c.waiting[int64(i)]
+		w.res.Entry = e
+		c.record(w.obj, w.res)
+	}
+	c.waiting = map[int64]waitingResult{}
+	c.next = 0
+	c.staged = 0
+	c.lastFlush = time.Now()
+	return nil
 }
 
 func unchanged(prev store.ManifestEntry, o Object) bool {
@@ -289,8 +361,7 @@ func unchanged(prev store.ManifestEntry, o Object) bool {
 type objectSink struct {
 	ctx     context.Context
 	opt     *Options
-	loader  *store.Loader
-	mu      *sync.Mutex
+	c       *committer
 	locked  bool
 	w       *store.ObjectWriter
 	buf     []bufRow
@@ -313,22 +384,20 @@ func (s *objectSink) Append(table string, values ...any) error {
 		if len(s.buf) < s.opt.BufferRows {
 			return nil
 		}
-		if err := s.takeLoader(); err != nil {
-			return err
-		}
-		return nil
+		return s.takeLoader()
 	}
 	return s.w.Append(table, values...)
 }
 
 // takeLoader locks the loader for this object and moves buffered rows in.
+// A large object keeps the loader until it is done.
 func (s *objectSink) takeLoader() error {
 	if !s.locked {
-		s.mu.Lock()
+		s.c.mu.Lock()
 		s.locked = true
 	}
 	if s.w == nil {
-		w, err := s.loader.Begin(s.ctx)
+		w, err := s.c.loader.Begin(s.ctx)
 		if err != nil {
 			return err
 		}
@@ -376,11 +445,12 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// processObject decodes one object and commits it. A non-nil error means the
-// database itself failed and the run must stop; input problems are in the result.
-func processObject(ctx context.Context, src Source, o Object, opt Options, loader *store.Loader, mu *sync.Mutex, lastFlush *time.Time) (ObjectResult, error) {
+// processObject decodes one object and queues it in the loader. A non-nil
+// error means the database itself failed and the run must stop; input
+// problems are recorded against the object.
+func processObject(ctx context.Context, src Source, o Object, opt Options, c *committer) error {
 	entry := store.ManifestEntry{URI: o.URI, Size: o.Size, ModTime: o.ModTime.UTC().Truncate(time.Microsecond), ETag: o.ETag, Status: store.StatusOK}
-	sink := &objectSink{ctx: ctx, opt: &opt, loader: loader, mu: mu}
+	sink := &objectSink{ctx: ctx, opt: &opt, c: c}
 	hr := &hashingReader{h: sha256.New()}
 	kind, decErr := decodeObject(ctx, src, o, opt, sink, hr)
 	entry.Kind = kind
@@ -393,14 +463,14 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, loade
 	res.Issues = sink.issues
 
 	if !sink.locked {
-		mu.Lock()
+		c.mu.Lock()
 		sink.locked = true
 	}
-	defer mu.Unlock()
+	defer c.mu.Unlock()
 	var err error
 	if sink.w == nil {
-		if sink.w, err = loader.Begin(ctx); err != nil {
-			return res, err
+		if sink.w, err = c.loader.Begin(ctx); err != nil {
+			return err
 		}
 	}
 	switch {
@@ -409,31 +479,25 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, loade
 		errors.As(decErr, &ie)
 		entry.Status = store.StatusIgnored
 		entry.Error = ie.Reason
-		entry.Kept = 0
 		sink.buf = nil
-		res.Entry, err = sink.w.Abort(entry, nil, res.Issues)
+		err = sink.w.Abort(entry, nil, res.Issues)
 	case decErr != nil:
 		wrapped := fmt.Errorf("ingesting %s: %w", o.URI, decErr)
 		res.Err = wrapped
 		res.Issues = append(res.Issues, store.Issue{Record: recordOf(decErr), Severity: "fatal", Message: decErr.Error()})
 		sink.buf = nil
-		res.Entry, err = sink.w.Abort(entry, wrapped, res.Issues)
+		err = sink.w.Abort(entry, wrapped, res.Issues)
 	default:
 		if err = sink.takeLoader(); err != nil {
-			return res, err
+			return fmt.Errorf("loading %s: %w", o.URI, err)
 		}
-		res.Entry, err = sink.w.Commit(entry, res.Issues)
+		err = sink.w.Commit(entry, res.Issues)
 	}
 	if err != nil {
-		return res, fmt.Errorf("loading %s: %w", o.URI, err)
+		return fmt.Errorf("loading %s: %w", o.URI, err)
 	}
-	if loader.Pending() >= 256 || time.Since(*lastFlush) > 2*time.Second || o.Size > 64<<20 {
-		if err := loader.Flush(ctx); err != nil {
-			return res, err
-		}
-		*lastFlush = time.Now()
-	}
-	return res, nil
+	c.queued(o, res, sink.w.Staged())
+	return c.maybeFlush(ctx, o.Size > 64<<20)
 }
 
 func recordOf(err error) int64 {

@@ -89,7 +89,10 @@ func fixture(t *testing.T) *store.Store {
 	add("subnets", "S", "vpc-1", "10.0.0.0/28", int32(28), int32(11), nil, nil, nil, nil, "fixture")
 	add("subnets", "T", "vpc-1", "10.0.1.0/29", int32(29), int32(3), nil, nil, nil, nil, "fixture")
 	add("eni_snapshots", "p1", at("06:45:00"), "S", "vpc-1", nil, "in-use", nil, nil, nil, nil, nil, int32(2), "fixture")
-	if _, err := w.Commit(store.ManifestEntry{URI: "fixture", Status: store.StatusOK}, nil); err != nil {
+	if err := w.Commit(store.ManifestEntry{URI: "fixture", Status: store.StatusOK}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := l.Close(ctx); err != nil {

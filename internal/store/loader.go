@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"time"
 
@@ -62,18 +61,28 @@ func (s *Store) Manifest(ctx context.Context) (map[string]ManifestEntry, error) 
 	return out, rows.Err()
 }
 
-// Loader bulk-loads input objects. It owns one connection; rows of an object
-// are staged with DuckDB appenders and merged into their tables when the
-// object commits, so an object is either wholly loaded or not at all.
-// Several objects share one transaction until Flush. A Loader is not safe
-// for concurrent use.
+// Loader bulk-loads input objects. It owns one connection. Rows of an object
+// are staged with DuckDB appenders (tagged with the object's sequence
+// number) and merged into their tables in batches at Flush, inside one
+// transaction with the objects' manifest rows, so an object is either wholly
+// loaded or not at all. A Loader is not safe for concurrent use.
 type Loader struct {
 	s         *Store
 	conn      *sql.Conn
 	appenders map[string]*duckdb.Appender
 	inTx      bool
-	pending   int
+	seq       int64
+	pending   []*pendingObject
+	touched   map[string]bool
+	hashes    map[string]string // content_sha256 → URI of loaded objects
 	now       func() time.Time
+}
+
+type pendingObject struct {
+	seq    int64
+	entry  ManifestEntry
+	issues []Issue
+	staged map[string]int64 // rows staged per table
 }
 
 // NewLoader opens a loader on a dedicated connection.
@@ -82,14 +91,39 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening loader connection: %w", err)
 	}
-	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, now: func() time.Time { return time.Now().UTC() }}
+	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
+		hashes: map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
 	for _, t := range Tables() {
-		q := fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT * FROM %s LIMIT 0`, stageName(t.Name), t.Name)
+		q := fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT *, 0::BIGINT AS _obj FROM %s LIMIT 0`, stageName(t.Name), t.Name)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("creating staging table for %s: %w", t.Name, err)
 		}
 	}
+	for _, q := range []string{
+		`CREATE TEMP TABLE IF NOT EXISTS stage_ingest_manifest AS SELECT * FROM ingest_manifest LIMIT 0`,
+		`CREATE TEMP TABLE IF NOT EXISTS stage_ingest_issues AS SELECT * FROM ingest_issues LIMIT 0`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("creating manifest staging tables: %w", err)
+		}
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT content_sha256, uri FROM ingest_manifest WHERE status = 'ok' AND content_sha256 IS NOT NULL`)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("reading ingest manifest: %w", err)
+	}
+	for rows.Next() {
+		var h, u string
+		if err := rows.Scan(&h, &u); err != nil {
+			rows.Close()
+			conn.Close()
+			return nil, err
+		}
+		l.hashes[h] = u
+	}
+	rows.Close()
 	return l, nil
 }
 
@@ -97,13 +131,10 @@ func (l *Loader) appender(table string) (*duckdb.Appender, error) {
 	if a, ok := l.appenders[table]; ok {
 		return a, nil
 	}
-	if _, ok := tableSpec(table); !ok {
-		return nil, fmt.Errorf("table %q is not registered for loading", table)
-	}
 	var a *duckdb.Appender
 	err := l.conn.Raw(func(dc any) error {
 		var err error
-		a, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", stageName(table))
+		a, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
 		return err
 	})
 	if err != nil {
@@ -124,40 +155,151 @@ func (l *Loader) begin(ctx context.Context) error {
 	return nil
 }
 
-// Pending is the number of objects committed into the open transaction.
-func (l *Loader) Pending() int { return l.pending }
+// Pending is the number of objects committed since the last Flush.
+func (l *Loader) Pending() int { return len(l.pending) }
 
-// Flush commits the open transaction: every object committed since the last
-// Flush becomes durable together.
-func (l *Loader) Flush(ctx context.Context) error {
+// Flush merges every pending object into its tables, writes their manifest
+// rows and commits. It returns the final manifest entries (with duplicate
+// counts), in commit order.
+func (l *Loader) Flush(ctx context.Context) ([]ManifestEntry, error) {
 	if !l.inTx {
-		return nil
+		return nil, nil
+	}
+	out, err := l.flush(ctx)
+	if err != nil {
+		_ = l.Rollback(ctx)
+		return nil, err
+	}
+	return out, nil
+}
+
+func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
+	for _, a := range l.appenders {
+		if err := a.Flush(); err != nil {
+			return nil, fmt.Errorf("flushing staged rows: %w", err)
+		}
+	}
+	bySeq := map[int64]*pendingObject{}
+	for _, p := range l.pending {
+		bySeq[p.seq] = p
+	}
+	for t := range l.touched {
+		spec, _ := tableSpec(t)
+		keep, apply := spec.mergeSQL()
+		for _, q := range keep {
+			if _, err := l.conn.ExecContext(ctx, q); err != nil {
+				return nil, fmt.Errorf("merging %s: %w", t, err)
+			}
+		}
+		if spec.Policy != Append {
+			rows, err := l.conn.QueryContext(ctx, `SELECT _obj, count(*) FROM merge_kept GROUP BY _obj`)
+			if err != nil {
+				return nil, fmt.Errorf("merging %s: %w", t, err)
+			}
+			kept := map[int64]int64{}
+			for rows.Next() {
+				var seq, n int64
+				if err := rows.Scan(&seq, &n); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				kept[seq] = n
+			}
+			rows.Close()
+			for _, p := range l.pending {
+				if p.entry.Status == StatusOK {
+					p.entry.Duplicate += p.staged[t] - kept[p.seq]
+				}
+			}
+		}
+		for _, q := range apply {
+			if _, err := l.conn.ExecContext(ctx, q); err != nil {
+				return nil, fmt.Errorf("merging %s: %w", t, err)
+			}
+		}
+		if _, err := l.conn.ExecContext(ctx, "DELETE FROM "+stageName(t)); err != nil {
+			return nil, fmt.Errorf("clearing staging table for %s: %w", t, err)
+		}
+	}
+	ma, err := l.appender("stage_ingest_manifest")
+	if err != nil {
+		return nil, err
+	}
+	ia, err := l.appender("stage_ingest_issues")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ManifestEntry, 0, len(l.pending))
+	for _, p := range l.pending {
+		e := &p.entry
+		e.IngestedAt = l.now()
+		var mtime any
+		if !e.ModTime.IsZero() {
+			mtime = e.ModTime.UTC()
+		}
+		if err := ma.AppendRow(e.URI, e.Size, mtime, nullIfEmpty(e.ETag), nullIfEmpty(e.SHA256), nullIfEmpty(e.Kind),
+			e.Kept, e.Skipped, e.Bad, e.Duplicate, e.Status, nullIfEmpty(e.Error), e.IngestedAt, nullIfEmpty(Version)); err != nil {
+			return nil, fmt.Errorf("recording %s in the manifest: %w", e.URI, err)
+		}
+		for _, is := range p.issues {
+			if err := ia.AppendRow(e.URI, is.Record, is.Severity, is.Message); err != nil {
+				return nil, fmt.Errorf("recording issues of %s: %w", e.URI, err)
+			}
+		}
+		out = append(out, *e)
+	}
+	if err := ma.Flush(); err != nil {
+		return nil, fmt.Errorf("recording manifest: %w", err)
+	}
+	if err := ia.Flush(); err != nil {
+		return nil, fmt.Errorf("recording issues: %w", err)
+	}
+	for _, q := range []string{
+		`DELETE FROM ingest_manifest WHERE uri IN (SELECT uri FROM stage_ingest_manifest)`,
+		`DELETE FROM ingest_issues WHERE uri IN (SELECT uri FROM stage_ingest_manifest)`,
+		`INSERT INTO ingest_manifest SELECT * FROM stage_ingest_manifest`,
+		`INSERT INTO ingest_issues SELECT * FROM stage_ingest_issues`,
+		`DELETE FROM stage_ingest_manifest`,
+		`DELETE FROM stage_ingest_issues`,
+		`COMMIT`,
+	} {
+		if _, err := l.conn.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("recording manifest: %w", err)
+		}
 	}
 	l.inTx = false
-	l.pending = 0
-	if _, err := l.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("committing ingest transaction: %w", err)
+	l.pending = nil
+	l.touched = map[string]bool{}
+	for _, e := range out {
+		if e.Status == StatusOK && e.SHA256 != "" {
+			l.hashes[e.SHA256] = e.URI
+		}
 	}
-	return nil
+	return out, nil
 }
 
 // Rollback abandons every object since the last Flush.
 func (l *Loader) Rollback(ctx context.Context) error {
+	for _, a := range l.appenders {
+		_ = a.Clear()
+	}
 	if !l.inTx {
 		return nil
 	}
 	l.inTx = false
-	l.pending = 0
-	for _, a := range l.appenders {
-		_ = a.Clear()
-	}
+	l.pending = nil
+	l.touched = map[string]bool{}
 	_, err := l.conn.ExecContext(ctx, "ROLLBACK")
 	return err
 }
 
-// Close flushes and releases the loader.
+// Close releases the loader. Pending objects must have been flushed; any
+// that were not are rolled back.
 func (l *Loader) Close(ctx context.Context) error {
-	err := l.Flush(ctx)
+	var err error
+	if l.inTx {
+		err = l.Rollback(ctx)
+	}
 	for _, a := range l.appenders {
 		if cerr := a.Close(); cerr != nil && err == nil {
 			err = cerr
@@ -171,57 +313,50 @@ func (l *Loader) Close(ctx context.Context) error {
 
 // ObjectWriter receives the rows of one input object.
 type ObjectWriter struct {
-	l       *Loader
-	ctx     context.Context
-	touched map[string]bool
-	staged  int64
+	l      *Loader
+	ctx    context.Context
+	seq    int64
+	staged map[string]int64
 }
 
-// Begin starts an object. Its rows are invisible until Commit.
+// Begin starts an object. Its rows are invisible until the Flush after its Commit.
 func (l *Loader) Begin(ctx context.Context) (*ObjectWriter, error) {
 	if err := l.begin(ctx); err != nil {
 		return nil, err
 	}
-	return &ObjectWriter{l: l, ctx: ctx, touched: map[string]bool{}}, nil
+	l.seq++
+	return &ObjectWriter{l: l, ctx: ctx, seq: l.seq, staged: map[string]int64{}}, nil
 }
 
 // Append stages one row for table; values follow the table's column order.
 func (w *ObjectWriter) Append(table string, values ...any) error {
-	a, err := w.l.appender(table)
+	if _, ok := tableSpec(table); !ok {
+		return fmt.Errorf("table %q is not registered for loading", table)
+	}
+	a, err := w.l.appender(stageName(table))
 	if err != nil {
 		return err
 	}
-	args := make([]driver.Value, len(values))
+	args := make([]driver.Value, len(values)+1)
 	for i, v := range values {
 		args[i] = v
 	}
+	args[len(values)] = w.seq
 	if err := a.AppendRow(args...); err != nil {
 		return fmt.Errorf("appending to %s: %w", table, err)
 	}
-	w.touched[table] = true
-	w.staged++
+	w.l.touched[table] = true
+	w.staged[table]++
 	return nil
 }
 
 // Staged is the number of rows appended so far.
-func (w *ObjectWriter) Staged() int64 { return w.staged }
-
-func (w *ObjectWriter) flushAppenders() error {
-	for t := range w.touched {
-		if err := w.l.appenders[t].Flush(); err != nil {
-			return fmt.Errorf("flushing %s: %w", t, err)
-		}
+func (w *ObjectWriter) Staged() int64 {
+	var n int64
+	for _, c := range w.staged {
+		n += c
 	}
-	return nil
-}
-
-func (w *ObjectWriter) clearStage() error {
-	for t := range w.touched {
-		if _, err := w.l.conn.ExecContext(w.ctx, "DELETE FROM "+stageName(t)); err != nil {
-			return fmt.Errorf("clearing staging table for %s: %w", t, err)
-		}
-	}
-	return nil
+	return n
 }
 
 // Issue is a problem found in one record of an object.
@@ -231,74 +366,53 @@ type Issue struct {
 	Message  string
 }
 
-// Commit merges the object's staged rows into their tables and records the
-// object in the manifest. Duplicates dropped by the merge are added to
-// e.Duplicate. If another URI with the same content hash is already loaded,
-// nothing is merged and the object is recorded as a duplicate.
-func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) (ManifestEntry, error) {
-	ctx := w.ctx
-	if err := w.flushAppenders(); err != nil {
-		return e, w.fail(err)
-	}
-	if e.SHA256 != "" && e.Status == StatusOK {
-		var other string
-		err := w.l.conn.QueryRowContext(ctx, `SELECT uri FROM ingest_manifest WHERE content_sha256 = ? AND uri <> ? AND status = 'ok' LIMIT 1`, e.SHA256, e.URI).Scan(&other)
-		switch {
-		case err == nil:
+// Commit queues the object's staged rows for the next Flush. If an object
+// with the same content hash is already loaded under another URI, its rows
+// are dropped and it is recorded as a duplicate.
+func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
+	if e.Status == StatusOK && e.SHA256 != "" {
+		other, seen := w.l.hashes[e.SHA256]
+		if !seen {
+			for _, p := range w.l.pending {
+				if p.entry.SHA256 == e.SHA256 && p.entry.Status == StatusOK && p.entry.URI != e.URI {
+					other, seen = p.entry.URI, true
+					break
+				}
+			}
+		}
+		if seen && other != e.URI {
+			if err := w.dropStaged(); err != nil {
+				return err
+			}
 			e.Status = StatusDuplicate
 			e.Error = "same content as " + other
 			e.Duplicate += e.Kept
 			e.Kept = 0
-		case !errors.Is(err, sql.ErrNoRows):
-			return e, w.fail(fmt.Errorf("checking manifest: %w", err))
 		}
 	}
-	if e.Status == StatusOK {
-		for t := range w.touched {
-			spec, _ := tableSpec(t)
-			var staged int64
-			if err := w.l.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+stageName(t)).Scan(&staged); err != nil {
-				return e, w.fail(err)
-			}
-			var inserted int64
-			for _, q := range spec.mergeSQL() {
-				res, err := w.l.conn.ExecContext(ctx, q)
-				if err != nil {
-					return e, w.fail(fmt.Errorf("merging %s: %w", t, err))
-				}
-				inserted, _ = res.RowsAffected()
-			}
-			if spec.Policy != Append && staged > inserted {
-				e.Duplicate += staged - inserted
-			}
+	w.l.pending = append(w.l.pending, &pendingObject{seq: w.seq, entry: e, issues: issues, staged: w.staged})
+	return nil
+}
+
+func (w *ObjectWriter) dropStaged() error {
+	for t := range w.staged {
+		if err := w.l.appenders[stageName(t)].Flush(); err != nil {
+			return err
+		}
+		if _, err := w.l.conn.ExecContext(w.ctx, fmt.Sprintf("DELETE FROM %s WHERE _obj = ?", stageName(t)), w.seq); err != nil {
+			return fmt.Errorf("dropping staged rows: %w", err)
 		}
 	}
-	if err := w.clearStage(); err != nil {
-		return e, w.fail(err)
-	}
-	if err := w.l.recordObject(ctx, &e, issues); err != nil {
-		return e, w.fail(err)
-	}
-	w.l.pending++
-	return e, nil
+	w.staged = map[string]int64{}
+	return nil
 }
 
-// fail abandons the whole open transaction: something went wrong in the
-// database itself, not in the input.
-func (w *ObjectWriter) fail(err error) error {
-	_ = w.l.Rollback(w.ctx)
-	return err
-}
-
-// Abort drops the object's staged rows and records it as failed with the
+// Abort drops the object's staged rows and queues it as failed with the
 // given error (and any issues found before the failure), or as ignored when
 // e.Status is StatusIgnored.
-func (w *ObjectWriter) Abort(e ManifestEntry, cause error, issues []Issue) (ManifestEntry, error) {
-	for t := range w.touched {
-		_ = w.l.appenders[t].Clear()
-	}
-	if err := w.clearStage(); err != nil {
-		return e, w.fail(err)
+func (w *ObjectWriter) Abort(e ManifestEntry, cause error, issues []Issue) error {
+	if err := w.dropStaged(); err != nil {
+		return err
 	}
 	if e.Status != StatusIgnored {
 		e.Status = StatusFailed
@@ -307,35 +421,7 @@ func (w *ObjectWriter) Abort(e ManifestEntry, cause error, issues []Issue) (Mani
 	if cause != nil {
 		e.Error = cause.Error()
 	}
-	if err := w.l.recordObject(w.ctx, &e, issues); err != nil {
-		return e, w.fail(err)
-	}
-	w.l.pending++
-	return e, nil
-}
-
-func (l *Loader) recordObject(ctx context.Context, e *ManifestEntry, issues []Issue) error {
-	e.IngestedAt = l.now()
-	if _, err := l.conn.ExecContext(ctx, `DELETE FROM ingest_manifest WHERE uri = ?`, e.URI); err != nil {
-		return fmt.Errorf("updating manifest: %w", err)
-	}
-	if _, err := l.conn.ExecContext(ctx, `DELETE FROM ingest_issues WHERE uri = ?`, e.URI); err != nil {
-		return fmt.Errorf("updating manifest: %w", err)
-	}
-	var mtime any
-	if !e.ModTime.IsZero() {
-		mtime = e.ModTime.UTC()
-	}
-	if _, err := l.conn.ExecContext(ctx, `INSERT INTO ingest_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.URI, e.Size, mtime, nullIfEmpty(e.ETag), nullIfEmpty(e.SHA256), nullIfEmpty(e.Kind),
-		e.Kept, e.Skipped, e.Bad, e.Duplicate, e.Status, nullIfEmpty(e.Error), e.IngestedAt, Version); err != nil {
-		return fmt.Errorf("updating manifest: %w", err)
-	}
-	for _, is := range issues {
-		if _, err := l.conn.ExecContext(ctx, `INSERT INTO ingest_issues VALUES (?, ?, ?, ?)`, e.URI, is.Record, is.Severity, is.Message); err != nil {
-			return fmt.Errorf("recording issues: %w", err)
-		}
-	}
+	w.l.pending = append(w.l.pending, &pendingObject{seq: w.seq, entry: e, issues: issues, staged: w.staged})
 	return nil
 }
 
@@ -348,4 +434,3 @@ func nullIfEmpty(s string) any {
 
 // Version is the gluelens version recorded in the manifest; cmd sets it.
 var Version = "dev"
-

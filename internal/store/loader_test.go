@@ -35,33 +35,44 @@ func TestLoaderMergesAndDedupes(t *testing.T) {
 	event(w, "a")
 	event(w, "b")
 	event(w, "a")
-	e, err := w.Commit(ManifestEntry{URI: "f1", Status: StatusOK, Kept: 3, SHA256: "h1"}, nil)
+	if err := w.Commit(ManifestEntry{URI: "f1", Status: StatusOK, Kept: 3, SHA256: "h1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	flushed, err := l.Flush(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Duplicate != 1 {
-		t.Errorf("duplicates in f1 = %d, want 1", e.Duplicate)
+	if len(flushed) != 1 || flushed[0].Duplicate != 1 {
+		t.Errorf("f1 after flush = %+v, want 1 duplicate", flushed)
 	}
 	// Object 2 fails: its row must not land.
 	w, _ = l.Begin(ctx)
 	event(w, "c")
-	if _, err := w.Abort(ManifestEntry{URI: "f2"}, context.Canceled, []Issue{{Record: 3, Severity: "fatal", Message: "boom"}}); err != nil {
+	if err := w.Abort(ManifestEntry{URI: "f2"}, context.Canceled, []Issue{{Record: 3, Severity: "fatal", Message: "boom"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Object 3 has b again and d.
 	w, _ = l.Begin(ctx)
 	event(w, "b")
 	event(w, "d")
-	e, _ = w.Commit(ManifestEntry{URI: "f3", Status: StatusOK, Kept: 2, SHA256: "h3"}, nil)
-	if e.Duplicate != 1 {
-		t.Errorf("duplicates in f3 = %d, want 1", e.Duplicate)
-	}
+	_ = w.Commit(ManifestEntry{URI: "f3", Status: StatusOK, Kept: 2, SHA256: "h3"}, nil)
 	// Object 4 has the same content hash as f1: recorded as duplicate, nothing merged.
 	w, _ = l.Begin(ctx)
 	event(w, "z")
-	e, _ = w.Commit(ManifestEntry{URI: "f4", Status: StatusOK, Kept: 1, SHA256: "h1"}, nil)
-	if e.Status != StatusDuplicate {
-		t.Errorf("f4 status = %s, want duplicate", e.Status)
+	_ = w.Commit(ManifestEntry{URI: "f4", Status: StatusOK, Kept: 1, SHA256: "h1"}, nil)
+	flushed, err = l.Flush(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byURI := map[string]ManifestEntry{}
+	for _, e := range flushed {
+		byURI[e.URI] = e
+	}
+	if byURI["f3"].Duplicate != 1 {
+		t.Errorf("duplicates in f3 = %d, want 1", byURI["f3"].Duplicate)
+	}
+	if byURI["f4"].Status != StatusDuplicate {
+		t.Errorf("f4 status = %s, want duplicate", byURI["f4"].Status)
 	}
 	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)

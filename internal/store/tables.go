@@ -67,28 +67,38 @@ func tableSpec(name string) (TableSpec, bool) {
 
 func stageName(table string) string { return "stage_" + table }
 
-// mergeSQL returns the statements that move stage_<t> into t.
-func (t TableSpec) mergeSQL() []string {
+// mergeSQL returns the statements that move the rows of stage_<t> that
+// should land into merge_kept (one row per key, the winner of the policy),
+// then into t. Staged rows carry _obj, the loader's sequence number of the
+// object they came from: among copies of one key in a batch, the earliest
+// object wins (IgnoreDuplicates) or the greatest Version, then the earliest
+// object (ReplaceIfNewer).
+func (t TableSpec) mergeSQL() (keep []string, apply []string) {
 	st := stageName(t.Name)
+	key := strings.Join(t.Key, ", ")
 	switch t.Policy {
 	case IgnoreDuplicates:
-		key := strings.Join(t.Key, ", ")
-		return []string{fmt.Sprintf(
-			`INSERT INTO %[1]s SELECT s.* FROM (SELECT DISTINCT ON (%[3]s) * FROM %[2]s ORDER BY %[3]s) s
+		keep = []string{fmt.Sprintf(
+			`CREATE OR REPLACE TEMP TABLE merge_kept AS SELECT s.* FROM (
+			   SELECT * FROM %[2]s QUALIFY row_number() OVER (PARTITION BY %[3]s ORDER BY _obj) = 1) s
 			 WHERE NOT EXISTS (SELECT 1 FROM %[1]s t WHERE %[4]s)`,
 			t.Name, st, key, joinEq(t.Key, "t", "s"))}
+		apply = []string{fmt.Sprintf(`INSERT INTO %s SELECT * EXCLUDE (_obj) FROM merge_kept`, t.Name)}
 	case ReplaceIfNewer:
-		key := strings.Join(t.Key, ", ")
-		return []string{
-			fmt.Sprintf(`DELETE FROM %[1]s t WHERE EXISTS (SELECT 1 FROM %[2]s s WHERE %[3]s AND s.%[4]s > t.%[4]s)`,
-				t.Name, st, joinEq(t.Key, "t", "s"), t.Version),
-			fmt.Sprintf(`INSERT INTO %[1]s SELECT s.* FROM (SELECT DISTINCT ON (%[3]s) * FROM %[2]s ORDER BY %[3]s, %[5]s DESC NULLS LAST) s
-			 WHERE NOT EXISTS (SELECT 1 FROM %[1]s t WHERE %[4]s)`,
-				t.Name, st, key, joinEq(t.Key, "t", "s"), t.Version),
+		keep = []string{fmt.Sprintf(
+			`CREATE OR REPLACE TEMP TABLE merge_kept AS SELECT s.* FROM (
+			   SELECT * FROM %[2]s QUALIFY row_number() OVER (PARTITION BY %[3]s ORDER BY %[5]s DESC NULLS LAST, _obj) = 1) s
+			 WHERE NOT EXISTS (SELECT 1 FROM %[1]s t WHERE %[4]s AND (s.%[5]s IS NULL OR (t.%[5]s IS NOT NULL AND s.%[5]s <= t.%[5]s)))`,
+			t.Name, st, key, joinEq(t.Key, "t", "s"), t.Version)}
+		apply = []string{
+			fmt.Sprintf(`DELETE FROM %[1]s t WHERE EXISTS (SELECT 1 FROM merge_kept s WHERE %[2]s)`, t.Name, joinEq(t.Key, "t", "s")),
+			fmt.Sprintf(`INSERT INTO %s SELECT * EXCLUDE (_obj) FROM merge_kept`, t.Name),
 		}
 	default:
-		return []string{fmt.Sprintf(`INSERT INTO %s SELECT * FROM %s`, t.Name, st)}
+		keep = []string{fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE merge_kept AS SELECT * FROM %s`, st)}
+		apply = []string{fmt.Sprintf(`INSERT INTO %s SELECT * EXCLUDE (_obj) FROM merge_kept`, t.Name)}
 	}
+	return keep, apply
 }
 
 func joinEq(cols []string, a, b string) string {
