@@ -152,6 +152,7 @@ type subnetState struct {
 
 type runState struct {
 	subnet     int32
+	lead       int64 // how long before its start the run's first create comes (≥ 0)
 	launchedAt int64 // -1 until launched
 	refusedAt  int64 // -1 unless refused
 	completion int64
@@ -237,7 +238,12 @@ func (r *replayer) setup() error {
 		r.subnets[si].categories[run.Category] = true
 		r.runs[i] = runState{subnet: si, launchedAt: -1, refusedAt: -1,
 			created: make([]bool, len(run.Attempts)), released: make([]bool, len(run.Attempts))}
-		r.push(run.Start.UnixNano(), evStart, int32(i), 0, 0)
+		// A create may precede StartedOn by a few seconds: the run asks
+		// to launch at its earliest moment so time never runs backwards.
+		for _, a := range run.Attempts {
+			r.runs[i].lead = max(r.runs[i].lead, -int64(a.Offset))
+		}
+		r.push(run.Start.UnixNano()-r.runs[i].lead, evStart, int32(i), 0, 0)
 	}
 	for name, from := range origins {
 		if _, known := r.d.Subnets[name]; known {
@@ -375,13 +381,14 @@ func (r *replayer) launch(ri int32, at int64) {
 	run := &r.d.Runs[ri]
 	st := &r.runs[ri]
 	st.launchedAt = at
-	st.completion = at + int64(run.Duration)
+	base := at + st.lead // the run's StartedOn in this replay
+	st.completion = base + int64(run.Duration)
 	if r.gated() {
 		st.reserved = run.IntendedIPs()
 		r.subnets[st.subnet].reserved += st.reserved
 	}
 	for ai, a := range run.Attempts {
-		r.push(at+int64(a.Offset), evAttempt, ri, int32(ai), 0)
+		r.push(base+int64(a.Offset), evAttempt, ri, int32(ai), 0)
 	}
 }
 
@@ -510,7 +517,7 @@ func (r *replayer) delays() *GateDelays {
 			g.BlockedRunIDs = append(g.BlockedRunIDs, run.ID)
 			continue
 		}
-		d := time.Duration(st.launchedAt - run.Start.UnixNano())
+		d := time.Duration(st.launchedAt - (run.Start.UnixNano() - st.lead))
 		if d <= 0 {
 			continue
 		}
@@ -518,7 +525,7 @@ func (r *replayer) delays() *GateDelays {
 		mins = append(mins, m)
 		g.DelayTotalMin += m
 		g.Delayed = append(g.Delayed, DelayedRun{RunID: run.ID, JobName: run.Job, Category: run.Category,
-			Requested: run.Start, Launched: time.Unix(0, st.launchedAt).UTC(), DelayMin: round2(m)})
+			Requested: run.Start, Launched: run.Start.Add(d), DelayMin: round2(m)})
 	}
 	g.RunsDelayed = len(mins)
 	if len(mins) > 0 {

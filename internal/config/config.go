@@ -202,16 +202,23 @@ func (c *Config) validate(file *ast.File) error {
 // CategoryOf returns the category of a job: the first configured category
 // with a matching pattern (in file order), else DefaultCategory(job).
 func (c *Config) CategoryOf(job string) string {
+	cat, _ := c.Explain(job)
+	return cat
+}
+
+// Explain returns a job's category and the rule that chose it:
+// "config: <pattern>" or "default: prefix".
+func (c *Config) Explain(job string) (category, rule string) {
 	if c != nil {
 		for _, cat := range c.Categories {
 			for _, p := range cat.Jobs {
 				if ok, _ := path.Match(p, job); ok {
-					return cat.Name
+					return cat.Name, "config: " + p
 				}
 			}
 		}
 	}
-	return DefaultCategory(job)
+	return DefaultCategory(job), "default: prefix"
 }
 
 // DefaultCategory is the category of a job no rule matches: the job-name

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/analysis/plan"
+	"github.com/gluelens/gluelens/internal/config"
+)
+
+func init() {
+	register(func(a *app) *cobra.Command {
+		var format, configPath string
+		c := &cobra.Command{
+			Use:   "categories",
+			Short: "Show the category of every job with ingested runs, the rule that chose it, and run counts",
+			Long: `Jobs belong to a category by the first matching jobs: pattern in gluelens.yaml (file order); a job
+no rule matches belongs to the category named by its prefix before the first '-' or '_'.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				if err := checkFormat(format); err != nil {
+					return err
+				}
+				cfg, err := config.Resolve(configPath)
+				if err != nil {
+					return err
+				}
+				st, err := a.openStore(cmd.Context())
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				rows, err := plan.Categories(cmd.Context(), st, cfg)
+				if err != nil {
+					return err
+				}
+				return a.write(format, rows)
+			},
+		}
+		configFlag(c, &configPath)
+		formatFlag(c, &format)
+		return c
+	})
+}

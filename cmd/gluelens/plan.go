@@ -1,0 +1,400 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/analysis/plan"
+	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/reports"
+)
+
+// configFlag adds --config to a command.
+func configFlag(c *cobra.Command, p *string) {
+	c.Flags().StringVar(p, "config", "", "gluelens.yaml with job categories and subnet sizes (default: $"+config.EnvVar+", else ./"+config.DefaultFile+" when present)")
+}
+
+// loadDemand opens the store and reads the recorded IP demand.
+func (a *app) loadDemand(ctx context.Context, cfg *config.Config) (*plan.Demand, error) {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	d, err := plan.LoadDemand(ctx, st, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Runs) == 0 {
+		return nil, fmt.Errorf("no Glue runs with ENIs in %s: ingest CloudTrail and get-job-runs output first", st.Path())
+	}
+	return d, nil
+}
+
+// thresholdFlags are the options of the launch-threshold rule.
+type thresholdFlags struct {
+	days   int
+	buffer string
+}
+
+func (f *thresholdFlags) add(c *cobra.Command) {
+	c.Flags().IntVar(&f.days, "days", 0, "trailing window in days, ending at the evidence end (default 14, or plan.window_days)")
+	c.Flags().StringVar(&f.buffer, "buffer", "", "buffer on top of the largest run: lingering (default), none, or a number of IPs")
+}
+
+func (f *thresholdFlags) options(cfg *config.Config, now time.Time) (plan.ThresholdOptions, error) {
+	days := f.days
+	if days == 0 {
+		days = cfg.Plan.WindowDays
+	}
+	if days == 0 {
+		days = 14
+	}
+	if days < 0 {
+		return plan.ThresholdOptions{}, usagef("--days must be positive, got %d", days)
+	}
+	bufText := f.buffer
+	if bufText == "" {
+		bufText = cfg.Plan.Buffer
+	}
+	buf, err := config.ParseBuffer(bufText)
+	if err != nil {
+		return plan.ThresholdOptions{}, usagef("--buffer: %v", err)
+	}
+	return plan.ThresholdOptions{Window: time.Duration(days) * 24 * time.Hour, Buffer: buf, ComputedAt: now}, nil
+}
+
+type planThresholdsOptions struct {
+	configPath string
+	format     string
+	thr        thresholdFlags
+	dynamoOut  string
+	table      string
+}
+
+type planSubnetsOptions struct {
+	configPath string
+	format     string
+	split      string
+	headroom   string
+	cidrs      []string
+}
+
+func init() {
+	register(func(a *app) *cobra.Command {
+		c := &cobra.Command{
+			Use:   "plan",
+			Short: "Capacity planning from the recorded history: launch thresholds and subnet sizes",
+		}
+		c.AddCommand(newPlanThresholdsCmd(a), newPlanSubnetsCmd(a))
+		return c
+	})
+}
+
+func newPlanThresholdsCmd(a *app) *cobra.Command {
+	o := &planThresholdsOptions{}
+	c := &cobra.Command{
+		Use:   "thresholds",
+		Short: "Per category: runs, ENIs per run, linger, peak, and the free IPs a run needs before it may launch",
+		Long: `For each job category, over the trailing --days window: runs, ENIs per run (max, p95), linger
+after the run (p50, p95, max), the category's peak of concurrent ENIs, and the launch threshold:
+a run may start only when its subnet has at least threshold free IPs, where
+threshold = most IPs one run of the category asked for + buffer. The lingering buffer is the most
+IPs the category's own ENIs still held after their run had completed, seen at any launch of the
+category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteItem request files.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(o.format); err != nil {
+				return err
+			}
+			return runPlanThresholds(cmd.Context(), a, o)
+		},
+	}
+	configFlag(c, &o.configPath)
+	formatFlag(c, &o.format)
+	o.thr.add(c)
+	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as `aws dynamodb batch-write-item --request-items file://FILE` input (25 items per file: FILE, FILE-2, ...)")
+	c.Flags().StringVar(&o.table, "dynamodb-table", "gluelens-launch-thresholds", "DynamoDB table named in --dynamodb-out")
+	return c
+}
+
+func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) error {
+	cfg, err := config.Resolve(o.configPath)
+	if err != nil {
+		return err
+	}
+	opt, err := o.thr.options(cfg, a.now())
+	if err != nil {
+		return err
+	}
+	d, err := a.loadDemand(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	ts := plan.Thresholds(d, opt)
+	if o.dynamoOut != "" {
+		files, err := plan.WriteDynamoDB(o.dynamoOut, o.table, ts)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			fmt.Fprintf(a.errOut, "wrote %s (aws dynamodb batch-write-item --request-items file://%s)\n", f, f)
+		}
+	}
+	if o.format == reports.FormatTable {
+		type row struct {
+			Category  string  `json:"category"`
+			Runs      int     `json:"runs"`
+			Failed    int     `json:"failed_for_ips"`
+			MaxENIs   int     `json:"max_enis_run"`
+			P95ENIs   float64 `json:"p95_enis_run"`
+			LingerP50 float64 `json:"linger_p50_min"`
+			LingerP95 float64 `json:"linger_p95_min"`
+			LingerMax float64 `json:"linger_max_min"`
+			Peak      int     `json:"peak_enis"`
+			Buffer    int     `json:"buffer"`
+			Threshold int     `json:"threshold"`
+		}
+		rows := make([]row, len(ts))
+		for i, t := range ts {
+			rows[i] = row{t.Category, t.Runs, t.RunsFailedForIPs, t.MaxIPsPerRun, t.P95IPsPerRun, t.LingerP50Min,
+				t.LingerP95Min, t.LingerMaxMin, t.PeakConcurrentENIs, t.Buffer, t.Threshold}
+		}
+		if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
+			return err
+		}
+		if len(ts) > 0 {
+			fmt.Fprintf(a.out, "\nwindow %s → %s (%g days), buffer rule %s\n", ts[0].WindowStart.Format(time.RFC3339),
+				ts[0].WindowEnd.Format(time.RFC3339), ts[0].WindowDays, ts[0].BufferRule)
+		}
+		return nil
+	}
+	if o.format == reports.FormatJSON {
+		return writeJSON(a.out, ts)
+	}
+	return reports.WriteRows(a.out, o.format, ts)
+}
+
+func newPlanSubnetsCmd(a *app) *cobra.Command {
+	o := &planSubnetsOptions{}
+	c := &cobra.Command{
+		Use:   "subnets",
+		Short: "Size the subnets of a proposed split by category, and count the failures it would have avoided",
+		Long: `Per proposed subnet: the peak concurrent IPs its categories needed including linger (recorded, and
+replayed with unlimited IPs so runs that failed for lack of IPs count what they needed), the smallest
+prefix whose usable IPs (2^(32-p) - 5) hold peak x (1 + headroom), and the failures the split avoids
+when the recorded demand is replayed against it. The split comes from --split
+"critical=ingest-*,transform-*;adhoc=export-*" (patterns match category or job names) or from the
+categories' subnet: entries in gluelens.yaml.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(o.format); err != nil {
+				return err
+			}
+			return runPlanSubnets(cmd.Context(), a, o)
+		},
+	}
+	configFlag(c, &o.configPath)
+	formatFlag(c, &o.format)
+	c.Flags().StringVar(&o.split, "split", "", `proposed subnets: "NAME=PATTERN,PATTERN;NAME=PATTERN" (default: the config's category subnets)`)
+	c.Flags().StringVar(&o.headroom, "headroom", "", "spare capacity on top of the peak (default 25%, or plan.headroom)")
+	c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "force a size for a proposed subnet: NAME=/26 (repeatable)")
+	return c
+}
+
+// splitGroups resolves a --split value: "" means none, "config" the
+// categories' subnet: entries in gluelens.yaml, anything else the
+// NAME=PATTERN,...;NAME=... form.
+func splitGroups(text string, cfg *config.Config) ([]plan.SplitGroup, error) {
+	switch text {
+	case "":
+		return nil, nil
+	case "config":
+		layout := cfg.Split()
+		if len(layout) == 0 {
+			return nil, usagef("no split: give --split \"NAME=PATTERN,...;NAME=...\" or set subnet: on categories in gluelens.yaml")
+		}
+		names := make([]string, 0, len(layout))
+		for n := range layout {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		groups := make([]plan.SplitGroup, len(names))
+		for i, n := range names {
+			groups[i] = plan.SplitGroup{Subnet: n, Patterns: layout[n]}
+		}
+		return groups, nil
+	}
+	g, err := plan.ParseSplit(text)
+	if err != nil {
+		return nil, usagef("--split: %v", err)
+	}
+	return g, nil
+}
+
+// prefixFlags reads NAME=/26 pairs on top of the config's subnets: map.
+func prefixFlags(pairs []string, cfg *config.Config) (map[string]int, error) {
+	out := map[string]int{}
+	for name, size := range cfg.Subnets {
+		p, err := config.ParsePrefix(size)
+		if err != nil {
+			return nil, fmt.Errorf("config subnets.%s: %w", name, err)
+		}
+		out[name] = p
+	}
+	for _, pair := range pairs {
+		name, size, ok := strings.Cut(pair, "=")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, usagef("--cidr %q: want SUBNET=/PREFIX", pair)
+		}
+		p, err := config.ParsePrefix(size)
+		if err != nil {
+			return nil, usagef("--cidr %q: %v", pair, err)
+		}
+		out[strings.TrimSpace(name)] = p
+	}
+	return out, nil
+}
+
+func headroomOf(text string, cfg *config.Config) (float64, error) {
+	if text == "" {
+		text = cfg.Plan.Headroom
+	}
+	if text == "" {
+		return 0.25, nil
+	}
+	h, err := config.ParsePercent(text)
+	if err != nil {
+		return 0, usagef("--headroom: %v", err)
+	}
+	return h, nil
+}
+
+func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
+	cfg, err := config.Resolve(o.configPath)
+	if err != nil {
+		return err
+	}
+	if o.split == "" {
+		o.split = "config"
+	}
+	groups, err := splitGroups(o.split, cfg)
+	if err != nil {
+		return err
+	}
+	headroom, err := headroomOf(o.headroom, cfg)
+	if err != nil {
+		return err
+	}
+	forced, err := prefixFlags(o.cidrs, &config.Config{})
+	if err != nil {
+		return err
+	}
+	d, err := a.loadDemand(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	p, err := plan.ProposeSubnets(d, groups, headroom, forced)
+	if err != nil {
+		return err
+	}
+	switch o.format {
+	case reports.FormatJSON:
+		return writeJSON(a.out, p)
+	case reports.FormatCSV:
+		return reports.WriteRows(a.out, reports.FormatCSV, p.Proposals)
+	}
+	type row struct {
+		Subnet     string `json:"subnet"`
+		Categories string `json:"categories"`
+		Runs       int    `json:"runs"`
+		PeakRec    int    `json:"peak_recorded"`
+		PeakNeeded int    `json:"peak_needed"`
+		Need       int    `json:"need_ips"`
+		CIDR       string `json:"cidr"`
+		Usable     int    `json:"usable"`
+		RecFail    int    `json:"failures_recorded"`
+		RepFail    int    `json:"failures_replayed"`
+		Avoided    int    `json:"avoided"`
+	}
+	rows := make([]row, len(p.Proposals))
+	for i, s := range p.Proposals {
+		rows[i] = row{s.Subnet, strings.Join(s.Categories, ","), s.Runs, s.PeakRecordedIPs, s.PeakNeededIPs, s.NeedIPs,
+			s.CIDR, s.UsableIPs, s.RecordedFailures, s.ReplayFailures, s.FailuresAvoided}
+	}
+	if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "\nheadroom %g%%; gluelens.yaml:\n", 100*headroom)
+	for _, s := range p.Proposals {
+		fmt.Fprintf(a.out, "  %s\n", s.Config)
+	}
+	fmt.Fprintln(a.out)
+	return writeReplayTable(a.out, p.Replay)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeReplayTable prints a replay as three sections: subnets, refused
+// creates, gate delays.
+func writeReplayTable(w io.Writer, r *plan.ReplayResult) error {
+	fmt.Fprintf(w, "replay: layout %s, linger %s, gate %s; %d runs (%d modelled)\n\n", r.Layout, r.Linger, r.Gate, r.Runs, r.Modelled)
+	type srow struct {
+		Subnet     string  `json:"subnet"`
+		CIDR       string  `json:"cidr"`
+		Usable     int     `json:"usable"`
+		Categories string  `json:"categories"`
+		Peak       int     `json:"peak"`
+		PeakAt     string  `json:"peak_at"`
+		Util       float64 `json:"peak_pct"`
+		Failures   int     `json:"failures"`
+		FailedRuns int     `json:"failed_runs"`
+	}
+	rows := make([]srow, len(r.Subnets))
+	for i, s := range r.Subnets {
+		at := ""
+		if !s.PeakAt.IsZero() {
+			at = s.PeakAt.Format(time.RFC3339)
+		}
+		rows[i] = srow{s.Subnet, s.CIDR, s.UsableIPs, strings.Join(s.Categories, ","), s.PeakInUse, at, s.PeakUtilization, s.Failures, s.FailedRuns}
+	}
+	if err := reports.WriteRows(w, reports.FormatTable, rows); err != nil {
+		return err
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintf(w, "\n%d refused create(s):\n", len(r.Failures))
+		type frow struct {
+			At       string `json:"at"`
+			Subnet   string `json:"subnet"`
+			Run      string `json:"run_id"`
+			Job      string `json:"job_name"`
+			InUse    int    `json:"in_use"`
+			Recorded bool   `json:"recorded"`
+		}
+		fr := make([]frow, len(r.Failures))
+		for i, f := range r.Failures {
+			fr[i] = frow{f.At.Format(time.RFC3339), f.Subnet, f.RunID, f.JobName, f.InUse, f.Recorded}
+		}
+		if err := reports.WriteRows(w, reports.FormatTable, fr); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(w, "\nno refused creates")
+	}
+	if g := r.GateDelays; g != nil {
+		fmt.Fprintf(w, "\ngate: %d runs gated, %d delayed (p50 %.1f min, p95 %.1f min, max %.1f min, total %.1f min), %d never launched\n",
+			g.RunsGated, g.RunsDelayed, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin, g.DelayTotalMin, g.RunsBlocked)
+	}
+	return nil
+}

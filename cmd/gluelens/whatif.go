@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/analysis/plan"
+	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/reports"
+)
+
+type whatifOptions struct {
+	configPath string
+	format     string
+	split      string
+	cidrs      []string
+	gate       string
+	linger     string
+	thr        thresholdFlags
+}
+
+func init() {
+	register(func(a *app) *cobra.Command {
+		o := &whatifOptions{}
+		c := &cobra.Command{
+			Use:   "whatif",
+			Short: "Replay the recorded IP demand against another layout, subnet sizes, launch gate or linger",
+			Long: `Replays every recorded Glue run (start, ENI creates at their recorded offsets, duration, linger)
+plus the non-Glue and pre-existing ENIs as fixed background, event by event, against an alternative:
+--split moves categories to other subnets, --cidr resizes subnets, --gate thresholds holds each run
+until its subnet has the launch threshold free (re-checked at every release), --linger replaces the
+recorded linger. Runs that failed for lack of IPs replay what they would have needed (their
+NumberOfWorkers ENIs, their job's median successful duration and linger). With no flags the replay
+reproduces the recorded failures. The model is in docs/planning.md.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				if err := checkFormat(o.format); err != nil {
+					return err
+				}
+				return runWhatif(cmd.Context(), a, o)
+			},
+		}
+		configFlag(c, &o.configPath)
+		formatFlag(c, &o.format)
+		c.Flags().StringVar(&o.split, "split", "", `move categories: "NAME=PATTERN,PATTERN;NAME=PATTERN", or "config" for the categories' subnet: entries`)
+		c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "subnet size: SUBNET=/25 for an existing subnet id or a split name (repeatable)")
+		c.Flags().StringVar(&o.gate, "gate", "none", "launch gate: none, or thresholds (computed like `plan thresholds` with --days/--buffer)")
+		c.Flags().StringVar(&o.linger, "linger", "recorded", "ENI linger after a run: recorded, or a duration like 5m")
+		o.thr.add(c)
+		return c
+	})
+}
+
+func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time.Time) (plan.Alternative, error) {
+	var alt plan.Alternative
+	groups, err := splitGroups(o.split, cfg)
+	if err != nil {
+		return alt, err
+	}
+	if groups != nil {
+		if alt.Assign, err = plan.AssignCategories(d, groups); err != nil {
+			return alt, usagef("--split: %v", err)
+		}
+	}
+	if alt.Prefixes, err = prefixFlags(o.cidrs, cfg); err != nil {
+		return alt, err
+	}
+	switch o.linger {
+	case "recorded", "":
+	default:
+		l, err := time.ParseDuration(o.linger)
+		if err != nil || l < 0 {
+			return alt, usagef("--linger %q: want recorded or a duration like 5m", o.linger)
+		}
+		alt.Linger = &l
+	}
+	switch o.gate {
+	case "none", "":
+	case "thresholds":
+		opt, err := o.thr.options(cfg, now)
+		if err != nil {
+			return alt, err
+		}
+		alt.Gate = plan.GateOf(plan.Thresholds(d, opt))
+	default:
+		return alt, usagef("--gate %q: want none or thresholds", o.gate)
+	}
+	return alt, nil
+}
+
+func runWhatif(ctx context.Context, a *app, o *whatifOptions) error {
+	cfg, err := config.Resolve(o.configPath)
+	if err != nil {
+		return err
+	}
+	d, err := a.loadDemand(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	alt, err := o.alternative(d, cfg, a.now())
+	if err != nil {
+		return err
+	}
+	res, err := plan.Replay(d, alt)
+	if err != nil {
+		return err
+	}
+	switch o.format {
+	case reports.FormatJSON:
+		return writeJSON(a.out, res)
+	case reports.FormatCSV:
+		return reports.WriteRows(a.out, reports.FormatCSV, res.Subnets)
+	}
+	return writeReplayTable(a.out, res)
+}
