@@ -174,3 +174,21 @@ func Runs(ctx context.Context, st *store.Store, w Window) ([]Run, error) {
 	}
 	return rows, nil
 }
+
+// LingerStats summarises how long Glue ENIs outlived their runs.
+type LingerStats struct {
+	Count      int64    `json:"count"`
+	P50Minutes *float64 `json:"p50_minutes"`
+	P95Minutes *float64 `json:"p95_minutes"`
+	MaxMinutes *float64 `json:"max_minutes"`
+}
+
+// Linger computes linger percentiles for Glue ENIs deleted in the window.
+func Linger(ctx context.Context, st *store.Store, w Window) (LingerStats, error) {
+	from, to := w.args()
+	rows, err := store.Select[LingerStats](ctx, st, query("linger"), from, to)
+	if err != nil || len(rows) != 1 {
+		return LingerStats{}, fmt.Errorf("computing ENI linger: %w", err)
+	}
+	return rows[0], nil
+}
