@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
+	"time"
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/eniclass"
@@ -77,8 +79,9 @@ type networkInterface struct {
 	PrivateIPAddresses []*struct{} `json:"PrivateIpAddresses"`
 }
 
-// decodeNetworkInterface fills eni_snapshots. The snapshot time is the
-// object's modification time: the CLI output carries none of its own.
+// decodeNetworkInterface fills eni_snapshots. The CLI output carries no time
+// of its own: the snapshot is dated by a UTC timestamp in the object's name
+// when there is one (see SnapshotTime), else by its modification time.
 func decodeNetworkInterface(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) error {
 	var e networkInterface
 	if err := json.Unmarshal(raw, &e); err != nil {
@@ -87,8 +90,12 @@ func decodeNetworkInterface(in *ingest.Input, raw json.RawMessage, n int, out in
 	if e.NetworkInterfaceID == "" {
 		return bad(out, n, "network interface", errors.New(errMissingNetIfIDMsg))
 	}
-	if in.ModTime.IsZero() {
-		return fmt.Errorf("decoding network interface %d: the object has no modification time to date the snapshot", n)
+	observed, ok := SnapshotTime(in.Key)
+	if !ok {
+		observed = in.ModTime
+	}
+	if observed.IsZero() {
+		return fmt.Errorf("decoding network interface %d: the object has no time in its name and no modification time to date the snapshot", n)
 	}
 	ipCount := int32(len(e.PrivateIPAddresses))
 	if ipCount == 0 {
@@ -104,7 +111,30 @@ func decodeNetworkInterface(in *ingest.Input, raw json.RawMessage, n int, out in
 		InterfaceType: e.InterfaceType,
 	})
 	return out.Append(TableENISnapshots,
-		e.NetworkInterfaceID, in.ModTime.UTC(), str(e.SubnetID), str(e.VpcID), str(e.AvailabilityZone),
+		e.NetworkInterfaceID, observed.UTC(), str(e.SubnetID), str(e.VpcID), str(e.AvailabilityZone),
 		str(e.Status), str(e.Description), requester, str(e.InterfaceType), managed,
 		str(e.PrivateIPAddress), ipCount, str(in.URI))
+}
+
+// snapshotStamp finds a UTC timestamp in an object name: 20261102T0700Z,
+// 20261102T070000Z, 2026-11-02T07:00:00Z or 2026-11-02T0700Z.
+var snapshotStamp = regexp.MustCompile(`(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2})(?::?(\d{2}))?Z`)
+
+// SnapshotTime returns the UTC time written in a describe-network-interfaces
+// object's name (the last match wins, so a date folder does not shadow the
+// file name's time).
+func SnapshotTime(key string) (time.Time, bool) {
+	ms := snapshotStamp.FindAllStringSubmatch(key, -1)
+	if len(ms) == 0 {
+		return time.Time{}, false
+	}
+	m := ms[len(ms)-1]
+	if m[6] == "" {
+		m[6] = "00"
+	}
+	t, err := time.Parse("20060102150405", m[1]+m[2]+m[3]+m[4]+m[5]+m[6])
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
 }
