@@ -123,6 +123,9 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		awsCfg.Region = "us-east-1"
 	}
 	api := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		// Objects written without checksums (most CloudTrail files,
+		// S3-compatible stores) would log one line per GET.
+		o.DisableLogOutputChecksumValidationSkipped = true
 		if cfg.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(cfg.EndpointURL)
 			o.UsePathStyle = !cfg.VirtualHost

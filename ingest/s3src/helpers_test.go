@@ -216,7 +216,7 @@ func (testCloudTrail) Decode(ctx context.Context, in *ingest.Input, out ingest.S
 	var file struct {
 		Records []struct {
 			EventID, EventTime, EventName, AWSRegion, RecipientAccountID string
-			InsightDetails                                                json.RawMessage
+			InsightDetails                                               json.RawMessage
 		}
 	}
 	if err := json.NewDecoder(in.R).Decode(&file); err != nil {
@@ -253,7 +253,9 @@ type testLines struct{}
 
 func (testLines) Kind() string { return "test-lines" }
 
-func (testLines) Sniff(key string, head []byte) bool { return bytes.HasPrefix(head, []byte(`{"Event"`)) }
+func (testLines) Sniff(key string, head []byte) bool {
+	return bytes.HasPrefix(head, []byte(`{"Event"`))
+}
 
 func (testLines) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) error {
 	sc := bufio.NewScanner(in.R)

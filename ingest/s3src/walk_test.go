@@ -125,7 +125,9 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			opt:  s3src.Options{From: utc("2026-11-05T00:00:00Z"), To: utc("2026-11-05T06:00:00Z")},
 			wantLists: append([]string{"AWSLogs/2|/", "AWSLogs/222222222222/CloudTrail/|/"},
 				dayLists([]string{acct("222222222222", "eu-west-1"), acct("222222222222", "us-east-1")}, "2026/11/04", "2026/11/05", "2026/11/06")...),
-			want: func(k string) bool { return strings.HasPrefix(k, "AWSLogs/222222222222/") && strings.Contains(k, "/2026/11/04/") },
+			want: func(k string) bool {
+				return strings.HasPrefix(k, "AWSLogs/222222222222/") && strings.Contains(k, "/2026/11/04/")
+			},
 		},
 		{
 			name:      "only --to lists regions flat and filters by day",
