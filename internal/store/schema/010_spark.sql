@@ -81,7 +81,7 @@ CREATE TABLE spark_tasks (
     killed                            BOOLEAN,           -- Task Info "Killed" (2.x+; false before)
     speculative                       BOOLEAN,           -- Task Info "Speculative"
     error_description                 VARCHAR,           -- Description / Loss Reason / Kill Reason / FetchFailed Message
-    has_metrics                       BOOLEAN,           -- the TaskEnd carried "Task Metrics"
+    has_metrics                       BOOLEAN,           -- the TaskEnd carried "Task Metrics" (a Resubmitted row keeps those of the task's earlier Success)
     executor_run_time_ms              BIGINT,            -- "Executor Run Time" (ms)
     executor_cpu_time_ns              BIGINT,            -- "Executor CPU Time" (ns, 2.1+)
     jvm_gc_time_ms                    BIGINT,            -- "JVM GC Time" (ms)

@@ -1,0 +1,593 @@
+// Package sparklog decodes Spark event logs — JSON lines of SparkListener
+// events written by Spark 1.x–4.x, plain or compressed, single files or
+// rolling directories, complete, in progress or cut short — into the
+// spark_apps, spark_executors, spark_stages, spark_tasks and spark_jobs
+// tables (internal/store/schema/010_spark.sql).
+//
+// Only the events those tables need are unmarshalled; every other line is
+// recognised by a byte scan of its "Event" name and counted as skipped.
+// Memory stays bounded by the live state of the application (executors,
+// active stages and jobs, running tasks): a task row is emitted as soon as
+// its TaskEnd is read.
+package sparklog
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gluelens/gluelens/ingest"
+	"github.com/goccy/go-json"
+)
+
+// Kind is the decoder's name in the ingest manifest.
+const Kind = "spark-eventlog"
+
+// maxLine bounds one JSON line; longer lines are counted as bad and skipped.
+const maxLine = 256 << 20
+
+// Decoder reads Spark event logs.
+type Decoder struct{}
+
+// Kind implements ingest.Decoder.
+func (Decoder) Kind() string { return Kind }
+
+// Sniff claims content whose first JSON object starts with an "Event" key,
+// as every Spark event-log line does.
+func (Decoder) Sniff(key string, head []byte) bool {
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	rest := bytes.TrimLeft(head[1:], " \t\r\n")
+	return bytes.HasPrefix(rest, []byte(`"Event"`))
+}
+
+// Decode implements ingest.Decoder.
+func (Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) error {
+	d := newDecoder(in, out)
+	if err := d.run(ctx); err != nil {
+		return err
+	}
+	return d.finish()
+}
+
+type executor struct {
+	host    string
+	cores   int64
+	addedAt int64
+}
+
+type stageKey struct{ id, attempt int64 }
+
+type decoder struct {
+	in  *ingest.Input
+	out ingest.Sink
+
+	line    int64 // 1-based number of the line being read
+	events  int64 // non-empty lines read: the log_events version of every row
+	skipped int64
+	bad     int64
+	trunc   bool
+
+	appID, attemptID string
+	idFixed          bool // rows were emitted: the id can no longer change
+	sawStart         bool
+	app              appStart
+	sparkVersion     string
+	endTime          int64
+	props            json.RawMessage
+
+	executors map[string]*executor
+	stages    map[stageKey]*stageInfo
+	jobs      map[int64]*jobStart
+	tasks     map[int64]*taskStart
+	// mapOutputs remembers the metrics of successful shuffle-map tasks of
+	// stage attempts still running: Spark repeats such a task's TaskEnd with
+	// reason Resubmitted and no metrics when its executor is lost, and the
+	// row must still say what the task wrote. Dropped when the stage completes.
+	mapOutputs map[stageKey]map[int64]*taskMetrics
+
+	// Reused event targets.
+	te      taskEnd
+	metrics taskMetrics
+	ts      taskStart
+	se      stageEvent
+}
+
+func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
+	return &decoder{
+		in: in, out: out, endTime: absent,
+		executors: map[string]*executor{},
+		stages:    map[stageKey]*stageInfo{},
+		jobs:      map[int64]*jobStart{},
+		tasks:     map[int64]*taskStart{},
+
+		mapOutputs: map[stageKey]map[int64]*taskMetrics{},
+	}
+}
+
+// run reads every line. It returns only fatal errors: a failing reader (other
+// than a cut-short stream) or a bad record in strict mode.
+func (d *decoder) run(ctx context.Context) error {
+	br, ok := d.in.R.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(d.in.R, 1<<20)
+	}
+	var long []byte // a line longer than br's buffer
+	tooLong := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if !tooLong {
+				long = append(long, chunk...)
+				if len(long) > maxLine {
+					tooLong, long = true, nil
+				}
+			}
+			continue
+		}
+		line := chunk
+		if len(long) > 0 {
+			line = append(long, chunk...)
+			long = long[:0]
+		}
+		if tooLong {
+			tooLong = false
+			d.line++
+			d.events++
+			if berr := d.badLine(fmt.Errorf("line longer than %d bytes", maxLine)); berr != nil {
+				return berr
+			}
+			if err != nil {
+				break
+			}
+			continue
+		}
+		if err != nil {
+			if len(bytes.TrimSpace(line)) > 0 {
+				d.line++
+				// The last line has no newline: keep it if it is whole.
+				if json.Valid(line) {
+					if perr := d.process(line); perr != nil {
+						return perr
+					}
+				} else {
+					d.trunc = true
+					d.out.Warn(d.line, fmt.Sprintf("log ends mid-line at line %d (in-progress or cut-short log): the partial line was dropped", d.line))
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				d.trunc = true
+				d.out.Warn(d.line, fmt.Sprintf("compressed stream ends early after line %d: %v", d.line, err))
+				break
+			}
+			return fmt.Errorf("reading line %d: %w", d.line+1, err)
+		}
+		d.line++
+		if d.line&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := d.process(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var eventKey = []byte(`"Event":"`)
+
+// eventName finds the "Event" value by a byte scan, without parsing the line.
+func eventName(line []byte) ([]byte, bool) {
+	i := bytes.Index(line, eventKey)
+	if i < 0 {
+		return nil, false
+	}
+	rest := line[i+len(eventKey):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return nil, false
+	}
+	return rest[:j], true
+}
+
+func (d *decoder) badLine(err error) error {
+	d.bad++
+	return d.out.Bad(d.line, fmt.Errorf("decoding line %d: %w", d.line, err))
+}
+
+// process handles one line. It returns an error only when the sink says to stop.
+func (d *decoder) process(line []byte) error {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return nil
+	}
+	d.events++
+	name, ok := eventName(line)
+	if !ok {
+		return d.badLine(errors.New(`no "Event" name`))
+	}
+	var err error
+	switch string(name) {
+	case "SparkListenerTaskEnd":
+		err = d.taskEnd(line)
+	case "SparkListenerTaskStart":
+		d.ts.reset()
+		if err = json.Unmarshal(line, &d.ts); err == nil {
+			err = d.taskStart()
+		}
+	case "SparkListenerStageSubmitted":
+		d.se.reset()
+		if err = json.Unmarshal(line, &d.se); err == nil {
+			info := d.se.Info
+			d.stages[stageKey{info.StageID, info.StageAttempt}] = &info
+		}
+	case "SparkListenerStageCompleted":
+		d.se.reset()
+		if err = json.Unmarshal(line, &d.se); err == nil {
+			delete(d.stages, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
+			delete(d.mapOutputs, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
+			err = d.emitStage(&d.se.Info, false)
+		}
+	case "SparkListenerJobStart":
+		j := &jobStart{SubmissionTime: absent}
+		if err = json.Unmarshal(line, j); err == nil {
+			d.jobs[j.JobID] = j
+		}
+	case "SparkListenerJobEnd":
+		var e jobEnd
+		e.CompletionTime = absent
+		if err = json.Unmarshal(line, &e); err == nil {
+			err = d.jobEnd(&e)
+		}
+	case "SparkListenerExecutorAdded":
+		var e executorAdded
+		if err = json.Unmarshal(line, &e); err == nil {
+			d.executors[e.ExecutorID] = &executor{host: e.Info.Host, cores: e.Info.TotalCores, addedAt: e.Timestamp}
+		}
+	case "SparkListenerExecutorRemoved":
+		var e executorRemoved
+		if err = json.Unmarshal(line, &e); err == nil {
+			err = d.executorRemoved(&e)
+		}
+	case "SparkListenerApplicationStart":
+		var e appStart
+		if err = json.Unmarshal(line, &e); err == nil {
+			d.appStart(&e)
+		}
+	case "SparkListenerApplicationEnd":
+		var e appEnd
+		if err = json.Unmarshal(line, &e); err == nil {
+			d.endTime = e.Timestamp
+		}
+	case "SparkListenerEnvironmentUpdate":
+		var e envUpdate
+		if err = json.Unmarshal(line, &e); err == nil && len(e.SparkProperties) > 0 {
+			d.props = e.SparkProperties
+		}
+	case "SparkListenerLogStart":
+		var e logStart
+		if err = json.Unmarshal(line, &e); err == nil {
+			d.sparkVersion = e.SparkVersion
+		}
+	default:
+		d.skipped++
+		return nil
+	}
+	if err != nil {
+		var sinkErr *sinkError
+		if errors.As(err, &sinkErr) {
+			return sinkErr.err
+		}
+		return d.badLine(fmt.Errorf("%s: %w", name, err))
+	}
+	return nil
+}
+
+// sinkError carries a failure of Sink.Append, which must stop the decoder
+// rather than count a bad line.
+type sinkError struct{ err error }
+
+func (e *sinkError) Error() string { return e.err.Error() }
+
+func (d *decoder) appendRow(table string, values ...any) error {
+	if err := d.out.Append(table, values...); err != nil {
+		return &sinkError{fmt.Errorf("line %d: %w", d.line, err)}
+	}
+	return nil
+}
+
+func (d *decoder) appStart(e *appStart) {
+	if d.sawStart {
+		if e.AppID != d.app.AppID || e.AttemptID != d.app.AttemptID {
+			d.out.Warn(d.line, fmt.Sprintf("second SparkListenerApplicationStart at line %d (app %q attempt %q) ignored: the log belongs to app %q attempt %q", d.line, e.AppID, e.AttemptID, d.app.AppID, d.app.AttemptID))
+		}
+		return
+	}
+	d.sawStart = true
+	d.app = *e
+	if d.idFixed {
+		if e.AppID != d.appID || e.AttemptID != d.attemptID {
+			d.out.Warn(d.line, fmt.Sprintf("SparkListenerApplicationStart at line %d names app %q attempt %q, but rows before it were stored under %q", d.line, e.AppID, e.AttemptID, d.appID))
+		}
+		return
+	}
+	d.appID, d.attemptID = e.AppID, e.AttemptID
+	if d.appID == "" {
+		d.appID = nameAppID(d.in.Key)
+		d.out.Warn(d.line, fmt.Sprintf("SparkListenerApplicationStart has no App ID: using %q from the object name", d.appID))
+	}
+}
+
+// key returns the (app_id, attempt_id) of rows emitted now. Before any
+// ApplicationStart was read it falls back to the object name, once.
+func (d *decoder) key() (string, string) {
+	if !d.idFixed {
+		d.idFixed = true
+		if !d.sawStart {
+			d.appID = nameAppID(d.in.Key)
+			d.out.Warn(d.line, fmt.Sprintf("no SparkListenerApplicationStart before line %d: rows are stored under app id %q from the object name", d.line, d.appID))
+		}
+	}
+	return d.appID, d.attemptID
+}
+
+func (d *decoder) taskStart() error {
+	if d.ts.Info.TaskID == absent {
+		return errors.New(`missing "Task ID"`)
+	}
+	t := d.ts
+	d.tasks[t.Info.TaskID] = &t
+	return nil
+}
+
+func (d *decoder) taskEnd(line []byte) error {
+	d.te.reset(&d.metrics)
+	if err := json.Unmarshal(line, &d.te); err != nil {
+		return err
+	}
+	t := &d.te
+	if t.Info.TaskID == absent {
+		return errors.New(`missing "Task ID"`)
+	}
+	delete(d.tasks, t.Info.TaskID)
+	app, attempt := d.key()
+	m := &absentMetrics
+	has := t.hasMetrics()
+	if has {
+		m = t.Metrics
+	}
+	sk := stageKey{t.StageID, t.StageAttempt}
+	switch {
+	case has && t.Reason.Reason == "Success" && t.TaskType == "ShuffleMapTask":
+		outs := d.mapOutputs[sk]
+		if outs == nil {
+			outs = map[int64]*taskMetrics{}
+			d.mapOutputs[sk] = outs
+		}
+		kept := *t.Metrics
+		outs[t.Info.TaskID] = &kept
+	case !has && t.Reason.Reason == "Resubmitted":
+		if prev := d.mapOutputs[sk][t.Info.TaskID]; prev != nil {
+			m, has = prev, true
+			delete(d.mapOutputs[sk], t.Info.TaskID)
+		}
+	}
+	var errText any
+	if s := t.Reason.errorText(); s != nil {
+		errText = *s
+	}
+	return d.appendRow("spark_tasks",
+		app, attempt, t.Info.TaskID, int32(t.StageID), int32(t.StageAttempt),
+		int32(t.Info.Index), int32(t.Info.Attempt), partition(&t.Info),
+		nullStr(t.Info.ExecutorID), nullStr(t.Info.Host), msTime(t.Info.LaunchTime), msTime(t.Info.FinishTime),
+		nullStr(t.TaskType), nullStr(t.Reason.Reason), t.Info.Failed, t.Info.Killed, t.Info.Speculative,
+		errText, has,
+		num(m.ExecutorRunTime), num(m.ExecutorCPUTime), num(m.JVMGCTime), num(m.ResultSize),
+		num(m.PeakExecutionMemory), num(m.MemoryBytesSpilled), num(m.DiskBytesSpilled),
+		num(m.ShuffleWrite.BytesWritten), num(m.ShuffleWrite.RecordsWritten), num(m.ShuffleWrite.WriteTime),
+		num(m.ShuffleRead.RemoteBytesRead), num(m.ShuffleRead.LocalBytesRead), num(m.ShuffleRead.RemoteBytesReadToDisk),
+		num(m.ShuffleRead.TotalRecordsRead),
+		num(m.Input.BytesRead), num(m.Input.RecordsRead), num(m.Output.BytesWritten), num(m.Output.RecordsWritten),
+		d.events)
+}
+
+// emitOpenTask writes a task that started and never ended.
+func (d *decoder) emitOpenTask(t *taskStart) error {
+	app, attempt := d.key()
+	row := []any{app, attempt, t.Info.TaskID, int32(t.StageID), int32(t.StageAttempt),
+		int32(t.Info.Index), int32(t.Info.Attempt), partition(&t.Info),
+		nullStr(t.Info.ExecutorID), nullStr(t.Info.Host), msTime(t.Info.LaunchTime), nil,
+		nil, nil, t.Info.Failed, t.Info.Killed, t.Info.Speculative, nil, false}
+	for range 18 {
+		row = append(row, nil)
+	}
+	row = append(row, d.events)
+	return d.appendRow("spark_tasks", row...)
+}
+
+func partition(t *taskInfo) int32 {
+	if t.PartitionID == absent || t.PartitionID < 0 {
+		return int32(t.Index)
+	}
+	return int32(t.PartitionID)
+}
+
+func (d *decoder) emitStage(s *stageInfo, active bool) error {
+	app, attempt := d.key()
+	status := "complete"
+	var failure any
+	switch {
+	case active:
+		status = "active"
+	case s.FailureReason != nil:
+		status, failure = "failed", *s.FailureReason
+	}
+	return d.appendRow("spark_stages",
+		app, attempt, int32(s.StageID), int32(s.StageAttempt), nullStr(s.StageName), nullInt32(s.NumTasks),
+		rawArray(s.ParentIDs), msTime(s.SubmissionTime), msTime(s.CompletionTime), failure, status, d.events)
+}
+
+func (d *decoder) jobEnd(e *jobEnd) error {
+	app, attempt := d.key()
+	start := d.jobs[e.JobID]
+	delete(d.jobs, e.JobID)
+	var submitted, stageIDs any
+	if start != nil {
+		submitted, stageIDs = msTime(start.SubmissionTime), rawArray(start.StageIDs)
+	}
+	var failure any
+	if e.Result.Exception.Message != nil {
+		failure = *e.Result.Exception.Message
+	}
+	return d.appendRow("spark_jobs", app, attempt, int32(e.JobID), submitted, msTime(e.CompletionTime),
+		nullStr(e.Result.Result), stageIDs, failure, d.events)
+}
+
+func (d *decoder) executorRemoved(e *executorRemoved) error {
+	app, attempt := d.key()
+	x := d.executors[e.ExecutorID]
+	delete(d.executors, e.ExecutorID)
+	var host, cores, added any
+	if x != nil {
+		host, cores, added = nullStr(x.host), int32(x.cores), msTime(x.addedAt)
+	}
+	return d.appendRow("spark_executors", app, attempt, e.ExecutorID, host, cores, added,
+		msTime(e.Timestamp), nullStr(e.Reason), d.events)
+}
+
+// finish emits what is still open (executors, stages, jobs, tasks) and the
+// application row.
+func (d *decoder) finish() error {
+	app, attempt := d.key()
+	for _, id := range sortedKeys(d.executors) {
+		x := d.executors[id]
+		if err := d.appendRow("spark_executors", app, attempt, id, nullStr(x.host), int32(x.cores), msTime(x.addedAt), nil, nil, d.events); err != nil {
+			return err.(*sinkError).err
+		}
+	}
+	stageKeys := make([]stageKey, 0, len(d.stages))
+	for k := range d.stages {
+		stageKeys = append(stageKeys, k)
+	}
+	sort.Slice(stageKeys, func(i, j int) bool {
+		a, b := stageKeys[i], stageKeys[j]
+		return a.id < b.id || a.id == b.id && a.attempt < b.attempt
+	})
+	for _, k := range stageKeys {
+		if err := d.emitStage(d.stages[k], true); err != nil {
+			return err.(*sinkError).err
+		}
+	}
+	for _, id := range sortedKeys(d.jobs) {
+		j := d.jobs[id]
+		if err := d.appendRow("spark_jobs", app, attempt, int32(id), msTime(j.SubmissionTime), nil, nil, rawArray(j.StageIDs), nil, d.events); err != nil {
+			return err.(*sinkError).err
+		}
+	}
+	for _, id := range sortedKeys(d.tasks) {
+		if err := d.emitOpenTask(d.tasks[id]); err != nil {
+			return err.(*sinkError).err
+		}
+	}
+	if err := d.emitApp(app, attempt); err != nil {
+		return err.(*sinkError).err
+	}
+	d.out.Skip(d.skipped)
+	return nil
+}
+
+func (d *decoder) emitApp(app, attempt string) error {
+	var conf appConf
+	var propsText any
+	if len(d.props) > 0 {
+		props := map[string]string{}
+		if err := json.Unmarshal(d.props, &props); err != nil {
+			d.out.Warn(-1, fmt.Sprintf("reading Spark Properties: %v", err))
+		} else {
+			conf = parseConf(props)
+			for _, p := range conf.problems {
+				d.out.Warn(-1, p)
+			}
+		}
+		propsText = string(d.props)
+	}
+	inProgress := strings.HasSuffix(d.in.Key, ".inprogress")
+	for _, p := range d.in.PartNames {
+		inProgress = inProgress || strings.HasSuffix(p, ".inprogress")
+	}
+	completed := d.endTime != absent && !inProgress
+	var name, user any
+	if d.sawStart {
+		name, user = nullStr(d.app.AppName), nullStr(d.app.User)
+	}
+	startTime := any(nil)
+	if d.sawStart {
+		startTime = msTime(d.app.Timestamp)
+	}
+	codec := d.in.Codec
+	if codec == "" {
+		codec = "plain"
+	}
+	return d.appendRow("spark_apps",
+		app, attempt, name, nullStr(d.sparkVersion), user, startTime, msTime(d.endTime), completed,
+		conf.glueJobName, conf.glueJobRunID, conf.shufflePartitions, conf.ioCodec, codec,
+		conf.adaptive, conf.coalesce, conf.skew, conf.advisoryBytes, conf.executorCores, conf.executorMemory,
+		propsText, d.bad, d.trunc, d.in.URI, d.events)
+}
+
+func sortedKeys[K string | int64, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func num(v int64) any {
+	if v == absent {
+		return nil
+	}
+	return v
+}
+
+func nullInt32(v int64) any {
+	if v == absent {
+		return nil
+	}
+	return int32(v)
+}
+
+// msTime converts Spark's epoch milliseconds; 0 and absent mean unknown.
+func msTime(ms int64) any {
+	if ms <= 0 {
+		return nil
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// rawArray keeps a JSON array as written ("[0,1]"); absent or null is NULL.
+func rawArray(b json.RawMessage) any {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return string(b)
+}
