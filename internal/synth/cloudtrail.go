@@ -2,6 +2,7 @@ package synth
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,6 +15,7 @@ type principal struct {
 	InvokedBy   string // AWS service making the call on the principal's behalf
 	SourceIP    string
 	UserAgent   string
+	AccessKey   string // the session's access key; random per call when empty
 }
 
 // userIdentity writes the userIdentity object of a call made by p.
@@ -26,7 +28,7 @@ func userIdentity(w *jw, g *rng, acct string, p principal, created time.Time) {
 		w.kv("arn", "arn:aws:iam::"+acct+":user/"+p.User)
 		w.kv("accountId", acct)
 		w.key("accessKeyId")
-		w.str(string(g.appendChars([]byte("AKIA"), upperDigits, 16)))
+		w.str(accessKey(g, "AKIA", p.AccessKey))
 		w.kv("userName", p.User)
 		w.end()
 		return
@@ -36,7 +38,7 @@ func userIdentity(w *jw, g *rng, acct string, p principal, created time.Time) {
 	w.kv("arn", "arn:aws:sts::"+acct+":assumed-role/"+p.Role+"/"+p.Session)
 	w.kv("accountId", acct)
 	w.key("accessKeyId")
-	w.str(string(g.appendChars([]byte("ASIA"), upperDigits, 16)))
+	w.str(accessKey(g, "ASIA", p.AccessKey))
 	w.key("sessionContext")
 	w.obj()
 	w.key("sessionIssuer")
@@ -56,11 +58,21 @@ func userIdentity(w *jw, g *rng, acct string, p principal, created time.Time) {
 	w.ts(created)
 	w.kv("mfaAuthenticated", "false")
 	w.end()
+	if strings.HasPrefix(p.Session, "i-") {
+		w.kv("ec2RoleDelivery", "2.0")
+	}
 	w.end()
 	if p.InvokedBy != "" {
 		w.kv("invokedBy", p.InvokedBy)
 	}
 	w.end()
+}
+
+func accessKey(g *rng, prefix, fixed string) string {
+	if fixed != "" {
+		return fixed
+	}
+	return string(g.appendChars([]byte(prefix), upperDigits, 16))
 }
 
 // callHeader writes the fields from eventTime to userAgent.

@@ -164,8 +164,9 @@ func runErrorMessage(r *run) string {
 }
 
 // writeCLI writes the AWS CLI outputs an investigator would collect after
-// the incident: get-job-runs pages per job, get-jobs, get-connections and
-// describe-subnets.
+// the incident: get-job-runs pages per job, get-jobs, get-connections,
+// describe-subnets, and an earlier describe-network-interfaces snapshot
+// that lists the pre-existing ENIs.
 func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 	collected := sim.Cutoff.Add(7 * time.Minute)
 	dpu := map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}
@@ -279,7 +280,66 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 		return fmt.Errorf("encoding describe-subnets: %w", err)
 	}
 	out.Files = append(out.Files, File{Path: "ec2/describe-subnets.json", Data: b, ModTime: collected})
+
+	// An audit snapshot taken before the evidence starts: the only record
+	// of where the pre-existing ENIs live, since their deletes name no subnet.
+	var nis struct {
+		NetworkInterfaces []cliENI `json:"NetworkInterfaces"`
+	}
+	for _, e := range sim.ENIs {
+		if e.Owner != ownerPreexisting {
+			continue
+		}
+		sn, _ := s.subnet(e.Subnet)
+		ip := e.IP.String()
+		dns := "ip-" + dashed(ip) + "." + s.Region + ".compute.internal"
+		nis.NetworkInterfaces = append(nis.NetworkInterfaces, cliENI{
+			AvailabilityZone: sn.AZ, Description: e.Description, Groups: []cliGroup{{GroupName: "glue-vpc-endpoints", GroupID: sn.SecurityGroup}},
+			InterfaceType: "interface", Ipv6Addresses: []string{}, MacAddress: e.MAC, NetworkInterfaceID: e.ID, OwnerID: s.AccountID,
+			PrivateDNSName: dns, PrivateIPAddress: ip, PrivateIPAddresses: []cliPrivateIP{{PrivateDNSName: dns, PrivateIPAddress: ip, Primary: true}},
+			RequesterID: principalID("AROA", 0, s.AccountID+"glue-legacy-role") + ":GlueJobRunnerSession", RequesterManaged: false,
+			SourceDestCheck: true, Status: "available", SubnetID: e.Subnet, TagSet: []cliTag{}, VpcID: s.VPCID,
+		})
+	}
+	if len(nis.NetworkInterfaces) > 0 {
+		if b, err = cliJSON(nis); err != nil {
+			return fmt.Errorf("encoding describe-network-interfaces: %w", err)
+		}
+		out.Files = append(out.Files, File{Path: "ec2/describe-network-interfaces.json", Data: b, ModTime: s.Start.Add(-10 * time.Minute)})
+	}
 	return nil
+}
+
+type cliENI struct {
+	AvailabilityZone   string         `json:"AvailabilityZone"`
+	Description        string         `json:"Description"`
+	Groups             []cliGroup     `json:"Groups"`
+	InterfaceType      string         `json:"InterfaceType"`
+	Ipv6Addresses      []string       `json:"Ipv6Addresses"`
+	MacAddress         string         `json:"MacAddress"`
+	NetworkInterfaceID string         `json:"NetworkInterfaceId"`
+	OwnerID            string         `json:"OwnerId"`
+	PrivateDNSName     string         `json:"PrivateDnsName"`
+	PrivateIPAddress   string         `json:"PrivateIpAddress"`
+	PrivateIPAddresses []cliPrivateIP `json:"PrivateIpAddresses"`
+	RequesterID        string         `json:"RequesterId"`
+	RequesterManaged   bool           `json:"RequesterManaged"`
+	SourceDestCheck    bool           `json:"SourceDestCheck"`
+	Status             string         `json:"Status"`
+	SubnetID           string         `json:"SubnetId"`
+	TagSet             []cliTag       `json:"TagSet"`
+	VpcID              string         `json:"VpcId"`
+}
+
+type cliGroup struct {
+	GroupName string `json:"GroupName"`
+	GroupID   string `json:"GroupId"`
+}
+
+type cliPrivateIP struct {
+	PrivateDNSName   string `json:"PrivateDnsName"`
+	PrivateIPAddress string `json:"PrivateIpAddress"`
+	Primary          bool   `json:"Primary"`
 }
 
 // cliRun renders one run as GetJobRuns returns it.

@@ -143,7 +143,7 @@ func writeCloudTrail(s *Scenario, seed uint64, g *rng, sim *simulation, out *Out
 		for i := 0; i < s.NoisePerHour; i++ {
 			at := s.Start.Add(time.Duration(h)*time.Hour + g.seconds(0, time.Hour-time.Second))
 			var w jw
-			writeNoise(&w, g, wd, at)
+			at = writeNoise(&w, g, wd, at)
 			recs = append(recs, rec{at: at, body: w.b})
 		}
 	}

@@ -296,8 +296,9 @@ func (m *simulator) fail(at time.Time, r *run, p *pool) {
 		}
 	}
 	m.out.Failures = append(m.out.Failures, f)
+	// EC2 reports the error with and without the Client. prefix; alternate.
 	code := "Client.InsufficientFreeAddressesInSubnet"
-	if m.g.chance(0.5) {
+	if len(m.out.Failures)%2 == 0 {
 		code = "InsufficientFreeAddressesInSubnet"
 	}
 	r.Failed = true
