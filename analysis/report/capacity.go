@@ -1,0 +1,275 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/gluelens/gluelens/analysis/eni"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// Capacity is the capacity report over one window: how full each subnet
+// ran, who used the IPs, how the week compares with the weeks before, how
+// close Spark executors came to their disk, and what to change.
+type Capacity struct {
+	Header     Header             `json:"header"`
+	Subnets    []SubnetCapacity   `json:"subnets"`
+	Jobs       []Consumer         `json:"top_jobs"`
+	Categories []Consumer         `json:"categories"`
+	Trend      []TrendWeek        `json:"trend"`
+	Disk       []ExecutorPressure `json:"disk_pressure"`
+	// DiskFailures counts tasks, executors, stages and runs lost to a full
+	// disk in the window.
+	DiskFailures int `json:"disk_failures"`
+	Actions      Fix `json:"actions"`
+}
+
+// SubnetCapacity is one subnet's occupancy over the window. Percentages
+// are of the usable IPs and nil when the subnet's CIDR is unknown.
+type SubnetCapacity struct {
+	SubnetID      string      `json:"subnet_id"`
+	CIDR          string      `json:"cidr"`
+	UsableIPs     *int64      `json:"usable_ips"`
+	PeakInUse     int64       `json:"peak_in_use"`
+	PeakAt        *time.Time  `json:"peak_at"`
+	P95InUse      float64     `json:"p95_in_use"` // time-weighted: exceeded 5 % of the time
+	PeakPct       *float64    `json:"peak_utilization_pct"`
+	P95Pct        *float64    `json:"p95_utilization_pct"`
+	HoursAbove80  *float64    `json:"hours_at_or_above_80pct"`
+	HoursAbove90  *float64    `json:"hours_at_or_above_90pct"`
+	FailedCreates int64       `json:"failed_creates"`
+	Linger        Percentiles `json:"linger_minutes"`
+	Occupancy     []Point     `json:"occupancy"`
+}
+
+// Consumer is a job, a category or a non-Glue requester and the IPs it
+// held in the window.
+type Consumer struct {
+	Name          string   `json:"name"`
+	Category      string   `json:"category,omitempty"`
+	Subnets       []string `json:"subnets"`
+	Runs          int64    `json:"runs"`
+	ENIs          int64    `json:"enis"`
+	IPHours       float64  `json:"ip_hours"`
+	LingerIPHours float64  `json:"linger_ip_hours"` // held after the run had completed
+}
+
+// TrendWeek is one subnet in one earlier (or the current) window of the
+// same length.
+type TrendWeek struct {
+	Label         string   `json:"label"`
+	From          string   `json:"from"`
+	SubnetID      string   `json:"subnet_id"`
+	PeakInUse     int64    `json:"peak_in_use"`
+	PeakPct       *float64 `json:"peak_utilization_pct"`
+	FailedCreates int64    `json:"failed_creates"`
+}
+
+// trendWindows is how many earlier windows the trend looks back.
+const trendWindows = 4
+
+// BuildCapacity assembles the capacity report for [from, to).
+func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o Options) (*Capacity, error) {
+	from, to = from.UTC(), to.UTC()
+	if !to.After(from) {
+		return nil, fmt.Errorf("building the capacity report: the window %s – %s is empty", Stamp(from), Stamp(to))
+	}
+	c := &Capacity{}
+	w := eni.Window{From: from, To: to}
+	subs, err := eni.Subnets(ctx, st, w)
+	if err != nil {
+		return nil, err
+	}
+	steps, _, err := occupancy(ctx, st, "", from, to)
+	if err != nil {
+		return nil, err
+	}
+	lts, err := eni.Lifetimes(ctx, st, w, "")
+	if err != nil {
+		return nil, err
+	}
+	linger := map[string][]float64{}
+	for _, l := range lts {
+		if l.SubnetID != nil && l.LingerMinutes != nil && l.DeletedAt != nil && !l.DeletedAt.Before(from) && l.DeletedAt.Before(to) {
+			linger[*l.SubnetID] = append(linger[*l.SubnetID], *l.LingerMinutes)
+		}
+	}
+	needAdvice := false
+	for _, s := range subs {
+		ss := steps[s.SubnetID]
+		if len(ss) == 0 && s.FailedCreates == 0 {
+			continue // no ENI held IPs here in the window
+		}
+		sc := SubnetCapacity{
+			SubnetID: s.SubnetID, CIDR: deref(s.CIDR), UsableIPs: s.UsableIPs,
+			PeakInUse: s.PeakInUse, PeakAt: s.PeakAt, FailedCreates: s.FailedCreates,
+			P95InUse:  timeWeightedQuantile(ss, 0.95),
+			Linger:    percentiles(linger[s.SubnetID]),
+			Occupancy: downsampleSteps(stepPoints(ss), o.maxPoints()),
+		}
+		if u := deref(s.UsableIPs); u > 0 {
+			f := float64(u)
+			sc.PeakPct = ptr(100 * float64(s.PeakInUse) / f)
+			sc.P95Pct = ptr(100 * sc.P95InUse / f)
+			sc.HoursAbove80 = ptr(secondsAtOrAbove(ss, 0.8*f) / 3600)
+			sc.HoursAbove90 = ptr(secondsAtOrAbove(ss, 0.9*f) / 3600)
+			if *sc.PeakPct >= 80 {
+				needAdvice = true
+			}
+		}
+		if s.FailedCreates > 0 {
+			needAdvice = true
+		}
+		c.Subnets = append(c.Subnets, sc)
+	}
+	if err := c.consumers(ctx, st, from, to, o); err != nil {
+		return nil, err
+	}
+	if c.Trend, err = trend(ctx, st, from, to); err != nil {
+		return nil, err
+	}
+	press, err := diskPressure(ctx, st, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(press) > 20 {
+		press = press[:20]
+	}
+	c.Disk = press
+	df, err := diskFailures(ctx, st, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	c.DiskFailures = len(df)
+	if needAdvice {
+		if c.Actions.Advice, err = ipAdvice(ctx, st, "", o); err != nil {
+			return nil, err
+		}
+	}
+	if c.DiskFailures > 0 || len(c.Disk) > 0 {
+		c.Actions.Unavailable = append(c.Actions.Unavailable, sparkAdviceUnavailable)
+	}
+	rank(c.Actions.Advice)
+	sources, err := loadSources(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	c.Header = Header{
+		Kind: "capacity", Title: "Capacity " + Stamp(from) + " – " + Stamp(to), GeneratedAt: o.Now.UTC(),
+		Version: o.Version, Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
+	}
+	return c, nil
+}
+
+// topJobs is how many jobs the report lists.
+const topJobs = 15
+
+func (c *Capacity) consumers(ctx context.Context, st *store.Store, from, to time.Time, o Options) error {
+	rows, err := consumers(ctx, st, from, to)
+	if err != nil {
+		return err
+	}
+	jobs := map[string]*Consumer{}
+	cats := map[string]*Consumer{}
+	add := func(m map[string]*Consumer, name, cat string, r consumerRow) {
+		x := m[name]
+		if x == nil {
+			x = &Consumer{Name: name, Category: cat}
+			m[name] = x
+		}
+		x.Runs += r.Runs
+		x.ENIs += r.ENIs
+		x.IPHours += r.IPHours
+		x.LingerIPHours += r.LingerIPHours
+		for _, s := range x.Subnets {
+			if s == r.SubnetID {
+				return
+			}
+		}
+		x.Subnets = append(x.Subnets, r.SubnetID)
+		sort.Strings(x.Subnets)
+	}
+	for _, r := range rows {
+		name, cat := deref(r.JobName), ""
+		if name == "" {
+			name = "(" + orDefault(deref(r.Requester), "unknown") + " ENIs)"
+			cat = name
+		} else {
+			cat = o.category(name)
+		}
+		add(jobs, name, cat, r)
+		add(cats, cat, "", r)
+	}
+	c.Jobs = sortConsumers(jobs)
+	if len(c.Jobs) > topJobs {
+		c.Jobs = c.Jobs[:topJobs]
+	}
+	c.Categories = sortConsumers(cats)
+	return nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func sortConsumers(m map[string]*Consumer) []Consumer {
+	out := make([]Consumer, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].IPHours != out[j].IPHours {
+			return out[i].IPHours > out[j].IPHours
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// trend measures up to trendWindows earlier windows of the same length
+// that the evidence reaches into, oldest first, then the window itself.
+func trend(ctx context.Context, st *store.Store, from, to time.Time) ([]TrendWeek, error) {
+	start, _, err := evidenceBounds(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	span := to.Sub(from)
+	k := 0
+	for k < trendWindows && !start.IsZero() && start.Before(from.Add(-time.Duration(k)*span)) {
+		k++
+	}
+	if k == 0 {
+		return nil, nil
+	}
+	var out []TrendWeek
+	for i := k; i >= 0; i-- {
+		f := from.Add(-time.Duration(i) * span)
+		subs, err := eni.Subnets(ctx, st, eni.Window{From: f, To: f.Add(span)})
+		if err != nil {
+			return nil, err
+		}
+		label := "this window"
+		if i > 0 {
+			label = fmt.Sprintf("−%d", i)
+		}
+		if y, wk := f.ISOWeek(); span == 7*24*time.Hour && f.Weekday() == time.Monday {
+			label = fmt.Sprintf("%d-W%02d", y, wk)
+		}
+		for _, s := range subs {
+			if s.PeakInUse == 0 && s.FailedCreates == 0 {
+				continue
+			}
+			t := TrendWeek{Label: label, From: f.Format("2006-01-02"), SubnetID: s.SubnetID, PeakInUse: s.PeakInUse, FailedCreates: s.FailedCreates}
+			if u := deref(s.UsableIPs); u > 0 {
+				t.PeakPct = ptr(100 * float64(s.PeakInUse) / float64(u))
+			}
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

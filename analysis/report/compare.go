@@ -1,0 +1,211 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/gluelens/gluelens/analysis/eni"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// Period holds the outcome metrics of one time span.
+type Period struct {
+	Span
+	// FailedCreates: ENI creates refused for lack of IPs.
+	FailedCreates int `json:"failed_creates"`
+	// RunsFailedIP and RunsFailedDisk: Glue runs that completed in the
+	// span and failed for lack of IPs or for a full disk.
+	RunsFailedIP   int `json:"runs_failed_ip"`
+	RunsFailedDisk int `json:"runs_failed_disk"`
+	Runs           int `json:"runs"`
+	// PeakUtilizationPct: the highest peak IPs in use ÷ usable IPs over
+	// the subnets with a known size, and the subnet it was reached in.
+	PeakUtilizationPct *float64    `json:"peak_utilization_pct"`
+	PeakSubnet         string      `json:"peak_subnet,omitempty"`
+	Linger             Percentiles `json:"linger_minutes"`
+	// PeakDiskBytes: the largest estimated executor disk peak; nil when no
+	// Spark event log covers the span.
+	PeakDiskBytes *int64 `json:"peak_disk_bytes"`
+	SpillBytes    int64  `json:"spill_bytes"`
+}
+
+// Metric is one row of the before/after table.
+type Metric struct {
+	Name   string   `json:"name"`
+	Unit   string   `json:"unit"`
+	Before *float64 `json:"before"`
+	After  *float64 `json:"after"`
+	// Change is "−100 %", "+12 %", "same" or "" when either side is missing.
+	Change string `json:"change"`
+	// Better: the change is an improvement (lower is better for every
+	// metric here); nil when there is no change to judge.
+	Better *bool `json:"better"`
+}
+
+// Comparison sets the metrics of two spans side by side.
+type Comparison struct {
+	Before  Period   `json:"before"`
+	After   Period   `json:"after"`
+	Metrics []Metric `json:"metrics"`
+}
+
+// Compare is the compare report: the before/after results on their own.
+type Compare struct {
+	Header  Header     `json:"header"`
+	Results Comparison `json:"results"`
+}
+
+// BuildCompare assembles the compare report.
+func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Options) (*Compare, error) {
+	cmp, err := BuildComparison(ctx, st, before, after)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := loadSources(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return &Compare{
+		Header: Header{
+			Kind:        "compare",
+			Title:       fmt.Sprintf("Before %s – %s vs after %s – %s", Stamp(before.From), Stamp(before.To), Stamp(after.From), Stamp(after.To)),
+			GeneratedAt: o.Now.UTC(), Version: o.Version, Database: databaseName(st.Path()),
+			From: before.From.UTC(), To: after.To.UTC(), Sources: sources,
+		},
+		Results: *cmp,
+	}, nil
+}
+
+// BuildComparison measures both spans.
+func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (*Comparison, error) {
+	b, err := measure(ctx, st, before)
+	if err != nil {
+		return nil, fmt.Errorf("measuring the span before: %w", err)
+	}
+	a, err := measure(ctx, st, after)
+	if err != nil {
+		return nil, fmt.Errorf("measuring the span after: %w", err)
+	}
+	c := &Comparison{Before: *b, After: *a}
+	i := func(n int) *float64 { return ptr(float64(n)) }
+	var peakB, peakA *float64
+	if b.PeakDiskBytes != nil {
+		peakB = ptr(float64(*b.PeakDiskBytes) / (1 << 30))
+	}
+	if a.PeakDiskBytes != nil {
+		peakA = ptr(float64(*a.PeakDiskBytes) / (1 << 30))
+	}
+	var spillB, spillA *float64
+	if b.PeakDiskBytes != nil || b.SpillBytes > 0 {
+		spillB = ptr(float64(b.SpillBytes) / (1 << 30))
+	}
+	if a.PeakDiskBytes != nil || a.SpillBytes > 0 {
+		spillA = ptr(float64(a.SpillBytes) / (1 << 30))
+	}
+	add := func(name, unit string, before, after *float64) {
+		m := Metric{Name: name, Unit: unit, Before: before, After: after}
+		if before != nil && after != nil {
+			m.Change, m.Better = change(*before, *after)
+		}
+		c.Metrics = append(c.Metrics, m)
+	}
+	add("Glue runs", "runs", i(b.Runs), i(a.Runs))
+	add("ENI creates refused for lack of IPs", "creates", i(b.FailedCreates), i(a.FailedCreates))
+	add("Runs failed for lack of IPs", "runs", i(b.RunsFailedIP), i(a.RunsFailedIP))
+	add("Runs failed for a full disk", "runs", i(b.RunsFailedDisk), i(a.RunsFailedDisk))
+	add("Peak subnet utilization", "%", b.PeakUtilizationPct, a.PeakUtilizationPct)
+	add("ENI linger after the run, p50", "min", b.Linger.P50, a.Linger.P50)
+	add("ENI linger after the run, p95", "min", b.Linger.P95, a.Linger.P95)
+	add("Peak executor disk (estimated)", "GiB", peakB, peakA)
+	add("Disk spill", "GiB", spillB, spillA)
+	c.Metrics[0].Better = nil // more runs is neither better nor worse
+	return c, nil
+}
+
+// change describes after relative to before; lower is better.
+func change(before, after float64) (string, *bool) {
+	switch {
+	case before == after:
+		return "same", nil
+	case before == 0:
+		return fmt.Sprintf("+%s (from 0)", trimFloat(after)), ptr(false)
+	}
+	pct := 100 * (after - before) / before
+	sign := "+"
+	if pct < 0 {
+		sign = "−"
+	}
+	return fmt.Sprintf("%s%.0f %%", sign, math.Abs(pct)), ptr(after < before)
+}
+
+func trimFloat(f float64) string {
+	if f == math.Trunc(f) {
+		return fmt.Sprintf("%.0f", f)
+	}
+	return fmt.Sprintf("%.1f", f)
+}
+
+func measure(ctx context.Context, st *store.Store, s Span) (*Period, error) {
+	p := &Period{Span: Span{From: s.From.UTC(), To: s.To.UTC()}}
+	w := eni.Window{From: s.From, To: s.To}
+	exh, err := eni.Exhaustions(ctx, st, w)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exh {
+		if e.Source == "cloudtrail" {
+			p.FailedCreates++
+		}
+	}
+	runs, err := eni.Runs(ctx, st, w)
+	if err != nil {
+		return nil, err
+	}
+	p.Runs = len(runs)
+	for _, r := range runs {
+		switch deref(r.FailureClass) {
+		case ClassIPExhaustion:
+			p.RunsFailedIP++
+		case ClassDiskFull:
+			p.RunsFailedDisk++
+		}
+	}
+	subs, err := eni.Subnets(ctx, st, w)
+	if err != nil {
+		return nil, err
+	}
+	for _, sn := range subs {
+		if sn.UsableIPs == nil || *sn.UsableIPs <= 0 || sn.PeakInUse == 0 {
+			continue
+		}
+		u := 100 * float64(sn.PeakInUse) / float64(*sn.UsableIPs)
+		if p.PeakUtilizationPct == nil || u > *p.PeakUtilizationPct {
+			p.PeakUtilizationPct, p.PeakSubnet = ptr(u), sn.SubnetID
+		}
+	}
+	lts, err := eni.Lifetimes(ctx, st, w, "")
+	if err != nil {
+		return nil, err
+	}
+	var linger []float64
+	for _, l := range lts {
+		if l.LingerMinutes != nil && l.DeletedAt != nil && !l.DeletedAt.Before(s.From) && l.DeletedAt.Before(s.To) {
+			linger = append(linger, *l.LingerMinutes)
+		}
+	}
+	p.Linger = percentiles(linger)
+	press, err := diskPressure(ctx, st, s.From, s.To, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range press {
+		if p.PeakDiskBytes == nil || x.PeakDiskBytes > *p.PeakDiskBytes {
+			p.PeakDiskBytes = ptr(x.PeakDiskBytes)
+		}
+	}
+	if p.SpillBytes, err = spilled(ctx, st, s.From, s.To); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

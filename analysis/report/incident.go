@@ -1,0 +1,725 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gluelens/gluelens/analysis/eni"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// IncidentQuery picks the failure an incident report explains: a job run,
+// or an instant (optionally in one subnet).
+type IncidentQuery struct {
+	RunID  string
+	At     time.Time
+	Subnet string
+	// Window is the span the investigation shows, centred on the failure
+	// (default 3 h).
+	Window time.Duration
+	// After, when set, adds the results section: the same metrics before
+	// (the investigated window) and in After.
+	After *Span
+}
+
+// Span is a time interval [From, To).
+type Span struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// Incident is one failure told in post-mortem order.
+type Incident struct {
+	Header    Header             `json:"header"`
+	Class     string             `json:"class"` // ip_exhaustion | disk_full | both | other
+	Failure   Failure            `json:"failure"`
+	IP        *IPInvestigation   `json:"ip,omitempty"`
+	Disk      *DiskInvestigation `json:"disk,omitempty"`
+	RootCause string             `json:"root_cause"`
+	Fix       Fix                `json:"fix"`
+	Results   *Comparison        `json:"results,omitempty"`
+}
+
+// Failure is what broke.
+type Failure struct {
+	Summary   string        `json:"summary"`
+	At        time.Time     `json:"at"`
+	SubnetID  string        `json:"subnet_id,omitempty"`
+	ErrorText string        `json:"error_text"`
+	Runs      []AffectedRun `json:"runs"`
+	// FailedCreates counts CreateNetworkInterface calls refused for lack
+	// of IPs in the investigated window and subnet.
+	FailedCreates int `json:"failed_creates"`
+	// DiskFailures counts tasks, executors, stages and runs lost to a full
+	// disk in the investigated window.
+	DiskFailures int `json:"disk_failures"`
+}
+
+// AffectedRun is a Glue run that failed in the investigated window.
+type AffectedRun struct {
+	RunID        string     `json:"run_id"`
+	JobName      string     `json:"job_name"`
+	Category     string     `json:"category"`
+	State        string     `json:"state"`
+	StartedOn    *time.Time `json:"started_on"`
+	CompletedOn  *time.Time `json:"completed_on"`
+	FailureClass string     `json:"failure_class"`
+	ErrorMessage string     `json:"error_message"`
+}
+
+// IPInvestigation is the subnet's story around an IP-exhaustion failure.
+type IPInvestigation struct {
+	SubnetID  string    `json:"subnet_id"`
+	CIDR      string    `json:"cidr"`
+	UsableIPs *int64    `json:"usable_ips"`
+	At        time.Time `json:"at"`
+	// The split of the IPs in use at At (from ip_exhaustion_events).
+	InUse                 int64    `json:"in_use"`
+	HeldByRunningRuns     int64    `json:"held_by_running_runs"`
+	HeldByFinishedRuns    int64    `json:"held_by_finished_runs"`
+	HeldByNonGlue         int64    `json:"held_by_non_glue"`
+	Unattributed          int64    `json:"unattributed"`
+	RunningRuns           int      `json:"running_runs"`
+	FinishedRuns          int      `json:"finished_runs"`
+	FinishedMinMinutesAgo *float64 `json:"finished_min_minutes_ago"`
+	FinishedMaxMinutesAgo *float64 `json:"finished_max_minutes_ago"`
+	// Occupancy is the step series of IPs in use over the window.
+	Occupancy []Point       `json:"occupancy"`
+	Failures  []FailureMark `json:"failures"`
+	// ENIs alive in the window, those holding IPs at At first.
+	ENIs            []ENIBar    `json:"enis"`
+	ENIsLeftOut     int         `json:"enis_left_out"`
+	Linger          Percentiles `json:"linger_minutes"`
+	LingerHistogram []Bucket    `json:"linger_histogram"`
+}
+
+// FailureMark is one refused create or failed run on the occupancy chart.
+type FailureMark struct {
+	At       time.Time `json:"at"`
+	Source   string    `json:"source"` // cloudtrail | glue_run
+	JobName  string    `json:"job_name"`
+	RunID    string    `json:"run_id"`
+	InUse    int64     `json:"in_use"`
+	ErrorMsg string    `json:"error_message"`
+}
+
+// ENIBar is one ENI's life on the timeline: running from From to RunEnd,
+// lingering from RunEnd to To (To nil: still held at the window end).
+type ENIBar struct {
+	ENIID     string     `json:"eni_id"`
+	JobName   string     `json:"job_name"`
+	RunID     string     `json:"run_id"`
+	Requester string     `json:"requester"`
+	IPs       int64      `json:"ips"`
+	From      time.Time  `json:"from"`
+	RunEnd    *time.Time `json:"run_end"`
+	To        *time.Time `json:"to"`
+	// StateAtFailure: running | lingering | non-glue | unattributed, or
+	// "" when the ENI did not hold IPs at the failure.
+	StateAtFailure string `json:"state_at_failure"`
+}
+
+// DiskInvestigation is one Spark application's local disk around a
+// disk-full failure.
+type DiskInvestigation struct {
+	AppID           string     `json:"app_id"`
+	AttemptID       string     `json:"attempt_id"`
+	RunID           string     `json:"run_id"`
+	JobName         string     `json:"job_name"`
+	WorkerType      string     `json:"worker_type"`
+	UsableDiskBytes *int64     `json:"usable_disk_bytes"`
+	PeakExecutor    string     `json:"peak_executor"`
+	PeakDiskBytes   int64      `json:"peak_disk_bytes"`
+	PeakShuffle     int64      `json:"peak_shuffle_bytes"`
+	PeakSpill       int64      `json:"peak_spill_bytes"`
+	PeakAt          time.Time  `json:"peak_at"`
+	CrossedAt       *time.Time `json:"crossed_at"`
+	// Executors' estimated disk over time (bytes).
+	Executors []ExecutorSeries `json:"executors"`
+	Stages    []StageDisk      `json:"stages"`
+	// The reduce stage that read the most shuffle, and its partition sizes.
+	PartitionStage     *int64        `json:"partition_stage"`
+	Partitions         int           `json:"partitions"`
+	EmptyPartitions    int           `json:"empty_partitions"`
+	PartitionHistogram []Bucket      `json:"partition_histogram_mib"`
+	Failures           []DiskFailure `json:"failures"`
+}
+
+// ExecutorSeries is one executor's estimated disk step series.
+type ExecutorSeries struct {
+	ExecutorID string  `json:"executor_id"`
+	PeakBytes  int64   `json:"peak_bytes"`
+	Points     []Point `json:"points"`
+}
+
+// BuildIncident finds the failure q points at and explains it.
+func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Options) (*Incident, error) {
+	if q.Window <= 0 {
+		q.Window = 3 * time.Hour
+	}
+	inc := &Incident{}
+	var run *runRow
+	center := q.At.UTC()
+	if q.RunID != "" {
+		var err error
+		if run, err = loadRun(ctx, st, q.RunID); err != nil {
+			return nil, err
+		}
+		if run == nil {
+			return nil, fmt.Errorf("%w: job run %s is not in the database", ErrNoFailure, q.RunID)
+		}
+		switch {
+		case run.CompletedOn != nil:
+			center = run.CompletedOn.UTC()
+		case run.StartedOn != nil:
+			center = run.StartedOn.UTC()
+		}
+	}
+	from, to := center.Add(-q.Window/2), center.Add(q.Window/2)
+
+	exh, err := eni.Exhaustions(ctx, st, eni.Window{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	disk, err := diskFailures(ctx, st, from, to, "")
+	if err != nil {
+		return nil, err
+	}
+	var focus *eni.Exhaustion
+	var diskFocus []DiskFailure
+	if run != nil {
+		focus = exhaustionOfRun(exh, run.RunID)
+		for _, d := range disk {
+			if deref(d.RunID) == run.RunID {
+				diskFocus = append(diskFocus, d)
+			}
+		}
+		if len(diskFocus) == 0 && deref(run.FailureClass) == ClassDiskFull {
+			// The run's own record may fall outside the window (a long run).
+			if diskFocus, err = diskFailures(ctx, st, time.Time{}, time.Time{}, run.RunID); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		focus = nearestExhaustion(exh, center, q.Subnet)
+		diskFocus = disk
+	}
+
+	runs, err := failedRuns(ctx, st, from, to, o)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case focus != nil && len(diskFocus) > 0:
+		inc.Class = ClassBoth
+	case focus != nil:
+		inc.Class = ClassIPExhaustion
+	case len(diskFocus) > 0:
+		inc.Class = ClassDiskFull
+	case run != nil && deref(run.State) != "SUCCEEDED" && deref(run.State) != "RUNNING":
+		inc.Class = ClassOther
+	case run == nil && len(runs) > 0:
+		inc.Class = ClassOther
+	default:
+		what := "around " + Stamp(center)
+		if run != nil {
+			what = "for job run " + run.RunID + " (" + deref(run.State) + ")"
+		}
+		return nil, fmt.Errorf("%w %s", ErrNoFailure, what)
+	}
+
+	if focus != nil {
+		ip, err := investigateIP(ctx, st, *focus, exh, from, to, o)
+		if err != nil {
+			return nil, err
+		}
+		inc.IP = ip
+	}
+	if len(diskFocus) > 0 {
+		d, err := investigateDisk(ctx, st, diskFocus, o)
+		if err != nil {
+			return nil, err
+		}
+		inc.Disk = d
+	}
+	inc.Failure = describeFailure(inc, focus, diskFocus, run, runs, o)
+	inc.RootCause = rootCause(inc)
+
+	if inc.Fix, err = incidentFix(ctx, st, inc, o); err != nil {
+		return nil, err
+	}
+	if q.After != nil {
+		cmp, err := BuildComparison(ctx, st, Span{From: from, To: to}, *q.After)
+		if err != nil {
+			return nil, err
+		}
+		inc.Results = cmp
+	}
+	sources, err := loadSources(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	inc.Header = Header{
+		Kind: "incident", Title: incidentTitle(inc), GeneratedAt: o.Now.UTC(), Version: o.Version,
+		Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
+	}
+	return inc, nil
+}
+
+func incidentTitle(inc *Incident) string {
+	at := Stamp(inc.Failure.At)
+	switch inc.Class {
+	case ClassIPExhaustion:
+		return "Subnet IP exhaustion in " + inc.Failure.SubnetID + " at " + at
+	case ClassDiskFull:
+		return "Worker disk full at " + at
+	case ClassBoth:
+		return "Subnet IP exhaustion and worker disk full at " + at
+	}
+	return "Job failure at " + at
+}
+
+func exhaustionOfRun(exh []eni.Exhaustion, runID string) *eni.Exhaustion {
+	var glueRun *eni.Exhaustion
+	for i := range exh {
+		if deref(exh[i].JobRunID) != runID {
+			continue
+		}
+		if exh[i].Source == "cloudtrail" {
+			return &exh[i]
+		}
+		if glueRun == nil {
+			glueRun = &exh[i]
+		}
+	}
+	return glueRun
+}
+
+// nearestExhaustion picks the refused create closest to t (a failed run
+// when no create record exists), optionally in one subnet.
+func nearestExhaustion(exh []eni.Exhaustion, t time.Time, subnet string) *eni.Exhaustion {
+	var best *eni.Exhaustion
+	bestD := time.Duration(math.MaxInt64)
+	for _, src := range []string{"cloudtrail", "glue_run"} {
+		for i := range exh {
+			e := &exh[i]
+			if e.Source != src || (subnet != "" && deref(e.SubnetID) != subnet) {
+				continue
+			}
+			d := e.At.Sub(t)
+			if d < 0 {
+				d = -d
+			}
+			if d < bestD {
+				best, bestD = e, d
+			}
+		}
+		if best != nil {
+			return best
+		}
+	}
+	return nil
+}
+
+func failedRuns(ctx context.Context, st *store.Store, from, to time.Time, o Options) ([]AffectedRun, error) {
+	// Runs that failed in the window may have started before it.
+	rs, err := eni.Runs(ctx, st, eni.Window{From: from.Add(-48 * time.Hour), To: to})
+	if err != nil {
+		return nil, err
+	}
+	var out []AffectedRun
+	for _, r := range rs {
+		st := deref(r.State)
+		if st == "SUCCEEDED" || st == "RUNNING" || st == "STARTING" || st == "WAITING" || r.CompletedOn == nil {
+			continue
+		}
+		if r.CompletedOn.Before(from) || !r.CompletedOn.Before(to) {
+			continue
+		}
+		out = append(out, AffectedRun{
+			RunID: r.RunID, JobName: deref(r.JobName), Category: o.category(deref(r.JobName)), State: st,
+			StartedOn: r.StartedOn, CompletedOn: r.CompletedOn,
+			FailureClass: deref(r.FailureClass), ErrorMessage: deref(r.ErrorMessage),
+		})
+	}
+	return out, nil
+}
+
+func investigateIP(ctx context.Context, st *store.Store, f eni.Exhaustion, all []eni.Exhaustion, from, to time.Time, o Options) (*IPInvestigation, error) {
+	subnet := deref(f.SubnetID)
+	ip := &IPInvestigation{
+		SubnetID: subnet, UsableIPs: f.UsableIPs, At: f.At.UTC(),
+		InUse: f.InUse, HeldByRunningRuns: f.HeldByRunningRuns, HeldByFinishedRuns: f.HeldByFinishedRuns,
+		HeldByNonGlue: f.HeldByNonGlue, Unattributed: f.Unattributed,
+		FinishedMinMinutesAgo: f.FinishedMinMinutesAgo, FinishedMaxMinutesAgo: f.FinishedMaxMinutesAgo,
+	}
+	subs, err := eni.Subnets(ctx, st, eni.Window{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
+		if s.SubnetID == subnet {
+			ip.CIDR = deref(s.CIDR)
+			if ip.UsableIPs == nil {
+				ip.UsableIPs = s.UsableIPs
+			}
+		}
+	}
+	steps, _, err := occupancy(ctx, st, subnet, from, to)
+	if err != nil {
+		return nil, err
+	}
+	ip.Occupancy = downsampleSteps(stepPoints(steps[subnet]), o.maxPoints())
+	for _, e := range all {
+		if deref(e.SubnetID) != subnet {
+			continue
+		}
+		ip.Failures = append(ip.Failures, FailureMark{
+			At: e.At.UTC(), Source: e.Source, JobName: deref(e.JobName), RunID: deref(e.JobRunID),
+			InUse: e.InUse, ErrorMsg: deref(e.ErrorMessage),
+		})
+	}
+
+	holders, err := eni.At(ctx, st, subnet, f.At)
+	if err != nil {
+		return nil, err
+	}
+	state := map[string]string{}
+	running, finished := map[string]bool{}, map[string]bool{}
+	for _, h := range holders {
+		state[h.ENIID] = h.State
+		switch h.State {
+		case "running":
+			running[deref(h.JobRunID)] = true
+		case "lingering":
+			finished[deref(h.JobRunID)] = true
+		}
+	}
+	ip.RunningRuns, ip.FinishedRuns = len(running), len(finished)
+
+	lts, err := eni.Lifetimes(ctx, st, eni.Window{From: from, To: to}, subnet)
+	if err != nil {
+		return nil, err
+	}
+	var linger []float64
+	bars := make([]ENIBar, 0, len(lts))
+	for _, l := range lts {
+		if l.LingerMinutes != nil && l.DeletedAt != nil && !l.DeletedAt.Before(from) && l.DeletedAt.Before(to) {
+			linger = append(linger, *l.LingerMinutes)
+		}
+		b := ENIBar{
+			ENIID: l.ENIID, JobName: deref(l.JobName), RunID: deref(l.JobRunID), Requester: deref(l.Requester),
+			IPs: l.IPCount, RunEnd: l.RunCompletedAt, To: l.DeletedAt, StateAtFailure: state[l.ENIID],
+		}
+		if l.CreatedAt != nil {
+			b.From = l.CreatedAt.UTC()
+		}
+		if b.From.Before(from) {
+			b.From = from
+		}
+		if b.To != nil && b.To.After(to) {
+			b.To = nil
+		}
+		bars = append(bars, b)
+	}
+	sort.SliceStable(bars, func(i, j int) bool {
+		ai, aj := bars[i].StateAtFailure != "", bars[j].StateAtFailure != ""
+		if ai != aj {
+			return ai
+		}
+		return false
+	})
+	if max := o.maxENIs(); len(bars) > max {
+		ip.ENIsLeftOut = len(bars) - max
+		bars = bars[:max]
+	}
+	sort.SliceStable(bars, func(i, j int) bool {
+		if !bars[i].From.Equal(bars[j].From) {
+			return bars[i].From.Before(bars[j].From)
+		}
+		return bars[i].ENIID < bars[j].ENIID
+	})
+	ip.ENIs = bars
+	ip.Linger = percentiles(linger)
+	if ip.Linger.Max != nil {
+		ip.LingerHistogram = histogram(linger, niceStep(*ip.Linger.Max, 12))
+	}
+	return ip, nil
+}
+
+func investigateDisk(ctx context.Context, st *store.Store, fails []DiskFailure, o Options) (*DiskInvestigation, error) {
+	d := &DiskInvestigation{Failures: fails}
+	for _, f := range fails {
+		if f.AppID != nil && d.AppID == "" {
+			d.AppID, d.AttemptID, d.RunID = *f.AppID, deref(f.AttemptID), deref(f.RunID)
+		}
+		if d.RunID == "" && f.RunID != nil {
+			d.RunID = *f.RunID
+		}
+	}
+	if d.AppID == "" {
+		return d, nil
+	}
+	press, err := diskPressure(ctx, st, time.Time{}, time.Time{}, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range press {
+		if p.AppID != d.AppID || p.AttemptID != d.AttemptID {
+			continue
+		}
+		if d.PeakExecutor == "" || p.PeakDiskBytes > d.PeakDiskBytes {
+			d.PeakExecutor, d.PeakDiskBytes, d.PeakAt = p.ExecutorID, p.PeakDiskBytes, p.PeakAt.UTC()
+			d.PeakShuffle, d.PeakSpill, d.CrossedAt = p.PeakShuffle, p.PeakSpill, p.CrossedAt
+			d.UsableDiskBytes, d.WorkerType, d.JobName = p.UsableDiskBytes, deref(p.WorkerType), deref(p.JobName)
+		}
+	}
+	tl, err := diskTimeline(ctx, st, d.AppID, d.AttemptID)
+	if err != nil {
+		return nil, err
+	}
+	byExec := map[string]*ExecutorSeries{}
+	var order []string
+	for _, r := range tl {
+		s := byExec[r.ExecutorID]
+		if s == nil {
+			s = &ExecutorSeries{ExecutorID: r.ExecutorID}
+			byExec[r.ExecutorID] = s
+			order = append(order, r.ExecutorID)
+		}
+		s.Points = append(s.Points, Point{At: r.At.UTC(), Value: float64(r.DiskBytes)})
+		if r.DiskBytes > s.PeakBytes {
+			s.PeakBytes = r.DiskBytes
+		}
+	}
+	sort.Slice(order, func(i, j int) bool { return naturalLess(order[i], order[j]) })
+	for _, id := range order {
+		s := byExec[id]
+		s.Points = downsampleSteps(s.Points, o.maxPoints())
+		d.Executors = append(d.Executors, *s)
+	}
+	if d.Stages, err = stageDisk(ctx, st, d.AppID, d.AttemptID); err != nil {
+		return nil, err
+	}
+	var best *StageDisk
+	for i := range d.Stages {
+		if s := &d.Stages[i]; s.ShuffleBytesRead > 0 && (best == nil || s.ShuffleBytesRead > best.ShuffleBytesRead) {
+			best = s
+		}
+	}
+	if best != nil {
+		parts, err := partitions(ctx, st, d.AppID, d.AttemptID, best.StageID)
+		if err != nil {
+			return nil, err
+		}
+		d.PartitionStage = ptr(best.StageID)
+		mib := make([]float64, len(parts))
+		for i, p := range parts {
+			mib[i] = float64(p.Bytes) / (1 << 20)
+			if p.Bytes == 0 {
+				d.EmptyPartitions++
+			}
+		}
+		d.Partitions = len(parts)
+		mx := 0.0
+		for _, m := range mib {
+			mx = math.Max(mx, m)
+		}
+		d.PartitionHistogram = histogram(mib, niceStep(mx, 16))
+	}
+	return d, nil
+}
+
+// naturalLess orders executor ids "driver", "1", "2", "10" numerically.
+func naturalLess(a, b string) bool {
+	var ai, bi int
+	_, ea := fmt.Sscanf(a, "%d", &ai)
+	_, eb := fmt.Sscanf(b, "%d", &bi)
+	switch {
+	case ea == nil && eb == nil:
+		return ai < bi
+	case ea == nil:
+		return false
+	case eb == nil:
+		return true
+	}
+	return a < b
+}
+
+func describeFailure(inc *Incident, focus *eni.Exhaustion, disk []DiskFailure, run *runRow, runs []AffectedRun, o Options) Failure {
+	f := Failure{Runs: runs}
+	if inc.IP != nil {
+		f.SubnetID = inc.IP.SubnetID
+		f.FailedCreates = 0
+		for _, m := range inc.IP.Failures {
+			if m.Source == "cloudtrail" {
+				f.FailedCreates++
+			}
+		}
+	}
+	f.DiskFailures = len(disk)
+	switch {
+	case focus != nil:
+		f.At = focus.At.UTC()
+		f.ErrorText = deref(focus.ErrorMessage)
+		if c := deref(focus.ErrorCode); c != "" {
+			f.ErrorText = c + ": " + f.ErrorText
+		}
+	case len(disk) > 0:
+		for _, d := range disk {
+			if d.At != nil {
+				f.At = d.At.UTC()
+				f.ErrorText = deref(d.Message)
+				break
+			}
+		}
+	case run != nil:
+		f.At = deref(run.CompletedOn).UTC()
+		f.ErrorText = deref(run.ErrorMessage)
+	case len(runs) > 0:
+		f.At = deref(runs[0].CompletedOn).UTC()
+		f.ErrorText = runs[0].ErrorMessage
+	}
+	if run != nil && f.ErrorText == "" {
+		f.ErrorText = deref(run.ErrorMessage)
+	}
+	byClass := map[string]int{}
+	for _, r := range runs {
+		byClass[r.FailureClass]++
+	}
+	var parts []string
+	switch inc.Class {
+	case ClassIPExhaustion, ClassBoth:
+		parts = append(parts, fmt.Sprintf("%s refused in %s", plural(f.FailedCreates, "ENI create was", "ENI creates were"), f.SubnetID))
+		if n := byClass[ClassIPExhaustion]; n > 0 {
+			parts = append(parts, plural(n, "Glue run failed for lack of IPs", "Glue runs failed for lack of IPs"))
+		}
+	}
+	switch inc.Class {
+	case ClassDiskFull, ClassBoth:
+		parts = append(parts, plural(f.DiskFailures, "task, executor or run was lost to a full local disk", "tasks, executors or runs were lost to a full local disk"))
+	case ClassOther:
+		parts = append(parts, plural(len(runs), "Glue run failed", "Glue runs failed")+" for a reason other than IPs or disk")
+	}
+	f.Summary = fmt.Sprintf("Between %s and %s ", Clock(inc.failureWindowStart(f)), Clock(inc.failureWindowEnd(f))) + strings.Join(parts, "; ") + "."
+	return f
+}
+
+// failureWindowStart and failureWindowEnd bound the failures the summary
+// counts: the first and last mark (the failure instant when there is one).
+func (inc *Incident) failureWindowStart(f Failure) time.Time {
+	t := f.At
+	if inc.IP != nil {
+		for _, m := range inc.IP.Failures {
+			if m.At.Before(t) {
+				t = m.At
+			}
+		}
+	}
+	for _, r := range f.Runs {
+		if r.CompletedOn != nil && r.CompletedOn.Before(t) {
+			t = *r.CompletedOn
+		}
+	}
+	return t
+}
+
+func (inc *Incident) failureWindowEnd(f Failure) time.Time {
+	t := f.At
+	if inc.IP != nil {
+		for _, m := range inc.IP.Failures {
+			if m.At.After(t) {
+				t = m.At
+			}
+		}
+	}
+	for _, r := range f.Runs {
+		if r.CompletedOn != nil && r.CompletedOn.After(t) {
+			t = *r.CompletedOn
+		}
+	}
+	return t
+}
+
+// rootCause is the one plain sentence with the numbers.
+func rootCause(inc *Incident) string {
+	var s []string
+	if ip := inc.IP; ip != nil {
+		size := prefixOf(&ip.CIDR)
+		if ip.UsableIPs != nil {
+			if size != "" {
+				size += ", "
+			}
+			size += fmt.Sprintf("%d usable", *ip.UsableIPs)
+		}
+		if size != "" {
+			size = " (" + size + ")"
+		}
+		var held []string
+		held = append(held, fmt.Sprintf("%d held by %s", ip.HeldByRunningRuns, plural(ip.RunningRuns, "running run", "running runs")))
+		if ip.HeldByFinishedRuns > 0 {
+			ago := ""
+			if ip.FinishedMinMinutesAgo != nil && ip.FinishedMaxMinutesAgo != nil {
+				lo, hi := math.Round(*ip.FinishedMinMinutesAgo), math.Round(*ip.FinishedMaxMinutesAgo)
+				if lo == hi {
+					ago = fmt.Sprintf(" %.0f minutes earlier", lo)
+				} else {
+					ago = fmt.Sprintf(" %.0f–%.0f minutes earlier", lo, hi)
+				}
+			}
+			held = append(held, fmt.Sprintf("%d by ENIs of %s that had finished%s", ip.HeldByFinishedRuns, plural(ip.FinishedRuns, "run", "runs"), ago))
+		}
+		if ip.HeldByNonGlue > 0 {
+			held = append(held, heldBy(ip.HeldByNonGlue, "a non-Glue ENI", "non-Glue ENIs"))
+		}
+		if ip.Unattributed > 0 {
+			held = append(held, heldBy(ip.Unattributed, "an ENI with no known owner", "ENIs with no known owner"))
+		}
+		s = append(s, fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", Clock(ip.At), ip.SubnetID, size, ip.InUse, joinList(held)))
+	}
+	if d := inc.Disk; d != nil && d.PeakExecutor != "" {
+		usable := ""
+		if d.UsableDiskBytes != nil && *d.UsableDiskBytes > 0 {
+			usable = fmt.Sprintf(", %.0f %% of the %s a %s worker can use", 100*float64(d.PeakDiskBytes)/float64(*d.UsableDiskBytes), Bytes(*d.UsableDiskBytes), orUnknown(d.WorkerType))
+		}
+		s = append(s, fmt.Sprintf("At %s executor %s of %s filled an estimated %s of local disk (%s shuffle written, %s spilled)%s.",
+			Clock(d.PeakAt), d.PeakExecutor, d.AppID, Bytes(d.PeakDiskBytes), Bytes(d.PeakShuffle), Bytes(d.PeakSpill), usable))
+	} else if d != nil && len(d.Failures) > 0 {
+		s = append(s, fmt.Sprintf("%s reported \"No space left on device\"; no Spark event log of the run is in the database, so the disk usage cannot be shown.", plural(len(d.Failures), "record", "records")))
+	}
+	if len(s) == 0 && len(inc.Failure.Runs) > 0 {
+		r := inc.Failure.Runs[0]
+		s = append(s, fmt.Sprintf("Run %s of %s failed at %s with: %s", r.RunID, r.JobName, Clock(deref(r.CompletedOn)), r.ErrorMessage))
+	}
+	return strings.Join(s, " ")
+}
+
+// heldBy renders "1 by a non-Glue ENI" or "3 by non-Glue ENIs".
+func heldBy(ips int64, one, many string) string {
+	if ips == 1 {
+		return "1 by " + one
+	}
+	return fmt.Sprintf("%d by %s", ips, many)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown type)"
+	}
+	return s
+}
+
+// joinList joins "a", "b" and "c" as "a, b and c".
+func joinList(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}

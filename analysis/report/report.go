@@ -1,0 +1,154 @@
+// Package report assembles the findings behind gluelens' incident,
+// capacity and compare reports: typed structs that tell an incident in
+// post-mortem order (the failure, the investigation, the root cause, the
+// fix, the results) with every number a sentence quotes. It reads the
+// store through analysis/eni, analysis/plan and its own embedded queries;
+// the reports package renders the structs and never runs SQL.
+package report
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gluelens/gluelens/internal/config"
+)
+
+// ErrNoFailure is returned when an incident report finds nothing that
+// failed around the instant or run it was asked about.
+var ErrNoFailure = errors.New("no failure found")
+
+// Incident classes.
+const (
+	ClassIPExhaustion = "ip_exhaustion"
+	ClassDiskFull     = "disk_full"
+	ClassBoth         = "both"
+	ClassOther        = "other"
+)
+
+// Options are what every report needs besides the store.
+type Options struct {
+	// Now stamps the report; tests pin it so output is byte-stable.
+	Now time.Time
+	// Version is the gluelens version printed in the header.
+	Version string
+	// Config maps jobs to categories and holds the plan defaults; nil
+	// means the built-in defaults (category = job-name prefix).
+	Config *config.Config
+	// MaxPoints bounds every chart series (default 1500): step series keep
+	// their change points up to that, then fall back to bucket maxima.
+	MaxPoints int
+	// MaxENIs bounds the ENI timeline of an incident (default 120 rows;
+	// ENIs alive at the failure come first).
+	MaxENIs int
+}
+
+func (o Options) maxPoints() int {
+	if o.MaxPoints > 0 {
+		return o.MaxPoints
+	}
+	return 1500
+}
+
+func (o Options) maxENIs() int {
+	if o.MaxENIs > 0 {
+		return o.MaxENIs
+	}
+	return 120
+}
+
+func (o Options) category(job string) string {
+	if o.Config != nil {
+		return o.Config.CategoryOf(job)
+	}
+	return config.DefaultCategory(job)
+}
+
+// Header says what a report analysed.
+type Header struct {
+	Kind        string    `json:"kind"` // incident | capacity | compare
+	Title       string    `json:"title"`
+	GeneratedAt time.Time `json:"generated_at"`
+	Version     string    `json:"gluelens_version"`
+	Database    string    `json:"database"`
+	From        time.Time `json:"from"`
+	To          time.Time `json:"to"`
+	Sources     []Source  `json:"sources"`
+}
+
+// Advice is one recommended change with the line to paste.
+type Advice struct {
+	Rank     int    `json:"rank"`
+	Area     string `json:"area"` // subnet | launch | spark
+	Title    string `json:"title"`
+	Detail   string `json:"detail"`
+	Config   string `json:"config"`
+	Evidence string `json:"evidence,omitempty"`
+}
+
+// Fix is the advice a report gives, and the advice it could not give
+// because its analysis is not available for this evidence.
+type Fix struct {
+	Advice      []Advice `json:"advice"`
+	Unavailable []string `json:"unavailable,omitempty"`
+}
+
+func databaseName(path string) string {
+	if path == "" || path == ":memory:" {
+		return "(in memory)"
+	}
+	return filepath.Base(path)
+}
+
+// Clock formats an instant the way report sentences do.
+func Clock(t time.Time) string { return t.UTC().Format("15:04:05") }
+
+// Stamp formats an instant with its date, in UTC.
+func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// Bytes renders a byte count with binary units (KiB, MiB, GiB, TiB).
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}
+
+// plural returns "1 run" or "3 runs".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// prefixOf returns "/26" for "10.0.0.0/26", "" when unknown.
+func prefixOf(cidr *string) string {
+	if cidr == nil {
+		return ""
+	}
+	if _, p, ok := strings.Cut(*cidr, "/"); ok {
+		return "/" + p
+	}
+	return ""
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func durationDays(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

@@ -1,0 +1,119 @@
+package report_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/internal/reportfixture"
+	"github.com/gluelens/gluelens/internal/synth"
+)
+
+var opts = report.Options{Now: reportfixture.Now, Version: "test"}
+
+// The incident report of the first refused create must quote exactly the
+// numbers the generator's own simulation recorded in truth.json.
+func TestIncidentMatchesTruth(t *testing.T) {
+	sc := reportfixture.Write(t, synth.IPExhaustion(), 1)
+	st := reportfixture.Store(t, "ip.duckdb", sc.Dir)
+	ctx := context.Background()
+	if len(sc.Truth.FailedCreates) == 0 {
+		t.Fatal("the scenario has no failed creates")
+	}
+	for _, fc := range []synth.FailedCreate{sc.Truth.FailedCreates[0], sc.Truth.FailedCreates[len(sc.Truth.FailedCreates)-1]} {
+		t.Run(fc.At.Format(time.RFC3339), func(t *testing.T) {
+			inc, err := report.BuildIncident(ctx, st, report.IncidentQuery{At: fc.At.Time, Subnet: fc.SubnetID}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inc.Class != report.ClassIPExhaustion {
+				t.Fatalf("class = %q, want ip_exhaustion", inc.Class)
+			}
+			t.Log(inc.RootCause)
+			t.Log(inc.Failure.Summary)
+			ip := inc.IP
+			got := []int64{ip.InUse, ip.HeldByRunningRuns, ip.HeldByFinishedRuns, ip.HeldByNonGlue, ip.Unattributed}
+			want := []int64{int64(fc.InUse), int64(fc.HeldByRunningRuns), int64(fc.HeldByFinishedRuns), int64(fc.HeldByNonGlue), int64(fc.Unattributed)}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("in use, running, finished, non-glue, unattributed = %v, want %v", got, want)
+			}
+			if !ip.At.Equal(fc.At.Time) || ip.SubnetID != fc.SubnetID {
+				t.Errorf("failure at %s in %s, want %s in %s", ip.At, ip.SubnetID, fc.At.Time, fc.SubnetID)
+			}
+			wantSentence := fmt.Sprintf("At %s %s (/26, 59 usable) had %d IPs in use: %d held by ", fc.At.UTC().Format("15:04:05"), fc.SubnetID, fc.InUse, fc.HeldByRunningRuns)
+			if len(inc.RootCause) < len(wantSentence) || inc.RootCause[:len(wantSentence)] != wantSentence {
+				t.Errorf("root cause = %q\nwant prefix  %q", inc.RootCause, wantSentence)
+			}
+			if fc.HeldByFinishedRuns > 0 {
+				lo, hi := math.Round(fc.FinishedRunsMinMinutesAgo), math.Round(fc.FinishedRunsMaxMinutesAgo)
+				ago := fmt.Sprintf(" %.0f–%.0f minutes earlier", lo, hi)
+				if lo == hi {
+					ago = fmt.Sprintf(" %.0f minutes earlier", lo)
+				}
+				if !contains(inc.RootCause, ago) {
+					t.Errorf("root cause %q does not say %q", inc.RootCause, ago)
+				}
+			}
+			// The step series at the failure instant holds the truth's in_use.
+			if v := valueAt(ip.Occupancy, fc.At.Time); v != float64(fc.InUse) {
+				t.Errorf("occupancy at the failure = %v, want %d", v, fc.InUse)
+			}
+			if len(inc.Fix.Advice) == 0 {
+				t.Error("no advice for an IP exhaustion")
+			}
+		})
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// valueAt reads a step series at t.
+func valueAt(pts []report.Point, t time.Time) float64 {
+	v := math.NaN()
+	for _, p := range pts {
+		if p.At.After(t) {
+			break
+		}
+		v = p.Value
+	}
+	return v
+}
+
+// The capacity report's per-subnet peaks, failed creates and time above
+// 90 % match truth.json over the whole evidence.
+func TestCapacityMatchesTruth(t *testing.T) {
+	sc := reportfixture.Write(t, synth.IPExhaustion(), 1)
+	st := reportfixture.Store(t, "cap.duckdb", sc.Dir)
+	tr := sc.Truth
+	c, err := report.BuildCapacity(context.Background(), st, tr.EvidenceStart.Time, tr.EvidenceEnd.Time, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySubnet := map[string]report.SubnetCapacity{}
+	for _, s := range c.Subnets {
+		bySubnet[s.SubnetID] = s
+	}
+	for _, want := range tr.Subnets {
+		got, ok := bySubnet[want.SubnetID]
+		if !ok {
+			t.Errorf("subnet %s missing", want.SubnetID)
+			continue
+		}
+		if got.PeakInUse != int64(want.PeakInUse) || got.FailedCreates != int64(want.FailedCreates) {
+			t.Errorf("%s: peak %d, failed %d; want %d, %d", want.SubnetID, got.PeakInUse, got.FailedCreates, want.PeakInUse, want.FailedCreates)
+		}
+		if got.HoursAbove90 == nil || math.Abs(*got.HoursAbove90*3600-float64(want.SecondsAtOrAbove90Pct)) > 0.5 {
+			t.Errorf("%s: hours at or above 90 %% = %v, want %d s", want.SubnetID, got.HoursAbove90, want.SecondsAtOrAbove90Pct)
+		}
+	}
+}
