@@ -1,11 +1,13 @@
 package s3src_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -364,4 +366,74 @@ func TestOpenResumesLargeObject(t *testing.T) {
 	if off != len(big) {
 		t.Errorf("read %d bytes, want %d", off, len(big))
 	}
+}
+
+// TestIngestMirror keeps a copy of what was read with --download-to: every
+// file equals its object, and keys or links that lead outside the folder
+// fail their object without writing anything outside.
+func TestIngestMirror(t *testing.T) {
+	c := evidenceCorpus(t)
+	srv := startServer(t)
+	c.upload(t, srv, "ev")
+	hostile := []string{"a/../../escape.json.gz", "b/./c.json.gz", "tab\there.json.gz"}
+	for _, k := range hostile {
+		if err := srv.Put("ev", k, gz([]byte(`{"Records":[]}`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := t.TempDir()
+	mirrorDir, outside := filepath.Join(base, "mirror"), filepath.Join(base, "outside")
+	for _, d := range []string{mirrorDir, outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A link planted inside the folder must not be followed out of it.
+	if err := os.Symlink(outside, filepath.Join(mirrorDir, "sparkui")); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t)
+	src := newSource(t, newClient(t, srv), "s3://ev/", s3src.Options{MirrorDir: mirrorDir})
+	sum := runIngest(t, st, false, src)
+
+	var failed []string
+	for _, f := range sum.Failures {
+		failed = append(failed, strings.TrimPrefix(f.Entry.URI, "s3://ev/"))
+	}
+	// The hostile keys and the Spark objects behind the planted link fail.
+	for _, k := range append(hostile, "sparkui/spark-application-1700000000000", "sparkui/spark-application-1700000100000.inprogress") {
+		if !slices.Contains(failed, k) {
+			t.Errorf("%q was not refused; failures: %q", k, failed)
+		}
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("files written outside the mirror: %v", entries)
+	}
+	if _, err := os.Stat(filepath.Join(base, "escape.json.gz")); err == nil {
+		t.Error("a key escaped the mirror folder")
+	}
+	mirrored := 0
+	for k, want := range c {
+		if !strings.Contains(k, "/CloudTrail/") {
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(mirrorDir, filepath.FromSlash(k)))
+		if err != nil {
+			t.Errorf("not mirrored: %v", err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("mirror of %s differs from the object", k)
+		}
+		mirrored++
+	}
+	if mirrored != 25 {
+		t.Errorf("%d CloudTrail files mirrored, want 25", mirrored)
+	}
+	filepath.WalkDir(mirrorDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), ".gluelens-partial-") {
+			t.Errorf("partial file left behind: %s", p)
+		}
+		return nil
+	})
 }

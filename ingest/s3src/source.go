@@ -26,6 +26,9 @@ type Options struct {
 	Regions  []string // CloudTrail region folders to read; empty means all
 	// Now replaces the clock that closes a window given only a From.
 	Now func() time.Time
+	// MirrorDir, when set, keeps a copy of every object read under its key
+	// in this folder (keys that could leave it are refused, see LocalPath).
+	MirrorDir string
 }
 
 // maxDiscoveryDepth is how many folders below the given prefix the walker
@@ -42,6 +45,7 @@ type Source struct {
 	accounts map[string]bool
 	regions  map[string]bool
 	user     layout // where the given prefix sits in the layout
+	mirror   *mirror
 	retries  atomic.Int64
 }
 
@@ -85,6 +89,11 @@ func New(c *Client, uri string, opt Options) (*Source, error) {
 		}
 	}
 	s.user = folderLayout(prefix[:strings.LastIndex(prefix, "/")+1])
+	if opt.MirrorDir != "" {
+		if s.mirror, err = openMirror(opt.MirrorDir); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -361,11 +370,24 @@ func (s *Source) list(ctx context.Context, sem chan struct{}, prefix, delimiter 
 // Open streams the object's bytes. A body that breaks mid-stream is resumed
 // from the byte reached with a ranged GET that must match the listed ETag.
 func (s *Source) Open(ctx context.Context, o ingest.Object) (io.ReadCloser, error) {
+	if s.mirror != nil {
+		if err := s.mirror.check(o.Key); err != nil {
+			return nil, err
+		}
+	}
 	b := &body{ctx: ctx, s: s, key: o.Key, etag: o.ETag, size: o.Size}
 	if err := b.get(); err != nil {
 		return nil, err
 	}
-	return b, nil
+	if s.mirror == nil {
+		return b, nil
+	}
+	rc, err := s.mirror.wrap(o.Key, b)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return rc, nil
 }
 
 func sortedKeys(m map[string]bool) []string {
