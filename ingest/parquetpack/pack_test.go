@@ -1,0 +1,594 @@
+package parquetpack_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/ingest/parquetpack"
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// structs maps every table of a pack to its row struct.
+var structs = map[string]any{
+	"eni_events": parquetpack.EniEvent{}, "glue_runs": parquetpack.GlueRun{}, "glue_jobs": parquetpack.GlueJob{},
+	"glue_job_connections": parquetpack.GlueJobConnection{}, "glue_connections": parquetpack.GlueConnection{},
+	"subnets": parquetpack.Subnet{}, "eni_snapshots": parquetpack.EniSnapshot{}, "spark_apps": parquetpack.SparkApp{},
+	"spark_executors": parquetpack.SparkExecutor{}, "spark_stages": parquetpack.SparkStage{}, "spark_tasks": parquetpack.SparkTask{},
+	"spark_jobs": parquetpack.SparkJob{}, "ingest_manifest": parquetpack.IngestManifestRow{},
+}
+
+// TestLayoutsMatchTables checks every row struct against the database: same
+// columns in the same order, a Go type that holds the DuckDB type, and a
+// pointer exactly where the column is NULLable. A table registered for
+// loading without a struct fails here first.
+func TestLayoutsMatchTables(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, ":memory:")
+	defer st.Close()
+	if err := parquetpack.CheckLayouts(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range store.Tables() {
+		if _, ok := structs[spec.Name]; !ok {
+			t.Errorf("registered table %s has no row struct in this test's list", spec.Name)
+		}
+	}
+	goType := map[string]reflect.Type{
+		"VARCHAR": reflect.TypeOf(""), "TIMESTAMP": reflect.TypeOf(time.Time{}), "INTEGER": reflect.TypeOf(int32(0)),
+		"BIGINT": reflect.TypeOf(int64(0)), "DOUBLE": reflect.TypeOf(float64(0)), "BOOLEAN": reflect.TypeOf(false),
+	}
+	for table, v := range structs {
+		cols, err := st.Columns(ctx, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt := reflect.TypeOf(v)
+		if rt.NumField() != len(cols) {
+			t.Fatalf("%s: %d fields, %d columns", table, rt.NumField(), len(cols))
+		}
+		for i, c := range cols {
+			f := rt.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
+			if name != c.Name {
+				t.Errorf("%s field %d: parquet name %s, column %s", table, i, name, c.Name)
+			}
+			ft := f.Type
+			isPtr := ft.Kind() == reflect.Pointer
+			if isPtr {
+				ft = ft.Elem()
+			}
+			if want, ok := goType[c.Type]; !ok || want != ft {
+				t.Errorf("%s.%s: DuckDB %s held in Go %s", table, c.Name, c.Type, f.Type)
+			}
+			if isPtr != c.Nullable {
+				t.Errorf("%s.%s: nullable=%v but Go field %s", table, c.Name, c.Nullable, f.Type)
+			}
+			if isPtr != strings.Contains(f.Tag.Get("parquet"), ",optional") {
+				t.Errorf("%s.%s: pointer fields and only they must be tagged optional", table, c.Name)
+			}
+		}
+	}
+}
+
+// TestRoundTrip: database A → pack → fresh database B gives the same rows
+// in every loadable table and every view (enumerated from duckdb_views(),
+// so views added later are covered without touching this test).
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	pack := filepath.Join(t.TempDir(), "pack")
+	m := exportTo(t, a, pack, parquetpack.Options{RowGroupRows: 50, FileRows: 120})
+
+	b := openStore(t, filepath.Join(t.TempDir(), "b.duckdb"))
+	defer b.Close()
+	sum := ingestPaths(t, b, []ingest.Decoder{&parquetpack.Decoder{}}, pack)
+	if !sum.OK() {
+		t.Fatalf("ingesting the pack: %d failed: %v", sum.Failed, sum.Failures[0].Err)
+	}
+	var files int
+	for _, tb := range m.Tables {
+		files += len(tb.Files)
+	}
+	// Every data file loads, except ingest_manifest's (provenance) and the
+	// manifest itself, which are recorded as ignored.
+	manifestFiles := 0
+	if tm, ok := m.Table(parquetpack.ManifestTable); ok {
+		manifestFiles = len(tm.Files)
+	}
+	if sum.Loaded != files-manifestFiles || sum.Ignored != manifestFiles+1 {
+		t.Errorf("loaded %d ignored %d objects, want %d and %d", sum.Loaded, sum.Ignored, files-manifestFiles, manifestFiles+1)
+	}
+
+	var names []string
+	for _, spec := range store.Tables() {
+		names = append(names, spec.Name)
+	}
+	views, err := a.Views(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(views) == 0 {
+		t.Fatal("no views found in duckdb_views()")
+	}
+	names = append(names, views...)
+	for _, name := range names {
+		ra, rb := dump(t, a.DB(), name), dump(t, b.DB(), name)
+		if !slices.Equal(ra, rb) {
+			t.Errorf("%s differs after the round trip: A has %d rows, B %d", name, len(ra), len(rb))
+			for i := 0; i < len(ra) && i < len(rb); i++ {
+				if ra[i] != rb[i] {
+					t.Errorf("first difference:\nA: %s\nB: %s", ra[i], rb[i])
+					break
+				}
+			}
+			continue
+		}
+		t.Logf("%s: %d rows equal", name, len(ra))
+		if tm, ok := m.Table(name); ok && tm.Rows != int64(len(ra)) {
+			t.Errorf("%s: manifest says %d rows, database has %d", name, tm.Rows, len(ra))
+		}
+	}
+	// Several tables must actually carry rows, or the comparison proves little.
+	for _, name := range []string{"eni_events", "glue_runs", "glue_jobs", "subnets", "spark_tasks", "eni_snapshots"} {
+		if n := len(dump(t, b.DB(), name)); n == 0 {
+			t.Errorf("%s is empty in the fixture", name)
+		}
+	}
+	// Re-ingesting the same pack changes nothing.
+	again := ingestPaths(t, b, []ingest.Decoder{&parquetpack.Decoder{}}, pack)
+	if again.Unchanged != again.Objects {
+		t.Errorf("second ingest of the pack: %d of %d objects unchanged", again.Unchanged, again.Objects)
+	}
+}
+
+// render turns a row struct into comparable text (pointers followed).
+func render(v reflect.Value) string {
+	var b strings.Builder
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				b.WriteString("NULL|")
+				continue
+			}
+			f = f.Elem()
+		}
+		if tm, ok := f.Interface().(time.Time); ok {
+			b.WriteString(tm.UTC().Format(time.RFC3339Nano) + "|")
+			continue
+		}
+		fmt.Fprintf(&b, "%#v|", f.Interface())
+	}
+	return b.String()
+}
+
+// TestReadWithParquetGo reads the exported files back with parquet-go's
+// own reader into the same structs and compares them with the database.
+func TestReadWithParquetGo(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	pack := t.TempDir()
+	m := exportTo(t, a, pack, parquetpack.Options{})
+	check := func(table string, fromFiles func(path string) ([]string, error), dbRows []string) {
+		tm, ok := m.Table(table)
+		if !ok {
+			t.Fatalf("manifest has no %s", table)
+		}
+		var got []string
+		for _, f := range tm.Files {
+			rows, err := fromFiles(filepath.Join(pack, filepath.FromSlash(f.Path)))
+			if err != nil {
+				t.Fatalf("reading %s: %v", f.Path, err)
+			}
+			if int64(len(rows)) != f.Rows {
+				t.Errorf("%s: %d rows, manifest says %d", f.Path, len(rows), f.Rows)
+			}
+			got = append(got, rows...)
+		}
+		slices.Sort(got)
+		slices.Sort(dbRows)
+		if !slices.Equal(got, dbRows) {
+			t.Errorf("%s: parquet-go read %d rows that differ from the database's %d", table, len(got), len(dbRows))
+		}
+	}
+	check("eni_events", readRendered[parquetpack.EniEvent], dbRendered[parquetpack.EniEvent](t, a, "eni_events"))
+	check("glue_runs", readRendered[parquetpack.GlueRun], dbRendered[parquetpack.GlueRun](t, a, "glue_runs"))
+	check("spark_tasks", readRendered[parquetpack.SparkTask], dbRendered[parquetpack.SparkTask](t, a, "spark_tasks"))
+
+	// File metadata says what the file is on its own.
+	tm, _ := m.Table("eni_events")
+	f, err := os.Open(filepath.Join(pack, filepath.FromSlash(tm.Files[0].Path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	info, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"gluelens.table": "eni_events", "gluelens.schema_version": fmt.Sprint(store.SchemaVersion())} {
+		if v, _ := pf.Lookup(k); v != want {
+			t.Errorf("metadata %s = %q, want %q", k, v, want)
+		}
+	}
+}
+
+func readRendered[T any](path string) ([]string, error) {
+	rows, err := parquet.ReadFile[T](path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rows))
+	for i := range rows {
+		out[i] = render(reflect.ValueOf(&rows[i]).Elem())
+	}
+	return out, nil
+}
+
+func dbRendered[T any](t *testing.T, st *store.Store, table string) []string {
+	t.Helper()
+	var zero T
+	rt := reflect.TypeOf(zero)
+	cols := make([]string, rt.NumField())
+	for i := range cols {
+		cols[i], _, _ = strings.Cut(rt.Field(i).Tag.Get("parquet"), ",")
+	}
+	var out []string
+	err := st.ReadRows(context.Background(), store.ReadSpec{Table: table, Columns: cols}, func(scan func(...any) error) error {
+		var row T
+		rv := reflect.ValueOf(&row).Elem()
+		dest := make([]any, rv.NumField())
+		for i := range dest {
+			dest[i] = rv.Field(i).Addr().Interface()
+		}
+		if err := scan(dest...); err != nil {
+			return err
+		}
+		out = append(out, render(rv))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestReadWithDuckDB opens the pack as a Hive-partitioned dataset with
+// DuckDB's own Parquet reader and checks the documented types, the
+// compression, the dictionary encoding and the row counts.
+func TestReadWithDuckDB(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	pack := t.TempDir()
+	m := exportTo(t, a, pack, parquetpack.Options{})
+	db := a.DB()
+	glob := func(table string) string {
+		return strings.ReplaceAll(filepath.Join(pack, "table="+table, "**", "*.parquet"), "'", "''")
+	}
+	describe := func(table string) map[string]string {
+		rows, err := db.Query(fmt.Sprintf(`DESCRIBE SELECT * FROM read_parquet('%s', hive_partitioning = true, hive_types_autocast = false)`, glob(table)))
+		if err != nil {
+			t.Fatalf("describing %s: %v", table, err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var name, typ string
+			var null, key, def, extra any
+			if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = typ
+		}
+		return out
+	}
+	tests := []struct {
+		table, column, want string
+	}{
+		{"eni_events", "event_id", "VARCHAR"},
+		{"eni_events", "event_time", "TIMESTAMP WITH TIME ZONE"}, // isAdjustedToUTC=true
+		{"eni_events", "ip_count", "INTEGER"},
+		{"eni_events", "dt", "VARCHAR"},
+		{"glue_runs", "execution_time_s", "BIGINT"},
+		{"glue_runs", "max_capacity", "DOUBLE"},
+		{"glue_runs", "started_on", "TIMESTAMP WITH TIME ZONE"},
+		{"spark_tasks", "disk_bytes_spilled", "BIGINT"},
+		{"spark_tasks", "failed", "BOOLEAN"},
+		{"spark_tasks", "task_id", "BIGINT"},
+		{"eni_snapshots", "requester_managed", "BOOLEAN"},
+	}
+	described := map[string]map[string]string{}
+	for _, tt := range tests {
+		if described[tt.table] == nil {
+			described[tt.table] = describe(tt.table)
+		}
+		if got := described[tt.table][tt.column]; got != tt.want {
+			t.Errorf("%s.%s: DuckDB reads %q, want %q", tt.table, tt.column, got, tt.want)
+		}
+	}
+	for _, tm := range m.Tables {
+		if tm.Rows == 0 {
+			continue
+		}
+		var n int64
+		if err := db.QueryRow(fmt.Sprintf(`SELECT count(*) FROM read_parquet('%s', hive_partitioning = true)`, glob(tm.Name))).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != tm.Rows {
+			t.Errorf("%s: DuckDB counts %d rows, manifest %d", tm.Name, n, tm.Rows)
+		}
+	}
+	// Partition values agree with the day column; undated holds the NULLs.
+	var bad int64
+	q := fmt.Sprintf(`SELECT count(*) FROM read_parquet('%s', hive_partitioning = true, hive_types_autocast = false)
+		WHERE dt <> coalesce(strftime(started_on AT TIME ZONE 'UTC', '%%Y-%%m-%%d'), 'undated')`, glob("glue_runs"))
+	if err := db.QueryRow(q).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Errorf("%d glue_runs rows sit in the wrong dt partition", bad)
+	}
+	var codecs, encodings string
+	q = fmt.Sprintf(`SELECT string_agg(DISTINCT compression, ','), string_agg(DISTINCT encodings, ',') FILTER (WHERE path_in_schema = 'event_name')
+		FROM parquet_metadata('%s')`, glob("eni_events"))
+	if err := db.QueryRow(q).Scan(&codecs, &encodings); err != nil {
+		t.Fatal(err)
+	}
+	if codecs != "ZSTD" {
+		t.Errorf("compression %q, want ZSTD", codecs)
+	}
+	if !strings.Contains(encodings, "DICTIONARY") {
+		t.Errorf("event_name encodings %q, want a dictionary encoding", encodings)
+	}
+	var logical string
+	q = fmt.Sprintf(`SELECT logical_type FROM parquet_schema('%s') WHERE name = 'event_time' LIMIT 1`, glob("eni_events"))
+	if err := db.QueryRow(q).Scan(&logical); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logical, "isAdjustedToUTC=1") || !strings.Contains(logical, "MICROS") {
+		t.Errorf("event_time logical type %q, want UTC-adjusted microseconds", logical)
+	}
+}
+
+// TestWindow checks --from/--to: time-keyed rows outside the window are
+// left out, reference tables are whole, Spark child rows follow their app.
+func TestWindow(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	db := a.DB()
+	var lo, hi time.Time
+	if err := db.QueryRow(`SELECT min(event_time), max(event_time) FROM eni_events`).Scan(&lo, &hi); err != nil {
+		t.Fatal(err)
+	}
+	from := lo.Add(hi.Sub(lo) / 3).Truncate(time.Hour)
+	to := from.Add(2 * time.Hour)
+	m := exportTo(t, a, t.TempDir(), parquetpack.Options{From: from, To: to})
+	count := func(q string, args ...any) int64 {
+		var n int64
+		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	want := map[string]int64{
+		"eni_events": count(`SELECT count(*) FROM eni_events WHERE event_time >= ? AND event_time < ?`, from, to),
+		"glue_runs":  count(`SELECT count(*) FROM glue_runs WHERE started_on < ? AND coalesce(completed_on, started_on) >= ?`, to, from),
+		"glue_jobs":  count(`SELECT count(*) FROM glue_jobs`),
+		"subnets":    count(`SELECT count(*) FROM subnets`),
+		"spark_apps": count(`SELECT count(*) FROM spark_apps WHERE start_time < ? AND coalesce(end_time, start_time) >= ?`, to, from),
+		"spark_tasks": count(`SELECT count(*) FROM spark_tasks t JOIN spark_apps a USING (app_id, attempt_id)
+			WHERE a.start_time < ? AND coalesce(a.end_time, a.start_time) >= ?`, to, from),
+		"eni_snapshots": count(`SELECT count(*) FROM eni_snapshots WHERE observed_at >= ? AND observed_at < ?`, from, to),
+	}
+	if want["eni_events"] == 0 || want["eni_events"] == count(`SELECT count(*) FROM eni_events`) {
+		t.Fatalf("window %s..%s does not cut eni_events (%d rows)", from, to, want["eni_events"])
+	}
+	for table, n := range want {
+		tm, _ := m.Table(table)
+		if tm.Rows != n {
+			t.Errorf("%s: exported %d rows, want %d", table, tm.Rows, n)
+		}
+	}
+	// A window around the Spark app takes all of its tasks.
+	t0 := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
+	m = exportTo(t, a, t.TempDir(), parquetpack.Options{From: t0, To: t0.Add(time.Hour), Tables: []string{"spark_apps", "spark_tasks"}})
+	if tm, _ := m.Table("spark_tasks"); tm.Rows != 2 {
+		t.Errorf("spark_tasks of the windowed app: %d rows, want 2", tm.Rows)
+	}
+	if len(m.Tables) != 2 {
+		t.Errorf("--tables spark_apps,spark_tasks exported %d tables", len(m.Tables))
+	}
+}
+
+// TestBadInput feeds broken and foreign files through the real pipeline:
+// each fails on its own with an error naming the file and the problem; the
+// good file beside them still loads.
+func TestBadInput(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	pack := t.TempDir()
+	m := exportTo(t, a, pack, parquetpack.Options{Tables: []string{"eni_events", "subnets"}})
+	tm, _ := m.Table("eni_events")
+	good, err := os.ReadFile(filepath.Join(pack, filepath.FromSlash(tm.Files[0].Path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(rel string, data []byte) string {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	type person struct {
+		Name string `parquet:"name"`
+		Age  int64  `parquet:"age"`
+	}
+	foreign := parquetBytes(t, []person{{"ada", 36}})
+	newerFile := parquetBytes(t, []parquetpack.Subnet{{SubnetID: "subnet-9"}}, parquet.KeyValueMetadata("gluelens.table", "subnets"), parquet.KeyValueMetadata("gluelens.schema_version", "999"))
+	newerManifest, _ := json.Marshal(parquetpack.Manifest{Format: parquetpack.Format, FormatVersion: 1, SchemaVersion: 999})
+	tests := []struct {
+		rel, want string
+		data      []byte
+	}{
+		{"truncated/table=eni_events/dt=2026-11-02/part-00000.parquet", "reading parquet", good[:len(good)/2]},
+		{"truncated/table=eni_events/dt=2026-11-02/part-00001.parquet", "reading parquet", good[:len(good)-3]},
+		{"elsewhere/people.parquet", "not a gluelens evidence-pack file", foreign},
+		{"mixed/table=eni_events/dt=2026-11-02/people.parquet", `column "name" is not a column of eni_events`, foreign},
+		{"newer/table=subnets/dt=undated/part-00000.parquet", "file has schema 999", newerFile},
+		{"newer/" + parquetpack.ManifestName, "pack has schema 999", newerManifest},
+		{"mislabelled/table=subnets/dt=undated/part-00000.parquet", "metadata says table eni_events but the path says table=subnets", good},
+	}
+	paths := map[string]string{}
+	for _, tt := range tests {
+		paths[write(tt.rel, tt.data)] = tt.want
+	}
+	goodPath := write("ok/table=eni_events/dt=2026-11-02/part-00000.parquet", good)
+
+	b := openStore(t, ":memory:")
+	defer b.Close()
+	sum := ingestPaths(t, b, []ingest.Decoder{&parquetpack.Decoder{}}, dir)
+	if sum.Failed != len(tests) {
+		t.Errorf("%d objects failed, want %d", sum.Failed, len(tests))
+	}
+	failed := map[string]string{}
+	for _, f := range sum.Failures {
+		failed[f.Entry.URI] = f.Err.Error()
+	}
+	for p, want := range paths {
+		msg, ok := failed[p]
+		switch {
+		case !ok:
+			t.Errorf("%s did not fail", p)
+		case !strings.Contains(msg, p) || !strings.Contains(msg, want):
+			t.Errorf("%s: error %q, want it to name the file and say %q", p, msg, want)
+		}
+	}
+	if _, ok := failed[goodPath]; ok {
+		t.Errorf("the good file failed: %s", failed[goodPath])
+	}
+	if n := len(dump(t, b.DB(), "eni_events")); int64(n) != tm.Files[0].Rows {
+		t.Errorf("good file loaded %d rows, want %d", n, tm.Files[0].Rows)
+	}
+	var newer error = parquetpack.ErrNewerPack
+	if _, err := parquetpack.ParseManifest(newerManifest); !errors.Is(err, newer) {
+		t.Errorf("ParseManifest of a newer pack: %v, want ErrNewerPack", err)
+	}
+}
+
+func parquetBytes[T any](t testing.TB, rows []T, opts ...parquet.WriterOption) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[T](&buf, opts...)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDDL checks the statements name every column with its engine type,
+// the dt partition and the table's location, for both dialects.
+func TestDDL(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	m := exportTo(t, a, t.TempDir(), parquetpack.Options{})
+	tests := []struct {
+		dialect string
+		want    []string
+	}{
+		{parquetpack.DialectAthena, []string{
+			"CREATE EXTERNAL TABLE IF NOT EXISTS `gl`.`eni_events` (",
+			"  `event_time` timestamp,", "  `ip_count` int,", "  `event_id` string,",
+			"PARTITIONED BY (`dt` string)", "STORED AS PARQUET",
+			"LOCATION 's3://bucket/packs/p1/table=eni_events/'",
+			"  `disk_bytes_spilled` bigint,", "  `max_capacity` double,", "  `requester_managed` boolean,",
+			"MSCK REPAIR TABLE `gl`.`spark_tasks`;",
+		}},
+		{parquetpack.DialectSpark, []string{
+			"CREATE TABLE IF NOT EXISTS gl.eni_events (", "  event_time TIMESTAMP,", "  dt STRING\n)",
+			"USING parquet\nPARTITIONED BY (dt)\nLOCATION 's3://bucket/packs/p1/table=eni_events/';",
+			"MSCK REPAIR TABLE gl.glue_runs;",
+		}},
+	}
+	for _, tt := range tests {
+		ddl, err := parquetpack.DDL(m, tt.dialect, "s3://bucket/packs/p1/", "gl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(ddl, w) {
+				t.Errorf("%s DDL lacks %q", tt.dialect, w)
+			}
+		}
+		for _, tm := range m.Tables {
+			for _, c := range tm.Columns {
+				if !strings.Contains(ddl, c.Name) {
+					t.Errorf("%s DDL for %s lacks column %s", tt.dialect, tm.Name, c.Name)
+				}
+			}
+		}
+	}
+	if _, err := parquetpack.DDL(m, "hive2", "s3://b/p", "gl"); err == nil {
+		t.Error("unknown dialect accepted")
+	}
+	if _, err := parquetpack.DDL(m, parquetpack.DialectAthena, "s3://b/p'; DROP", "gl"); err == nil {
+		t.Error("location with a quote accepted")
+	}
+}
+
+type countSink struct{ rows, skipped, bad int64 }
+
+func (s *countSink) Append(string, ...any) error { s.rows++; return nil }
+func (s *countSink) Skip(n int64)                { s.skipped += n }
+func (s *countSink) Bad(int64, error) error      { s.bad++; return nil }
+func (s *countSink) Warn(int64, string)          {}
+
+// FuzzDecode: whatever the bytes, the decoder returns (an error or rows),
+// never panics.
+func FuzzDecode(f *testing.F) {
+	t0 := time.Date(2026, 11, 2, 7, 3, 0, 0, time.UTC)
+	valid := parquetBytes(f, []parquetpack.EniEvent{{EventID: "e1", EventTime: t0, EventName: "CreateNetworkInterface", SubnetID: ptr("subnet-1")}},
+		parquet.KeyValueMetadata("gluelens.table", "eni_events"))
+	f.Add(valid, false)
+	f.Add(valid[:len(valid)/2], false)
+	f.Add(valid[len(valid)/3:], false)
+	f.Add([]byte("PAR1PAR1"), false)
+	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"), false)
+	f.Add([]byte(`{"format":"gluelens-evidence-pack","format_version":1,"schema_version":1,"tables":[]}`), true)
+	f.Add([]byte(`{"format":`), true)
+	f.Fuzz(func(t *testing.T, data []byte, manifest bool) {
+		key := "table=eni_events/dt=2026-11-02/part-00000.parquet"
+		if manifest {
+			key = "pack/" + parquetpack.ManifestName
+		}
+		d := &parquetpack.Decoder{MemoryLimit: 1 << 10, TempDir: t.TempDir()}
+		in := &ingest.Input{Object: ingest.Object{URI: key, Key: key}, R: bytes.NewReader(data)}
+		var s countSink
+		err := d.Decode(context.Background(), in, &s)
+		if err == nil && manifest {
+			t.Fatal("a manifest must be reported as ignored, not loaded")
+		}
+	})
+}
