@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/internal/synth/diskfull"
+)
+
+type synthDiskFullOptions struct {
+	out  string
+	seed uint64
+}
+
+type synthSparkBenchOptions struct {
+	out   string
+	seed  uint64
+	tasks int
+}
+
+func init() {
+	registerSynth(func(a *app) *cobra.Command {
+		opts := &synthDiskFullOptions{}
+		c := &cobra.Command{
+			Use:   "disk-full --out DIR",
+			Short: "Write a Glue 4.0 Spark event log in which an executor's local disk fills, with its Glue run",
+			Long: `Write the disk-full scenario: a Spark 3.3 event log as Glue 4.0 writes it (sparkHistoryLogs/
+spark-application-<ms>) for a G.2X job with 10 workers whose reduce stage spills over 400 badly sized
+shuffle partitions until one executor's disk is full ("No space left on device"), the AWS CLI
+get-job-runs output of the FAILED run, and truth.json — what the analysis must find, computed by
+the generator's own simulation. The same --seed always writes the same bytes.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if opts.out == "" {
+					return usagef("--out is required")
+				}
+				return runSynthDiskFull(cmd.Context(), a, opts)
+			},
+		}
+		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		return c
+	})
+	registerSynth(func(a *app) *cobra.Command {
+		opts := &synthSparkBenchOptions{}
+		c := &cobra.Command{
+			Use:   "spark-bench --out DIR",
+			Short: "Write a large Spark 3.3 event log (about 3 KB per task) for the Spark ingest benchmark",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if opts.out == "" {
+					return usagef("--out is required")
+				}
+				if opts.tasks < 1 {
+					return usagef("--tasks must be at least 1")
+				}
+				return runSynthSparkBench(cmd.Context(), a, opts)
+			},
+		}
+		c.Flags().StringVar(&opts.out, "out", "", "folder to write the event log into")
+		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		c.Flags().IntVar(&opts.tasks, "tasks", 200000, "number of tasks in the application")
+		return c
+	})
+}
+
+func runSynthDiskFull(ctx context.Context, a *app, opts *synthDiskFullOptions) error {
+	res, err := diskfull.Write(opts.out, diskfull.DefaultParams(opts.seed))
+	if err != nil {
+		return err
+	}
+	t := res.Truth
+	fmt.Fprintf(a.out, "wrote %s, %s and %s/%s: executor %s filled its %s disk %.2f min after the start; recommended shuffle partitions %d\n",
+		res.EventLog, res.GlueRuns, opts.out, diskfull.TruthFile, t.FailingExecutor, t.WorkerType, t.MinutesAfterStart, t.RecommendedPartitions)
+	return nil
+}
+
+func runSynthSparkBench(ctx context.Context, a *app, opts *synthSparkBenchOptions) error {
+	res, err := diskfull.WriteBench(ctx, opts.out, opts.tasks, opts.seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "wrote %s: %d tasks, %d events, %s\n", res.Path, res.Tasks, res.Events, humanBytes(res.Bytes))
+	return nil
+}
