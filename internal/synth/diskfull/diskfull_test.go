@@ -313,8 +313,8 @@ func TestEventLogReproducesTruth(t *testing.T) {
 	var runs struct {
 		JobRuns []struct {
 			Id, JobRunState, ErrorMessage, WorkerType, GlueVersion string
-			NumberOfWorkers                                       int
-			StartedOn, CompletedOn                                float64
+			NumberOfWorkers                                        int
+			StartedOn, CompletedOn                                 float64
 		}
 	}
 	if err := json.Unmarshal(body, &runs); err != nil {
