@@ -4,74 +4,183 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/localsrc"
+	"github.com/gluelens/gluelens/ingest/s3src"
 )
 
 type ingestOptions struct {
-	paths   []string
-	force   bool
-	strict  bool
-	workers int
-	quiet   bool
+	paths    []string
+	force    bool
+	strict   bool
+	workers  int
+	parallel int
+	quiet    bool
+	win      window
+	accounts []string
+	regions  []string
+	mirror   string
+	aws      awsFlags
+}
+
+// awsFlags are the flags that say how to reach S3; commands that read or
+// write s3:// locations share them.
+type awsFlags struct {
+	profile     string
+	region      string
+	endpointURL string
+	noSign      bool
+}
+
+func (f *awsFlags) addFlags(c *cobra.Command) {
+	c.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE, else the default chain)")
+	c.Flags().StringVar(&f.region, "region", "", "AWS region of the API calls (default: AWS_REGION or the profile's, else us-east-1)")
+	c.Flags().StringVar(&f.endpointURL, "endpoint-url", "", "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (path-style addressing)")
+	c.Flags().BoolVar(&f.noSign, "no-sign-request", false, "send unsigned requests (public buckets)")
+}
+
+// config is the S3 client configuration the flags describe.
+func (f *awsFlags) config(parallel int) s3src.Config {
+	return s3src.Config{
+		Profile:     f.profile,
+		Region:      f.region,
+		EndpointURL: f.endpointURL,
+		Anonymous:   f.noSign,
+		Parallel:    parallel,
+	}
 }
 
 func init() {
 	register(func(a *app) *cobra.Command {
 		opts := &ingestOptions{}
 		c := &cobra.Command{
-			Use:   "ingest PATH...",
+			Use:   "ingest PATH|s3://BUCKET/PREFIX...",
 			Short: "Load CloudTrail, Glue, EC2 and Spark evidence into the database",
-			Long: `Ingest local files and directories (walked recursively). Every object is sniffed by content,
-not trusted by name; gzip and zstd are removed by magic bytes. Objects already loaded are skipped
-(the ingest manifest remembers size, mtime and content hash); --force re-reads them.`,
+			Long: `Ingest local files and directories (walked recursively) and S3 prefixes, mixed freely.
+Every object is sniffed by content, not trusted by name; gzip and zstd are removed by magic bytes.
+Objects already loaded are skipped (the ingest manifest remembers size, mtime, S3 ETag and content
+hash), so a re-run fetches only new or changed objects; --force re-reads them.
+
+S3 uses the default AWS credential chain (environment, shared files, --profile, SSO, roles).
+Under a CloudTrail layout (.../AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/), --from/--to
+list only the day folders of the window plus one day either side (files are named by delivery
+time), and --accounts/--regions only those folders; CloudTrail-Digest/ and CloudTrail-Insight/
+are never read. Other prefixes (Spark event logs, CLI exports) are listed in full. The window
+prunes listing only: records inside the files are all loaded.`,
+			Example: `  gluelens ingest ./evidence
+  gluelens ingest s3://org-trail/AWSLogs/o-abc123/ --from 2026-11-01 --to 2026-12-01 --regions eu-west-1
+  gluelens ingest s3://glue-assets/sparkHistoryLogs/ ./get-job-runs.json --profile forensics
+  gluelens ingest s3://evidence/ --endpoint-url http://127.0.0.1:9000`,
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				opts.paths = args
+				if err := opts.win.parse(); err != nil {
+					return err
+				}
+				if opts.workers < 0 || opts.parallel < 0 {
+					return usagef("--workers and --parallel must not be negative")
+				}
 				return runIngest(cmd.Context(), a, opts)
 			},
 		}
 		c.Flags().BoolVar(&opts.force, "force", false, "re-read objects the manifest already has")
 		c.Flags().BoolVar(&opts.strict, "strict", false, "treat any bad record as a failure of its object")
 		c.Flags().IntVar(&opts.workers, "workers", 0, "objects decoded in parallel (default: number of CPUs)")
+		c.Flags().IntVar(&opts.parallel, "parallel", 0, fmt.Sprintf("concurrent S3 requests; S3 objects are read by max(workers, parallel) workers (default %d: 4 per CPU, at most 64)", s3src.DefaultParallel()))
 		c.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print only the final summary")
+		c.Flags().StringSliceVar(&opts.accounts, "accounts", nil, "CloudTrail account ids to read (comma-separated or repeated; default all)")
+		c.Flags().StringSliceVar(&opts.regions, "regions", nil, "CloudTrail regions to read (comma-separated or repeated; default all)")
+		c.Flags().StringVar(&opts.mirror, "download-to", "", "keep a copy of every S3 object read under its key in this folder")
+		opts.win.addFlags(c)
+		opts.aws.addFlags(c)
 		return c
 	})
 }
 
-// sourceFor turns a command-line argument into a source.
-var sourceFor = func(ctx context.Context, a *app, arg string) (ingest.Source, error) {
+// sources turns the command-line arguments into sources; one S3 client
+// serves every s3:// argument.
+type sources struct {
+	opts   *ingestOptions
+	now    func() time.Time
+	client *s3src.Client
+	s3     int // how many S3 sources
+}
+
+func (s *sources) sourceFor(ctx context.Context, arg string) (ingest.Source, error) {
+	if strings.HasPrefix(arg, "s3://") {
+		if s.client == nil {
+			c, err := s3src.NewClient(ctx, s.opts.aws.config(s.opts.parallel))
+			if err != nil {
+				return nil, err
+			}
+			s.client = c
+		}
+		src, err := s3src.New(s.client, arg, s3src.Options{
+			From: s.opts.win.From, To: s.opts.win.To,
+			Accounts: s.opts.accounts, Regions: s.opts.regions,
+			Now:       s.now,
+			MirrorDir: s.opts.mirror,
+		})
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		s.s3++
+		return src, nil
+	}
 	if strings.Contains(arg, "://") {
-		return nil, usagef("%s: unsupported location scheme", arg)
+		return nil, usagef("%s: unsupported location scheme (want a local path or s3://bucket/prefix)", arg)
 	}
 	return localsrc.New(arg)
 }
 
 func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
-	var sources []ingest.Source
+	srcs := &sources{opts: opts, now: a.now}
+	var list []ingest.Source
 	for _, p := range opts.paths {
-		src, err := sourceFor(ctx, a, p)
+		src, err := srcs.sourceFor(ctx, p)
 		if err != nil {
 			return err
 		}
-		sources = append(sources, src)
+		list = append(list, src)
+	}
+	workers := opts.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if srcs.s3 > 0 {
+		// S3 objects spend most of their time waiting on the network: run
+		// as many workers as concurrent downloads.
+		workers = max(workers, srcs.client.Parallel())
 	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sum, err := ingest.Run(ctx, st, sources, ingest.Options{
+	run := ingest.Options{
 		Decoders: decoders(),
-		Workers:  opts.workers,
+		Workers:  workers,
 		Force:    opts.force,
 		Strict:   opts.strict,
 		Group:    groupObjects,
-	})
+	}
+	var bar *liveProgress
+	if !opts.quiet && isTerminal(a.errOut) {
+		bar = &liveProgress{w: a.errOut}
+		fmt.Fprintf(a.errOut, "listing %d location(s)…\n", len(list))
+		run.Planned = bar.planned
+		run.Progress = bar.progress
+	}
+	sum, err := ingest.Run(ctx, st, list, run)
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -85,6 +194,53 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 	return nil
 }
 
+// liveProgress draws objects, bytes, rate and ETA on a terminal.
+type liveProgress struct {
+	w       io.Writer
+	mu      sync.Mutex
+	bar     *progressbar.ProgressBar
+	objects int
+	done    int
+}
+
+func (p *liveProgress) planned(objects int, bytes int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.objects = objects
+	p.bar = progressbar.NewOptions64(bytes,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetDescription(fmt.Sprintf("0/%d objects", objects)),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionThrottle(150*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+func (p *liveProgress) progress(o ingest.Object, _ ingest.ObjectResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil {
+		return
+	}
+	p.done++
+	p.bar.Describe(fmt.Sprintf("%d/%d objects", p.done, p.objects))
+	_ = p.bar.Add64(o.Size)
+}
+
+func (p *liveProgress) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
 func printSummary(w io.Writer, s ingest.Summary, quiet bool) {
 	if !quiet {
 		for _, f := range s.Failures {
@@ -96,7 +252,7 @@ func printSummary(w io.Writer, s ingest.Summary, quiet bool) {
 	}
 	fmt.Fprintf(w, "ingested %d object(s) (%s) in %s: %d loaded, %d unchanged, %d ignored, %d duplicate, %d failed\n",
 		s.Objects, humanBytes(s.Bytes), s.Elapsed.Round(1e6), s.Loaded, s.Unchanged, s.Ignored, s.Duplicate, s.Failed)
-	fmt.Fprintf(w, "records: %d kept, %d skipped, %d bad, %d duplicate\n", s.Kept, s.Skipped, s.Bad, s.Duplicates)
+	fmt.Fprintf(w, "records: %d kept, %d skipped, %d bad, %d duplicate; %d retried request(s)\n", s.Kept, s.Skipped, s.Bad, s.Duplicates, s.Retries)
 }
 
 func humanBytes(n int64) string {
