@@ -82,7 +82,7 @@ var noiseKinds = []int{0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 4, 5, 
 // first time, give or take two seconds.
 func writeNoise(w *jw, g *rng, wd *world, t time.Time) time.Time {
 	if wd.burst <= 0 {
-		wd.kind, wd.burst, wd.pickSeed, wd.burstAt = pick(g, noiseKinds), g.between(1, 8), g.r.Uint64(), t
+		wd.kind, wd.burst, wd.pickSeed, wd.burstAt = pick(g, noiseKinds), g.between(1, 12), g.r.Uint64(), t
 	}
 	t = wd.burstAt.Add(time.Duration(g.intn(3)) * time.Second)
 	wd.burst--
