@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -34,7 +35,7 @@ const Table = "eni_events"
 
 var (
 	needle      = []byte("NetworkInterface")
-	eventIDKey  = []byte(`"eventID"`)
+	recordKey   = []byte(`"eventVersion"`)
 	lookupKey   = []byte(`"CloudTrailEvent"`)
 	insightKey  = []byte(`"insightDetails"`)
 	insightCat  = []byte(`"eventCategory":"Insight"`)
@@ -63,15 +64,15 @@ func (*Decoder) Kind() string { return "cloudtrail" }
 // Sniff claims trail log files (first key "Records"), digest files,
 // lookup-events output, and records whose first key is eventVersion or whose
 // head names eventName, eventSource and eventTime (JSON lines and bare
-// records in any key order). Objects under CloudTrail-Digest/ or
+// records in any key order, even when the head is not valid JSON, so that
+// a broken record is reported rather than passed over). Objects under CloudTrail-Digest/ or
 // CloudTrail-Insight/ prefixes are claimed so that they are ignored rather
 // than reported as unknown.
 func (*Decoder) Sniff(key string, head []byte) bool {
-	first := jsonscan.FirstKey(head)
-	if first == "" {
+	if len(head) == 0 || head[0] != '{' {
 		return false
 	}
-	switch first {
+	switch jsonscan.FirstKey(head) {
 	case "Records", "eventVersion":
 		return true
 	case "Events":
@@ -147,8 +148,14 @@ func (f *file) dispatch(start int, hasENI bool) error {
 		if isInsights(b) {
 			return ingest.Ignore("cloudtrail insights file")
 		}
+		if err := f.checkNewlines(); err != nil {
+			return err
+		}
 		if !hasENI {
 			return f.countRecords(start)
+		}
+		if ok, err := f.splitAtRecordStarts(start); ok || err != nil {
+			return err
 		}
 		return f.walkDocument(start)
 	case "Events":
@@ -173,6 +180,9 @@ func (f *file) dispatch(start int, hasENI bool) error {
 		if isInsights(b) {
 			return ingest.Ignore("cloudtrail insights file")
 		}
+		if err := f.checkNewlines(); err != nil {
+			return err
+		}
 		return f.walkDocument(start)
 	case keys.digest:
 		return ingest.Ignore("cloudtrail digest file")
@@ -184,6 +194,16 @@ func (f *file) dispatch(start int, hasENI bool) error {
 		return f.recordStream(start, hasENI)
 	}
 	return fmt.Errorf("decoding: not a CloudTrail log file, record, or lookup-events output")
+}
+
+// checkNewlines rejects a document with a raw newline inside a string
+// (AWS documentation samples with wrapped values), which the structural
+// scan would not notice in records that are only counted.
+func (f *file) checkNewlines() error {
+	if off := jsonscan.NewlineInString(f.b); off >= 0 {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(f.b, 0, &jsonscan.SyntaxError{Offset: off, Msg: "raw newline inside a string"}))
+	}
+	return nil
 }
 
 type keySet struct{ records, digest, events, insight, record bool }
@@ -214,9 +234,10 @@ func isInsights(b []byte) bool {
 
 // countRecords handles a Records file without any ENI record. Its records
 // are neither decoded nor scanned: the count passed to Skip is the number of
-// "eventID" keys in the file — exact for files CloudTrail writes (one
-// eventID per record), off when a record lacks the key or repeats it inside
-// its request or response. Only the framing is checked: the file must end
+// "eventVersion" keys in the file — exact for files CloudTrail writes (every
+// record starts with its eventVersion, including the oldest 1.0 records that
+// lack an eventID), off when a record lacks the key or repeats it inside its
+// request or response. Only the framing is checked: the file must end
 // with the "]}" that closes the Records array and the document; anything
 // else (a file cut short, keys after Records) is scanned in full instead.
 func (f *file) countRecords(start int) error {
@@ -226,8 +247,103 @@ func (f *file) countRecords(start int) error {
 	if !closed {
 		return f.walkDocument(start)
 	}
-	f.skipped += int64(bytes.Count(f.b[start:], eventIDKey))
+	f.skipped += int64(countRecordKeys(f.b[start:]))
 	return nil
+}
+
+// recordStart opens every record CloudTrail writes. A raw quote cannot occur
+// inside a JSON string, so wherever this sequence appears it is structure:
+// the start of an object whose first key is eventVersion.
+var recordStart = []byte(`{"eventVersion":`)
+
+// splitAtRecordStarts is the fast path for Records files that CloudTrail
+// wrote (compact, every record beginning with {"eventVersion":). The
+// records are the spans between consecutive record starts, so finding them
+// costs one bytes.IndexByte jump per 'V' in the file instead of a
+// structural scan. Only spans holding a "NetworkInterface" are looked at:
+// each must be exactly one JSON value by the structural scanner, or the
+// split is abandoned before anything is emitted and ok is false, so the
+// caller falls back to walkDocument. Spans without a hit are counted, not
+// checked, as in countRecords.
+func (f *file) splitAtRecordStarts(start int) (ok bool, err error) {
+	b := f.b
+	arr := -1
+	if _, err := jsonscan.Object(b, start, func(key []byte, v int) (int, error) {
+		if arr < 0 && string(key) == "Records" {
+			arr = v
+		}
+		return -1, errStop
+	}); err != errStop || arr < 0 || b[arr] != '[' {
+		return false, nil
+	}
+	first := jsonscan.SkipSpace(b, arr+1)
+	if !bytes.HasPrefix(b[first:], recordStart) {
+		return false, nil
+	}
+	tail := bytes.TrimRight(b, " \t\r\n")
+	if len(tail) < 2 || tail[len(tail)-1] != '}' {
+		return false, nil
+	}
+	tail = bytes.TrimRight(tail[:len(tail)-1], " \t\r\n")
+	if len(tail) == 0 || tail[len(tail)-1] != ']' {
+		return false, nil
+	}
+	arrEnd := len(tail) - 1
+
+	type span struct{ s, e, n int }
+	var hits []span
+	count := 0
+	nextHit := indexFrom(b, first)
+	for s := first; s < arrEnd; count++ {
+		e := indexRecordStart(b, s+len(recordStart), arrEnd)
+		if nextHit < e {
+			seg := bytes.TrimRight(b[s:e], " \t\r\n")
+			if e < arrEnd {
+				if len(seg) == 0 || seg[len(seg)-1] != ',' {
+					return false, nil
+				}
+				seg = bytes.TrimRight(seg[:len(seg)-1], " \t\r\n")
+			}
+			if end, err := jsonscan.SkipValue(seg, 0); err != nil || end != len(seg) {
+				return false, nil
+			}
+			hits = append(hits, span{s, s + len(seg), count})
+			nextHit = indexFrom(b, e)
+		}
+		s = e
+	}
+	for i, h := range hits {
+		if i%cancelEvery == cancelEvery-1 {
+			if err := f.ctx.Err(); err != nil {
+				return true, err
+			}
+		}
+		if err := f.decodeRecord(b[h.s:h.e], b, h.s, h.n); err != nil {
+			return true, err
+		}
+	}
+	f.skipped += int64(count - len(hits))
+	return true, nil
+}
+
+var errStop = errors.New("stop")
+
+// indexRecordStart returns the offset of the next recordStart in b[from:end],
+// or end. It jumps between 'V' bytes, which are rare in CloudTrail records.
+func indexRecordStart(b []byte, from, end int) int {
+	const anchor = 7 // recordStart[anchor] == 'V'
+	for i := from + anchor; i < end; {
+		k := bytes.IndexByte(b[i:end], 'V')
+		if k < 0 {
+			return end
+		}
+		i += k
+		if s := i - anchor; bytes.HasPrefix(b[s:end], recordStart) {
+			return s
+		}
+		i++
+	}
+	return end
 }
 
 // walkDocument scans a {"Records":[...]} document and decodes the records
@@ -250,6 +366,26 @@ func (f *file) walkDocument(start int) error {
 		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: rest, Msg: "unexpected data after the document"}))
 	}
 	return nil
+}
+
+// countRecordKeys counts `"eventVersion"` in b. bytes.Count would search
+// for its first byte, a quote, which JSON is full of; anchoring on the 'V'
+// (rare in CloudTrail records) lets bytes.IndexByte skip most of the buffer.
+func countRecordKeys(b []byte) int {
+	const anchor = 6 // recordKey[anchor] == 'V'
+	n := 0
+	for i := anchor; i < len(b); {
+		k := bytes.IndexByte(b[i:], recordKey[anchor])
+		if k < 0 {
+			break
+		}
+		i += k
+		if i-anchor+len(recordKey) <= len(b) && bytes.Equal(b[i-anchor:i-anchor+len(recordKey)], recordKey) {
+			n++
+		}
+		i++
+	}
+	return n
 }
 
 // indexFrom returns the offset of the next needle at or after from, or len(b).
@@ -296,8 +432,11 @@ func (f *file) recordStream(start int, hasENI bool) error {
 	if bytes.HasSuffix(firstLine, []byte("}")) {
 		return f.lines(start, hasENI)
 	}
+	if err := f.checkNewlines(); err != nil {
+		return err
+	}
 	if !hasENI {
-		f.skipped += int64(bytes.Count(b, eventIDKey))
+		f.skipped += int64(countRecordKeys(b))
 		return nil
 	}
 	f.nextHit = indexFrom(b, 0)

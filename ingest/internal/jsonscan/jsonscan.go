@@ -328,3 +328,61 @@ func Locate(b []byte, base int, err error) error {
 	line, col := Position(b, off)
 	return &PositionError{Line: line, Column: col, Msg: msg}
 }
+
+// NewlineInString returns the offset of the first raw newline that lies
+// inside a string (invalid JSON, as in AWS documentation samples whose long
+// values were wrapped), or -1. A compact single-line document costs one
+// vectorised pass. Otherwise every line of valid JSON holds an even number
+// of unescaped quotes, which whole-line counts check; only when a value
+// contains an escaped backslash are the quotes walked one by one.
+func NewlineInString(b []byte) int {
+	if bytes.IndexByte(bytes.TrimRight(b, " \t\r\n"), '\n') < 0 {
+		return -1
+	}
+	if !bytes.Contains(b, []byte(`\\`)) && quickEvenLines(b) {
+		return -1
+	}
+	in := false
+	start := 0
+	for i := 0; i < len(b); {
+		k := bytes.IndexByte(b[i:], '"')
+		if k < 0 {
+			break
+		}
+		j := i + k
+		if !in {
+			in, start = true, j
+			i = j + 1
+			continue
+		}
+		if nl := bytes.IndexByte(b[i:j], '\n'); nl >= 0 {
+			return i + nl
+		}
+		n := 0
+		for p := j - 1; p > start && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			in = false
+		}
+		i = j + 1
+	}
+	return -1
+}
+
+// quickEvenLines reports whether every line has an even count of quotes
+// not preceded by a backslash (exact when the buffer has no "\\").
+func quickEvenLines(b []byte) bool {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if (bytes.Count(line, []byte{'"'})-bytes.Count(line, []byte(`\"`)))%2 != 0 {
+			return false
+		}
+	}
+	return true
+}
