@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,30 +53,70 @@ func ingestPaths(t testing.TB, st *store.Store, decoders []ingest.Decoder, paths
 	return sum
 }
 
-// fixtureDB builds database A: the synthetic ip-exhaustion scenario and the
-// real Glue CLI samples through the real decoders, plus hand-written rows
-// for the tables no decoder here fills (Spark, ENI snapshots), chosen to
-// hit NULLs, empty strings, non-ASCII text, extreme numbers and
-// sub-second and pre-1970 times.
+// fixtureDB opens a private copy of database A: the synthetic
+// ip-exhaustion scenario and the real Glue CLI samples through the real
+// decoders, plus hand-written rows for the tables no decoder here fills
+// (Spark, ENI snapshots), chosen to hit NULLs, empty strings, non-ASCII
+// text, extreme numbers and sub-second and pre-1970 times. A is built once
+// per test binary and copied, since building it is the slow part.
 func fixtureDB(t testing.TB) (*store.Store, string) {
 	t.Helper()
-	dir := t.TempDir()
-	out, err := synth.Generate(synth.IPExhaustion(), 7)
+	fixtureOnce.Do(func() { fixturePath, fixtureErr = buildFixture(t) })
+	if fixtureErr != nil {
+		t.Fatal(fixtureErr)
+	}
+	b, err := os.ReadFile(fixturePath)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dbPath := filepath.Join(t.TempDir(), "a.duckdb")
+	if err := os.WriteFile(dbPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return openStore(t, dbPath), dbPath
+}
+
+var (
+	fixtureOnce sync.Once
+	fixturePath string
+	fixtureErr  error
+	fixtureDir  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixtureDir != "" {
+		os.RemoveAll(fixtureDir)
+	}
+	os.Exit(code)
+}
+
+func buildFixture(t testing.TB) (string, error) {
+	dir, err := os.MkdirTemp("", "gluelens-pack-fixture-")
+	if err != nil {
+		return "", err
+	}
+	fixtureDir = dir
+	out, err := synth.Generate(synth.IPExhaustion(), 7)
+	if err != nil {
+		return "", err
+	}
 	ev := filepath.Join(dir, "evidence")
 	if err := out.WriteDir(ev); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	dbPath := filepath.Join(dir, "a.duckdb")
 	st := openStore(t, dbPath)
 	sum := ingestPaths(t, st, evidenceDecoders(), ev, testutil.RealData(t, "glue", "get-job-run.output.json"))
 	if sum.Kept == 0 {
-		t.Fatalf("fixture ingest kept nothing: %+v", sum)
+		st.Close()
+		return "", fmt.Errorf("fixture ingest kept nothing: %+v", sum)
 	}
 	appendHandRows(t, st)
-	return st, dbPath
+	if err := st.Close(); err != nil {
+		return "", err
+	}
+	return dbPath, nil
 }
 
 func ptr[T any](v T) *T { return &v }
