@@ -182,7 +182,7 @@ func simulate(s *Scenario, g *rng) (*simulation, error) {
 		m.push(&simEvent{at: r.plannedEnd, kind: evRunEnd, run: r})
 	}
 	for _, pe := range s.Preexisting {
-		e := &eni{ID: "eni-" + g.hex(17), Subnet: pe.Subnet, IPCount: 1, Owner: ownerPreexisting, Description: pe.Description, MAC: mac(g)}
+		e := &eni{ID: "eni-0" + g.hex(16), Subnet: pe.Subnet, IPCount: 1, Owner: ownerPreexisting, Description: pe.Description, MAC: mac(g)}
 		if err := m.hold(s.Start.Add(-24*time.Hour), e); err != nil {
 			return nil, err
 		}
@@ -238,7 +238,7 @@ func (m *simulator) handle(ev *simEvent) error {
 			return nil
 		}
 		sn, _ := s.subnet(r.Cat.Subnet)
-		e := &eni{ID: "eni-" + g.hex(17), Subnet: sn.ID, IPCount: 1, Owner: ownerGlue, Run: r,
+		e := &eni{ID: "eni-0" + g.hex(16), Subnet: sn.ID, IPCount: 1, Owner: ownerGlue, Run: r,
 			Description: "Attached to Glue using role: " + roleARN(s.AccountID, r.Cat.Role), Created: ev.at, MAC: mac(g)}
 		if err := m.hold(ev.at, e); err != nil {
 			return err
@@ -253,7 +253,7 @@ func (m *simulator) handle(ev *simEvent) error {
 			m.push(&simEvent{at: ev.at.Add(time.Minute), kind: evLambdaCreate, lambda: ev.lambda})
 			return nil
 		}
-		e := &eni{ID: "eni-" + g.hex(17), Subnet: l.Subnet, IPCount: 1, Owner: ownerLambda, Function: l.Function,
+		e := &eni{ID: "eni-0" + g.hex(16), Subnet: l.Subnet, IPCount: 1, Owner: ownerLambda, Function: l.Function,
 			Description: "AWS Lambda VPC ENI-" + l.Function + "-" + g.uuid(), Created: ev.at, MAC: mac(g)}
 		if err := m.hold(ev.at, e); err != nil {
 			return err
@@ -280,7 +280,7 @@ func (m *simulator) fail(at time.Time, r *run, p *pool) {
 			f.Unattributed += e.IPCount
 		case ownerGlue:
 			end := e.Run.end()
-			if e.Run.StartedOn.After(at) || at.Before(end) {
+			if at.Before(end) {
 				f.Running += e.IPCount
 				continue
 			}
