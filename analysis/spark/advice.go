@@ -1,0 +1,573 @@
+package spark
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gluelens/gluelens/internal/store"
+)
+
+// The rules' constants. Sizes follow Spark's binary units (200m = 200 MiB).
+const (
+	// TargetPartitionBytes is the reduce-partition size the advice aims
+	// at: the middle of the 128–256 MiB range.
+	TargetPartitionBytes = 200 << 20
+	// MinPartitionBytes and MaxPartitionBytes bound the healthy range.
+	MinPartitionBytes = 128 << 20
+	MaxPartitionBytes = 256 << 20
+	// TinyPartitionBytes marks partitions so small that task overhead
+	// dominates.
+	TinyPartitionBytes = 16 << 20
+	// SkewFactor: a partition reading more than this many times the mean
+	// of the non-empty partitions of its stage is skewed.
+	SkewFactor = 3.0
+	// ZstdSavingLow and ZstdSavingHigh are the published shuffle/spill byte
+	// savings of zstd over lz4 (FORMATS.md §4: TPC-DS 3 TB −44 % shuffle
+	// write, apache/spark#32286; Facebook production −48 %, #18805). The
+	// projection uses the smaller saving.
+	ZstdSavingLow  = 0.44
+	ZstdSavingHigh = 0.48
+	// PressureShare: below this share of the usable disk at the peak, the
+	// codec is not worth changing for disk's sake.
+	PressureShare = 0.5
+)
+
+// Topics of recommendations, in the order Advise lists them.
+const (
+	TopicPartitions      = "partitions"
+	TopicSkew            = "skew"
+	TopicFewerPartitions = "fewer-partitions"
+	TopicCodec           = "codec"
+	TopicAQE             = "aqe"
+	TopicWorkerType      = "worker-type"
+	TopicS3Shuffle       = "s3-shuffle"
+)
+
+// Conf is one Spark configuration key and value.
+type Conf struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+func (c Conf) String() string { return c.Key + "=" + c.Value }
+
+// GlueArgument is one Glue job argument (key and value as the console and
+// the API take them).
+type GlueArgument struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Recommendation is one piece of advice with the numbers behind it.
+type Recommendation struct {
+	Topic  string `json:"topic"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Confs  []Conf `json:"confs,omitempty"`
+	// Paste is the line to add to the Glue job's arguments (or, for the
+	// worker type, to aws glue start-job-run / update-job).
+	Paste      string             `json:"paste"`
+	Partitions *PartitionEvidence `json:"partitions,omitempty"`
+	Codec      *CodecEvidence     `json:"codec,omitempty"`
+	Disk       *DiskEvidence      `json:"disk,omitempty"`
+}
+
+// PartitionEvidence describes the reduce stage a partition recommendation
+// is about.
+type PartitionEvidence struct {
+	StageID               int     `json:"stage_id"`
+	Partitions            int64   `json:"partitions"`
+	PartitionsSeen        int64   `json:"partitions_seen"`
+	EmptyPartitions       int64   `json:"empty_partitions"`
+	EmptyShare            float64 `json:"empty_share"`
+	InputBytes            int64   `json:"input_bytes"`
+	BytesPerPartition     int64   `json:"bytes_per_partition"`
+	MaxReadBytes          int64   `json:"max_read_bytes"`
+	MeanNonEmptyReadBytes int64   `json:"mean_nonempty_read_bytes"`
+	Skew                  float64 `json:"skew"` // max ÷ mean of non-empty partitions
+	DiskSpilled           int64   `json:"disk_bytes_spilled"`
+	MemorySpilled         int64   `json:"memory_bytes_spilled"`
+	TargetBytes           int64   `json:"target_bytes"`
+	Recommended           int64   `json:"recommended"`
+}
+
+// CodecEvidence backs a codec recommendation.
+type CodecEvidence struct {
+	Current            string       `json:"current"`
+	Source             string       `json:"source"` // explicit | default
+	PeakDiskBytes      int64        `json:"peak_disk_bytes"`
+	ProjectedPeakBytes int64        `json:"projected_peak_bytes"`     // peak × (1 − 0.44)
+	ProjectedLowBytes  int64        `json:"projected_peak_low_bytes"` // peak × (1 − 0.48)
+	Assumption         string       `json:"assumption"`
+	SpillRatios        []SpillRatio `json:"spill_ratios"`
+}
+
+// SpillRatio is memory-spilled ÷ disk-spilled of one stage attempt: how
+// much the spilled data shrank when serialized and compressed.
+type SpillRatio struct {
+	StageID       int     `json:"stage_id"`
+	StageAttempt  int     `json:"stage_attempt"`
+	MemorySpilled int64   `json:"memory_bytes_spilled"`
+	DiskSpilled   int64   `json:"disk_bytes_spilled"`
+	Ratio         float64 `json:"ratio"`
+}
+
+// DiskEvidence backs a worker-type or S3-shuffle recommendation.
+type DiskEvidence struct {
+	Executor            string    `json:"executor"`
+	PeakDiskBytes       int64     `json:"peak_disk_bytes"`
+	PeakAt              time.Time `json:"peak_at"`
+	ProjectedPeakBytes  int64     `json:"projected_peak_bytes"`
+	WorkerType          string    `json:"worker_type"`
+	UsableBytes         int64     `json:"usable_bytes"`
+	DiskTable           string    `json:"disk_table"`
+	SuggestedWorkerType string    `json:"suggested_worker_type,omitempty"`
+	SuggestedUsable     int64     `json:"suggested_usable_bytes,omitempty"`
+}
+
+// Advice is everything gluelens recommends for one application attempt.
+type Advice struct {
+	AppID        string `json:"app_id"`
+	AttemptID    string `json:"attempt_id"`
+	AppName      string `json:"app_name"`
+	SparkVersion string `json:"spark_version"`
+	GlueJobName  string `json:"glue_job_name"`
+	GlueRunID    string `json:"glue_run_id"`
+	WorkerType   string `json:"worker_type"`
+	// DiskTable says which usable-disk figures were used: current, older
+	// or override.
+	DiskTable string `json:"disk_table"`
+	// Peak is the executor with the highest estimated disk.
+	Peak            *Executor        `json:"peak,omitempty"`
+	Recommendations []Recommendation `json:"recommendations"`
+	// GlueArguments merges every recommendation into job arguments: Glue
+	// takes several Spark confs as one --conf value joined with " --conf ".
+	GlueArguments []GlueArgument `json:"glue_arguments"`
+}
+
+// ReduceStage is what reduce_stages.sql reports for one shuffle-reading stage.
+type ReduceStage struct {
+	StageID          int
+	NumTasks         int64
+	PartitionsSeen   int64
+	EmptyPartitions  int64
+	MaxRead          int64
+	MeanNonEmptyRead float64
+	InputBytes       int64
+	DiskSpilled      int64
+	MemorySpilled    int64
+}
+
+func reduceStages(ctx context.Context, st *store.Store, ref AppRef) ([]ReduceStage, error) {
+	rows, err := st.DB().QueryContext(ctx, query("reduce_stages"), ref.AppID, ref.AttemptID)
+	if err != nil {
+		return nil, fmt.Errorf("reading shuffle stages of %s: %w", ref, err)
+	}
+	defer rows.Close()
+	var out []ReduceStage
+	for rows.Next() {
+		var r ReduceStage
+		var input sql.NullInt64
+		if err := rows.Scan(&r.StageID, &r.NumTasks, &r.PartitionsSeen, &r.EmptyPartitions, &r.MaxRead, &r.MeanNonEmptyRead,
+			&input, &r.DiskSpilled, &r.MemorySpilled); err != nil {
+			return nil, fmt.Errorf("reading shuffle stages of %s: %w", ref, err)
+		}
+		r.InputBytes = input.Int64
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Advise reads one application attempt and returns its recommendations.
+func Advise(ctx context.Context, st *store.Store, ref AppRef, opt DiskOptions) (Advice, error) {
+	conf, err := appInfo(ctx, st, ref)
+	if err != nil {
+		return Advice{}, err
+	}
+	execs, err := executors(ctx, st, ref, conf.WorkerType, opt)
+	if err != nil {
+		return Advice{}, err
+	}
+	reduces, err := reduceStages(ctx, st, ref)
+	if err != nil {
+		return Advice{}, err
+	}
+	stages, err := Stages(ctx, st, ref)
+	if err != nil {
+		return Advice{}, err
+	}
+	disks, err := workerDisks(ctx, st, opt.table())
+	if err != nil {
+		return Advice{}, err
+	}
+	in := adviceInput{conf: conf, execs: execs, reduces: reduces, stages: stages, disks: disks, opt: opt}
+	a := in.advise()
+	a.AppID, a.AttemptID = ref.AppID, ref.AttemptID
+	return a, nil
+}
+
+// adviceInput is everything the rules look at; advise is pure Go over it.
+type adviceInput struct {
+	conf    appConf
+	execs   []Executor
+	reduces []ReduceStage
+	stages  []Stage
+	disks   []WorkerDisk
+	opt     DiskOptions
+}
+
+func (in adviceInput) advise() Advice {
+	c := in.conf
+	a := Advice{AppName: c.AppName, SparkVersion: c.SparkVersion, GlueJobName: c.GlueJobName, GlueRunID: c.GlueRunID,
+		WorkerType: c.WorkerType, Recommendations: []Recommendation{}, GlueArguments: []GlueArgument{}}
+	for i := range in.execs {
+		e := &in.execs[i]
+		if e.PeakDiskBytes != nil && (a.Peak == nil || *e.PeakDiskBytes > *a.Peak.PeakDiskBytes) {
+			a.Peak = e
+		}
+	}
+	if a.Peak != nil {
+		a.DiskTable = a.Peak.DiskTable
+	}
+	a.Recommendations = append(a.Recommendations, in.partitionAdvice()...)
+	codecRec, codecSaves := in.codecAdvice(a.Peak)
+	if codecRec != nil {
+		a.Recommendations = append(a.Recommendations, *codecRec)
+	}
+	if r := in.aqeAdvice(); r != nil {
+		a.Recommendations = append(a.Recommendations, *r)
+	}
+	if r := in.diskAdvice(a.Peak, codecSaves); r != nil {
+		a.Recommendations = append(a.Recommendations, *r)
+	}
+	a.GlueArguments = mergeArguments(a.Recommendations)
+	return a
+}
+
+// partitionAdvice judges the reduce stage that spilled most (or, with no
+// spill, the one reading most): more partitions for spill without skew,
+// skew handling for spill with skew, fewer partitions for tiny ones.
+func (in adviceInput) partitionAdvice() []Recommendation {
+	if len(in.reduces) == 0 {
+		return nil
+	}
+	r := in.reduces[0]
+	for _, x := range in.reduces[1:] {
+		if x.DiskSpilled > r.DiskSpilled || (x.DiskSpilled == r.DiskSpilled && x.InputBytes > r.InputBytes) {
+			r = x
+		}
+	}
+	ev := &PartitionEvidence{
+		StageID: r.StageID, Partitions: r.NumTasks, PartitionsSeen: r.PartitionsSeen, EmptyPartitions: r.EmptyPartitions,
+		InputBytes: r.InputBytes, MaxReadBytes: r.MaxRead, MeanNonEmptyReadBytes: int64(math.Round(r.MeanNonEmptyRead)),
+		DiskSpilled: r.DiskSpilled, MemorySpilled: r.MemorySpilled, TargetBytes: TargetPartitionBytes,
+		Recommended: RecommendedPartitions(r.InputBytes),
+	}
+	if r.PartitionsSeen > 0 {
+		ev.EmptyShare = float64(r.EmptyPartitions) / float64(r.PartitionsSeen)
+	}
+	if r.NumTasks > 0 {
+		ev.BytesPerPartition = r.InputBytes / r.NumTasks
+	}
+	if r.MeanNonEmptyRead > 0 {
+		ev.Skew = float64(r.MaxRead) / r.MeanNonEmptyRead
+	}
+	empties := ""
+	if r.EmptyPartitions > 0 {
+		empties = fmt.Sprintf(" %d of the %d partitions seen (%.0f %%) read nothing, so the rest are even larger than the average.",
+			r.EmptyPartitions, r.PartitionsSeen, 100*ev.EmptyShare)
+	}
+	switch {
+	case r.DiskSpilled > 0 && ev.Skew > SkewFactor:
+		confs := []Conf{{"spark.sql.adaptive.enabled", "true"}, {"spark.sql.adaptive.skewJoin.enabled", "true"}}
+		return []Recommendation{{
+			Topic: TopicSkew, Partitions: ev, Confs: confs, Paste: pasteConfs(confs),
+			Title: fmt.Sprintf("Stage %d is skewed: its largest partition reads %s, %.1f× the mean of the others", r.StageID, bytesText(r.MaxRead), ev.Skew),
+			Detail: fmt.Sprintf("The stage spilled %s to disk. More partitions would not split the hot key: let AQE split skewed join partitions, "+
+				"or salt the key (add a random suffix before the shuffle and aggregate twice).%s", bytesText(r.DiskSpilled), empties),
+		}}
+	case r.DiskSpilled > 0 && ev.Recommended > r.NumTasks:
+		confs := []Conf{{"spark.sql.shuffle.partitions", strconv.FormatInt(ev.Recommended, 10)}}
+		return []Recommendation{{
+			Topic: TopicPartitions, Partitions: ev, Confs: confs, Paste: pasteConfs(confs),
+			Title: fmt.Sprintf("Raise spark.sql.shuffle.partitions from %d to %d", r.NumTasks, ev.Recommended),
+			Detail: fmt.Sprintf("Stage %d reads %s of shuffle through %d partitions, %s each on average, against a target of 128–256 MiB; "+
+				"its tasks spilled %s to disk (%s in memory). %d = ceil(%s / 200 MiB).%s",
+				r.StageID, bytesText(r.InputBytes), r.NumTasks, bytesText(ev.BytesPerPartition), bytesText(r.DiskSpilled), bytesText(r.MemorySpilled),
+				ev.Recommended, bytesText(r.InputBytes), empties),
+		}}
+	case r.DiskSpilled == 0 && r.NumTasks > 1 && ev.BytesPerPartition < TinyPartitionBytes && ev.Recommended < r.NumTasks:
+		confs := []Conf{{"spark.sql.shuffle.partitions", strconv.FormatInt(ev.Recommended, 10)}}
+		return []Recommendation{{
+			Topic: TopicFewerPartitions, Partitions: ev, Confs: confs, Paste: pasteConfs(confs),
+			Title: fmt.Sprintf("Lower spark.sql.shuffle.partitions from %d to %d", r.NumTasks, ev.Recommended),
+			Detail: fmt.Sprintf("Stage %d reads only %s through %d partitions (%s each): task start-up dominates. %d = ceil(%s / 200 MiB).%s",
+				r.StageID, bytesText(r.InputBytes), r.NumTasks, bytesText(ev.BytesPerPartition), ev.Recommended, bytesText(r.InputBytes), empties),
+		}}
+	}
+	return nil
+}
+
+// RecommendedPartitions is ceil(bytes / 200 MiB), at least 1.
+func RecommendedPartitions(bytes int64) int64 {
+	n := (bytes + TargetPartitionBytes - 1) / TargetPartitionBytes
+	return max(n, 1)
+}
+
+// ShuffleCodec returns the codec Spark used for shuffle and spill: the
+// explicit spark.io.compression.codec, else the version default (lz4
+// since Spark 2.0, snappy before), and whether it was explicit.
+func ShuffleCodec(explicit, sparkVersion string) (codec, source string) {
+	if explicit != "" {
+		c := strings.ToLower(explicit)
+		switch {
+		case strings.Contains(c, "lz4"):
+			c = "lz4"
+		case strings.Contains(c, "snappy"):
+			c = "snappy"
+		case strings.Contains(c, "zstd"):
+			c = "zstd"
+		case strings.Contains(c, "lzf"):
+			c = "lzf"
+		}
+		return c, "explicit"
+	}
+	if major, _, ok := versionOf(sparkVersion); ok && major < 2 {
+		return "snappy", "default"
+	}
+	return "lz4", "default"
+}
+
+// versionOf reads "3.3.0-amzn-1" as (3, 3).
+func versionOf(v string) (major, minor int, ok bool) {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minorText := parts[1]
+	if i := strings.IndexFunc(minorText, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 {
+		minorText = minorText[:i]
+	}
+	minor, err2 := strconv.Atoi(minorText)
+	return major, minor, err1 == nil && err2 == nil
+}
+
+// codecAdvice recommends zstd when spill and shuffle under lz4/snappy/lzf
+// put the disk under pressure. It reports whether the projection applies.
+func (in adviceInput) codecAdvice(peak *Executor) (*Recommendation, bool) {
+	codec, source := ShuffleCodec(in.conf.IOCodec, in.conf.SparkVersion)
+	if codec == "zstd" || peak == nil || peak.PeakDiskBytes == nil || *peak.PeakDiskBytes == 0 {
+		return nil, false
+	}
+	var spilled int64
+	var ratios []SpillRatio
+	for _, s := range in.stages {
+		spilled += s.DiskSpilled
+		if s.SpillRatio != nil {
+			ratios = append(ratios, SpillRatio{StageID: s.StageID, StageAttempt: s.StageAttempt, MemorySpilled: s.MemorySpilled, DiskSpilled: s.DiskSpilled, Ratio: *s.SpillRatio})
+		}
+	}
+	pressure := peak.ShareUsed != nil && *peak.ShareUsed >= PressureShare
+	if !pressure && !(peak.ShareUsed == nil && spilled > 0) {
+		return nil, false
+	}
+	p := *peak.PeakDiskBytes
+	ev := &CodecEvidence{
+		Current: codec, Source: source, PeakDiskBytes: p,
+		ProjectedPeakBytes: int64(float64(p) * (1 - ZstdSavingLow)),
+		ProjectedLowBytes:  int64(float64(p) * (1 - ZstdSavingHigh)),
+		Assumption: "zstd level 1 writes 44–48 % fewer shuffle and spill bytes than lz4 on published workloads " +
+			"(TPC-DS 3 TB: −44 % shuffle write, apache/spark#32286; Facebook production: −48 %, +3 % CPU, apache/spark#18805); " +
+			"the projection applies the smaller saving to the whole estimate. Your data's ratio may differ: the measured " +
+			"memory-spilled ÷ disk-spilled per stage shows how compressible it already is.",
+		SpillRatios: ratios,
+	}
+	confs := []Conf{{"spark.io.compression.codec", "zstd"}, {"spark.io.compression.zstd.level", "1"}}
+	how := "the Spark default"
+	if source == "explicit" {
+		how = "set explicitly"
+	}
+	detail := fmt.Sprintf("Shuffle and spill are compressed with %s (%s). Executor %s peaked at %s of estimated disk", codec, how, peak.ExecutorID, bytesText(p))
+	if peak.UsableDisk != nil {
+		detail += fmt.Sprintf(" against %s usable (%.0f %%)", bytesText(*peak.UsableDisk), 100*float64(p)/float64(*peak.UsableDisk))
+	}
+	detail += fmt.Sprintf("; with zstd the same data would take about %s–%s.", bytesText(ev.ProjectedLowBytes), bytesText(ev.ProjectedPeakBytes))
+	return &Recommendation{
+		Topic: TopicCodec, Codec: ev, Confs: confs, Paste: pasteConfs(confs), Detail: detail,
+		Title: fmt.Sprintf("Compress shuffle and spill with zstd instead of %s", codec),
+	}, true
+}
+
+// aqeAdvice turns AQE on when the job switched it off or runs a Spark
+// version where it defaults off (< 3.2), and the job shuffles.
+func (in adviceInput) aqeAdvice() *Recommendation {
+	if len(in.reduces) == 0 {
+		return nil
+	}
+	c := in.conf
+	why := ""
+	switch {
+	case c.AdaptiveEnabled != nil && !*c.AdaptiveEnabled:
+		why = "the job sets spark.sql.adaptive.enabled=false"
+	case c.AdaptiveEnabled == nil:
+		if major, minor, ok := versionOf(c.SparkVersion); ok && (major < 3 || (major == 3 && minor < 2)) {
+			why = fmt.Sprintf("Spark %s leaves adaptive query execution off unless asked (on by default only since 3.2)", c.SparkVersion)
+		}
+	}
+	if why == "" {
+		if c.CoalesceEnabled != nil && !*c.CoalesceEnabled {
+			confs := []Conf{{"spark.sql.adaptive.coalescePartitions.enabled", "true"}}
+			return &Recommendation{Topic: TopicAQE, Confs: confs, Paste: pasteConfs(confs),
+				Title:  "Let AQE coalesce small shuffle partitions",
+				Detail: "The job turns spark.sql.adaptive.coalescePartitions.enabled off, so empty and tiny partitions each cost a task."}
+		}
+		return nil
+	}
+	confs := []Conf{
+		{"spark.sql.adaptive.enabled", "true"},
+		{"spark.sql.adaptive.coalescePartitions.enabled", "true"},
+		{"spark.sql.adaptive.advisoryPartitionSizeInBytes", "200m"},
+	}
+	var empty, seen int64
+	for _, r := range in.reduces {
+		empty += r.EmptyPartitions
+		seen += r.PartitionsSeen
+	}
+	detail := "With AQE, Spark sizes shuffle partitions from the data it actually wrote: it coalesces empty and small partitions toward the advisory size and splits skewed join partitions."
+	if empty > 0 {
+		detail += fmt.Sprintf(" Here %d of %d reduce partitions seen were empty.", empty, seen)
+	}
+	return &Recommendation{Topic: TopicAQE, Confs: confs, Paste: pasteConfs(confs),
+		Title: "Turn on adaptive query execution (" + why + ")", Detail: detail}
+}
+
+// diskAdvice suggests a larger worker type when the peak (after the codec
+// saving, if recommended) is still above the usable disk, or Glue's S3
+// shuffle when no worker type is large enough.
+func (in adviceInput) diskAdvice(peak *Executor, codecSaves bool) *Recommendation {
+	if peak == nil || peak.PeakDiskBytes == nil || peak.UsableDisk == nil {
+		return nil
+	}
+	projected := *peak.PeakDiskBytes
+	if codecSaves {
+		projected = int64(float64(projected) * (1 - ZstdSavingLow))
+	}
+	if projected <= *peak.UsableDisk {
+		return nil
+	}
+	ev := &DiskEvidence{
+		Executor: peak.ExecutorID, PeakDiskBytes: *peak.PeakDiskBytes, ProjectedPeakBytes: projected,
+		WorkerType: peak.WorkerType, UsableBytes: *peak.UsableDisk, DiskTable: peak.DiskTable,
+	}
+	if peak.PeakAt != nil {
+		ev.PeakAt = *peak.PeakAt
+	}
+	disks := append([]WorkerDisk(nil), in.disks...)
+	sort.SliceStable(disks, func(i, j int) bool { return workerRank(disks[i].WorkerType) < workerRank(disks[j].WorkerType) })
+	current := workerRank(peak.WorkerType)
+	for _, w := range disks {
+		rank := workerRank(w.WorkerType)
+		if rank > current && rank < len(workerTypes) && w.UsableBytes >= projected {
+			ev.SuggestedWorkerType, ev.SuggestedUsable = w.WorkerType, w.UsableBytes
+			paste := "--worker-type " + w.WorkerType
+			if in.conf.Workers != nil {
+				paste += " --number-of-workers " + strconv.FormatInt(*in.conf.Workers, 10)
+			}
+			return &Recommendation{
+				Topic: TopicWorkerType, Disk: ev, Paste: paste,
+				Title: fmt.Sprintf("Run on %s workers (%s usable disk each)", w.WorkerType, bytesText(w.UsableBytes)),
+				Detail: fmt.Sprintf("Executor %s needs about %s of local disk even after the changes above, more than the %s a %s worker has. "+
+					"The worker type is a job property: set it in the job or pass it to aws glue start-job-run.",
+					peak.ExecutorID, bytesText(projected), bytesText(*peak.UsableDisk), orUnknown(peak.WorkerType)),
+			}
+		}
+	}
+	return &Recommendation{
+		Topic: TopicS3Shuffle, Disk: ev, Paste: "--write-shuffle-files-to-s3 true",
+		Title: "Write shuffle files to Amazon S3 instead of the workers' disks",
+		Detail: fmt.Sprintf("Executor %s needs about %s of local disk, more than any worker type offers. Glue's S3 shuffle "+
+			"(--write-shuffle-files-to-s3 true, optionally --conf spark.shuffle.glue.s3ShuffleBucket=s3://bucket/prefix/) keeps shuffle "+
+			"data off the local disk at the cost of slower shuffles.", peak.ExecutorID, bytesText(projected)),
+	}
+}
+
+// workerTypes are the general-purpose Glue worker types, smallest first.
+var workerTypes = []string{"G.025X", "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X"}
+
+// workerRank orders worker types by size; unknown types rank -1 (every
+// listed type is larger), types not in the list rank after all of them.
+func workerRank(t string) int {
+	if t == "" {
+		return -1
+	}
+	for i, w := range workerTypes {
+		if w == t {
+			return i
+		}
+	}
+	return len(workerTypes)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "worker of unknown type"
+	}
+	return s
+}
+
+// pasteConfs renders confs as the Glue job argument: --conf k=v --conf k2=v2.
+func pasteConfs(confs []Conf) string {
+	parts := make([]string, len(confs))
+	for i, c := range confs {
+		parts[i] = "--conf " + c.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+// mergeArguments turns every recommendation into Glue job arguments: all
+// Spark confs in one --conf value (later recommendations don't repeat a
+// key an earlier one set), plus the S3 shuffle switch.
+func mergeArguments(recs []Recommendation) []GlueArgument {
+	var confs []string
+	seen := map[string]bool{}
+	var out []GlueArgument
+	for _, r := range recs {
+		for _, c := range r.Confs {
+			if seen[c.Key] {
+				continue
+			}
+			seen[c.Key] = true
+			confs = append(confs, c.String())
+		}
+		if r.Topic == TopicS3Shuffle {
+			out = append(out, GlueArgument{Key: "--write-shuffle-files-to-s3", Value: "true"})
+		}
+	}
+	if len(confs) > 0 {
+		out = append([]GlueArgument{{Key: "--conf", Value: strings.Join(confs, " --conf ")}}, out...)
+	}
+	return out
+}
+
+// bytesText renders a byte count in decimal units with one decimal.
+func bytesText(n int64) string {
+	f := float64(n)
+	switch {
+	case f >= 1e12:
+		return fmt.Sprintf("%.1f TB", f/1e12)
+	case f >= 1e9:
+		return fmt.Sprintf("%.1f GB", f/1e9)
+	case f >= 1e6:
+		return fmt.Sprintf("%.1f MB", f/1e6)
+	case f >= 1e3:
+		return fmt.Sprintf("%.1f kB", f/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
