@@ -65,7 +65,8 @@ type ReplayFailure struct {
 	EventID  string    `json:"event_id,omitempty"` // recorded create this attempt replays, when any
 	InUse    int       `json:"in_use"`
 	Usable   int       `json:"usable_ips"`
-	// Recorded: the recording refused this same attempt at this same time.
+	// Recorded: the recording also refused a create of this run at this
+	// same instant.
 	Recorded bool `json:"recorded"`
 }
 
@@ -420,7 +421,7 @@ func (r *replayer) attempt(ev event) {
 		s.failures++
 		r.fails = append(r.fails, ReplayFailure{At: time.Unix(0, ev.at).UTC(), Subnet: s.name, RunID: run.ID,
 			JobName: run.Job, Category: run.Category, EventID: a.EventID, InUse: s.inUse, Usable: s.usable,
-			Recorded: a.Refused && ev.at == run.Start.Add(a.Offset).UnixNano()})
+			Recorded: refusedAt(run, ev.at)})
 		if st.refusedAt < 0 {
 			r.refuse(ev.a, ev.at)
 		}
@@ -431,6 +432,17 @@ func (r *replayer) attempt(ev event) {
 	if l, ok := r.lingerOf(a); ok {
 		r.push(max(st.completion+int64(l), ev.at), evRelease, ev.a, ev.b, st.epoch)
 	}
+}
+
+// refusedAt reports whether the recording shows a refused create of run
+// at the instant at.
+func refusedAt(run *Run, at int64) bool {
+	for i := range run.Attempts {
+		if a := &run.Attempts[i]; a.Refused && run.Start.Add(a.Offset).UnixNano() == at {
+			return true
+		}
+	}
+	return false
 }
 
 // refuse fails a run at its first refused create: it completes FailAfter
