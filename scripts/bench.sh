@@ -12,7 +12,7 @@ BIN=${BIN:-bin/gluelens}
 OUT=${BENCH_OUT:-bench-out}
 SIZE=${BENCH_SIZE:-1GiB}
 SEED=${BENCH_SEED:-1}
-SECTIONS=(${BENCH_SECTIONS:-cloudtrail})
+SECTIONS=(${BENCH_SECTIONS:-cloudtrail s3})
 RESULTS="$OUT/results.tsv"
 
 # ensure_time installs GNU time when /usr/bin/time -v is missing.
@@ -88,6 +88,42 @@ WHERE r.eventSource = 'ec2.amazonaws.com'
 	kept=$("$BIN" --db "$OUT/ct.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
 	duck=$(tail -n 1 "$(awk -F'\t' '$2 ~ /^DuckDB/ {f = $5} END {print f}' "$RESULTS")")
 	echo "[cloudtrail] ENI records: gluelens eni_events=$kept, DuckDB count=$duck (duplicate eventIDs are kept once by gluelens)" >&2
+}
+
+# bench_s3: the CloudTrail corpus ingested from a loopback S3 server (scripts/s3serve: the
+# in-memory fake S3 the tests use, in its own process) vs from local disk, fresh DB each, then an
+# incremental S3 re-run that must fetch nothing. The server holds the gzip corpus in memory and
+# shares the CPUs with gluelens.
+bench_s3() {
+	corpus_cloudtrail
+	local dir="$OUT/cloudtrail" srv="$OUT/s3serve" urlfile="$OUT/s3.url"
+	"${GO:-go}" build -o "$srv" ./scripts/s3serve
+	rm -f "$urlfile"
+	"$srv" -dir "$dir" -bucket bench -url-file "$urlfile" >/dev/null &
+	local pid=$!
+	local i
+	for i in $(seq 1200); do
+		[ -s "$urlfile" ] && break
+		kill -0 "$pid" 2>/dev/null || { echo "[s3] s3serve exited" >&2; return 1; }
+		sleep 0.1
+	done
+	local url
+	url=$(cat "$urlfile")
+	echo "[s3] serving $dir at $url" >&2
+	local aws=(env AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN= AWS_REGION=us-east-1
+		AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true)
+
+	rm -f "$OUT/s3-local.duckdb" "$OUT/s3-local.duckdb.wal" "$OUT/s3-s3.duckdb" "$OUT/s3-s3.duckdb.wal"
+	timed s3 "gluelens ingest DIR (local disk)" "$BIN" --db "$OUT/s3-local.duckdb" ingest --quiet "$dir"
+	timed s3 "gluelens ingest s3:// (loopback S3)" "${aws[@]}" "$BIN" --db "$OUT/s3-s3.duckdb" ingest --quiet s3://bench/ --endpoint-url "$url"
+	timed s3 "gluelens ingest s3:// again (unchanged)" "${aws[@]}" "$BIN" --db "$OUT/s3-s3.duckdb" ingest --quiet s3://bench/ --endpoint-url "$url"
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+
+	local a b
+	a=$("$BIN" --db "$OUT/s3-local.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
+	b=$("$BIN" --db "$OUT/s3-s3.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
+	echo "[s3] eni_events: local=$a s3=$b" >&2
 }
 
 print_results() {
