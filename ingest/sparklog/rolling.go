@@ -53,8 +53,10 @@ func RollingGroup(key string) (group string, order int, ok bool) {
 // file name without .inprogress, .compact and codec suffixes.
 func nameAppID(key string) string {
 	base := path.Base(key)
-	if id, ok := strings.CutPrefix(base, rollingDirPrefix); ok && id != "" {
-		return id
+	for _, name := range []string{base, path.Base(path.Dir(key))} {
+		if id, ok := strings.CutPrefix(name, rollingDirPrefix); ok && id != "" {
+			return id
+		}
 	}
 	for {
 		trimmed := base
