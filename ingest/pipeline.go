@@ -112,7 +112,9 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 		obj   Object
 	}
 	groupParts := map[string][]part{}
+	var empty []string
 	for _, src := range sources {
+		before := len(jobs)
 		err := src.Walk(ctx, func(o Object) error {
 			if opt.Group != nil {
 				if g, order, ok := opt.Group(o.Key); ok {
@@ -131,6 +133,9 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 		})
 		if err != nil {
 			return Summary{}, err
+		}
+		if len(jobs) == before {
+			empty = append(empty, fmt.Sprintf("%v: no objects found", src))
 		}
 	}
 	for gkey, idx := range groups {
@@ -163,7 +168,7 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{ByKind: map[string]int{}}
+	sum := Summary{ByKind: map[string]int{}, Warnings: empty}
 	var sumMu sync.Mutex
 	record := func(o Object, res ObjectResult) {
 		sumMu.Lock()
@@ -266,7 +271,7 @@ func (sum *Summary) add(o Object, res ObjectResult) {
 	if res.Entry.Kind != "" {
 		sum.ByKind[res.Entry.Kind]++
 	}
-	if res.Entry.Status != store.StatusFailed && (res.Entry.Bad > 0 || len(res.Issues) > 0) {
+	if res.Entry.Status == store.StatusOK && (res.Entry.Bad > 0 || len(res.Issues) > 0) {
 		first := ""
 		if len(res.Issues) > 0 {
 			first = ": first: " + res.Issues[0].Message
@@ -561,7 +566,13 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 	}
 	cr := &chainReader{cur: first, next: next, onErr: func(e error) { openErr = e }}
 	br := bufio.NewReaderSize(cr, 256<<10)
-	head, _ := br.Peek(4096)
+	head, err := br.Peek(4096)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		if openErr != nil {
+			return "", openErr
+		}
+		return "", fmt.Errorf("reading: %w", err)
+	}
 	head = trimHead(head)
 	var chosen Decoder
 	for _, d := range opt.Decoders {

@@ -387,7 +387,8 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 			e.Status = StatusDuplicate
 			e.Error = "same content as " + other
 			e.Duplicate += e.Kept
-			e.Kept = 0
+			e.Kept, e.Bad, e.Skipped = 0, 0, 0
+			issues = nil
 		}
 	}
 	w.l.pending = append(w.l.pending, &pendingObject{seq: w.seq, entry: e, issues: issues, staged: w.staged})
