@@ -144,7 +144,10 @@ type Advice struct {
 	// or override.
 	DiskTable string `json:"disk_table"`
 	// Peak is the executor with the highest estimated disk.
-	Peak            *Executor        `json:"peak,omitempty"`
+	Peak *Executor `json:"peak,omitempty"`
+	// FirstFull is the executor whose estimate went above its usable disk
+	// first (nil when none did).
+	FirstFull       *Executor        `json:"first_full,omitempty"`
 	Recommendations []Recommendation `json:"recommendations"`
 	// GlueArguments merges every recommendation into job arguments: Glue
 	// takes several Spark confs as one --conf value joined with " --conf ".
@@ -230,6 +233,9 @@ func (in adviceInput) advise() Advice {
 		e := &in.execs[i]
 		if e.PeakDiskBytes != nil && (a.Peak == nil || *e.PeakDiskBytes > *a.Peak.PeakDiskBytes) {
 			a.Peak = e
+		}
+		if e.CrossedUsable != nil && (a.FirstFull == nil || e.CrossedUsable.Before(*a.FirstFull.CrossedUsable)) {
+			a.FirstFull = e
 		}
 	}
 	if a.Peak != nil {
