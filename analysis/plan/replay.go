@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -108,31 +107,62 @@ const (
 
 type event struct {
 	at    int64 // unix nanoseconds
-	kind  uint8
-	seq   int64
+	order int64 // kind<<56 | sequence: same-instant order
 	a, b  int32 // run/attempt, hold, subnet or probe index
 	epoch int32
 }
 
+func (e *event) kind() uint8 { return uint8(e.order >> 56) }
+
+func (e *event) before(o *event) bool {
+	if e.at != o.at {
+		return e.at < o.at
+	}
+	return e.order < o.order
+}
+
+// eventHeap is a binary min-heap of events (typed, so pushes do not
+// allocate).
 type eventHeap []event
 
-func (h eventHeap) Len() int { return len(h) }
-func (h eventHeap) Less(i, j int) bool {
-	if h[i].at != h[j].at {
-		return h[i].at < h[j].at
+func (h *eventHeap) push(e event) {
+	*h = append(*h, e)
+	q := *h
+	i := len(q) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !q[i].before(&q[p]) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
 	}
-	if h[i].kind != h[j].kind {
-		return h[i].kind < h[j].kind
-	}
-	return h[i].seq < h[j].seq
 }
-func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *eventHeap) Push(x any)   { *h = append(*h, x.(event)) }
-func (h *eventHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *eventHeap) pop() event {
+	q := *h
+	top := q[0]
+	n := len(q) - 1
+	q[0] = q[n]
+	q = q[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && q[r].before(&q[l]) {
+			m = r
+		}
+		if !q[m].before(&q[i]) {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	*h = q
+	return top
 }
 
 type subnetState struct {
@@ -182,6 +212,7 @@ type replayer struct {
 	byName  map[string]int32
 	runs    []runState
 	h       eventHeap
+	static  []event // run starts, background and probes, sorted
 	seq     int64
 	fails   []ReplayFailure
 	failAft int64
@@ -201,9 +232,17 @@ func (r *replayer) subnetIndex(name string) int32 {
 	return i
 }
 
+// push schedules an event found while replaying.
 func (r *replayer) push(at int64, kind uint8, a, b, epoch int32) {
 	r.seq++
-	heap.Push(&r.h, event{at: at, kind: kind, seq: r.seq, a: a, b: b, epoch: epoch})
+	r.h.push(event{at: at, order: int64(kind)<<56 | r.seq, a: a, b: b, epoch: epoch})
+}
+
+// pushStatic schedules an event known before the replay starts; they are
+// sorted once instead of going through the heap.
+func (r *replayer) pushStatic(at int64, kind uint8, a, b int32) {
+	r.seq++
+	r.static = append(r.static, event{at: at, order: int64(kind)<<56 | r.seq, a: a, b: b})
 }
 
 func (r *replayer) setup() error {
@@ -224,7 +263,8 @@ func (r *replayer) setup() error {
 	// Where do moved runs come from (to size new subnets by default)?
 	origins := map[string]map[string]int{}
 	r.runs = make([]runState, len(r.d.Runs))
-	r.h = make(eventHeap, 0, 2*len(r.d.Runs)+2*len(r.d.Background)+len(r.d.Probes))
+	r.static = make([]event, 0, len(r.d.Runs)+2*len(r.d.Background)+len(r.d.Probes))
+	r.h = make(eventHeap, 0, 1024)
 	for i := range r.d.Runs {
 		run := &r.d.Runs[i]
 		target := run.Subnet
@@ -244,7 +284,7 @@ func (r *replayer) setup() error {
 		for _, a := range run.Attempts {
 			r.runs[i].lead = max(r.runs[i].lead, -int64(a.Offset))
 		}
-		r.push(run.Start.UnixNano()-r.runs[i].lead, evStart, int32(i), 0, 0)
+		r.pushStatic(run.Start.UnixNano()-r.runs[i].lead, evStart, int32(i), 0)
 	}
 	for name, from := range origins {
 		if _, known := r.d.Subnets[name]; known {
@@ -270,14 +310,15 @@ func (r *replayer) setup() error {
 	}
 	for i, hd := range r.d.Background {
 		si := r.subnetIndex(hd.Subnet)
-		r.push(hd.From.UnixNano(), evHoldStart, int32(i), si, 0)
+		r.pushStatic(hd.From.UnixNano(), evHoldStart, int32(i), si)
 		if !hd.To.IsZero() {
-			r.push(hd.To.UnixNano(), evRelease, -1, int32(i), 0)
+			r.pushStatic(hd.To.UnixNano(), evRelease, -1, int32(i))
 		}
 	}
 	for i, p := range r.d.Probes {
-		r.push(p.At.UnixNano(), evProbe, int32(i), r.subnetIndex(p.Subnet), 0)
+		r.pushStatic(p.At.UnixNano(), evProbe, int32(i), r.subnetIndex(p.Subnet))
 	}
+	sort.Slice(r.static, func(i, j int) bool { return r.static[i].before(&r.static[j]) })
 	return nil
 }
 
@@ -291,9 +332,16 @@ func (r *replayer) threshold(run *Run) int {
 }
 
 func (r *replayer) run() {
-	for r.h.Len() > 0 {
-		ev := heap.Pop(&r.h).(event)
-		switch ev.kind {
+	next := 0
+	for next < len(r.static) || len(r.h) > 0 {
+		var ev event
+		if len(r.h) == 0 || (next < len(r.static) && r.static[next].before(&r.h[0])) {
+			ev = r.static[next]
+			next++
+		} else {
+			ev = r.h.pop()
+		}
+		switch ev.kind() {
 		case evRelease:
 			r.release(ev)
 		case evGateCheck:
