@@ -6,7 +6,8 @@
 //	glue-jobs               get-jobs {"Jobs":[...]} / get-job {"Job":{...}}               → glue_jobs, glue_job_connections
 //	glue-connections        get-connections {"ConnectionList":[...]} / get-connection     → glue_connections
 //	ec2-subnets             describe-subnets {"Subnets":[...]}                             → subnets
-//	ec2-network-interfaces  describe-network-interfaces {"NetworkInterfaces":[...]}        → eni_snapshots
+//	ec2-network-interfaces  describe-network-interfaces {"NetworkInterfaces":[...]},
+//	                        create-network-interface {"NetworkInterface":{...}}           → eni_snapshots
 //
 // An object may hold several documents one after another (pages saved with
 // --no-paginate and concatenated); record indexes then run on across them.
@@ -56,9 +57,10 @@ func EC2Subnets() *Decoder {
 	return &Decoder{shape{kind: "ec2-subnets", listKey: "Subnets", item: decodeSubnet}}
 }
 
-// EC2NetworkInterfaces returns the decoder for ec2 describe-network-interfaces output.
+// EC2NetworkInterfaces returns the decoder for ec2 describe-network-interfaces
+// output (and create-network-interface output, a one-ENI snapshot).
 func EC2NetworkInterfaces() *Decoder {
-	return &Decoder{shape{kind: "ec2-network-interfaces", listKey: "NetworkInterfaces", item: decodeNetworkInterface}}
+	return &Decoder{shape{kind: "ec2-network-interfaces", listKey: "NetworkInterfaces", oneKey: "NetworkInterface", item: decodeNetworkInterface}}
 }
 
 // Decoders returns every AWS CLI decoder.

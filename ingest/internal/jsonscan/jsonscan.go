@@ -80,7 +80,8 @@ func skipString(b []byte, i int) (int, error) {
 	for {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
-			return len(b), errAt(i, "unterminated string")
+			line, col := Position(b, i)
+			return len(b), errAt(len(b), "input ends inside the string opened at line %d, column %d", line, col)
 		}
 		j += k
 		n := 0
@@ -155,7 +156,8 @@ func skipComposite(b []byte, i int) (int, error) {
 			return j, errAt(j, "unexpected %s outside a string", found(b, j))
 		}
 	}
-	return j, errAt(i, "unterminated %s (input ends inside it)", kindOf(b[i]))
+	line, col := Position(b, i)
+	return j, errAt(len(b), "input ends inside the %s opened at line %d, column %d", kindOf(b[i]), line, col)
 }
 
 func kindOf(c byte) string {
