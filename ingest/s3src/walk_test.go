@@ -1,7 +1,10 @@
 package s3src_test
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -204,5 +207,53 @@ func TestWalkOrgTrailMonth(t *testing.T) {
 	}
 	if !slices.IsSorted(keys) {
 		t.Error("keys not in a stable sorted order")
+	}
+}
+
+// TestCredentialSources checks where credentials and the region come from:
+// the environment, a named profile in the shared files, or none at all
+// (--no-sign-request).
+func TestCredentialSources(t *testing.T) {
+	srv := startServer(t)
+	if err := srv.Put("b", "k.json", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	awsTestEnv(t)
+	dir := t.TempDir()
+	cfgFile, credFile := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	os.WriteFile(cfgFile, []byte("[profile forensics]\nregion = eu-central-1\n"), 0o600)
+	os.WriteFile(credFile, []byte("[forensics]\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\n"), 0o600)
+	t.Setenv("AWS_CONFIG_FILE", cfgFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credFile)
+	tests := []struct {
+		name          string
+		cfg           s3src.Config
+		env           map[string]string
+		keyID, region string
+	}{
+		{name: "environment", keyID: "AKIAGLUELENSTEST0001", region: "us-east-1"},
+		{name: "flag region wins", cfg: s3src.Config{Region: "ap-southeast-2"}, keyID: "AKIAGLUELENSTEST0001", region: "ap-southeast-2"},
+		{name: "profile", cfg: s3src.Config{Profile: "forensics"}, env: map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_REGION": ""}, keyID: "AKIAPROFILEKEY000001", region: "eu-central-1"},
+		{name: "unsigned", cfg: s3src.Config{Anonymous: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			tc.cfg.EndpointURL = srv.URL
+			c, err := s3src.NewClient(context.Background(), tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.ResetRequests()
+			if keys := walkKeys(t, newSource(t, c, "s3://b/", s3src.Options{})); len(keys) != 1 {
+				t.Fatalf("listed %q", keys)
+			}
+			r := srv.Lists()[0]
+			if r.AccessKeyID != tc.keyID || r.SigningRegion != tc.region {
+				t.Errorf("signed with key %q in %q, want %q in %q", r.AccessKeyID, r.SigningRegion, tc.keyID, tc.region)
+			}
+		})
 	}
 }

@@ -31,6 +31,10 @@ type Request struct {
 	Delimiter string // list delimiter
 	Range     string // Range header
 	IfMatch   string // If-Match header
+	// From the SigV4 Authorization header's credential scope (never the
+	// signature): empty for unsigned requests.
+	AccessKeyID   string
+	SigningRegion string
 }
 
 // Fault describes what goes wrong for GETs of one key.
@@ -171,6 +175,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			Method: r.Method, Bucket: bucket, Key: key,
 			Range: r.Header.Get("Range"), IfMatch: r.Header.Get("If-Match"),
 		}
+		req.AccessKeyID, req.SigningRegion = credentialScope(r.Header.Get("Authorization"))
 		if r.Method == http.MethodGet && key == "" && !q.Has("location") && !q.Has("versioning") {
 			req.List = true
 			req.Prefix = q.Get("prefix")
@@ -219,4 +224,19 @@ func (c *cuttingWriter) Write(p []byte) (int, error) {
 	}
 	c.left -= int64(len(p))
 	return c.ResponseWriter.Write(p)
+}
+
+// credentialScope reads "Credential=AKID/DATE/REGION/SERVICE/aws4_request"
+// from a SigV4 Authorization header.
+func credentialScope(auth string) (keyID, region string) {
+	_, cred, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return "", ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(cred, "/")
+	if len(parts) < 3 {
+		return "", ""
+	}
+	return parts[0], parts[2]
 }
