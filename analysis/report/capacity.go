@@ -148,8 +148,8 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 			return nil, err
 		}
 	}
-	if c.DiskFailures > 0 || len(c.Disk) > 0 {
-		c.Actions.Unavailable = append(c.Actions.Unavailable, sparkAdviceUnavailable)
+	if err := c.diskActions(ctx, st, df); err != nil {
+		return nil, err
 	}
 	rank(c.Actions.Advice)
 	sources, err := loadSources(ctx, st)
@@ -161,6 +161,49 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 		Version: o.Version, Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
 	}
 	return c, nil
+}
+
+// maxAdvisedApps bounds how many Spark applications get advice.
+const maxAdvisedApps = 3
+
+// diskActions advises the applications that lost work to a full disk or
+// came within 20 % of it, worst first.
+func (c *Capacity) diskActions(ctx context.Context, st *store.Store, fails []DiskFailure) error {
+	seen := map[[2]string]bool{}
+	var apps [][2]string
+	label := map[[2]string]string{}
+	for _, f := range fails {
+		if f.AppID != nil {
+			k := [2]string{*f.AppID, deref(f.AttemptID)}
+			if !seen[k] {
+				seen[k] = true
+				apps = append(apps, k)
+			}
+		}
+	}
+	for _, p := range c.Disk {
+		k := [2]string{p.AppID, p.AttemptID}
+		label[k] = deref(p.JobName)
+		if !seen[k] && p.ShareUsed != nil && *p.ShareUsed >= 0.8 {
+			seen[k] = true
+			apps = append(apps, k)
+		}
+	}
+	if len(apps) > maxAdvisedApps {
+		apps = apps[:maxAdvisedApps]
+	}
+	for _, k := range apps {
+		name := label[k]
+		if name == "" {
+			name = k[0]
+		}
+		adv, err := sparkAdvice(ctx, st, k[0], k[1], name+": ")
+		if err != nil {
+			return err
+		}
+		c.Actions.Advice = append(c.Actions.Advice, adv...)
+	}
+	return nil
 }
 
 // topJobs is how many jobs the report lists.

@@ -8,13 +8,55 @@ import (
 	"strings"
 
 	"github.com/gluelens/gluelens/analysis/plan"
+	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
-// sparkAdviceUnavailable is what the fix section says about disk advice:
-// this build has no Spark advice analysis to take it from.
-const sparkAdviceUnavailable = "Spark disk advice (shuffle partitions, ZSTD codec, AQE, worker type): this build has no Spark advice analysis, so none is given."
+// sparkNoLog is what the fix section says when a run lost to a full disk
+// has no Spark event log in the database: the advice needs one.
+const sparkNoLog = "Spark disk advice (shuffle partitions, ZSTD codec, AQE, worker type): no Spark event log of the failed run is in the database; ingest the run's event log (spark.eventLog.dir, --spark-event-logs-path) to get it."
+
+// sparkAdvice turns analysis/spark's recommendations for one application
+// into advice; label prefixes the titles when several apps are advised.
+func sparkAdvice(ctx context.Context, st *store.Store, appID, attemptID, label string) ([]Advice, error) {
+	a, err := spark.Advise(ctx, st, spark.AppRef{AppID: appID, AttemptID: attemptID}, spark.DiskOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("advising on %s: %w", appID, err)
+	}
+	var out []Advice
+	for _, r := range a.Recommendations {
+		out = append(out, Advice{Area: "spark", Title: label + r.Title, Detail: r.Detail, Config: r.Paste, Evidence: sparkEvidence(r)})
+	}
+	if len(a.GlueArguments) > 1 {
+		var lines []string
+		for _, g := range a.GlueArguments {
+			lines = append(lines, g.Key+" "+g.Value)
+		}
+		out = append(out, Advice{Area: "spark", Title: label + "All of the Spark changes above as Glue job arguments",
+			Detail: "Glue takes several Spark settings as one --conf value joined with \" --conf \".",
+			Config: strings.Join(lines, "\n")})
+	}
+	return out, nil
+}
+
+func sparkEvidence(r spark.Recommendation) string {
+	switch {
+	case r.Partitions != nil:
+		p := r.Partitions
+		return fmt.Sprintf("stage %d: %d partitions, %d empty (%.0f %%), %s read, %s spilled to disk; recommended %d",
+			p.StageID, p.Partitions, p.EmptyPartitions, 100*p.EmptyShare, Bytes(p.InputBytes), Bytes(p.DiskSpilled), p.Recommended)
+	case r.Codec != nil:
+		c := r.Codec
+		return fmt.Sprintf("codec %s (%s); peak disk %s, projected %s–%s (%s)",
+			c.Current, c.Source, Bytes(c.PeakDiskBytes), Bytes(c.ProjectedLowBytes), Bytes(c.ProjectedPeakBytes), c.Assumption)
+	case r.Disk != nil:
+		d := r.Disk
+		return fmt.Sprintf("executor %s peaked at %s (%s after the codec change) against %s usable on %s",
+			d.Executor, Bytes(d.PeakDiskBytes), Bytes(d.ProjectedPeakBytes), Bytes(d.UsableBytes), d.WorkerType)
+	}
+	return ""
+}
 
 // ipAdvice builds the subnet-split and launch-threshold advice for the
 // categories whose runs use subnet ("" = every subnet with failures).
@@ -97,7 +139,10 @@ func ipAdvice(ctx context.Context, st *store.Store, subnet string, o Options) ([
 		if !cats[t.Category] {
 			continue
 		}
-		item, err := json.Marshal(plan.DynamoDBItem(t))
+		item, err := json.Marshal(map[string]any{
+			"pk":        map[string]string{"S": "category#" + t.Category},
+			"threshold": map[string]string{"N": fmt.Sprint(t.Threshold)},
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -105,12 +150,16 @@ func ipAdvice(ctx context.Context, st *store.Store, subnet string, o Options) ([
 			Area:     "launch",
 			Title:    fmt.Sprintf("Hold %s runs until %d IPs are free", t.Category, t.Threshold),
 			Detail:   upperFirst(t.Rule) + ".",
-			Config:   string(item),
+			Config:   "aws dynamodb put-item --table-name " + thresholdTable + " --item '" + string(item) + "'",
 			Evidence: gateEvidence,
 		})
 	}
 	return out, nil
 }
+
+// thresholdTable is the DynamoDB table `gluelens plan thresholds
+// --dynamodb-out` names by default; the full items come from that command.
+const thresholdTable = "gluelens-launch-thresholds"
 
 func configuredSplit(cfg *config.Config) []plan.SplitGroup {
 	layout := cfg.Split()
@@ -143,8 +192,16 @@ func incidentFix(ctx context.Context, st *store.Store, inc *Incident, o Options)
 		}
 		f.Advice = append(f.Advice, adv...)
 	}
-	if inc.Disk != nil {
-		f.Unavailable = append(f.Unavailable, sparkAdviceUnavailable)
+	if d := inc.Disk; d != nil {
+		if d.AppID == "" {
+			f.Unavailable = append(f.Unavailable, sparkNoLog)
+		} else {
+			adv, err := sparkAdvice(ctx, st, d.AppID, d.AttemptID, "")
+			if err != nil {
+				return f, err
+			}
+			f.Advice = append(f.Advice, adv...)
+		}
 	}
 	rank(f.Advice)
 	return f, nil

@@ -132,12 +132,17 @@ type DiskInvestigation struct {
 	JobName         string     `json:"job_name"`
 	WorkerType      string     `json:"worker_type"`
 	UsableDiskBytes *int64     `json:"usable_disk_bytes"`
-	PeakExecutor    string     `json:"peak_executor"`
-	PeakDiskBytes   int64      `json:"peak_disk_bytes"`
-	PeakShuffle     int64      `json:"peak_shuffle_bytes"`
-	PeakSpill       int64      `json:"peak_spill_bytes"`
-	PeakAt          time.Time  `json:"peak_at"`
-	CrossedAt       *time.Time `json:"crossed_at"`
+	// The executor the root cause names: the first whose estimate went
+	// above the usable disk, else the one with the highest peak; Disk*
+	// are its estimate at that instant (DiskAt).
+	Executor     string    `json:"executor"`
+	Full         bool      `json:"full"`
+	DiskAt       time.Time `json:"disk_at"`
+	DiskBytes    int64     `json:"disk_bytes"`
+	ShuffleBytes int64     `json:"shuffle_bytes"`
+	SpillBytes   int64     `json:"spill_bytes"`
+	// ExecutorsFull counts executors whose estimate went above the usable disk.
+	ExecutorsFull int `json:"executors_full"`
 	// Executors' estimated disk over time (bytes).
 	Executors []ExecutorSeries `json:"executors"`
 	Stages    []StageDisk      `json:"stages"`
@@ -468,23 +473,39 @@ func investigateDisk(ctx context.Context, st *store.Store, fails []DiskFailure, 
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range press {
+	var peak, first *ExecutorPressure
+	for i := range press {
+		p := &press[i]
 		if p.AppID != d.AppID || p.AttemptID != d.AttemptID {
 			continue
 		}
-		if d.PeakExecutor == "" || p.PeakDiskBytes > d.PeakDiskBytes {
-			d.PeakExecutor, d.PeakDiskBytes, d.PeakAt = p.ExecutorID, p.PeakDiskBytes, p.PeakAt.UTC()
-			d.PeakShuffle, d.PeakSpill, d.CrossedAt = p.PeakShuffle, p.PeakSpill, p.CrossedAt
-			d.UsableDiskBytes, d.WorkerType, d.JobName = p.UsableDiskBytes, deref(p.WorkerType), deref(p.JobName)
+		d.UsableDiskBytes, d.WorkerType, d.JobName = p.UsableDiskBytes, deref(p.WorkerType), deref(p.JobName)
+		if peak == nil || p.PeakDiskBytes > peak.PeakDiskBytes {
+			peak = p
+		}
+		if p.CrossedAt != nil {
+			d.ExecutorsFull++
+			if first == nil || p.CrossedAt.Before(*first.CrossedAt) {
+				first = p
+			}
 		}
 	}
 	tl, err := diskTimeline(ctx, st, d.AppID, d.AttemptID)
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case first != nil:
+		d.Executor, d.Full, d.DiskAt = first.ExecutorID, true, first.CrossedAt.UTC()
+	case peak != nil:
+		d.Executor, d.DiskAt = peak.ExecutorID, peak.PeakAt.UTC()
+	}
 	byExec := map[string]*ExecutorSeries{}
 	var order []string
 	for _, r := range tl {
+		if r.ExecutorID == d.Executor && r.At.Equal(d.DiskAt) {
+			d.DiskBytes, d.ShuffleBytes, d.SpillBytes = r.DiskBytes, r.ShuffleBytes, r.SpillBytes
+		}
 		s := byExec[r.ExecutorID]
 		if s == nil {
 			s = &ExecutorSeries{ExecutorID: r.ExecutorID}
@@ -681,13 +702,25 @@ func rootCause(inc *Incident) string {
 		}
 		s = append(s, fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", Clock(ip.At), ip.SubnetID, size, ip.InUse, joinList(held)))
 	}
-	if d := inc.Disk; d != nil && d.PeakExecutor != "" {
-		usable := ""
-		if d.UsableDiskBytes != nil && *d.UsableDiskBytes > 0 {
-			usable = fmt.Sprintf(", %.0f %% of the %s a %s worker can use", 100*float64(d.PeakDiskBytes)/float64(*d.UsableDiskBytes), Bytes(*d.UsableDiskBytes), orUnknown(d.WorkerType))
+	if d := inc.Disk; d != nil && d.Executor != "" {
+		worker := orUnknown(d.WorkerType)
+		if d.RunID != "" {
+			worker = "run " + d.RunID + ", " + worker
 		}
-		s = append(s, fmt.Sprintf("At %s executor %s of %s filled an estimated %s of local disk (%s shuffle written, %s spilled)%s.",
-			Clock(d.PeakAt), d.PeakExecutor, d.AppID, Bytes(d.PeakDiskBytes), Bytes(d.PeakShuffle), Bytes(d.PeakSpill), usable))
+		usable := "no known usable disk"
+		if d.UsableDiskBytes != nil {
+			usable = Bytes(*d.UsableDiskBytes) + " usable"
+		}
+		verb := "peaked at"
+		tail := ""
+		if d.Full {
+			verb = "went above its usable disk with"
+			if d.ExecutorsFull > 1 {
+				tail = fmt.Sprintf("; %d executors went above it in all", d.ExecutorsFull)
+			}
+		}
+		s = append(s, fmt.Sprintf("At %s executor %s of %s (%s, %s) %s an estimated %s of local disk: %s of shuffle files written and %s spilled%s.",
+			Clock(d.DiskAt), d.Executor, d.AppID, worker, usable, verb, Bytes(d.DiskBytes), Bytes(d.ShuffleBytes), Bytes(d.SpillBytes), tail))
 	} else if d != nil && len(d.Failures) > 0 {
 		s = append(s, fmt.Sprintf("%s reported \"No space left on device\"; no Spark event log of the run is in the database, so the disk usage cannot be shown.", plural(len(d.Failures), "record", "records")))
 	}

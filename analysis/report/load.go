@@ -215,9 +215,11 @@ func diskPressure(ctx context.Context, st *store.Store, from, to time.Time, run 
 }
 
 type diskPointRow struct {
-	ExecutorID string    `db:"executor_id"`
-	At         time.Time `db:"at"`
-	DiskBytes  int64     `db:"disk_bytes"`
+	ExecutorID   string    `db:"executor_id"`
+	At           time.Time `db:"at"`
+	DiskBytes    int64     `db:"disk_bytes"`
+	ShuffleBytes int64     `db:"shuffle_bytes"`
+	SpillBytes   int64     `db:"spill_bytes"`
 }
 
 func diskTimeline(ctx context.Context, st *store.Store, app, attempt string) ([]diskPointRow, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/gluelens/gluelens/ingest/awscli"
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
 	"github.com/gluelens/gluelens/ingest/localsrc"
+	"github.com/gluelens/gluelens/ingest/sparklog"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/synth"
 )
@@ -25,6 +26,7 @@ var Now = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 func Decoders() []ingest.Decoder {
 	return []ingest.Decoder{
 		cloudtrail.New(), awscli.GlueJobRuns(), awscli.GlueJobs(), awscli.GlueConnections(), awscli.EC2Subnets(), awscli.EC2NetworkInterfaces(),
+		sparklog.Decoder{},
 	}
 }
 
@@ -66,7 +68,7 @@ func Store(t testing.TB, name string, dirs ...string) *store.Store {
 		}
 		srcs = append(srcs, src)
 	}
-	sum, err := ingest.Run(ctx, st, srcs, ingest.Options{Decoders: Decoders(), Workers: 2})
+	sum, err := ingest.Run(ctx, st, srcs, ingest.Options{Decoders: Decoders(), Workers: 2, Group: sparklog.RollingGroup})
 	if err != nil {
 		t.Fatalf("ingesting %v: %v", dirs, err)
 	}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/internal/store"
+	"github.com/gluelens/gluelens/reports"
+)
+
+// reportOptions are the flags every report command shares.
+type reportOptions struct {
+	format     string
+	out        string
+	configPath string
+}
+
+func (o *reportOptions) addFlags(c *cobra.Command) {
+	c.Flags().StringVar(&o.format, "format", reports.FormatHTML, "report format: html (one self-contained file), json (the findings) or md (a short summary)")
+	c.Flags().StringVarP(&o.out, "output", "o", "", "file to write (default: standard output)")
+	configFlag(c, &o.configPath)
+}
+
+func init() {
+	register(func(a *app) *cobra.Command {
+		c := &cobra.Command{
+			Use:   "report",
+			Short: "Write incident, capacity and before/after reports (HTML, JSON or Markdown)",
+		}
+		c.AddCommand(newReportIncidentCmd(a), newReportCapacityCmd(a), newReportCompareCmd(a))
+		return c
+	})
+}
+
+type incidentOptions struct {
+	reportOptions
+	run, at, subnet, after string
+	window                 time.Duration
+}
+
+func newReportIncidentCmd(a *app) *cobra.Command {
+	o := &incidentOptions{}
+	c := &cobra.Command{
+		Use:   "incident (--run JOB_RUN_ID | --at TIME [--subnet SUBNET])",
+		Short: "Explain one failure: what broke, the investigation, the root cause, the fix and the results",
+		Long: `Classify the failure (subnet IP exhaustion, full worker disk, both, other) of a job run, or the
+failure nearest to an instant, and tell it in post-mortem order with charts and the numbers behind
+every sentence. --after FROM..TO adds the before/after results of the fix.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReportIncident(cmd.Context(), a, o)
+		},
+	}
+	o.addFlags(c)
+	c.Flags().StringVar(&o.run, "run", "", "the Glue job run to explain")
+	c.Flags().StringVar(&o.at, "at", "", "explain the failure nearest this instant (same forms as --from)")
+	c.Flags().StringVar(&o.subnet, "subnet", "", "with --at: only failures in this subnet")
+	c.Flags().DurationVar(&o.window, "window", 3*time.Hour, "span of the investigation, centred on the failure")
+	c.Flags().StringVar(&o.after, "after", "", "the period after the fix, FROM..TO, for the results section")
+	return c
+}
+
+func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
+	w, err := checkReportFormat(o.format)
+	if err != nil {
+		return err
+	}
+	q := report.IncidentQuery{RunID: o.run, Subnet: o.subnet, Window: o.window}
+	switch {
+	case o.run != "" && o.at != "":
+		return usagef("give --run or --at, not both")
+	case o.run == "" && o.at == "":
+		return usagef("give --run JOB_RUN_ID or --at TIME")
+	case o.run != "" && o.subnet != "":
+		return usagef("--subnet goes with --at")
+	case o.at != "":
+		if q.At, err = parseTime(o.at); err != nil {
+			return usagef("--at: %v", err)
+		}
+	}
+	if o.window <= 0 {
+		return usagef("--window must be positive, got %s", o.window)
+	}
+	if o.after != "" {
+		sp, err := parseSpan(o.after)
+		if err != nil {
+			return usagef("--after: %v", err)
+		}
+		q.After = &sp
+	}
+	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		inc, err := report.BuildIncident(ctx, st, q, opt)
+		if err != nil {
+			return err
+		}
+		return w.WriteIncident(out, inc)
+	})
+}
+
+type capacityOptions struct {
+	reportOptions
+	week string
+	win  window
+}
+
+func newReportCapacityCmd(a *app) *cobra.Command {
+	o := &capacityOptions{}
+	c := &cobra.Command{
+		Use:   "capacity (--week 2026-W47 | --from FROM --to TO)",
+		Short: "Per subnet peaks, time above 80/90 %, failed creates, linger, top consumers, trend, disk pressure and ranked actions",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReportCapacity(cmd.Context(), a, o)
+		},
+	}
+	o.addFlags(c)
+	o.win.addFlags(c)
+	c.Flags().StringVar(&o.week, "week", "", "ISO week to report, e.g. 2026-W47 (Monday 00:00 UTC to the next Monday)")
+	return c
+}
+
+func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
+	w, err := checkReportFormat(o.format)
+	if err != nil {
+		return err
+	}
+	if err := o.win.parse(); err != nil {
+		return err
+	}
+	var from, to time.Time
+	switch {
+	case o.week != "" && (o.win.fromText != "" || o.win.toText != ""):
+		return usagef("give --week or --from/--to, not both")
+	case o.week != "":
+		if from, err = parseISOWeek(o.week); err != nil {
+			return usagef("--week: %v", err)
+		}
+		to = from.AddDate(0, 0, 7)
+	case o.win.From.IsZero() || o.win.To.IsZero():
+		return usagef("give --week YYYY-Www or both --from and --to")
+	default:
+		from, to = o.win.From, o.win.To
+	}
+	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		c, err := report.BuildCapacity(ctx, st, from, to, opt)
+		if err != nil {
+			return err
+		}
+		return w.WriteCapacity(out, c)
+	})
+}
+
+type compareOptions struct {
+	reportOptions
+	before, after string
+}
+
+func newReportCompareCmd(a *app) *cobra.Command {
+	o := &compareOptions{}
+	c := &cobra.Command{
+		Use:   "compare --before FROM..TO --after FROM..TO",
+		Short: "The before/after results table: failures, peak utilization, linger p50/p95, peak disk, spill",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReportCompare(cmd.Context(), a, o)
+		},
+	}
+	o.addFlags(c)
+	c.Flags().StringVar(&o.before, "before", "", "the period before the fix, FROM..TO")
+	c.Flags().StringVar(&o.after, "after", "", "the period after the fix, FROM..TO")
+	return c
+}
+
+func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
+	w, err := checkReportFormat(o.format)
+	if err != nil {
+		return err
+	}
+	if o.before == "" || o.after == "" {
+		return usagef("give both --before FROM..TO and --after FROM..TO")
+	}
+	before, err := parseSpan(o.before)
+	if err != nil {
+		return usagef("--before: %v", err)
+	}
+	after, err := parseSpan(o.after)
+	if err != nil {
+		return usagef("--after: %v", err)
+	}
+	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		c, err := report.BuildCompare(ctx, st, before, after, opt)
+		if err != nil {
+			return err
+		}
+		return w.WriteCompare(out, c)
+	})
+}
+
+func checkReportFormat(f string) (reports.ReportWriter, error) {
+	w, err := reports.NewReportWriter(f)
+	if err != nil {
+		return nil, usagef("--format: %v", err)
+	}
+	return w, nil
+}
+
+// writeReport opens the store and the config, builds and renders a report
+// into -o (through a temporary file renamed into place) or stdout.
+func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store.Store, report.Options, io.Writer) error) error {
+	cfg, err := config.Resolve(o.configPath)
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opt := report.Options{Now: a.now(), Version: gluelensVersion(), Config: cfg}
+	if o.out == "" || o.out == "-" {
+		return noFailure(build(st, opt, a.out))
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", o.out, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := build(st, opt, tmp); err != nil {
+		tmp.Close()
+		return noFailure(err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", o.out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", o.out, err)
+	}
+	if err := os.Rename(tmp.Name(), o.out); err != nil {
+		return fmt.Errorf("writing %s: %w", o.out, err)
+	}
+	fmt.Fprintf(a.errOut, "wrote %s\n", o.out)
+	return nil
+}
+
+// noFailure turns "nothing failed there" into a usage-level answer.
+func noFailure(err error) error {
+	if errors.Is(err, report.ErrNoFailure) {
+		return &exitError{code: exitUsage, msg: err.Error()}
+	}
+	return err
+}
+
+// parseSpan reads FROM..TO (each in a form parseTime accepts).
+func parseSpan(s string) (report.Span, error) {
+	a, b, ok := strings.Cut(s, "..")
+	if !ok {
+		return report.Span{}, fmt.Errorf("cannot read %q as FROM..TO", s)
+	}
+	from, err := parseTime(a)
+	if err != nil {
+		return report.Span{}, err
+	}
+	to, err := parseTime(b)
+	if err != nil {
+		return report.Span{}, err
+	}
+	if !to.After(from) {
+		return report.Span{}, fmt.Errorf("%q: the end must come after the start", s)
+	}
+	return report.Span{From: from, To: to}, nil
+}
+
+// parseISOWeek returns the Monday 00:00 UTC starting ISO week "YYYY-Www".
+func parseISOWeek(s string) (time.Time, error) {
+	y, w, ok := strings.Cut(strings.ToUpper(strings.TrimSpace(s)), "-W")
+	year, err1 := strconv.Atoi(y)
+	week, err2 := strconv.Atoi(w)
+	if !ok || err1 != nil || err2 != nil || week < 1 || week > 53 {
+		return time.Time{}, fmt.Errorf("cannot read %q as an ISO week (use YYYY-Www, e.g. 2026-W47)", s)
+	}
+	// ISO week 1 holds January 4th.
+	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, time.UTC)
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
+	start := monday.AddDate(0, 0, 7*(week-1))
+	if yy, ww := start.ISOWeek(); yy != year || ww != week {
+		return time.Time{}, fmt.Errorf("%d has no ISO week %d", year, week)
+	}
+	return start, nil
+}

@@ -1,0 +1,227 @@
+// Package html renders gluelens reports as one self-contained HTML file:
+// the ECharts library is embedded inline (assets/echarts.min.js, checked
+// against assets/SHA256SUMS), so the page works offline and air-gapped.
+// go-echarts builds each chart's option; html/template writes the page,
+// escaping every string that came from logs. Chart IDs are fixed and the
+// clock comes from the findings, so the output is byte-stable.
+package html
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/gluelens/gluelens/analysis/report"
+)
+
+//go:embed assets/echarts.min.js
+var echartsJS string
+
+//go:embed assets/SHA256SUMS
+var echartsSums string
+
+//go:embed page.html.tmpl
+var pageTemplate string
+
+// EChartsJS returns the embedded ECharts library (for the checksum test).
+func EChartsJS() []byte { return []byte(echartsJS) }
+
+// EChartsSums returns the recorded SHA256SUMS of the embedded assets.
+func EChartsSums() string { return echartsSums }
+
+var page = template.Must(template.New("page").Funcs(template.FuncMap{
+	"stamp": report.Stamp,
+	"clock": report.Clock,
+	"bytes": report.Bytes,
+	"tstamp": func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return "—"
+		}
+		return report.Stamp(*t)
+	},
+	"f1": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"pf1": func(f *float64) string {
+		if f == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f", *f)
+	},
+	"pint": func(n *int64) string {
+		if n == nil {
+			return "—"
+		}
+		return fmt.Sprint(*n)
+	},
+	"pbytes": func(n *int64) string {
+		if n == nil {
+			return "—"
+		}
+		return report.Bytes(*n)
+	},
+	"pct": func(f *float64) string {
+		if f == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f %%", *f)
+	},
+	"share": func(f *float64) string {
+		if f == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%.0f %%", 100**f)
+	},
+	"dash":   orDash,
+	"metric": metricValue,
+	"better": func(b *bool) string {
+		switch {
+		case b == nil:
+			return ""
+		case *b:
+			return "better"
+		}
+		return "worse"
+	},
+	"join": func(xs []string) string {
+		s := ""
+		for i, x := range xs {
+			if i > 0 {
+				s += ", "
+			}
+			s += x
+		}
+		return s
+	},
+}).Parse(pageTemplate))
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func metricValue(f *float64, unit string) string {
+	if f == nil {
+		return "—"
+	}
+	switch unit {
+	case "%", "min":
+		return fmt.Sprintf("%.1f", *f)
+	case "GiB":
+		return fmt.Sprintf("%.2f", *f)
+	}
+	return fmt.Sprintf("%.0f", *f)
+}
+
+// view is what the page template reads.
+type view struct {
+	Header   report.Header
+	Incident *report.Incident
+	Capacity *report.Capacity
+	Compare  *report.Compare
+	Charts   map[string]chart
+	// Order lists chart IDs in page order for the script.
+	Order    []string
+	ECharts  template.JS
+	Options  template.JS
+	HasChart bool
+}
+
+func (v *view) add(c chart) {
+	if v.Charts == nil {
+		v.Charts = map[string]chart{}
+	}
+	v.Charts[c.ID] = c
+	v.Order = append(v.Order, c.ID)
+}
+
+// Writer renders reports as HTML.
+type Writer struct{}
+
+// WriteIncident renders an incident report.
+func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
+	v := &view{Header: inc.Header, Incident: inc}
+	if ip := inc.IP; ip != nil {
+		v.add(occupancyChart(ip, inc.Header.From, inc.Header.To))
+		if len(ip.ENIs) > 0 {
+			v.add(eniTimeline(ip, inc.Header.From, inc.Header.To))
+		}
+		if len(ip.LingerHistogram) > 0 {
+			v.add(histogramChart("chart-linger", "How long ENIs lingered after their run ended",
+				fmt.Sprintf("Minutes from the run's completion to the ENI's delete, over the %d Glue ENIs deleted in the window.", ip.Linger.Count),
+				"ENIs", "minutes after the run ended", ip.LingerHistogram, nil))
+		}
+	}
+	if d := inc.Disk; d != nil {
+		if len(d.Executors) > 0 {
+			v.add(executorDiskChart(d))
+		}
+		if len(d.Stages) > 0 {
+			v.add(stageDiskChart(d))
+		}
+		if d.PartitionStage != nil && d.Partitions > 0 {
+			v.add(histogramChart("chart-partitions", fmt.Sprintf("Partition sizes of stage %d", *d.PartitionStage),
+				fmt.Sprintf("Shuffle bytes read per reduce partition (MiB) of the stage that read the most shuffle: %d partitions, %d empty (the first bar).", d.Partitions, d.EmptyPartitions),
+				"partitions", "MiB read", nonEmpty(d.PartitionHistogram, d.EmptyPartitions), emptyBar(d.EmptyPartitions)))
+		}
+	}
+	return render(w, v)
+}
+
+// WriteCapacity renders a capacity report.
+func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
+	v := &view{Header: c.Header, Capacity: c}
+	if ch, ok := utilizationChart(c.Subnets); ok {
+		v.add(ch)
+	}
+	if len(c.Jobs) > 0 {
+		v.add(consumersChart(c.Jobs))
+	}
+	if ch, ok := trendChart(c.Trend); ok {
+		v.add(ch)
+	}
+	return render(w, v)
+}
+
+// WriteCompare renders a compare report.
+func (Writer) WriteCompare(w io.Writer, c *report.Compare) error {
+	return render(w, &view{Header: c.Header, Compare: c})
+}
+
+func render(w io.Writer, v *view) error {
+	type entry struct {
+		ID     string         `json:"id"`
+		Option map[string]any `json:"option"`
+	}
+	entries := make([]entry, 0, len(v.Order))
+	for _, id := range v.Order {
+		entries = append(entries, entry{ID: id, Option: v.Charts[id].option})
+	}
+	// json.Marshal escapes <, > and & (and U+2028/2029), so no string from a
+	// log can close the script element or open a comment inside it.
+	b, err := json.Marshal(entries)
+	if err != nil {
+		return fmt.Errorf("encoding chart options: %w", err)
+	}
+	v.Options = template.JS(b)
+	v.ECharts = template.JS(echartsJS)
+	v.HasChart = len(entries) > 0
+	if err := page.Execute(w, v); err != nil {
+		return fmt.Errorf("rendering the %s report: %w", v.Header.Kind, err)
+	}
+	return nil
+}
+
+// nonEmpty removes the empty partitions from the first bucket, which the
+// chart shows as a bar of their own.
+func nonEmpty(bs []report.Bucket, empty int) []report.Bucket {
+	if len(bs) == 0 || empty == 0 {
+		return bs
+	}
+	out := append([]report.Bucket(nil), bs...)
+	out[0].Count -= empty
+	return out
+}

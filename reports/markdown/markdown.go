@@ -1,0 +1,174 @@
+// Package markdown renders gluelens reports as a short Markdown summary
+// for a ticket or a chat: the failure, the root cause, the fix with the
+// lines to paste, and the before/after table. Strings from logs are
+// escaped so they cannot add links, emphasis or table cells.
+package markdown
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gluelens/gluelens/analysis/report"
+)
+
+// Writer renders reports as Markdown.
+type Writer struct{}
+
+// esc makes untrusted text inert inline Markdown: one line, punctuation
+// that Markdown or HTML would interpret backslash-escaped.
+func esc(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+		case strings.ContainsRune("\\`*_[]<>|~&", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// code renders s as inline code, using a fence longer than any backtick
+// run inside it.
+func code(s string) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	pad := ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + s + pad + fence
+}
+
+func header(w *bufio.Writer, h report.Header) {
+	fmt.Fprintf(w, "# %s\n\n", esc(h.Title))
+	fmt.Fprintf(w, "_Window %s – %s · gluelens %s · %s_\n\n", report.Stamp(h.From), report.Stamp(h.To), esc(h.Version), esc(h.Database))
+}
+
+func fix(w *bufio.Writer, f report.Fix) {
+	if len(f.Advice) == 0 && len(f.Unavailable) == 0 {
+		fmt.Fprintln(w, "No change is needed for what this evidence shows.")
+	}
+	for _, a := range f.Advice {
+		fmt.Fprintf(w, "%d. **%s** — %s\n", a.Rank, esc(a.Title), code(a.Config))
+	}
+	for _, u := range f.Unavailable {
+		fmt.Fprintf(w, "- _Unavailable:_ %s\n", esc(u))
+	}
+	fmt.Fprintln(w)
+}
+
+func comparison(w *bufio.Writer, c report.Comparison) {
+	fmt.Fprintf(w, "Before %s – %s, after %s – %s.\n\n", report.Stamp(c.Before.From), report.Stamp(c.Before.To), report.Stamp(c.After.From), report.Stamp(c.After.To))
+	fmt.Fprintln(w, "| Metric | Before | After | Change |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	for _, m := range c.Metrics {
+		fmt.Fprintf(w, "| %s (%s) | %s | %s | %s |\n", esc(m.Name), esc(m.Unit), value(m.Before, m.Unit), value(m.After, m.Unit), esc(m.Change))
+	}
+	fmt.Fprintln(w)
+}
+
+func value(f *float64, unit string) string {
+	if f == nil {
+		return "—"
+	}
+	switch unit {
+	case "%", "min":
+		return fmt.Sprintf("%.1f", *f)
+	case "GiB":
+		return fmt.Sprintf("%.2f", *f)
+	}
+	return fmt.Sprintf("%.0f", *f)
+}
+
+// WriteIncident renders an incident summary.
+func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
+	w := bufio.NewWriter(out)
+	header(w, inc.Header)
+	fmt.Fprintf(w, "**The failure.** %s\n\n", esc(inc.Failure.Summary))
+	if inc.Failure.ErrorText != "" {
+		fmt.Fprintf(w, "Error at %s: %s\n\n", report.Stamp(inc.Failure.At), code(inc.Failure.ErrorText))
+	}
+	if n := len(inc.Failure.Runs); n > 0 {
+		fmt.Fprintf(w, "Failed runs (%d): ", n)
+		for i, r := range inc.Failure.Runs {
+			if i == 5 {
+				fmt.Fprintf(w, ", and %d more", n-5)
+				break
+			}
+			if i > 0 {
+				fmt.Fprint(w, ", ")
+			}
+			fmt.Fprintf(w, "%s %s", esc(r.JobName), code(r.RunID))
+		}
+		fmt.Fprint(w, "\n\n")
+	}
+	fmt.Fprintf(w, "**Root cause.** %s\n\n", esc(inc.RootCause))
+	fmt.Fprintln(w, "**The fix.**")
+	fmt.Fprintln(w)
+	fix(w, inc.Fix)
+	if inc.Results != nil {
+		fmt.Fprintln(w, "**The results.**")
+		fmt.Fprintln(w)
+		comparison(w, *inc.Results)
+	}
+	return w.Flush()
+}
+
+// WriteCapacity renders a capacity summary.
+func (Writer) WriteCapacity(out io.Writer, c *report.Capacity) error {
+	w := bufio.NewWriter(out)
+	header(w, c.Header)
+	fmt.Fprintln(w, "| Subnet | CIDR | Peak | Peak % | p95 % | h ≥ 90 % | Failed creates | Linger p95 (min) |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|")
+	for _, s := range c.Subnets {
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %d | %s |\n", code(s.SubnetID), esc(s.CIDR), s.PeakInUse,
+			opt(s.PeakPct), opt(s.P95Pct), opt(s.HoursAbove90), s.FailedCreates, opt(s.Linger.P95))
+	}
+	fmt.Fprintln(w)
+	if len(c.Jobs) > 0 {
+		fmt.Fprint(w, "Top consumers (IP-hours, of which lingering): ")
+		for i, j := range c.Jobs {
+			if i == 5 {
+				break
+			}
+			if i > 0 {
+				fmt.Fprint(w, "; ")
+			}
+			fmt.Fprintf(w, "%s %.1f (%.1f)", esc(j.Name), j.IPHours, j.LingerIPHours)
+		}
+		fmt.Fprint(w, "\n\n")
+	}
+	if c.DiskFailures > 0 {
+		fmt.Fprintf(w, "%d task(s), executor(s), stage(s) or run(s) were lost to a full local disk.\n\n", c.DiskFailures)
+	}
+	fmt.Fprintln(w, "**Recommended actions.**")
+	fmt.Fprintln(w)
+	fix(w, c.Actions)
+	return w.Flush()
+}
+
+func opt(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", *f)
+}
+
+// WriteCompare renders the before/after table.
+func (Writer) WriteCompare(out io.Writer, c *report.Compare) error {
+	w := bufio.NewWriter(out)
+	header(w, c.Header)
+	comparison(w, c.Results)
+	return w.Flush()
+}
