@@ -126,12 +126,12 @@ type ENIBar struct {
 // DiskInvestigation is one Spark application's local disk around a
 // disk-full failure.
 type DiskInvestigation struct {
-	AppID           string     `json:"app_id"`
-	AttemptID       string     `json:"attempt_id"`
-	RunID           string     `json:"run_id"`
-	JobName         string     `json:"job_name"`
-	WorkerType      string     `json:"worker_type"`
-	UsableDiskBytes *int64     `json:"usable_disk_bytes"`
+	AppID           string `json:"app_id"`
+	AttemptID       string `json:"attempt_id"`
+	RunID           string `json:"run_id"`
+	JobName         string `json:"job_name"`
+	WorkerType      string `json:"worker_type"`
+	UsableDiskBytes *int64 `json:"usable_disk_bytes"`
 	// The executor the root cause names: the first whose estimate went
 	// above the usable disk, else the one with the highest peak; Disk*
 	// are its estimate at that instant (DiskAt).
