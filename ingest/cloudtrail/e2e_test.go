@@ -107,9 +107,20 @@ func TestIngestEndToEnd(t *testing.T) {
 	if !strings.Contains(failure, filepath.Join(logs, "c.json.gz")) || !strings.Contains(failure, "unexpected EOF") {
 		t.Errorf("failure %q should name c.json.gz and the cut", failure)
 	}
-	// The kind is recorded for every object read, failed and ignored ones too.
-	if sum.ByKind["cloudtrail"] != 4 || sum.ByKind["glue-job-runs"] != 1 {
-		t.Errorf("by kind %v", sum.ByKind)
+	m, err := st.Manifest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]struct{ kind, status string }{
+		filepath.Join(logs, "a.json.gz"):    {"cloudtrail", store.StatusOK},
+		filepath.Join(logs, "b.json.gz"):    {"cloudtrail", store.StatusOK},
+		filepath.Join(logs, "c.json.gz"):    {"", store.StatusFailed}, // the kind of a failed object is not asserted
+		filepath.Join(digests, "d.json.gz"): {"cloudtrail", store.StatusIgnored},
+		runsSrc.Root:                        {"glue-job-runs", store.StatusOK},
+	} {
+		if e := m[name]; (want.kind != "" && e.Kind != want.kind) || e.Status != want.status {
+			t.Errorf("manifest %s: kind %q status %q, want %q %q", name, e.Kind, e.Status, want.kind, want.status)
+		}
 	}
 
 	counts := func() (ids string, runs int) {
