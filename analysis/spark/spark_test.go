@@ -70,8 +70,8 @@ func TestExecutorsGolden(t *testing.T) {
 	ctx := context.Background()
 	// Executor 1: +3 GB shuffle at 10:05, +2.5 GB spill at 10:07, +1.5 GB at 10:07:30 → peak 7 GB
 	// at 10:07:30. Executor 2: +2 GB shuffle at 10:06, +2 GB spill at 10:07 → peak 4 GB at 10:07.
-	// G.1X usable (current table) 44 GB: shares 7/44 and 4/44; with --worker-disk G.1X=5GB
-	// executor 1 is over from 10:07:30 (3 + 2.5 = 5.5 GB > 5 GB at 10:07 already → 10:07:00).
+	// G.1X usable (current table) 44 GB: shares 7/44 and 4/44. With --worker-disk G.1X=5GB,
+	// executor 1 goes over at 10:07:00 (3 + 2.5 = 5.5 GB > 5 GB); executor 2 never (4 GB).
 	type row struct {
 		ID            string
 		Peak          int64
