@@ -127,7 +127,6 @@ func writeCloudTrail(s *Scenario, seed uint64, g *rng, sim *simulation, out *Out
 	type rec struct {
 		at   time.Time
 		body []byte
-		eni  bool
 		glue bool
 	}
 	var recs []rec
@@ -136,12 +135,14 @@ func writeCloudTrail(s *Scenario, seed uint64, g *rng, sim *simulation, out *Out
 		if err := writeENIRecord(&w, g, s, r); err != nil {
 			return st, err
 		}
-		recs = append(recs, rec{at: r.Time, body: w.b, eni: true, glue: r.Run != nil && r.Kind == recCreate})
+		recs = append(recs, rec{at: r.Time, body: w.b, glue: r.Run != nil && r.Kind == recCreate})
 	}
-	hours := int(s.Cutoff / time.Hour)
-	for h := 0; h < hours; h++ {
+	for h := time.Duration(0); h < s.Cutoff; h += time.Hour {
 		for i := 0; i < s.NoisePerHour; i++ {
-			at := s.Start.Add(time.Duration(h)*time.Hour + g.seconds(0, time.Hour-time.Second))
+			at := s.Start.Add(h + g.seconds(0, time.Hour-time.Second))
+			if !at.Before(sim.Cutoff) {
+				continue
+			}
 			var w jw
 			at = writeNoise(&w, g, wd, at)
 			recs = append(recs, rec{at: at, body: w.b})

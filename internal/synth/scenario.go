@@ -123,7 +123,7 @@ func IPExhaustion() Scenario {
 		VPCID:     "vpc-0a1b2c3d4e5f60718",
 		Start:     time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC),
 		RunSpan:   18 * time.Hour,
-		Cutoff:    20 * time.Hour,
+		Cutoff:    18*time.Hour + 45*time.Minute, // some Glue ENIs still linger when the evidence is collected
 		Subnets: []Subnet{
 			{ID: "subnet-0d1e2f3a4b5c6d7e8", CIDR: "10.20.8.0/26", AZ: "eu-west-1a", Name: "data-private-a", Connection: "vpc-data-private-a", SecurityGroup: "sg-0c1d2e3f4a5b6c7d8"},
 			{ID: "subnet-05a6b7c8d9e0f1a2b", CIDR: "10.20.16.0/24", AZ: "eu-west-1b", Name: "reporting-private-b", Connection: "vpc-reporting-private-b", SecurityGroup: "sg-07a8b9c0d1e2f3a4b"},
