@@ -64,7 +64,7 @@ func judge(r capacityRow, lim CapacityLimits) CapacityCheck {
 		c.HeadroomPct = &hp
 		if h < lim.MinHeadroom-1e-12 {
 			problems = append(problems, fmt.Sprintf("peak %d of %d usable IPs%s leaves %.1f%% headroom (< %.4g%%)",
-				r.Peak, *r.Usable, at(r.PeakAt), 100*h, 100*lim.MinHeadroom))
+				r.Peak, *r.Usable, atSuffix(r.PeakAt), 100*h, 100*lim.MinHeadroom))
 		}
 	}
 	if r.Failures > lim.MaxFailures {
@@ -82,7 +82,7 @@ func judge(r capacityRow, lim CapacityLimits) CapacityCheck {
 	return c
 }
 
-func at(t *time.Time) string {
+func atSuffix(t *time.Time) string {
 	if t == nil {
 		return ""
 	}

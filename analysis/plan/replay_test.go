@@ -325,3 +325,16 @@ func TestProposeSubnets(t *testing.T) {
 		t.Error("a group matching nothing must be an error")
 	}
 }
+
+// FuzzParseSplit: any --split text parses or fails cleanly.
+func FuzzParseSplit(f *testing.F) {
+	for _, s := range []string{"critical=ingest-*,transform-*;adhoc=export-*", "a=x", "=", ";;", "a=[", "a=b;a=c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := ParseSplit(s)
+		if err == nil && len(g) == 0 {
+			t.Fatalf("ParseSplit(%q) returned no groups and no error", s)
+		}
+	})
+}

@@ -109,19 +109,26 @@ func Resolve(explicit string) (*Config, error) {
 
 // Parse decodes and validates a config document. Errors carry the line and
 // column of the offending node.
-func Parse(data []byte) (*Config, error) {
+func Parse(data []byte) (c *Config, err error) {
+	// go-yaml v1.19.2 can panic on some malformed documents (a tag on a
+	// sequence field: testdata/fuzz/FuzzParse); report those as errors.
+	defer func() {
+		if p := recover(); p != nil {
+			c, err = nil, fmt.Errorf("malformed YAML: %v", p)
+		}
+	}()
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(err)
 	}
-	var c Config
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
+	var cfg Config
+	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
 		return nil, yamlError(err)
 	}
-	if err := c.validate(file); err != nil {
+	if err := cfg.validate(file); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return &cfg, nil
 }
 
 // yamlError turns a go-yaml error into "line L, column C: message".

@@ -148,3 +148,19 @@ func TestParseValues(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any input gives a config or an error, never a panic.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Add([]byte("categories:\n  - name: a\n    jobs: [\"[x\"]\n"))
+	f.Add([]byte("subnets: {a: /26, b: 10.0.0.0/30}\nplan: {headroom: 25%, buffer: lingering}\n"))
+	f.Add([]byte("categories:\n  - name: a\n    jobs: [a-*]\n    worker_disk: {G.2X: 70GB, \"it's\": 1TB}\n"))
+	f.Add([]byte("\t- :\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data)
+		if err == nil {
+			c.CategoryOf("ingest-orders")
+			c.Split()
+		}
+	})
+}
