@@ -66,7 +66,7 @@ func BenchmarkExport(b *testing.B) {
 		b.Run(table, func(b *testing.B) {
 			b.ReportAllocs()
 			var size int64
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuTime()
 			for i := 0; i < b.N; i++ {
 				dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
 				if _, err := parquetpack.Export(context.Background(), st, parquetpack.DirDest{Dir: dir}, parquetpack.Options{Tables: []string{table}}); err != nil {
@@ -78,6 +78,7 @@ func BenchmarkExport(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportMetric(float64(rows)*float64(b.N)/time.Since(start).Seconds(), "rows/s")
 			b.ReportMetric(float64(size), "file-bytes")
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
@@ -93,7 +94,7 @@ func BenchmarkDuckDBCopy(b *testing.B) {
 		b.Run(table, func(b *testing.B) {
 			b.ReportAllocs()
 			var size int64
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuTime()
 			for i := 0; i < b.N; i++ {
 				p := filepath.Join(b.TempDir(), fmt.Sprintf("%s-%d.parquet", table, i))
 				q := fmt.Sprintf(`COPY (SELECT * FROM %s) TO '%s' (FORMAT PARQUET, COMPRESSION ZSTD)`, table, p)
@@ -110,6 +111,7 @@ func BenchmarkDuckDBCopy(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportMetric(float64(rows)*float64(b.N)/time.Since(start).Seconds(), "rows/s")
 			b.ReportMetric(float64(size), "file-bytes")
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
@@ -128,7 +130,7 @@ func BenchmarkIngestPack(b *testing.B) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < b.N; i++ {
 		dst := openStore(b, filepath.Join(b.TempDir(), fmt.Sprintf("b%d.duckdb", i)))
 		sum := ingestPaths(b, dst, []ingest.Decoder{&parquetpack.Decoder{}}, pack)
@@ -138,4 +140,5 @@ func BenchmarkIngestPack(b *testing.B) {
 		dst.Close()
 	}
 	b.ReportMetric(float64(2*rows)*float64(b.N)/time.Since(start).Seconds(), "rows/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
