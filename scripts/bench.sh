@@ -12,7 +12,7 @@ BIN=${BIN:-bin/gluelens}
 OUT=${BENCH_OUT:-bench-out}
 SIZE=${BENCH_SIZE:-1GiB}
 SEED=${BENCH_SEED:-1}
-SECTIONS=(${BENCH_SECTIONS:-cloudtrail s3})
+SECTIONS=(${BENCH_SECTIONS:-cloudtrail s3 export spark})
 RESULTS="$OUT/results.tsv"
 
 # ensure_time installs GNU time when /usr/bin/time -v is missing.
@@ -124,6 +124,86 @@ bench_s3() {
 	a=$("$BIN" --db "$OUT/s3-local.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
 	b=$("$BIN" --db "$OUT/s3-s3.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
 	echo "[s3] eni_events: local=$a s3=$b" >&2
+}
+
+# bench_export: evidence packs. gluelens export (parquet-go from typed structs, ZSTD, dt partitions)
+# vs DuckDB's own COPY (SELECT …) TO '…' (FORMAT PARQUET, COMPRESSION ZSTD) on the same generated
+# eni_events and spark_tasks (ingest/parquetpack/testdata/bench_*.sql, BENCH_EXPORT_ROWS rows each,
+# default 1000000), file sizes side by side, then loading the pack into a fresh database.
+bench_export() {
+	local rows=${BENCH_EXPORT_ROWS:-1000000} db="$OUT/export.duckdb"
+	local sqldir
+	sqldir="$(dirname "$0")/../ingest/parquetpack/testdata"
+	rm -rf "$db" "$db.wal" "$OUT/export-pack" "$OUT/export-copy" "$OUT/export-b.duckdb" "$OUT/export-b.duckdb.wal"
+	mkdir -p "$OUT/export-copy"
+	for t in eni_events spark_tasks; do
+		"$BIN" --db "$db" query --format csv -- "$(sed "s/__ROWS__/$rows/" "$sqldir/bench_$t.sql")" >/dev/null
+	done
+	timed export "gluelens export, 2 tables x $rows rows" "$BIN" --db "$db" export --out "$OUT/export-pack" --tables eni_events,spark_tasks
+	for t in eni_events spark_tasks; do
+		timed export "DuckDB COPY $t ZSTD" "$BIN" --db "$db" query "COPY (SELECT * FROM $t) TO '$OUT/export-copy/$t.parquet' (FORMAT PARQUET, COMPRESSION ZSTD)" --format csv
+	done
+	for t in eni_events spark_tasks; do
+		echo "[export] $t bytes: gluelens $(du -sb "$OUT/export-pack/table=$t" | cut -f1), DuckDB COPY $(stat -c %s "$OUT/export-copy/$t.parquet")" >&2
+	done
+	timed export "gluelens ingest pack (fresh DB)" "$BIN" --db "$OUT/export-b.duckdb" ingest --quiet "$OUT/export-pack"
+}
+
+# corpus_spark generates the Spark event log once (gluelens synth spark-bench, about 3.9 KB per
+# task); a marker records the task count and seed so other values regenerate it.
+corpus_spark() {
+	local tasks=$1 dir="$OUT/spark-$1" marker="$OUT/spark-$1.done"
+	local want="tasks=$tasks seed=$SEED"
+	if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+		echo "[spark] reusing event log in $dir ($want)" >&2
+		return
+	fi
+	rm -rf "$dir" "$marker"
+	echo "[spark] generating event log ($want)" >&2
+	/usr/bin/time -f '[spark] generated in %e s, max RSS %M KiB' \
+		"$BIN" synth spark-bench --out "$dir" --tasks "$tasks" --seed "$SEED" >&2
+	echo "$want" >"$marker"
+}
+
+# bench_spark: a Spark 3.3 event log of BENCH_SPARK_TASKS tasks (default 200000, about 750 MiB):
+# gluelens ingest (fresh DB) vs DuckDB's own read_json reading the same TaskEnd fields with explicit
+# column types (every field hashed, so none is skipped). BENCH_SPARK_BIG_TASKS (e.g. 1400000,
+# about 5 GiB) adds a second gluelens ingest for the peak-memory target.
+bench_spark() {
+	local tasks=${BENCH_SPARK_TASKS:-200000}
+	corpus_spark "$tasks"
+	local dir="$OUT/spark-$tasks"
+	echo "[spark] event log: $(du -sb "$dir" | cut -f1) bytes, $tasks tasks" >&2
+	rm -f "$OUT/spark.duckdb" "$OUT/spark.duckdb.wal"
+	timed spark "gluelens ingest ($tasks tasks, fresh DB)" "$BIN" --db "$OUT/spark.duckdb" ingest --force --quiet "$dir"
+
+	local sql="SELECT count(*) AS tasks, sum(hash(t)) AS h FROM (
+  SELECT \"Stage ID\" AS stage_id, \"Stage Attempt ID\" AS stage_attempt, \"Task Type\" AS task_type,
+         \"Task End Reason\".Reason AS end_reason, \"Task End Reason\".Description AS description,
+         \"Task Info\".\"Task ID\" AS task_id, \"Task Info\".\"Index\" AS task_index, \"Task Info\".Attempt AS task_attempt,
+         \"Task Info\".\"Partition ID\" AS partition_id, \"Task Info\".\"Executor ID\" AS executor_id, \"Task Info\".Host AS host,
+         to_timestamp(\"Task Info\".\"Launch Time\" / 1000) AS launch_time, to_timestamp(\"Task Info\".\"Finish Time\" / 1000) AS finish_time,
+         \"Task Info\".Failed AS failed, \"Task Info\".Killed AS killed, \"Task Info\".Speculative AS speculative,
+         \"Task Metrics\" AS m
+  FROM read_json('$dir/spark-application-*', format = 'newline_delimited', maximum_object_size = 67108864,
+    columns = {Event: 'VARCHAR', \"Stage ID\": 'INTEGER', \"Stage Attempt ID\": 'INTEGER', \"Task Type\": 'VARCHAR',
+      \"Task End Reason\": 'STRUCT(Reason VARCHAR, Description VARCHAR)',
+      \"Task Info\": 'STRUCT(\"Task ID\" BIGINT, \"Index\" INTEGER, Attempt INTEGER, \"Partition ID\" INTEGER, \"Launch Time\" BIGINT, \"Executor ID\" VARCHAR, Host VARCHAR, Speculative BOOLEAN, \"Finish Time\" BIGINT, Failed BOOLEAN, Killed BOOLEAN)',
+      \"Task Metrics\": 'STRUCT(\"Executor Run Time\" BIGINT, \"Executor CPU Time\" BIGINT, \"JVM GC Time\" BIGINT, \"Result Size\" BIGINT, \"Peak Execution Memory\" BIGINT, \"Memory Bytes Spilled\" BIGINT, \"Disk Bytes Spilled\" BIGINT, \"Shuffle Read Metrics\" STRUCT(\"Remote Bytes Read\" BIGINT, \"Local Bytes Read\" BIGINT, \"Remote Bytes Read To Disk\" BIGINT, \"Total Records Read\" BIGINT), \"Shuffle Write Metrics\" STRUCT(\"Shuffle Bytes Written\" BIGINT, \"Shuffle Write Time\" BIGINT, \"Shuffle Records Written\" BIGINT), \"Input Metrics\" STRUCT(\"Bytes Read\" BIGINT, \"Records Read\" BIGINT), \"Output Metrics\" STRUCT(\"Bytes Written\" BIGINT, \"Records Written\" BIGINT))'})
+  WHERE Event = 'SparkListenerTaskEnd') t"
+	timed spark "DuckDB read_json, TaskEnd fields typed" "$BIN" --db :memory: query "$sql" --format csv
+
+	local kept duck
+	kept=$("$BIN" --db "$OUT/spark.duckdb" query "SELECT count(*) FROM spark_tasks" --format csv | tail -n 1)
+	duck=$(tail -n 1 "$(awk -F'\t' '$2 ~ /^DuckDB read_json, TaskEnd/ {f = $5} END {print f}' "$RESULTS")" | cut -d, -f1)
+	echo "[spark] tasks: gluelens spark_tasks=$kept, DuckDB TaskEnd rows=$duck" >&2
+
+	if [ -n "${BENCH_SPARK_BIG_TASKS:-}" ]; then
+		corpus_spark "$BENCH_SPARK_BIG_TASKS"
+		echo "[spark] big event log: $(du -sb "$OUT/spark-$BENCH_SPARK_BIG_TASKS" | cut -f1) bytes" >&2
+		rm -f "$OUT/spark-big.duckdb" "$OUT/spark-big.duckdb.wal"
+		timed spark "gluelens ingest ($BENCH_SPARK_BIG_TASKS tasks, fresh DB)" "$BIN" --db "$OUT/spark-big.duckdb" ingest --force --quiet "$OUT/spark-$BENCH_SPARK_BIG_TASKS"
+	fi
 }
 
 print_results() {
