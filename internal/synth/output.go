@@ -177,12 +177,6 @@ func writeCloudTrail(s *Scenario, seed uint64, g *rng, sim *simulation, out *Out
 		order = append(order, d)
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i].at.Before(order[j].at) })
-	type logFile struct {
-		key            string
-		sum            string
-		oldest, newest time.Time
-		at             time.Time
-	}
 	var logs []logFile
 	for _, d := range order {
 		idx := make([]int, len(d.records))
@@ -221,76 +215,93 @@ func writeCloudTrail(s *Scenario, seed uint64, g *rng, sim *simulation, out *Out
 		st.files++
 	}
 	for h := 0; h < s.DigestFiles; h++ {
-		from := s.Start.Add(time.Duration(h) * time.Hour)
-		to := from.Add(time.Hour)
-		var w jw
-		w.obj()
-		w.kv("awsAccountId", s.AccountID)
-		w.key("digestStartTime")
-		w.ts(from)
-		w.key("digestEndTime")
-		w.ts(to)
-		bucket := "cloudtrail-" + s.AccountID
-		w.kv("digestS3Bucket", bucket)
-		name := s.AccountID + "_CloudTrail-Digest_" + s.Region + "_management-trail_" + s.Region + "_" + to.Add(2*time.Minute+11*time.Second).Format("20060102T150405Z") + ".json.gz"
-		key := "AWSLogs/" + s.AccountID + "/CloudTrail-Digest/" + s.Region + "/" + to.Format("2006/01/02") + "/" + name
-		w.kv("digestS3Object", key)
-		w.kv("digestPublicKeyFingerprint", g.hex(32))
-		w.kv("digestSignatureAlgorithm", "SHA256withRSA")
-		var inHour []logFile
-		for _, l := range logs {
-			if !l.at.Before(from) && l.at.Before(to) {
-				inHour = append(inHour, l)
-			}
-		}
-		if len(inHour) > 0 {
-			oldest, newest := inHour[0].oldest, inHour[0].newest
-			for _, l := range inHour {
-				if l.oldest.Before(oldest) {
-					oldest = l.oldest
-				}
-				if l.newest.After(newest) {
-					newest = l.newest
-				}
-			}
-			w.key("newestEventTime")
-			w.ts(newest)
-			w.key("oldestEventTime")
-			w.ts(oldest)
-		}
-		w.kv("previousDigestS3Bucket", bucket)
-		w.key("previousDigestS3Object")
-		w.null()
-		w.key("previousDigestHashValue")
-		w.null()
-		w.key("previousDigestHashAlgorithm")
-		w.null()
-		w.key("previousDigestSignature")
-		w.null()
-		w.key("logFiles")
-		w.arr()
-		for _, l := range inHour {
-			w.obj()
-			w.kv("s3Bucket", bucket)
-			w.kv("s3Object", l.key)
-			w.kv("hashValue", l.sum)
-			w.kv("hashAlgorithm", "SHA-256")
-			w.key("newestEventTime")
-			w.ts(l.newest)
-			w.key("oldestEventTime")
-			w.ts(l.oldest)
-			w.end()
-		}
-		w.endArr()
-		w.end()
-		z, err := gz(w.b, gzip.DefaultCompression)
+		f, err := digestFile(s, g, s.Start.Add(time.Duration(h)*time.Hour), logs)
 		if err != nil {
-			return st, fmt.Errorf("compressing digest file %s: %w", key, err)
+			return st, err
 		}
-		out.Files = append(out.Files, File{Path: key, Data: z, ModTime: to.Add(2*time.Minute + 11*time.Second)})
+		out.Files = append(out.Files, f)
 		st.digests++
 	}
 	return st, nil
+}
+
+// logFile is a delivered CloudTrail log file as a digest lists it.
+type logFile struct {
+	key            string
+	sum            string // SHA-256 of the stored (gzip) bytes, hex
+	oldest, newest time.Time
+	at             time.Time // delivery
+}
+
+// digestFile writes the CloudTrail-Digest file for the hour starting at
+// from, listing the log files delivered in that hour. Ingest must skip it.
+func digestFile(s *Scenario, g *rng, from time.Time, logs []logFile) (File, error) {
+	to := from.Add(time.Hour)
+	var w jw
+	w.obj()
+	w.kv("awsAccountId", s.AccountID)
+	w.key("digestStartTime")
+	w.ts(from)
+	w.key("digestEndTime")
+	w.ts(to)
+	bucket := "cloudtrail-" + s.AccountID
+	w.kv("digestS3Bucket", bucket)
+	name := s.AccountID + "_CloudTrail-Digest_" + s.Region + "_management-trail_" + s.Region + "_" + to.Add(2*time.Minute+11*time.Second).Format("20060102T150405Z") + ".json.gz"
+	key := "AWSLogs/" + s.AccountID + "/CloudTrail-Digest/" + s.Region + "/" + to.Format("2006/01/02") + "/" + name
+	w.kv("digestS3Object", key)
+	w.kv("digestPublicKeyFingerprint", g.hex(32))
+	w.kv("digestSignatureAlgorithm", "SHA256withRSA")
+	var inHour []logFile
+	for _, l := range logs {
+		if !l.at.Before(from) && l.at.Before(to) {
+			inHour = append(inHour, l)
+		}
+	}
+	if len(inHour) > 0 {
+		oldest, newest := inHour[0].oldest, inHour[0].newest
+		for _, l := range inHour {
+			if l.oldest.Before(oldest) {
+				oldest = l.oldest
+			}
+			if l.newest.After(newest) {
+				newest = l.newest
+			}
+		}
+		w.key("newestEventTime")
+		w.ts(newest)
+		w.key("oldestEventTime")
+		w.ts(oldest)
+	}
+	w.kv("previousDigestS3Bucket", bucket)
+	w.key("previousDigestS3Object")
+	w.null()
+	w.key("previousDigestHashValue")
+	w.null()
+	w.key("previousDigestHashAlgorithm")
+	w.null()
+	w.key("previousDigestSignature")
+	w.null()
+	w.key("logFiles")
+	w.arr()
+	for _, l := range inHour {
+		w.obj()
+		w.kv("s3Bucket", bucket)
+		w.kv("s3Object", l.key)
+		w.kv("hashValue", l.sum)
+		w.kv("hashAlgorithm", "SHA-256")
+		w.key("newestEventTime")
+		w.ts(l.newest)
+		w.key("oldestEventTime")
+		w.ts(l.oldest)
+		w.end()
+	}
+	w.endArr()
+	w.end()
+	z, err := gz(w.b, gzip.DefaultCompression)
+	if err != nil {
+		return File{}, fmt.Errorf("compressing digest file %s: %w", key, err)
+	}
+	return File{Path: key, Data: z, ModTime: to.Add(2*time.Minute + 11*time.Second)}, nil
 }
 
 // writeENIRecord renders one simulated ENI call.
