@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -244,15 +245,35 @@ func (p *liveProgress) finish() {
 func printSummary(w io.Writer, s ingest.Summary, quiet bool) {
 	if !quiet {
 		for _, f := range s.Failures {
-			fmt.Fprintf(w, "FAILED %s\n", f.Err)
+			fmt.Fprintf(w, "FAILED %s\n", printable(f.Err.Error()))
 		}
 		for _, line := range s.Warnings {
-			fmt.Fprintf(w, "warning: %s\n", line)
+			fmt.Fprintf(w, "warning: %s\n", printable(line))
 		}
 	}
 	fmt.Fprintf(w, "ingested %d object(s) (%s) in %s: %d loaded, %d unchanged, %d ignored, %d duplicate, %d failed\n",
 		s.Objects, humanBytes(s.Bytes), s.Elapsed.Round(1e6), s.Loaded, s.Unchanged, s.Ignored, s.Duplicate, s.Failed)
 	fmt.Fprintf(w, "records: %d kept, %d skipped, %d bad, %d duplicate; %d retried request(s)\n", s.Kept, s.Skipped, s.Bad, s.Duplicates, s.Retries)
+}
+
+// printable escapes control characters: object keys are untrusted and
+// could carry terminal escape sequences into the user's terminal.
+func printable(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !unicode.IsControl(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
 }
 
 func humanBytes(n int64) string {

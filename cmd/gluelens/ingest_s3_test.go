@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/internal/fakes3"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/testutil"
@@ -84,14 +85,14 @@ func TestIngestS3CLI(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ingest := func(extra ...string) (int, string) {
+	ingestS3 := func(extra ...string) (int, string) {
 		var out, errOut bytes.Buffer
 		args := append([]string{"--db", db, "ingest", "s3://trail/", local, "--endpoint-url", srv.URL,
 			"--from", "2026-11-02", "--to", "2026-11-03", "--regions", "eu-west-1"}, extra...)
 		code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
 		return code, out.String() + errOut.String()
 	}
-	code, output := ingest()
+	code, output := ingestS3()
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d (partial); output:\n%s", code, exitPartial, output)
 	}
@@ -102,7 +103,7 @@ func TestIngestS3CLI(t *testing.T) {
 	}
 	getsBefore := len(srv.Gets())
 
-	code, output2 := ingest()
+	code, output2 := ingestS3()
 	if code != exitPartial {
 		t.Fatalf("second run: exit %d; output:\n%s", code, output2)
 	}
@@ -118,7 +119,7 @@ func TestIngestS3CLI(t *testing.T) {
 		t.Errorf("second run should report 3 unchanged objects:\n%s", output2)
 	}
 
-	code, output3 := ingest("--endpoint-url", "http://AKIAGLUELENSCLITEST1:"+cliTestSecret+"@127.0.0.1:1")
+	code, output3 := ingestS3("--endpoint-url", "http://AKIAGLUELENSCLITEST1:"+cliTestSecret+"@127.0.0.1:1")
 	if code == exitOK {
 		t.Errorf("an endpoint URL with credentials must be refused")
 	}
@@ -365,4 +366,22 @@ func diffLines(got, want []string) []string {
 	}
 	slices.Sort(out)
 	return out[:min(len(out), 10)]
+}
+
+func TestPrintSummaryEscapesKeys(t *testing.T) {
+	var b bytes.Buffer
+	printSummary(&b, ingest.Summary{
+		Failed:   1,
+		Failures: []ingest.ObjectResult{{Err: fmt.Errorf("ingesting s3://b/evil\x1b[2J\x07.json: unexpected EOF")}},
+		Warnings: []string{"s3://b/tab\there: 1 bad record(s)"},
+	}, false)
+	out := b.String()
+	for _, want := range []string{`FAILED ingesting s3://b/evil\x1b[2J\x07.json: unexpected EOF`, `warning: s3://b/tab\x09here: 1 bad record(s)`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "\x1b\x07\t") {
+		t.Errorf("control characters reached the terminal: %q", out)
+	}
 }

@@ -40,7 +40,10 @@ func (b *body) get() error {
 	if b.off > 0 {
 		in.Range = aws.String("bytes=" + strconv.FormatInt(b.off, 10) + "-")
 	}
-	out, err := b.s.c.api.GetObject(b.ctx, in, countRetries(&b.s.retries))
+	out, err := b.s.c.api.GetObject(b.ctx, in, b.s.ops()...)
+	if err != nil && b.s.learnRegion(err) {
+		out, err = b.s.c.api.GetObject(b.ctx, in, b.s.ops()...)
+	}
 	if err != nil {
 		var ae smithy.APIError
 		if errors.As(err, &ae) && ae.ErrorCode() == "PreconditionFailed" {

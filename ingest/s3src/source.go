@@ -47,6 +47,7 @@ type Source struct {
 	user     layout // where the given prefix sits in the layout
 	mirror   *mirror
 	retries  atomic.Int64
+	region   atomic.Pointer[string] // the bucket's region, once S3 named it
 }
 
 // ParseURI splits s3://bucket/prefix.
@@ -345,7 +346,10 @@ func (s *Source) list(ctx context.Context, sem chan struct{}, prefix, delimiter 
 		case <-ctx.Done():
 			return nil, nil, ctx.Err()
 		}
-		page, err := p.NextPage(ctx, countRetries(&s.retries))
+		page, err := p.NextPage(ctx, s.ops()...)
+		if err != nil && s.learnRegion(err) {
+			page, err = p.NextPage(ctx, s.ops()...)
+		}
 		<-sem
 		if err != nil {
 			return nil, nil, fmt.Errorf("listing %s: %w", s.uri(prefix), err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/s3src"
 	"github.com/gluelens/gluelens/internal/fakes3"
 )
@@ -255,5 +256,31 @@ func TestCredentialSources(t *testing.T) {
 				t.Errorf("signed with key %q in %q, want %q in %q", r.AccessKeyID, r.SigningRegion, tc.keyID, tc.region)
 			}
 		})
+	}
+}
+
+// TestBucketInAnotherRegion: S3 answers a request signed for the wrong
+// region with the bucket's region; the source switches to it once.
+func TestBucketInAnotherRegion(t *testing.T) {
+	srv := startServer(t)
+	c := evidenceCorpus(t)
+	c.upload(t, srv, "far")
+	srv.SetBucketRegion("far", "ap-northeast-1")
+	src := newSource(t, newClient(t, srv), "s3://far/AWSLogs/111111111111/CloudTrail/us-east-1/", s3src.Options{})
+	keys := walkKeys(t, src)
+	if len(keys) != 6 {
+		t.Fatalf("listed %d keys, want 6", len(keys))
+	}
+	rc, err := src.Open(context.Background(), ingest.Object{Key: keys[0], Size: int64(len(c[keys[0]]))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
+	var regions []string
+	for _, r := range srv.Requests() {
+		regions = append(regions, r.SigningRegion)
+	}
+	if want := []string{"us-east-1", "ap-northeast-1", "ap-northeast-1"}; !slices.Equal(regions, want) {
+		t.Errorf("signing regions %q, want %q", regions, want)
 	}
 }

@@ -57,6 +57,7 @@ type Server struct {
 	mu       sync.Mutex
 	requests []Request
 	faults   map[string]*Fault // bucket/key → fault
+	regions  map[string]string // bucket → region it lives in
 }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves.
@@ -65,7 +66,7 @@ func Start(addr string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting fake S3 on %s: %w", addr, err)
 	}
-	s := &Server{backend: s3mem.New(), ln: ln, faults: map[string]*Fault{}}
+	s := &Server{backend: s3mem.New(), ln: ln, faults: map[string]*Fault{}, regions: map[string]string{}}
 	fake := gofakes3.New(s.backend, gofakes3.WithLogger(gofakes3.DiscardLog()))
 	s.http = &http.Server{Handler: s.wrap(fake.Server())}
 	s.URL = "http://" + ln.Addr().String()
@@ -129,6 +130,15 @@ func (s *Server) SetFault(bucket, key string, f *Fault) {
 	s.faults[bucket+"/"+key] = &c
 }
 
+// SetBucketRegion makes the bucket answer requests signed for another
+// region with 301 PermanentRedirect and an x-amz-bucket-region header, as
+// S3 does.
+func (s *Server) SetBucketRegion(bucket, region string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.regions[bucket] = region
+}
+
 // Requests returns the requests received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -183,6 +193,14 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 		}
 		s.mu.Lock()
 		s.requests = append(s.requests, req)
+		if region := s.regions[bucket]; region != "" && req.SigningRegion != "" && req.SigningRegion != region {
+			s.mu.Unlock()
+			w.Header().Set("X-Amz-Bucket-Region", region)
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusMovedPermanently)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>%s</Bucket></Error>`, bucket)
+			return
+		}
 		var cutAfter int64 = -1
 		if f := s.faults[bucket+"/"+key]; f != nil && key != "" && r.Method == http.MethodGet {
 			switch {
