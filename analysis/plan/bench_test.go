@@ -96,7 +96,9 @@ func BenchmarkThresholds30DaysBusy(b *testing.B) {
 
 func TestBusyDemandSize(t *testing.T) {
 	d := busyDemand(1500)
-	if n := enis(d); n < 300_000 {
+	n := enis(d)
+	t.Logf("busy demand: %d runs, %d ENIs (%d background)", len(d.Runs), n, len(d.Background))
+	if n < 300_000 {
 		t.Fatalf("busy demand has %d ENIs, want hundreds of thousands", n)
 	}
 	res, err := Replay(d, Alternative{})

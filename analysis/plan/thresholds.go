@@ -138,7 +138,7 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 			t.Buffer = opt.Buffer
 		}
 		t.Threshold = t.MaxIPsPerRun + t.Buffer
-		t.Rule = fmt.Sprintf("launch a %s run only when its subnet has at least %d free IPs (%d per run + %d buffer)",
+		t.Rule = fmt.Sprintf("launch a run of %s only when its subnet has at least %d free IPs (%d per run + %d buffer)",
 			t.Category, t.Threshold, t.MaxIPsPerRun, t.Buffer)
 		t.ComputedAt = opt.ComputedAt.UTC()
 		out = append(out, t)
