@@ -276,6 +276,11 @@ func TestRollingGroup(t *testing.T) {
 		{"events_1_local-1", "", 0, false},                                // no directory
 		{"logs/eventlog_v2_local-1/appstatus_local-1.done", "", 0, false}, // unknown status suffix
 		{"logs/eventlog_v2_local-1/events_1_local-1x", "", 0, false},      // id prefix only
+		{"old/local-1425081759268/EVENT_LOG_1", "old/local-1425081759268", 1, true},
+		{"old/local-1425081759268/SPARK_VERSION_1.2.0", "old/local-1425081759268", 0, true},
+		{"old/local-1425081759268/COMPRESSION_CODEC_org.apache.spark.io.LZFCompressionCodec", "old/local-1425081759268", 0, true},
+		{"old/local-1425081759268/APPLICATION_COMPLETE", "old/local-1425081759268", 2, true},
+		{"EVENT_LOG_1", "", 0, false}, // no directory
 	}
 	for _, tt := range tests {
 		g, o, ok := sparklog.RollingGroup(tt.key)

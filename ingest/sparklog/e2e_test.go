@@ -198,3 +198,76 @@ func TestIngestGrowingLog(t *testing.T) {
 		t.Errorf("%d app rows, want 1", got)
 	}
 }
+
+// TestIngestLegacyDirectory reads the Spark ≤ 1.2 layout: a directory with
+// EVENT_LOG_1 (here LZF-compressed, as a 1.2 writer with the lzf codec makes
+// it) and its marker files, loaded as one object.
+func TestIngestLegacyDirectory(t *testing.T) {
+	plain := realFile(t, "spark-events", "local-1422981759269") // a Spark 1.2 log
+	dir := t.TempDir()
+	app := filepath.Join(dir, "local-1422981759269")
+	if err := os.Mkdir(app, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stream, _ := codectest.LZF(plain, 0, false)
+	files := map[string][]byte{
+		"EVENT_LOG_1":         stream,
+		"SPARK_VERSION_1.2.0": nil,
+		"COMPRESSION_CODEC_org.apache.spark.io.LZFCompressionCodec": nil,
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(app, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := openStore(t)
+	if sum := run(t, st, dir, false); sum.Objects != 1 || sum.Loaded != 1 {
+		t.Fatalf("%d objects, %d loaded; want 1, 1", sum.Objects, sum.Loaded)
+	}
+	const q = `SELECT app_id || ' ' || spark_version || ' ' || eventlog_codec || ' ' || completed FROM spark_apps`
+	// Still running: no APPLICATION_COMPLETE marker yet.
+	if got := scalar[string](t, st, q); got != "local-1422981759269 1.2.0 lzf false" {
+		t.Errorf("app row %q, want %q", got, "local-1422981759269 1.2.0 lzf false")
+	}
+	if err := os.WriteFile(filepath.Join(app, "APPLICATION_COMPLETE"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, st, dir, false)
+	if got := scalar[string](t, st, q); got != "local-1422981759269 1.2.0 lzf true" {
+		t.Errorf("app row %q, want %q", got, "local-1422981759269 1.2.0 lzf true")
+	}
+	// SOURCES.md: 33 Success task ends, 13180 shuffle bytes written.
+	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks WHERE end_reason = 'Success'`); got != 33 {
+		t.Errorf("%d successful tasks, want 33", got)
+	}
+	if got := scalar[int64](t, st, `SELECT sum(shuffle_bytes_written) FROM spark_tasks`); got != 13180 {
+		t.Errorf("Σ shuffle bytes written %d, want 13180", got)
+	}
+}
+
+// TestIngestRenamedWhenFinished: the .inprogress copy already holds every
+// event (ApplicationEnd included); the rename alone must mark the app completed.
+func TestIngestRenamedWhenFinished(t *testing.T) {
+	plain := realFile(t, "spark-events", "application_1578436911597_0052")
+	st := openStore(t)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "application_1578436911597_0052.inprogress")
+	if err := os.WriteFile(p, plain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, st, dir, false)
+	if got := scalar[bool](t, st, `SELECT completed FROM spark_apps`); got {
+		t.Errorf("completed = true for an .inprogress log")
+	}
+	tasks := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks`)
+	if err := os.Rename(p, filepath.Join(dir, "application_1578436911597_0052")); err != nil {
+		t.Fatal(err)
+	}
+	run(t, st, dir, false)
+	if got := scalar[string](t, st, `SELECT count(*) || ' ' || bool_and(completed) FROM spark_apps`); got != "1 true" {
+		t.Errorf("apps after the rename: %q, want %q", got, "1 true")
+	}
+	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks`); got != tasks || got != 6 {
+		t.Errorf("%d task rows after the rename, want %d (SOURCES.md: 6)", got, tasks)
+	}
+}

@@ -11,15 +11,37 @@ import (
 // (spark.eventLog.rolling.enabled, Spark 3.0+).
 const rollingDirPrefix = "eventlog_v2_"
 
-// RollingGroup reports whether key is a part of a rolling event-log
-// directory: "…/eventlog_v2_<appId>/events_<n>_<appId>[.<codec>]" (order n,
-// ".compact" files too) or the status file "…/appstatus_<appId>[.inprogress]"
-// (ordered last; its .inprogress suffix means the application still runs).
+// Files of the Spark ≤ 1.2 directory layout: one directory per application
+// holding the log and zero-byte marker files.
+const (
+	legacyLog      = "EVENT_LOG_1"
+	legacyVersion  = "SPARK_VERSION_"
+	legacyCodec    = "COMPRESSION_CODEC_"
+	legacyComplete = "APPLICATION_COMPLETE"
+)
+
+// RollingGroup reports whether key is a part of a multi-file event log, and
+// which. A rolling log directory (Spark 3.0+) holds
+// "…/eventlog_v2_<appId>/events_<n>_<appId>[.<codec>]" (order n, ".compact"
+// files too) and the status file "…/appstatus_<appId>[.inprogress]" (ordered
+// last; its .inprogress suffix means the application still runs). A Spark
+// ≤ 1.2 directory holds EVENT_LOG_1 with the markers SPARK_VERSION_<v> and
+// COMPRESSION_CODEC_<c> (ordered first) and APPLICATION_COMPLETE (last).
 // group is the directory key; the pipeline reads the parts in order as one
 // stream.
 func RollingGroup(key string) (group string, order int, ok bool) {
 	dir, file := path.Split(key)
 	dir = strings.TrimSuffix(dir, "/")
+	if dir != "" {
+		switch {
+		case file == legacyLog:
+			return dir, 1, true
+		case strings.HasPrefix(file, legacyVersion) || strings.HasPrefix(file, legacyCodec):
+			return dir, 0, true
+		case file == legacyComplete:
+			return dir, 2, true
+		}
+	}
 	appID, isRolling := strings.CutPrefix(path.Base(dir), rollingDirPrefix)
 	if !isRolling || appID == "" || dir == "" {
 		return "", 0, false

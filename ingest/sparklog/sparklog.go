@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -522,11 +523,37 @@ func (d *decoder) emitApp(app, attempt string) error {
 		}
 		propsText = string(d.props)
 	}
+	codec := d.in.Codec
+	if codec == "" {
+		codec = "plain"
+	}
 	inProgress := strings.HasSuffix(d.in.Key, ".inprogress")
+	legacy, legacyDone, version := false, false, d.sparkVersion
 	for _, p := range d.in.PartNames {
+		base := path.Base(p)
 		inProgress = inProgress || strings.HasSuffix(p, ".inprogress")
+		legacy = legacy || base == legacyLog
+		legacyDone = legacyDone || base == legacyComplete
+		if v, ok := strings.CutPrefix(base, legacyVersion); ok && version == "" {
+			version = v
+		}
+		if c, ok := strings.CutPrefix(base, legacyCodec); ok {
+			// The markers come first and are empty, so the pipeline's codec
+			// is theirs ("plain"); the marker names the log's codec class.
+			codec = legacyCodecName(c)
+		}
+	}
+	if legacy && !legacyDone {
+		inProgress = true
 	}
 	completed := d.endTime != absent && !inProgress
+	// The completion marker (the rename from .inprogress, a final appstatus
+	// or APPLICATION_COMPLETE) counts as one more event read, so the row of
+	// a finished log replaces that of its in-progress copy with the same events.
+	appVersion := d.events
+	if !inProgress {
+		appVersion++
+	}
 	var name, user any
 	if d.sawStart {
 		name, user = nullStr(d.app.AppName), nullStr(d.app.User)
@@ -535,15 +562,18 @@ func (d *decoder) emitApp(app, attempt string) error {
 	if d.sawStart {
 		startTime = msTime(d.app.Timestamp)
 	}
-	codec := d.in.Codec
-	if codec == "" {
-		codec = "plain"
-	}
 	return d.appendRow("spark_apps",
-		app, attempt, name, nullStr(d.sparkVersion), user, startTime, msTime(d.endTime), completed,
+		app, attempt, name, nullStr(version), user, startTime, msTime(d.endTime), completed,
 		conf.glueJobName, conf.glueJobRunID, conf.shufflePartitions, conf.ioCodec, codec,
 		conf.adaptive, conf.coalesce, conf.skew, conf.advisoryBytes, conf.executorCores, conf.executorMemory,
-		propsText, d.bad, d.trunc, d.in.URI, d.events)
+		propsText, d.bad, d.trunc, d.in.URI, appVersion)
+}
+
+// legacyCodecName maps a Spark ≤ 1.2 COMPRESSION_CODEC_<class> marker to
+// the codec's short name: org.apache.spark.io.LZFCompressionCodec → "lzf".
+func legacyCodecName(class string) string {
+	name := class[strings.LastIndexByte(class, '.')+1:]
+	return strings.ToLower(strings.TrimSuffix(name, "CompressionCodec"))
 }
 
 func sortedKeys[K string | int64, V any](m map[K]V) []K {

@@ -29,7 +29,7 @@ CREATE TABLE spark_apps (
     bad_lines                 BIGINT,           -- lines that were not valid JSON events
     truncated                 BOOLEAN,          -- the log ended mid-line or mid-block
     source_uri                VARCHAR,          -- object (or rolling group) the log came from
-    log_events                BIGINT NOT NULL   -- events read from the log when this row was written
+    log_events                BIGINT NOT NULL   -- events read from the log, +1 once the log is known finished (renamed from .inprogress, final appstatus, APPLICATION_COMPLETE)
 );
 
 -- spark_executors: one row per executor (the driver too when the log has an ExecutorAdded for it).
