@@ -90,7 +90,8 @@ type cliRunRecord struct {
 
 // evidence is everything the independent recomputation reads back.
 type evidence struct {
-	records    []ctRecord // every record of every log file, duplicates included
+	records    []ctRecord     // every record of every log file, duplicates included
+	styles     map[string]int // get-job-runs timestamp renderings: "epoch", "+00:00", "-05:00"
 	logFiles   int
 	digests    int
 	runs       map[string]*cliRunRecord
@@ -132,7 +133,7 @@ func readJSON(t *testing.T, path string, v any) {
 
 func loadEvidence(t *testing.T, dir string) *evidence {
 	t.Helper()
-	ev := &evidence{runs: map[string]*cliRunRecord{}, jobRole: map[string]string{}, jobSubnet: map[string]string{}, usable: map[string]int{}, preSubnet: map[string]string{}}
+	ev := &evidence{styles: map[string]int{}, runs: map[string]*cliRunRecord{}, jobRole: map[string]string{}, jobSubnet: map[string]string{}, usable: map[string]int{}, preSubnet: map[string]string{}}
 	digestLogs := map[string]string{}
 	sums := map[string]string{}
 	walkCorpus(t, dir, func(key string, raw, stored []byte) {
@@ -207,6 +208,12 @@ func loadEvidence(t *testing.T, dir string) *evidence {
 		for _, r := range page.JobRuns {
 			if len(r.ID) != 67 || !strings.HasPrefix(r.ID, "jr_") || strings.Trim(r.ID[3:], hexDigits) != "" {
 				t.Errorf("%s: run Id %q is not jr_ + 64 hex", p, r.ID)
+			}
+			switch v := r.StartedOn.(type) {
+			case float64:
+				ev.styles["epoch"]++
+			case string:
+				ev.styles[v[len(v)-6:]]++
 			}
 			r.started = cliTimeValue(t, r.StartedOn)
 			if r.CompletedOn != nil {

@@ -354,6 +354,9 @@ func checkTruth(t *testing.T, seed uint64, ev *evidence, promises bool) {
 		return
 	}
 	// What the scenario promises, whatever the seed.
+	if ev.styles["epoch"] == 0 || ev.styles["+00:00"] == 0 || ev.styles["-05:00"] == 0 {
+		t.Errorf("seed %d: get-job-runs timestamp renderings %v, want all three", seed, ev.styles)
+	}
 	codes := map[string]bool{}
 	for _, f := range tr.FailedCreates {
 		codes[f.ErrorCode] = true
