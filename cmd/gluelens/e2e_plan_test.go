@@ -445,6 +445,47 @@ func TestCapacityPlanningOnIPExhaustionScenario(t *testing.T) {
 		}
 	})
 
+	t.Run("the split and sizes from gluelens.yaml", func(t *testing.T) {
+		cfg := filepath.Join(dir, "split.yaml")
+		os.WriteFile(cfg, []byte(`categories:
+  - name: ingest
+    jobs: ["ingest-*"]
+    subnet: a
+  - name: transform
+    jobs: ["transform-*"]
+    subnet: b
+  - name: export
+    jobs: ["export-*"]
+    subnet: b
+subnets:
+  a: /26
+  b: 10.20.9.0/26
+`), 0o644)
+		fromConfig := whatif("--config", cfg, "--split", "config")
+		fromFlags := whatif("--split", "a=ingest-*;b=transform-*,export-*", "--cidr", "a=/26", "--cidr", "b=/26")
+		cj, _ := json.Marshal(fromConfig)
+		fj, _ := json.Marshal(fromFlags)
+		if !bytes.Equal(cj, fj) {
+			t.Errorf("config split differs from the same split by flags:\n%s\n%s", cj, fj)
+		}
+		// One bigger subnet instead: a /25 (123 usable) holds the whole
+		// morning burst (every category's needed peak plus the 3 Lambda
+		// ENIs is below 123), so nothing is refused.
+		all := neededPeak(sc, map[string]bool{"ingest": true, "transform": true, "export": true})
+		if all+3 > 123 {
+			t.Fatalf("the burst needs %d IPs: pick a seed whose burst fits a /25", all+3)
+		}
+		r := whatif("--cidr", "subnet-0d1e2f3a4b5c6d7e8=/25")
+		if len(r.Failures) != 0 {
+			t.Errorf("a /25 needs at most %d IPs, yet replay refuses %d creates", all+3, len(r.Failures))
+		}
+		for _, s := range r.Subnets {
+			if s.Subnet == "subnet-0d1e2f3a4b5c6d7e8" && s.UsableIPs != 123 {
+				t.Errorf("resized subnet usable = %d, want 123", s.UsableIPs)
+			}
+		}
+	})
+
 	t.Run("a launch gate with the computed thresholds removes them", func(t *testing.T) {
 		for _, buf := range []string{"lingering", "none"} {
 			r := whatif("--gate", "thresholds", "--buffer", buf)
