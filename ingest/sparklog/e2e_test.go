@@ -224,17 +224,21 @@ func TestIngestLegacyDirectory(t *testing.T) {
 	if sum := run(t, st, dir, false); sum.Objects != 1 || sum.Loaded != 1 {
 		t.Fatalf("%d objects, %d loaded; want 1, 1", sum.Objects, sum.Loaded)
 	}
-	const q = `SELECT app_id || ' ' || spark_version || ' ' || eventlog_codec || ' ' || completed FROM spark_apps`
-	// Still running: no APPLICATION_COMPLETE marker yet.
-	if got := scalar[string](t, st, q); got != "local-1422981759269 1.2.0 lzf false" {
-		t.Errorf("app row %q, want %q", got, "local-1422981759269 1.2.0 lzf false")
+	const q = `SELECT app_id || ' ' || spark_version || ' ' || eventlog_codec || ' ' || completed || ' ' || log_events FROM spark_apps`
+	// 88 events (SOURCES.md); the log holds its ApplicationEnd.
+	want := "local-1422981759269 1.2.0 lzf true 88"
+	if got := scalar[string](t, st, q); got != want {
+		t.Errorf("app row %q, want %q", got, want)
 	}
+	// The APPLICATION_COMPLETE marker makes the group a new object; its rows tie and stay.
 	if err := os.WriteFile(filepath.Join(app, "APPLICATION_COMPLETE"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, st, dir, false)
-	if got := scalar[string](t, st, q); got != "local-1422981759269 1.2.0 lzf true" {
-		t.Errorf("app row %q, want %q", got, "local-1422981759269 1.2.0 lzf true")
+	if sum := run(t, st, dir, false); sum.Loaded+sum.Duplicate != 1 {
+		t.Errorf("re-run after the marker: %d loaded, %d duplicate; want the group read again", sum.Loaded, sum.Duplicate)
+	}
+	if got := scalar[string](t, st, q); got != want {
+		t.Errorf("app row %q, want %q", got, want)
 	}
 	// SOURCES.md: 33 Success task ends, 13180 shuffle bytes written.
 	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks WHERE end_reason = 'Success'`); got != 33 {
@@ -246,7 +250,8 @@ func TestIngestLegacyDirectory(t *testing.T) {
 }
 
 // TestIngestRenamedWhenFinished: the .inprogress copy already holds every
-// event (ApplicationEnd included); the rename alone must mark the app completed.
+// event (ApplicationEnd included), so it is completed; the renamed file is
+// the same content and changes nothing.
 func TestIngestRenamedWhenFinished(t *testing.T) {
 	plain := realFile(t, "spark-events", "application_1578436911597_0052")
 	st := openStore(t)
@@ -256,8 +261,8 @@ func TestIngestRenamedWhenFinished(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(t, st, dir, false)
-	if got := scalar[bool](t, st, `SELECT completed FROM spark_apps`); got {
-		t.Errorf("completed = true for an .inprogress log")
+	if got := scalar[bool](t, st, `SELECT completed FROM spark_apps`); !got {
+		t.Errorf("completed = false for a log holding its ApplicationEnd")
 	}
 	tasks := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks`)
 	if err := os.Rename(p, filepath.Join(dir, "application_1578436911597_0052")); err != nil {

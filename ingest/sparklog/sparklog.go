@@ -527,13 +527,9 @@ func (d *decoder) emitApp(app, attempt string) error {
 	if codec == "" {
 		codec = "plain"
 	}
-	inProgress := strings.HasSuffix(d.in.Key, ".inprogress")
-	legacy, legacyDone, version := false, false, d.sparkVersion
+	version := d.sparkVersion
 	for _, p := range d.in.PartNames {
 		base := path.Base(p)
-		inProgress = inProgress || strings.HasSuffix(p, ".inprogress")
-		legacy = legacy || base == legacyLog
-		legacyDone = legacyDone || base == legacyComplete
 		if v, ok := strings.CutPrefix(base, legacyVersion); ok && version == "" {
 			version = v
 		}
@@ -543,17 +539,11 @@ func (d *decoder) emitApp(app, attempt string) error {
 			codec = legacyCodecName(c)
 		}
 	}
-	if legacy && !legacyDone {
-		inProgress = true
-	}
-	completed := d.endTime != absent && !inProgress
-	// The completion marker (the rename from .inprogress, a final appstatus
-	// or APPLICATION_COMPLETE) counts as one more event read, so the row of
-	// a finished log replaces that of its in-progress copy with the same events.
-	appVersion := d.events
-	if !inProgress {
-		appVersion++
-	}
+	// Completed means the log holds SparkListenerApplicationEnd. The file
+	// names (.inprogress, appstatus, APPLICATION_COMPLETE) are not needed
+	// for it: Spark renames only after writing that event, and a renamed
+	// copy with the same bytes is a duplicate the loader does not re-read.
+	completed := d.endTime != absent
 	var name, user any
 	if d.sawStart {
 		name, user = nullStr(d.app.AppName), nullStr(d.app.User)
@@ -566,7 +556,7 @@ func (d *decoder) emitApp(app, attempt string) error {
 		app, attempt, name, nullStr(version), user, startTime, msTime(d.endTime), completed,
 		conf.glueJobName, conf.glueJobRunID, conf.shufflePartitions, conf.ioCodec, codec,
 		conf.adaptive, conf.coalesce, conf.skew, conf.advisoryBytes, conf.executorCores, conf.executorMemory,
-		propsText, d.bad, d.trunc, d.in.URI, appVersion)
+		propsText, d.bad, d.trunc, d.in.URI, d.events)
 }
 
 // legacyCodecName maps a Spark ≤ 1.2 COMPRESSION_CODEC_<class> marker to

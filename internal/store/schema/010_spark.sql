@@ -13,7 +13,7 @@ CREATE TABLE spark_apps (
     spark_user                VARCHAR,          -- ApplicationStart "User"
     start_time                TIMESTAMP,        -- ApplicationStart "Timestamp"
     end_time                  TIMESTAMP,        -- ApplicationEnd "Timestamp"; NULL if no ApplicationEnd
-    completed                 BOOLEAN,          -- an ApplicationEnd was read (and the log is not .inprogress)
+    completed                 BOOLEAN,          -- the log holds an ApplicationEnd (Spark writes it before renaming away .inprogress)
     glue_job_name             VARCHAR,          -- Spark Properties spark.glue.JOB_NAME
     glue_job_run_id           VARCHAR,          -- Spark Properties spark.glue.JOB_RUN_ID (join key to glue_runs.run_id)
     shuffle_partitions        INTEGER,          -- explicit spark.sql.shuffle.partitions; NULL if not set
@@ -29,7 +29,7 @@ CREATE TABLE spark_apps (
     bad_lines                 BIGINT,           -- lines that were not valid JSON events
     truncated                 BOOLEAN,          -- the log ended mid-line or mid-block
     source_uri                VARCHAR,          -- object (or rolling group) the log came from
-    log_events                BIGINT NOT NULL   -- events read from the log, +1 once the log is known finished (renamed from .inprogress, final appstatus, APPLICATION_COMPLETE)
+    log_events                BIGINT NOT NULL   -- events read from the log when this row was written
 );
 
 -- spark_executors: one row per executor (the driver too when the log has an ExecutorAdded for it).
