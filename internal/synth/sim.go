@@ -114,12 +114,12 @@ const (
 )
 
 type simEvent struct {
-	at     time.Time
-	kind   int
-	seq    int
-	run    *run
-	eni    *eni
-	lambda int
+	at    time.Time
+	kind  int
+	seq   int
+	run   *run
+	eni   *eni
+	index int // entry of Scenario.Lambdas or Scenario.DryRuns
 }
 
 type eventQueue []*simEvent
@@ -189,10 +189,10 @@ func simulate(s *Scenario, g *rng) (*simulation, error) {
 		m.scheduleDelete(e, s.Start.Add(pe.Delete))
 	}
 	for i, l := range s.Lambdas {
-		m.push(&simEvent{at: s.Start.Add(l.Create), kind: evLambdaCreate, lambda: i})
+		m.push(&simEvent{at: s.Start.Add(l.Create), kind: evLambdaCreate, index: i})
 	}
 	for i, d := range s.DryRuns {
-		m.push(&simEvent{at: s.Start.Add(d.At), kind: evDryRun, lambda: i})
+		m.push(&simEvent{at: s.Start.Add(d.At), kind: evDryRun, index: i})
 	}
 	for m.q.Len() > 0 {
 		ev := heap.Pop(&m.q).(*simEvent)
@@ -246,11 +246,11 @@ func (m *simulator) handle(ev *simEvent) error {
 		r.enis = append(r.enis, e)
 		m.out.Records = append(m.out.Records, eniRecord{Time: ev.at, Kind: recCreate, ENI: e, Run: r, Subnet: e.Subnet})
 	case evLambdaCreate:
-		l := s.Lambdas[ev.lambda]
+		l := s.Lambdas[ev.index]
 		p := m.pools[l.Subnet]
 		if p.inUse+1 > p.usable {
 			// Lambda retries its Hyperplane ENI quietly; try again a minute later.
-			m.push(&simEvent{at: ev.at.Add(time.Minute), kind: evLambdaCreate, lambda: ev.lambda})
+			m.push(&simEvent{at: ev.at.Add(time.Minute), kind: evLambdaCreate, index: ev.index})
 			return nil
 		}
 		e := &eni{ID: "eni-0" + g.hex(16), Subnet: l.Subnet, IPCount: 1, Owner: ownerLambda, Function: l.Function,
@@ -263,7 +263,7 @@ func (m *simulator) handle(ev *simEvent) error {
 			m.scheduleDelete(e, s.Start.Add(l.Delete))
 		}
 	case evDryRun:
-		m.out.Records = append(m.out.Records, eniRecord{Time: ev.at, Kind: recDryRun, Subnet: s.DryRuns[ev.lambda].Subnet, ErrorCode: "Client.DryRunOperation"})
+		m.out.Records = append(m.out.Records, eniRecord{Time: ev.at, Kind: recDryRun, Subnet: s.DryRuns[ev.index].Subnet, ErrorCode: "Client.DryRunOperation"})
 	}
 	return nil
 }
