@@ -17,6 +17,7 @@ import (
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
 	"github.com/gluelens/gluelens/ingest/localsrc"
 	"github.com/gluelens/gluelens/ingest/parquetpack"
+	"github.com/gluelens/gluelens/ingest/sparklog"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/synth"
 	"github.com/gluelens/gluelens/internal/testutil"
@@ -24,7 +25,7 @@ import (
 
 // evidenceDecoders are the decoders the fixture is ingested with.
 func evidenceDecoders() []ingest.Decoder {
-	return append([]ingest.Decoder{cloudtrail.New()}, awscli.Decoders()...)
+	return append([]ingest.Decoder{cloudtrail.New(), sparklog.Decoder{}}, awscli.Decoders()...)
 }
 
 func openStore(t testing.TB, path string) *store.Store {
@@ -54,8 +55,8 @@ func ingestPaths(t testing.TB, st *store.Store, decoders []ingest.Decoder, paths
 }
 
 // fixtureDB opens a private copy of database A: the synthetic
-// ip-exhaustion scenario and the real Glue CLI samples through the real
-// decoders, plus hand-written rows for the tables no decoder here fills
+// ip-exhaustion scenario, the real Glue CLI samples and Apache Spark's own
+// History Server test logs through the real decoders, plus hand-written rows for the tables no decoder here fills
 // (Spark, ENI snapshots), chosen to hit NULLs, empty strings, non-ASCII
 // text, extreme numbers and sub-second and pre-1970 times. A is built once
 // per test binary and copied, since building it is the slow part.
@@ -107,7 +108,8 @@ func buildFixture(t testing.TB) (string, error) {
 	}
 	dbPath := filepath.Join(dir, "a.duckdb")
 	st := openStore(t, dbPath)
-	sum := ingestPaths(t, st, evidenceDecoders(), ev, testutil.RealData(t, "glue", "get-job-run.output.json"))
+	sum := ingestPaths(t, st, evidenceDecoders(), ev,
+		testutil.RealData(t, "glue", "get-job-run.output.json"), testutil.RealData(t, "spark-events"))
 	if sum.Kept == 0 {
 		st.Close()
 		return "", fmt.Errorf("fixture ingest kept nothing: %+v", sum)
