@@ -188,8 +188,8 @@ type runState struct {
 	refusedAt  int64 // -1 unless refused
 	completion int64
 	epoch      int32
-	created    []bool // attempt created and not yet released
-	released   []bool
+	created    []bool // the attempt's ENI was created
+	released   []bool // and has been released
 	reserved   int
 }
 

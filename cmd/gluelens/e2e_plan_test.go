@@ -638,6 +638,26 @@ subnets:
 		}
 	})
 
+	t.Run("usage errors", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty.yaml")
+		os.WriteFile(empty, []byte("categories: []\n"), 0o644)
+		for _, args := range [][]string{
+			{"whatif", "--cidr", "subnet-nope=/26"},
+			{"whatif", "--cidr", "subnet-0d1e2f3a4b5c6d7e8=/30"},
+			{"whatif", "--gate", "sometimes"},
+			{"whatif", "--linger", "soon"},
+			{"whatif", "--split", "a=nothing-*"},
+			{"plan", "subnets", "--config", empty},
+			{"plan", "thresholds", "--buffer", "lots"},
+			{"check", "capacity", "--min-headroom", "lots"},
+		} {
+			_, errOut, code := planCLI(append([]string{"--db", db}, args...)...)
+			if code != exitUsage {
+				t.Errorf("%v: exit %d, want %d (usage)\n%s", args, code, exitUsage, errOut)
+			}
+		}
+	})
+
 	t.Run("categories", func(t *testing.T) {
 		var rows []struct {
 			Job      string `json:"job_name"`

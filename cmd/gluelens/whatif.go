@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -66,6 +67,22 @@ func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time
 	}
 	if alt.Prefixes, err = prefixFlags(o.cidrs, cfg); err != nil {
 		return alt, err
+	}
+	known := map[string]bool{}
+	for id := range d.Subnets {
+		known[id] = true
+	}
+	for i := range d.Runs {
+		known[d.Runs[i].Subnet] = true
+	}
+	for _, s := range alt.Assign {
+		known[s] = true
+	}
+	for _, pair := range o.cidrs {
+		name, _, _ := strings.Cut(pair, "=")
+		if name = strings.TrimSpace(name); !known[name] {
+			return alt, usagef("--cidr %q: %s is neither a subnet in the evidence nor a --split name", pair, name)
+		}
 	}
 	switch o.linger {
 	case "recorded", "":
