@@ -6,7 +6,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gluelens/gluelens/analysis/eni"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -77,41 +76,48 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 		return nil, fmt.Errorf("building the capacity report: the window %s – %s is empty", Stamp(from), Stamp(to))
 	}
 	c := &Capacity{}
-	w := eni.Window{From: from, To: to}
-	subs, err := eni.Subnets(ctx, st, w)
+	start, _, err := evidenceBounds(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	steps, _, err := occupancy(ctx, st, "", from, to)
+	span := to.Sub(from)
+	earlier := 0
+	for earlier < trendWindows && !start.IsZero() && start.Before(from.Add(-time.Duration(earlier)*span)) {
+		earlier++
+	}
+	ev, err := loadEvidence(ctx, st, Span{From: from.Add(-time.Duration(earlier) * span), To: to})
 	if err != nil {
 		return nil, err
 	}
-	lts, err := eni.Lifetimes(ctx, st, w, "")
-	if err != nil {
-		return nil, err
+	steps := ev.steps(from, to)
+	failed := ev.failedCreates(from, to)
+	ids := map[string]bool{}
+	for id := range steps {
+		ids[id] = true
 	}
-	linger := map[string][]float64{}
-	for _, l := range lts {
-		if l.SubnetID != nil && l.LingerMinutes != nil && l.DeletedAt != nil && !l.DeletedAt.Before(from) && l.DeletedAt.Before(to) {
-			linger[*l.SubnetID] = append(linger[*l.SubnetID], *l.LingerMinutes)
-		}
+	for id := range failed {
+		ids[id] = true
 	}
 	needAdvice := false
-	for _, s := range subs {
-		ss := steps[s.SubnetID]
-		if len(ss) == 0 && s.FailedCreates == 0 {
+	for id := range ids {
+		ss := steps[id]
+		peak, peakAt := peakOf(ss)
+		if peak == 0 && failed[id] == 0 {
 			continue // no ENI held IPs here in the window
 		}
 		sc := SubnetCapacity{
-			SubnetID: s.SubnetID, CIDR: deref(s.CIDR), UsableIPs: s.UsableIPs,
-			PeakInUse: s.PeakInUse, PeakAt: s.PeakAt, FailedCreates: s.FailedCreates,
+			SubnetID: id, CIDR: ev.cidr(id), UsableIPs: ev.usable(id),
+			PeakInUse: peak, FailedCreates: failed[id],
 			P95InUse:  timeWeightedQuantile(ss, 0.95),
-			Linger:    percentiles(linger[s.SubnetID]),
+			Linger:    percentiles(ev.linger(from, to, id)),
 			Occupancy: downsampleSteps(stepPoints(ss), o.maxPoints()),
 		}
-		if u := deref(s.UsableIPs); u > 0 {
+		if len(ss) > 0 {
+			sc.PeakAt = ptr(peakAt)
+		}
+		if u := deref(sc.UsableIPs); u > 0 {
 			f := float64(u)
-			sc.PeakPct = ptr(100 * float64(s.PeakInUse) / f)
+			sc.PeakPct = ptr(100 * float64(peak) / f)
 			sc.P95Pct = ptr(100 * sc.P95InUse / f)
 			sc.HoursAbove80 = ptr(secondsAtOrAbove(ss, 0.8*f) / 3600)
 			sc.HoursAbove90 = ptr(secondsAtOrAbove(ss, 0.9*f) / 3600)
@@ -119,17 +125,23 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 				needAdvice = true
 			}
 		}
-		if s.FailedCreates > 0 {
+		if sc.FailedCreates > 0 {
 			needAdvice = true
 		}
 		c.Subnets = append(c.Subnets, sc)
 	}
-	if err := c.consumers(ctx, st, from, to, o); err != nil {
-		return nil, err
-	}
-	if c.Trend, err = trend(ctx, st, from, to); err != nil {
-		return nil, err
-	}
+	sort.Slice(c.Subnets, func(i, j int) bool {
+		a, b := c.Subnets[i], c.Subnets[j]
+		if a.FailedCreates != b.FailedCreates {
+			return a.FailedCreates > b.FailedCreates
+		}
+		if a.PeakInUse != b.PeakInUse {
+			return a.PeakInUse > b.PeakInUse
+		}
+		return a.SubnetID < b.SubnetID
+	})
+	c.consumers(ev, from, to, o)
+	c.Trend = trend(ev, from, to, earlier)
 	press, err := diskPressure(ctx, st, from, to, "")
 	if err != nil {
 		return nil, err
@@ -209,11 +221,8 @@ func (c *Capacity) diskActions(ctx context.Context, st *store.Store, fails []Dis
 // topJobs is how many jobs the report lists.
 const topJobs = 15
 
-func (c *Capacity) consumers(ctx context.Context, st *store.Store, from, to time.Time, o Options) error {
-	rows, err := consumers(ctx, st, from, to)
-	if err != nil {
-		return err
-	}
+func (c *Capacity) consumers(ev *evidence, from, to time.Time, o Options) {
+	rows := ev.consumers(from, to)
 	jobs := map[string]*Consumer{}
 	cats := map[string]*Consumer{}
 	add := func(m map[string]*Consumer, name, cat string, r consumerRow) {
@@ -235,9 +244,9 @@ func (c *Capacity) consumers(ctx context.Context, st *store.Store, from, to time
 		sort.Strings(x.Subnets)
 	}
 	for _, r := range rows {
-		name, cat := deref(r.JobName), ""
+		name, cat := r.JobName, ""
 		if name == "" {
-			name = "(" + orDefault(deref(r.Requester), "unknown") + " ENIs)"
+			name = "(" + orDefault(r.Requester, "unknown") + " ENIs)"
 			cat = name
 		} else {
 			cat = o.category(name)
@@ -250,7 +259,6 @@ func (c *Capacity) consumers(ctx context.Context, st *store.Store, from, to time
 		c.Jobs = c.Jobs[:topJobs]
 	}
 	c.Categories = sortConsumers(cats)
-	return nil
 }
 
 func orDefault(s, d string) string {
@@ -274,28 +282,18 @@ func sortConsumers(m map[string]*Consumer) []Consumer {
 	return out
 }
 
-// trend measures up to trendWindows earlier windows of the same length
-// that the evidence reaches into, oldest first, then the window itself.
-func trend(ctx context.Context, st *store.Store, from, to time.Time) ([]TrendWeek, error) {
-	start, _, err := evidenceBounds(ctx, st)
-	if err != nil {
-		return nil, err
+// trend measures the earlier windows of the same length (oldest first),
+// then the window itself.
+func trend(ev *evidence, from, to time.Time, earlier int) []TrendWeek {
+	if earlier == 0 {
+		return nil
 	}
 	span := to.Sub(from)
-	k := 0
-	for k < trendWindows && !start.IsZero() && start.Before(from.Add(-time.Duration(k)*span)) {
-		k++
-	}
-	if k == 0 {
-		return nil, nil
-	}
 	var out []TrendWeek
-	for i := k; i >= 0; i-- {
+	for i := earlier; i >= 0; i-- {
 		f := from.Add(-time.Duration(i) * span)
-		subs, err := eni.Subnets(ctx, st, eni.Window{From: f, To: f.Add(span)})
-		if err != nil {
-			return nil, err
-		}
+		steps := ev.steps(f, f.Add(span))
+		failed := ev.failedCreates(f, f.Add(span))
 		label := "this window"
 		if i > 0 {
 			label = fmt.Sprintf("−%d", i)
@@ -303,16 +301,27 @@ func trend(ctx context.Context, st *store.Store, from, to time.Time) ([]TrendWee
 		if y, wk := f.ISOWeek(); span == 7*24*time.Hour && f.Weekday() == time.Monday {
 			label = fmt.Sprintf("%d-W%02d", y, wk)
 		}
-		for _, s := range subs {
-			if s.PeakInUse == 0 && s.FailedCreates == 0 {
+		ids := make([]string, 0, len(steps))
+		for id := range steps {
+			ids = append(ids, id)
+		}
+		for id := range failed {
+			if _, ok := steps[id]; !ok {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			peak, _ := peakOf(steps[id])
+			if peak == 0 && failed[id] == 0 {
 				continue
 			}
-			t := TrendWeek{Label: label, From: f.Format("2006-01-02"), SubnetID: s.SubnetID, PeakInUse: s.PeakInUse, FailedCreates: s.FailedCreates}
-			if u := deref(s.UsableIPs); u > 0 {
-				t.PeakPct = ptr(100 * float64(s.PeakInUse) / float64(u))
+			t := TrendWeek{Label: label, From: f.Format("2006-01-02"), SubnetID: id, PeakInUse: peak, FailedCreates: failed[id]}
+			if u := deref(ev.usable(id)); u > 0 {
+				t.PeakPct = ptr(100 * float64(peak) / float64(u))
 			}
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out
 }

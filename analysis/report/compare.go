@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 
-	"github.com/gluelens/gluelens/analysis/eni"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -79,11 +79,22 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 
 // BuildComparison measures both spans.
 func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (*Comparison, error) {
-	b, err := measure(ctx, st, before)
+	all := Span{From: before.From, To: before.To}
+	if after.From.Before(all.From) {
+		all.From = after.From
+	}
+	if after.To.After(all.To) {
+		all.To = after.To
+	}
+	ev, err := loadEvidence(ctx, st, all)
+	if err != nil {
+		return nil, err
+	}
+	b, err := measure(ctx, st, ev, before)
 	if err != nil {
 		return nil, fmt.Errorf("measuring the span before: %w", err)
 	}
-	a, err := measure(ctx, st, after)
+	a, err := measure(ctx, st, ev, after)
 	if err != nil {
 		return nil, fmt.Errorf("measuring the span after: %w", err)
 	}
@@ -146,24 +157,20 @@ func trimFloat(f float64) string {
 	return fmt.Sprintf("%.1f", f)
 }
 
-func measure(ctx context.Context, st *store.Store, s Span) (*Period, error) {
+func measure(ctx context.Context, st *store.Store, ev *evidence, s Span) (*Period, error) {
 	p := &Period{Span: Span{From: s.From.UTC(), To: s.To.UTC()}}
-	w := eni.Window{From: s.From, To: s.To}
-	exh, err := eni.Exhaustions(ctx, st, w)
+	for _, n := range ev.failedCreates(s.From, s.To) {
+		p.FailedCreates += int(n)
+	}
+	runs, err := loadRuns(ctx, st, s.From, s.To)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range exh {
-		if e.Source == "cloudtrail" {
-			p.FailedCreates++
-		}
-	}
-	runs, err := eni.Runs(ctx, st, w)
-	if err != nil {
-		return nil, err
-	}
-	p.Runs = len(runs)
 	for _, r := range runs {
+		if r.StartedOn == nil || r.StartedOn.Before(s.From) || !r.StartedOn.Before(s.To) {
+			continue
+		}
+		p.Runs++
 		switch deref(r.FailureClass) {
 		case ClassIPExhaustion:
 			p.RunsFailedIP++
@@ -171,30 +178,24 @@ func measure(ctx context.Context, st *store.Store, s Span) (*Period, error) {
 			p.RunsFailedDisk++
 		}
 	}
-	subs, err := eni.Subnets(ctx, st, w)
-	if err != nil {
-		return nil, err
+	steps := ev.steps(s.From, s.To)
+	ids := make([]string, 0, len(steps))
+	for id := range steps {
+		ids = append(ids, id)
 	}
-	for _, sn := range subs {
-		if sn.UsableIPs == nil || *sn.UsableIPs <= 0 || sn.PeakInUse == 0 {
+	sort.Strings(ids)
+	for _, id := range ids {
+		u := deref(ev.usable(id))
+		peak, _ := peakOf(steps[id])
+		if u <= 0 || peak == 0 {
 			continue
 		}
-		u := 100 * float64(sn.PeakInUse) / float64(*sn.UsableIPs)
-		if p.PeakUtilizationPct == nil || u > *p.PeakUtilizationPct {
-			p.PeakUtilizationPct, p.PeakSubnet = ptr(u), sn.SubnetID
+		util := 100 * float64(peak) / float64(u)
+		if p.PeakUtilizationPct == nil || util > *p.PeakUtilizationPct {
+			p.PeakUtilizationPct, p.PeakSubnet = ptr(util), id
 		}
 	}
-	lts, err := eni.Lifetimes(ctx, st, w, "")
-	if err != nil {
-		return nil, err
-	}
-	var linger []float64
-	for _, l := range lts {
-		if l.LingerMinutes != nil && l.DeletedAt != nil && !l.DeletedAt.Before(s.From) && l.DeletedAt.Before(s.To) {
-			linger = append(linger, *l.LingerMinutes)
-		}
-	}
-	p.Linger = percentiles(linger)
+	p.Linger = percentiles(ev.linger(s.From, s.To, ""))
 	press, err := diskPressure(ctx, st, s.From, s.To, "")
 	if err != nil {
 		return nil, err

@@ -186,10 +186,11 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	}
 	from, to := center.Add(-q.Window/2), center.Add(q.Window/2)
 
-	exh, err := eni.Exhaustions(ctx, st, eni.Window{From: from, To: to})
+	ev, err := loadEvidence(ctx, st, Span{From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
+	exh := ev.exh
 	disk, err := diskFailures(ctx, st, from, to, "")
 	if err != nil {
 		return nil, err
@@ -238,11 +239,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	}
 
 	if focus != nil {
-		ip, err := investigateIP(ctx, st, *focus, exh, from, to, o)
-		if err != nil {
-			return nil, err
-		}
-		inc.IP = ip
+		inc.IP = investigateIP(ev, *focus, exh, from, to, o)
 	}
 	if len(diskFocus) > 0 {
 		d, err := investigateDisk(ctx, st, diskFocus, o)
@@ -331,22 +328,21 @@ func nearestExhaustion(exh []eni.Exhaustion, t time.Time, subnet string) *eni.Ex
 }
 
 func failedRuns(ctx context.Context, st *store.Store, from, to time.Time, o Options) ([]AffectedRun, error) {
-	// Runs that failed in the window may have started before it.
-	rs, err := eni.Runs(ctx, st, eni.Window{From: from.Add(-48 * time.Hour), To: to})
+	rs, err := loadRuns(ctx, st, from, to)
 	if err != nil {
 		return nil, err
 	}
 	var out []AffectedRun
 	for _, r := range rs {
-		st := deref(r.State)
-		if st == "SUCCEEDED" || st == "RUNNING" || st == "STARTING" || st == "WAITING" || r.CompletedOn == nil {
+		state := deref(r.State)
+		if state == "SUCCEEDED" || state == "RUNNING" || state == "STARTING" || state == "WAITING" || r.CompletedOn == nil {
 			continue
 		}
 		if r.CompletedOn.Before(from) || !r.CompletedOn.Before(to) {
 			continue
 		}
 		out = append(out, AffectedRun{
-			RunID: r.RunID, JobName: deref(r.JobName), Category: o.category(deref(r.JobName)), State: st,
+			RunID: r.RunID, JobName: deref(r.JobName), Category: o.category(deref(r.JobName)), State: state,
 			StartedOn: r.StartedOn, CompletedOn: r.CompletedOn,
 			FailureClass: deref(r.FailureClass), ErrorMessage: deref(r.ErrorMessage),
 		})
@@ -354,31 +350,18 @@ func failedRuns(ctx context.Context, st *store.Store, from, to time.Time, o Opti
 	return out, nil
 }
 
-func investigateIP(ctx context.Context, st *store.Store, f eni.Exhaustion, all []eni.Exhaustion, from, to time.Time, o Options) (*IPInvestigation, error) {
+func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, to time.Time, o Options) *IPInvestigation {
 	subnet := deref(f.SubnetID)
 	ip := &IPInvestigation{
-		SubnetID: subnet, UsableIPs: f.UsableIPs, At: f.At.UTC(),
+		SubnetID: subnet, CIDR: ev.cidr(subnet), UsableIPs: f.UsableIPs, At: f.At.UTC(),
 		InUse: f.InUse, HeldByRunningRuns: f.HeldByRunningRuns, HeldByFinishedRuns: f.HeldByFinishedRuns,
 		HeldByNonGlue: f.HeldByNonGlue, Unattributed: f.Unattributed,
 		FinishedMinMinutesAgo: f.FinishedMinMinutesAgo, FinishedMaxMinutesAgo: f.FinishedMaxMinutesAgo,
 	}
-	subs, err := eni.Subnets(ctx, st, eni.Window{From: from, To: to})
-	if err != nil {
-		return nil, err
+	if ip.UsableIPs == nil {
+		ip.UsableIPs = ev.usable(subnet)
 	}
-	for _, s := range subs {
-		if s.SubnetID == subnet {
-			ip.CIDR = deref(s.CIDR)
-			if ip.UsableIPs == nil {
-				ip.UsableIPs = s.UsableIPs
-			}
-		}
-	}
-	steps, _, err := occupancy(ctx, st, subnet, from, to)
-	if err != nil {
-		return nil, err
-	}
-	ip.Occupancy = downsampleSteps(stepPoints(steps[subnet]), o.maxPoints())
+	ip.Occupancy = downsampleSteps(stepPoints(ev.steps(from, to)[subnet]), o.maxPoints())
 	for _, e := range all {
 		if deref(e.SubnetID) != subnet {
 			continue
@@ -388,40 +371,27 @@ func investigateIP(ctx context.Context, st *store.Store, f eni.Exhaustion, all [
 			InUse: e.InUse, ErrorMsg: deref(e.ErrorMessage),
 		})
 	}
-
-	holders, err := eni.At(ctx, st, subnet, f.At)
-	if err != nil {
-		return nil, err
-	}
 	state := map[string]string{}
 	running, finished := map[string]bool{}, map[string]bool{}
-	for _, h := range holders {
-		state[h.ENIID] = h.State
-		switch h.State {
+	for _, h := range ev.holders(subnet, f.At) {
+		state[h.eni] = h.state
+		switch h.state {
 		case "running":
-			running[deref(h.JobRunID)] = true
+			running[h.run] = true
 		case "lingering":
-			finished[deref(h.JobRunID)] = true
+			finished[h.run] = true
 		}
 	}
 	ip.RunningRuns, ip.FinishedRuns = len(running), len(finished)
 
-	lts, err := eni.Lifetimes(ctx, st, eni.Window{From: from, To: to}, subnet)
-	if err != nil {
-		return nil, err
-	}
-	var linger []float64
-	bars := make([]ENIBar, 0, len(lts))
-	for _, l := range lts {
-		if l.LingerMinutes != nil && l.DeletedAt != nil && !l.DeletedAt.Before(from) && l.DeletedAt.Before(to) {
-			linger = append(linger, *l.LingerMinutes)
+	var bars []ENIBar
+	for _, h := range ev.holdings {
+		if h.SubnetID != subnet || !h.HeldFrom.Before(to) || (h.HeldUntil != nil && !h.HeldUntil.After(from)) {
+			continue
 		}
 		b := ENIBar{
-			ENIID: l.ENIID, JobName: deref(l.JobName), RunID: deref(l.JobRunID), Requester: deref(l.Requester),
-			IPs: l.IPCount, RunEnd: l.RunCompletedAt, To: l.DeletedAt, StateAtFailure: state[l.ENIID],
-		}
-		if l.CreatedAt != nil {
-			b.From = l.CreatedAt.UTC()
+			ENIID: h.ENIID, JobName: deref(h.JobName), RunID: deref(h.JobRunID), Requester: deref(h.Requester),
+			IPs: h.IPCount, From: h.HeldFrom.UTC(), RunEnd: h.RunCompletedAt, To: h.HeldUntil, StateAtFailure: state[h.ENIID],
 		}
 		if b.From.Before(from) {
 			b.From = from
@@ -432,11 +402,7 @@ func investigateIP(ctx context.Context, st *store.Store, f eni.Exhaustion, all [
 		bars = append(bars, b)
 	}
 	sort.SliceStable(bars, func(i, j int) bool {
-		ai, aj := bars[i].StateAtFailure != "", bars[j].StateAtFailure != ""
-		if ai != aj {
-			return ai
-		}
-		return false
+		return bars[i].StateAtFailure != "" && bars[j].StateAtFailure == ""
 	})
 	if max := o.maxENIs(); len(bars) > max {
 		ip.ENIsLeftOut = len(bars) - max
@@ -449,11 +415,12 @@ func investigateIP(ctx context.Context, st *store.Store, f eni.Exhaustion, all [
 		return bars[i].ENIID < bars[j].ENIID
 	})
 	ip.ENIs = bars
+	linger := ev.linger(from, to, subnet)
 	ip.Linger = percentiles(linger)
 	if ip.Linger.Max != nil {
 		ip.LingerHistogram = histogram(linger, niceStep(*ip.Linger.Max, 12))
 	}
-	return ip, nil
+	return ip
 }
 
 func investigateDisk(ctx context.Context, st *store.Store, fails []DiskFailure, o Options) (*DiskInvestigation, error) {

@@ -82,39 +82,6 @@ func evidenceBounds(ctx context.Context, st *store.Store) (from, to time.Time, e
 	return from, to, nil
 }
 
-type occupancyRow struct {
-	SubnetID  string     `db:"subnet_id"`
-	At        time.Time  `db:"at"`
-	NextAt    *time.Time `db:"next_at"`
-	InUse     int64      `db:"in_use"`
-	UsableIPs *int64     `db:"usable_ips"`
-}
-
-// occupancy returns per subnet the steps of in-use IPs clipped to [from, to).
-func occupancy(ctx context.Context, st *store.Store, subnet string, from, to time.Time) (map[string][]step, map[string]*int64, error) {
-	rows, err := store.Select[occupancyRow](ctx, st, query("occupancy"), optString(subnet), optTime(from), optTime(to))
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading subnet occupancy: %w", err)
-	}
-	steps := map[string][]step{}
-	usable := map[string]*int64{}
-	for _, r := range rows {
-		s := step{from: r.At.UTC(), to: to, value: float64(r.InUse)}
-		if r.NextAt != nil && (to.IsZero() || r.NextAt.Before(to)) {
-			s.to = r.NextAt.UTC()
-		}
-		if !from.IsZero() && s.from.Before(from) {
-			s.from = from
-		}
-		if s.to.IsZero() {
-			s.to = s.from
-		}
-		steps[r.SubnetID] = append(steps[r.SubnetID], s)
-		usable[r.SubnetID] = r.UsableIPs
-	}
-	return steps, usable, nil
-}
-
 // stepPoints turns steps into chart points, closing the last step at its end.
 func stepPoints(steps []step) []Point {
 	out := make([]Point, 0, len(steps)+1)
@@ -125,24 +92,6 @@ func stepPoints(steps []step) []Point {
 		out = append(out, Point{At: steps[n-1].to, Value: steps[n-1].value})
 	}
 	return out
-}
-
-type consumerRow struct {
-	SubnetID      string  `db:"subnet_id"`
-	JobName       *string `db:"job_name"`
-	Requester     *string `db:"requester"`
-	Runs          int64   `db:"runs"`
-	ENIs          int64   `db:"enis"`
-	IPHours       float64 `db:"ip_hours"`
-	LingerIPHours float64 `db:"linger_ip_hours"`
-}
-
-func consumers(ctx context.Context, st *store.Store, from, to time.Time) ([]consumerRow, error) {
-	rows, err := store.Select[consumerRow](ctx, st, query("consumers"), optTime(from), optTime(to))
-	if err != nil {
-		return nil, fmt.Errorf("summing IP-hours per job: %w", err)
-	}
-	return rows, nil
 }
 
 type runRow struct {

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/internal/synth/diskfull"
+)
+
+type synthScenarioOptions struct {
+	out   string
+	seed  uint64
+	scale int
+}
+
+func init() {
+	registerSynth(func(a *app) *cobra.Command {
+		opts := &synthScenarioOptions{}
+		c := &cobra.Command{
+			Use:   "after-fix --out DIR",
+			Short: "Write the ip-exhaustion account a week later, after the fix: categories in their own subnets, no failures",
+			Long: `Write the after-fix scenario: the same workload as ip-exhaustion one week later (from
+2026-11-09), with the ingest, transform and export categories moved to their own subnets sized by
+'gluelens plan subnets' (/25, /26, /27). No ENI create is refused and the peaks are lower: the
+"after" of 'gluelens report compare'. Its ids derive from --seed and the scenario, so it can be
+ingested into the same database as ip-exhaustion. The same --seed always writes the same bytes.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				if opts.out == "" {
+					return usagef("--out is required")
+				}
+				return writeScenario(a, synth.AfterFix(), synth.AfterFixSeed(opts.seed), opts.out)
+			},
+		}
+		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		return c
+	})
+	registerSynth(func(a *app) *cobra.Command {
+		opts := &synthScenarioOptions{}
+		c := &cobra.Command{
+			Use:   "week --out DIR [--scale N]",
+			Short: "Write a week of a busy account with both failure modes (IP exhaustion and a full worker disk)",
+			Long: `Write the week scenario (ISO week 2026-W47): the ip-exhaustion workload every day with a morning
+burst that fills the shared /26 on Monday, Wednesday and Friday, plus under spark/ the disk-full
+Spark application and its Glue run on Wednesday. --scale N repeats the account's categories,
+subnets, Lambda ENIs and CloudTrail noise N times (jobs of unit N are suffixed -uN), so the week
+also serves as a benchmark. The same --seed and --scale always write the same bytes.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				if opts.out == "" {
+					return usagef("--out is required")
+				}
+				return runSynthWeek(cmd.Context(), a, opts)
+			},
+		}
+		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		c.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply jobs, ENIs and CloudTrail noise (1–%d)", synth.MaxWeekScale))
+		return c
+	})
+}
+
+func writeScenario(a *app, s synth.Scenario, seed uint64, dir string) error {
+	out, err := synth.Generate(s, seed)
+	if err != nil {
+		return err
+	}
+	if err := out.WriteDir(dir); err != nil {
+		return err
+	}
+	t := out.Truth
+	fmt.Fprintf(a.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files\n",
+		len(out.Files)+1, dir, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles)
+	return nil
+}
+
+func runSynthWeek(_ context.Context, a *app, opts *synthScenarioOptions) error {
+	s, err := synth.Week(opts.scale)
+	if err != nil {
+		return usagef("--scale: %v", err)
+	}
+	if err := writeScenario(a, s, synth.WeekSeed(opts.seed), opts.out); err != nil {
+		return err
+	}
+	p := diskfull.DefaultParams(opts.seed)
+	p.Start = time.Date(2026, 11, 18, 2, 0, 0, 0, time.UTC)
+	p.Account, p.Region = s.AccountID, s.Region
+	dir := filepath.Join(opts.out, "spark")
+	res, err := diskfull.Write(dir, p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "wrote the disk-full Spark application %s and its Glue run to %s\n", res.Truth.AppID, dir)
+	return nil
+}
