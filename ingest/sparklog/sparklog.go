@@ -19,8 +19,11 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gluelens/gluelens/ingest"
@@ -94,11 +97,7 @@ type decoder struct {
 	// row must still say what the task wrote. Dropped when the stage completes.
 	mapOutputs map[stageKey]map[int64]*taskMetrics
 
-	// Reused event targets.
-	te      taskEnd
-	metrics taskMetrics
-	ts      taskStart
-	se      stageEvent
+	se stageEvent // reused event target
 }
 
 func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
@@ -120,6 +119,7 @@ func (d *decoder) run(ctx context.Context) error {
 	if !ok {
 		br = bufio.NewReaderSize(d.in.R, 1<<20)
 	}
+	b := newBatch()
 	var long []byte // a line longer than br's buffer
 	tooLong := false
 	for {
@@ -138,52 +138,205 @@ func (d *decoder) run(ctx context.Context) error {
 			line = append(long, chunk...)
 			long = long[:0]
 		}
-		if tooLong {
+		switch {
+		case tooLong:
 			tooLong = false
 			d.line++
-			d.events++
-			if berr := d.badLine(fmt.Errorf("line longer than %d bytes", maxLine)); berr != nil {
-				return berr
-			}
-			if err != nil {
-				break
-			}
-			continue
-		}
-		if err != nil {
+			b.addTooLong(d.line)
+		case err != nil:
 			if len(bytes.TrimSpace(line)) > 0 {
 				d.line++
 				// The last line has no newline: keep it if it is whole.
 				if json.Valid(line) {
-					if perr := d.process(line); perr != nil {
-						return perr
-					}
+					b.add(d.line, line)
 				} else {
-					d.trunc = true
-					d.out.Warn(d.line, fmt.Sprintf("log ends mid-line at line %d (in-progress or cut-short log): the partial line was dropped", d.line))
+					b.addCut(d.line)
 				}
 			}
-			if err == io.EOF {
-				break
-			}
-			if errors.Is(err, io.ErrUnexpectedEOF) {
-				d.trunc = true
-				d.out.Warn(d.line, fmt.Sprintf("compressed stream ends early after line %d: %v", d.line, err))
-				break
-			}
-			return fmt.Errorf("reading line %d: %w", d.line+1, err)
+		default:
+			d.line++
+			b.add(d.line, line)
 		}
-		d.line++
-		if d.line&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+		if err != nil || b.full() {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			if ferr := d.flush(b); ferr != nil {
+				return ferr
 			}
 		}
-		if err := d.process(line); err != nil {
+		if err == nil || err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			d.trunc = true
+			d.out.Warn(d.line, fmt.Sprintf("compressed stream ends early after line %d: %v", d.line, err))
+			return nil
+		}
+		return fmt.Errorf("reading line %d: %w", d.line+1, err)
+	}
+}
+
+// Lines are handled in batches: the TaskStart and TaskEnd lines of a batch
+// (nearly all of the work) are unmarshalled in parallel, then every line is
+// applied in order, so the result is the same as a sequential read.
+const (
+	batchLines = 2048
+	batchBytes = 8 << 20
+)
+
+type lineKind uint8
+
+const (
+	kindOther lineKind = iota
+	kindTaskEnd
+	kindTaskStart
+	kindTooLong // longer than maxLine: bad
+	kindCut     // the last line, cut short: a warning
+)
+
+type batch struct {
+	arena []byte
+	start []int // line i is arena[start[i]:start[i+1]]
+	num   []int64
+	kind  []lineKind
+	err   []error
+	te    []taskEnd
+	tm    []taskMetrics
+	ts    []taskStart
+}
+
+func newBatch() *batch { return &batch{start: []int{0}} }
+
+func (b *batch) len() int { return len(b.num) }
+
+func (b *batch) full() bool { return b.len() >= batchLines || len(b.arena) >= batchBytes }
+
+func (b *batch) line(i int) []byte { return b.arena[b.start[i]:b.start[i+1]] }
+
+func (b *batch) push(num int64, line []byte, k lineKind) {
+	b.arena = append(b.arena, line...)
+	b.start = append(b.start, len(b.arena))
+	b.num = append(b.num, num)
+	b.kind = append(b.kind, k)
+}
+
+func (b *batch) add(num int64, line []byte) {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return
+	}
+	k := kindOther
+	if name, ok := eventName(line); ok {
+		switch string(name) {
+		case "SparkListenerTaskEnd":
+			k = kindTaskEnd
+		case "SparkListenerTaskStart":
+			k = kindTaskStart
+		}
+	}
+	b.push(num, line, k)
+}
+
+func (b *batch) addTooLong(num int64) { b.push(num, nil, kindTooLong) }
+func (b *batch) addCut(num int64)     { b.push(num, nil, kindCut) }
+
+func (b *batch) reset() {
+	b.arena, b.start = b.arena[:0], b.start[:1]
+	b.num, b.kind = b.num[:0], b.kind[:0]
+}
+
+// parse unmarshals the task events of the batch, on every core when the
+// batch is large enough to pay for it.
+func (b *batch) parse() {
+	n := b.len()
+	b.err = slices.Grow(b.err[:0], n)[:n]
+	b.te = slices.Grow(b.te[:0], n)[:n]
+	b.tm = slices.Grow(b.tm[:0], n)[:n]
+	b.ts = slices.Grow(b.ts[:0], n)[:n]
+	one := func(i int) {
+		switch b.kind[i] {
+		case kindTaskEnd:
+			b.te[i].reset(&b.tm[i])
+			b.err[i] = json.Unmarshal(b.line(i), &b.te[i])
+		case kindTaskStart:
+			b.ts[i].reset()
+			b.err[i] = json.Unmarshal(b.line(i), &b.ts[i])
+		default:
+			b.err[i] = nil
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers == 1 || n < 64 {
+		for i := range n {
+			one(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				one(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// flush parses and applies the batch in line order, then empties it.
+func (d *decoder) flush(b *batch) error {
+	defer b.reset()
+	b.parse()
+	last := d.line
+	defer func() { d.line = last }()
+	for i := range b.len() {
+		d.line = b.num[i]
+		var err error
+		switch b.kind[i] {
+		case kindTooLong:
+			d.events++
+			err = d.badLine(fmt.Errorf("line longer than %d bytes", maxLine))
+		case kindCut:
+			d.trunc = true
+			d.out.Warn(d.line, fmt.Sprintf("log ends mid-line at line %d (in-progress or cut-short log): the partial line was dropped", d.line))
+		case kindTaskEnd:
+			d.events++
+			if b.err[i] != nil {
+				err = d.badLine(fmt.Errorf("SparkListenerTaskEnd: %w", b.err[i]))
+			} else if err = d.taskEnd(&b.te[i]); err != nil {
+				err = d.stopOrBad("SparkListenerTaskEnd", err)
+			}
+		case kindTaskStart:
+			d.events++
+			if b.err[i] != nil {
+				err = d.badLine(fmt.Errorf("SparkListenerTaskStart: %w", b.err[i]))
+			} else if err = d.taskStart(&b.ts[i]); err != nil {
+				err = d.stopOrBad("SparkListenerTaskStart", err)
+			}
+		default:
+			err = d.process(b.line(i))
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// stopOrBad turns an error from handling event name into a bad line, unless
+// it is the sink asking to stop.
+func (d *decoder) stopOrBad(name string, err error) error {
+	var sinkErr *sinkError
+	if errors.As(err, &sinkErr) {
+		return sinkErr.err
+	}
+	return d.badLine(fmt.Errorf("%s: %w", name, err))
 }
 
 var eventKey = []byte(`"Event":"`)
@@ -207,12 +360,9 @@ func (d *decoder) badLine(err error) error {
 	return d.out.Bad(d.line, fmt.Errorf("decoding line %d: %w", d.line, err))
 }
 
-// process handles one line. It returns an error only when the sink says to stop.
+// process handles a line other than TaskStart and TaskEnd. It returns an
+// error only when the sink says to stop.
 func (d *decoder) process(line []byte) error {
-	line = bytes.TrimSpace(line)
-	if len(line) == 0 {
-		return nil
-	}
 	d.events++
 	name, ok := eventName(line)
 	if !ok {
@@ -220,13 +370,6 @@ func (d *decoder) process(line []byte) error {
 	}
 	var err error
 	switch string(name) {
-	case "SparkListenerTaskEnd":
-		err = d.taskEnd(line)
-	case "SparkListenerTaskStart":
-		d.ts.reset()
-		if err = json.Unmarshal(line, &d.ts); err == nil {
-			err = d.taskStart()
-		}
 	case "SparkListenerStageSubmitted":
 		d.se.reset()
 		if err = json.Unmarshal(line, &d.se); err == nil {
@@ -286,11 +429,7 @@ func (d *decoder) process(line []byte) error {
 		return nil
 	}
 	if err != nil {
-		var sinkErr *sinkError
-		if errors.As(err, &sinkErr) {
-			return sinkErr.err
-		}
-		return d.badLine(fmt.Errorf("%s: %w", name, err))
+		return d.stopOrBad(string(name), err)
 	}
 	return nil
 }
@@ -343,21 +482,16 @@ func (d *decoder) key() (string, string) {
 	return d.appID, d.attemptID
 }
 
-func (d *decoder) taskStart() error {
-	if d.ts.Info.TaskID == absent {
+func (d *decoder) taskStart(ts *taskStart) error {
+	if ts.Info.TaskID == absent {
 		return errors.New(`missing "Task ID"`)
 	}
-	t := d.ts
+	t := *ts
 	d.tasks[t.Info.TaskID] = &t
 	return nil
 }
 
-func (d *decoder) taskEnd(line []byte) error {
-	d.te.reset(&d.metrics)
-	if err := json.Unmarshal(line, &d.te); err != nil {
-		return err
-	}
-	t := &d.te
+func (d *decoder) taskEnd(t *taskEnd) error {
 	if t.Info.TaskID == absent {
 		return errors.New(`missing "Task ID"`)
 	}
