@@ -338,3 +338,50 @@ func FuzzParseSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestReplayGateReservesForLaunchedRuns(t *testing.T) {
+	// Two runs of 6 ENIs ask to start at t0 in a /28 (11 usable); their
+	// ENIs come 30 s later. The first launch reserves 6 IPs, so the second
+	// sees 5 free and waits for the first's ENIs to go: t0 + 10m + 60m.
+	d := &Demand{Start: t0, End: t0.Add(24 * time.Hour), Subnets: map[string]SubnetInfo{"s1": {ID: "s1", Prefix: 28, Usable: 11}}}
+	for _, id := range []string{"r1", "r2"} {
+		d.Runs = append(d.Runs, Run{ID: id, Category: "c", Subnet: "s1", Start: t0, Duration: 10 * time.Minute,
+			RecordedEnd: t0.Add(10 * time.Minute), Attempts: attempts(6, 30*time.Second, time.Hour)})
+	}
+	res, err := Replay(d, Alternative{Gate: map[string]int{"c": 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 0 {
+		t.Fatalf("failures = %+v", res.Failures)
+	}
+	g := res.GateDelays
+	if g.RunsDelayed != 1 || g.Delayed[0].RunID != "r2" || !g.Delayed[0].Launched.Equal(t0.Add(70*time.Minute)) {
+		t.Fatalf("delays = %+v, want r2 launched at t0+70m", g)
+	}
+	// Without a gate the second run's 6th create is refused at t0+30s.
+	res, _ = Replay(d, Alternative{})
+	if len(res.Failures) != 1 || res.Failures[0].RunID != "r2" || !res.Failures[0].At.Equal(t0.Add(30*time.Second)) {
+		t.Fatalf("ungated failures = %+v", res.Failures)
+	}
+}
+
+func TestReplayCreateBeforeStart(t *testing.T) {
+	// CloudTrail can show an ENI a few seconds before the run's StartedOn:
+	// the replay holds it from then, and a gate delay shifts it too.
+	d := &Demand{Start: t0, End: t0.Add(24 * time.Hour), Subnets: map[string]SubnetInfo{"s1": {ID: "s1", Prefix: 28, Usable: 11}},
+		Background: []Hold{{ENI: "bg", Subnet: "s1", From: t0, To: t0.Add(time.Hour), IPs: 8}},
+		Runs: []Run{{ID: "r", Category: "c", Subnet: "s1", Start: t0.Add(10 * time.Minute), Duration: 5 * time.Minute,
+			RecordedEnd: t0.Add(15 * time.Minute), Attempts: attempts(3, -5*time.Second, time.Minute)}}}
+	res, _ := Replay(d, Alternative{})
+	if s := subnetOf(t, res, "s1"); s.PeakInUse != 11 || !s.PeakAt.Equal(t0.Add(10*time.Minute-5*time.Second)) {
+		t.Errorf("peak = %+v, want 11 at t0+9m55s", s)
+	}
+	res, _ = Replay(d, Alternative{Gate: map[string]int{"c": 4}})
+	g := res.GateDelays
+	// Free is 3 < 4 until the background goes at t0+60m; the run asked to
+	// launch at t0+9m55s (its first create), so it waits 50m05s.
+	if len(res.Failures) != 0 || g.RunsDelayed != 1 || g.DelayMaxMin != 50.08 || !g.Delayed[0].Launched.Equal(t0.Add(60*time.Minute+5*time.Second)) {
+		t.Errorf("gate = %+v", g)
+	}
+}
