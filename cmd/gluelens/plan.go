@@ -120,7 +120,7 @@ category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteI
 	configFlag(c, &o.configPath)
 	formatFlag(c, &o.format)
 	o.thr.add(c)
-	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as `aws dynamodb batch-write-item --request-items file://FILE` input (25 items per file: FILE, FILE-2, ...)")
+	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as input for aws dynamodb batch-write-item --request-items file://`FILE` (25 items per file: FILE, FILE-2, ...)")
 	c.Flags().StringVar(&o.table, "dynamodb-table", "gluelens-launch-thresholds", "DynamoDB table named in --dynamodb-out")
 	return c
 }

@@ -34,7 +34,8 @@ plus the non-Glue and pre-existing ENIs as fixed background, event by event, aga
 until its subnet has the launch threshold free (re-checked at every release), --linger replaces the
 recorded linger. Runs that failed for lack of IPs replay what they would have needed (their
 NumberOfWorkers ENIs, their job's median successful duration and linger). With no flags the replay
-reproduces the recorded failures. The model is in docs/planning.md.`,
+reproduces the recorded failures. --format json gives the whole result, csv one row per subnet.
+The model is in docs/planning.md.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if err := checkFormat(o.format); err != nil {
@@ -47,7 +48,7 @@ reproduces the recorded failures. The model is in docs/planning.md.`,
 		formatFlag(c, &o.format)
 		c.Flags().StringVar(&o.split, "split", "", `move categories: "NAME=PATTERN,PATTERN;NAME=PATTERN", or "config" for the categories' subnet: entries`)
 		c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "subnet size: SUBNET=/25 for an existing subnet id or a split name (repeatable)")
-		c.Flags().StringVar(&o.gate, "gate", "none", "launch gate: none, or thresholds (computed like `plan thresholds` with --days/--buffer)")
+		c.Flags().StringVar(&o.gate, "gate", "none", "launch gate: none, or thresholds (computed like plan thresholds, with --days and --buffer)")
 		c.Flags().StringVar(&o.linger, "linger", "recorded", "ENI linger after a run: recorded, or a duration like 5m")
 		o.thr.add(c)
 		return c
