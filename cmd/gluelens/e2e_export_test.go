@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gluelens/gluelens/internal/fakes3"
 )
 
 // runGluelens runs the CLI and returns stdout, stderr and the exit code.
@@ -81,5 +83,53 @@ func TestExportPackGivesSameAnalysis(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(pack, "_gluelens_manifest.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestExportS3 writes a pack to an S3-compatible server on loopback,
+// refuses a second export under the same prefix, prints Athena DDL from
+// the pack's manifest in S3 and ingests the pack back from S3.
+func TestExportS3(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAGLUELENSEXPORT07")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "export-test-secret")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	srv, err := fakes3.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.CreateBucket("packs"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ev, dbA, dbB := filepath.Join(dir, "evidence"), filepath.Join(dir, "a.duckdb"), filepath.Join(dir, "b.duckdb")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := runGluelens(args...)
+		if code != 0 {
+			t.Fatalf("gluelens %v: exit %d\n%s", args, code, errOut)
+		}
+		return out
+	}
+	must("synth", "ip-exhaustion", "--out", ev)
+	must("--db", dbA, "ingest", "--quiet", ev)
+	must("--db", dbA, "export", "--out", "s3://packs/incident-42", "--endpoint-url", srv.URL)
+	if _, errOut, code := runGluelens("--db", dbA, "export", "--out", "s3://packs/incident-42/", "--endpoint-url", srv.URL); code != exitUsage || !strings.Contains(errOut, "not empty") {
+		t.Errorf("second export to the same prefix: exit %d %q", code, errOut)
+	}
+	ddl := must("scale", "ddl", "s3://packs/incident-42", "--endpoint-url", srv.URL)
+	if !strings.Contains(ddl, "LOCATION 's3://packs/incident-42/table=eni_events/'") {
+		t.Errorf("DDL from the S3 manifest:\n%.500s", ddl)
+	}
+	must("--db", dbB, "ingest", "--quiet", "s3://packs/incident-42/", "--endpoint-url", srv.URL)
+	a := must("--db", dbA, "eni", "subnets", "--format", "json")
+	b := must("--db", dbB, "eni", "subnets", "--format", "json")
+	if a != b || len(a) < 10 {
+		t.Errorf("eni subnets differ after the S3 round trip:\nA: %.300s\nB: %.300s", a, b)
 	}
 }

@@ -7,32 +7,19 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/ingest/parquetpack"
 	"github.com/gluelens/gluelens/ingest/s3src"
 )
 
-// s3Flags are the S3 connection flags export and scale share with ingest.
-type s3Flags struct {
-	endpointURL, region, profile string
-}
-
-func (f *s3Flags) add(c *cobra.Command) {
-	c.Flags().StringVar(&f.endpointURL, "endpoint-url", "", "S3-compatible endpoint (MinIO, a test server); path-style addressing")
-	c.Flags().StringVar(&f.region, "region", "", "AWS region of the bucket (default: AWS_REGION or the profile's)")
-	c.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
-}
-
-func (f *s3Flags) client(ctx context.Context) (*s3src.Client, error) {
-	return s3src.NewClient(ctx, s3src.Config{Profile: f.profile, Region: f.region, EndpointURL: f.endpointURL})
-}
-
 type exportOptions struct {
 	out    string
 	win    window
 	tables []string
-	s3     s3Flags
+	aws    awsFlags
 }
 
 func init() {
@@ -68,7 +55,7 @@ into another database; 'gluelens scale ddl' prints Athena/Spark tables over it.`
 		c.Flags().StringVar(&opts.out, "out", "", "destination: a local directory or s3://bucket/prefix")
 		c.Flags().StringSliceVar(&opts.tables, "tables", nil, "export only these tables (comma-separated)")
 		opts.win.addFlags(c)
-		opts.s3.add(c)
+		opts.aws.addFlags(c)
 		return c
 	})
 }
@@ -80,9 +67,21 @@ func runExport(ctx context.Context, a *app, opts *exportOptions) error {
 		if err != nil {
 			return usagef("--out: %v", err)
 		}
-		c, err := opts.s3.client(ctx)
+		c, err := s3src.NewClient(ctx, opts.aws.config(0))
 		if err != nil {
 			return err
+		}
+		prefix = strings.Trim(prefix, "/")
+		list := &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)}
+		if prefix != "" {
+			list.Prefix = aws.String(prefix + "/")
+		}
+		existing, err := c.API().ListObjectsV2(ctx, list)
+		if err != nil {
+			return fmt.Errorf("checking %s: %w", opts.out, err)
+		}
+		if len(existing.Contents) > 0 {
+			return usagef("--out %s: prefix is not empty (a pack is written under an empty prefix)", opts.out)
 		}
 		dest = &parquetpack.S3Dest{API: c.API(), Bucket: bucket, Prefix: prefix}
 	} else if strings.Contains(opts.out, "://") {

@@ -68,7 +68,7 @@ AWS's single-region example table has only the date: --partitions ,,timestamp.`,
 func ddlCmd(a *app) *cobra.Command {
 	var (
 		dialect, location, database string
-		s3                          s3Flags
+		aws                         awsFlags
 	)
 	c := &cobra.Command{
 		Use:   "ddl --dialect athena|spark DATASET",
@@ -87,7 +87,7 @@ to S3).`,
 				if perr != nil {
 					return usagef("%v", perr)
 				}
-				cl, cerr := s3.client(cmd.Context())
+				cl, cerr := s3src.NewClient(cmd.Context(), aws.config(0))
 				if cerr != nil {
 					return cerr
 				}
@@ -116,6 +116,6 @@ to S3).`,
 	c.Flags().StringVar(&dialect, "dialect", parquetpack.DialectAthena, "athena or spark")
 	c.Flags().StringVar(&location, "location", "", "where the engine reads the pack (default: DATASET)")
 	c.Flags().StringVar(&database, "database", "gluelens", "database (schema) the tables are created in")
-	s3.add(c)
+	aws.addFlags(c)
 	return c
 }
