@@ -29,7 +29,8 @@ ensure_time() {
 }
 
 # timed SECTION LABEL CMD...: runs CMD under /usr/bin/time -v, keeps its stdout in
-# $OUT/<section>-<n>.out, and appends wall seconds and max RSS to the results table.
+# $OUT/<section>-<n>.out, and appends a row to the results table: section, label, wall seconds,
+# max RSS MiB, stdout file, CPU seconds (tab-separated).
 timed() {
 	local section=$1 label=$2
 	shift 2
@@ -40,10 +41,12 @@ timed() {
 	if ! /usr/bin/time -v -o "$log" "$@" >"$out"; then
 		echo "[$section] $label FAILED (see $out, $log)" >&2
 	fi
-	local wall rss
+	local wall rss cpu
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s}' "$log")
 	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")
-	printf '%s\t%s\t%s\t%s\t%s\n' "$section" "$label" "$wall" "$rss" "$out" >>"$RESULTS"
+	# CPU seconds (user + system) say more than wall time on a machine shared with other work.
+	cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$label" "$wall" "$rss" "$out" "$cpu" >>"$RESULTS"
 }
 
 # corpus_cloudtrail generates the CloudTrail corpus once; a marker file records what was generated
@@ -208,8 +211,9 @@ bench_spark() {
 
 print_results() {
 	echo
-	printf '%-12s %-40s %10s %12s\n' section run wall_s max_rss_MiB
-	awk -F'\t' '{printf "%-12s %-40s %10s %12s\n", $1, $2, $3, $4}' "$RESULTS"
+	printf '%-12s %-44s %10s %10s %12s\n' section run wall_s cpu_s max_rss_MiB
+	awk -F'\t' '{printf "%-12s %-44s %10s %10s %12s\n", $1, $2, $3, $6, $4}' "$RESULTS"
+	echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 }
 
 main() {
