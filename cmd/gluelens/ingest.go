@@ -70,12 +70,14 @@ Every object is sniffed by content, not trusted by name; gzip and zstd are remov
 Objects already loaded are skipped (the ingest manifest remembers size, mtime, S3 ETag and content
 hash), so a re-run fetches only new or changed objects; --force re-reads them.
 
-S3 uses the default AWS credential chain (environment, shared files, --profile, SSO, roles).
-Under a CloudTrail layout (.../AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/), --from/--to
-list only the day folders of the window plus one day either side (files are named by delivery
-time), and --accounts/--regions only those folders; CloudTrail-Digest/ and CloudTrail-Insight/
-are never read. Other prefixes (Spark event logs, CLI exports) are listed in full. The window
-prunes listing only: records inside the files are all loaded.`,
+S3 uses the default AWS credential chain (environment, shared files, --profile, SSO, roles);
+objects are streamed (a broken download resumes where it stopped) and read by --parallel workers.
+For s3:// locations under a CloudTrail layout (.../AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/
+YYYY/MM/DD/), --from/--to list only the day folders of the window plus one day either side (files
+are named by delivery time), and --accounts/--regions only those folders; CloudTrail-Digest/ and
+CloudTrail-Insight/ are never read. Other prefixes (Spark event logs, CLI exports) are listed in
+full, and local paths are always read in full. The window prunes listing only: records inside
+the files are all loaded. See docs/ingest-s3.md.`,
 			Example: `  gluelens ingest ./evidence
   gluelens ingest s3://org-trail/AWSLogs/o-abc123/ --from 2026-11-01 --to 2026-12-01 --regions eu-west-1
   gluelens ingest s3://glue-assets/sparkHistoryLogs/ ./get-job-runs.json --profile forensics

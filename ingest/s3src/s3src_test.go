@@ -68,7 +68,7 @@ func FuzzLocalPath(f *testing.F) {
 			return
 		}
 		rel, rerr := filepath.Rel(dir, p)
-		if rerr != nil || rel == "." || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
+		if rerr != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 			t.Fatalf("LocalPath(%q) = %q leaves %q", key, p, dir)
 		}
 		if filepath.ToSlash(rel) != key {
@@ -167,4 +167,33 @@ func TestKeyLayout(t *testing.T) {
 			t.Errorf("keyLayout(%q) = %+v (day %q)", tc.key, l, d)
 		}
 	}
+}
+
+// FuzzKeep: any key is either kept or not, never a panic, and a key kept
+// with a window has no day folder outside it.
+func FuzzKeep(f *testing.F) {
+	for _, seed := range []string{
+		"AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/02/f.json.gz",
+		"x/AWSLogs/o-abc/222222222222/CloudTrail-Digest/eu-west-1/2026/11/02/d.json.gz",
+		"AWSLogs/o-/", "AWSLogs//CloudTrail//9999/99/99/f", "AWSLogs/1/CloudTrail/r/2026/02/30/f", "sparkui/x", "",
+	} {
+		f.Add(seed)
+	}
+	from, _ := time.Parse(time.RFC3339, "2026-11-02T00:00:00Z")
+	src, err := New(nil, "s3://b/", Options{From: from, To: from.Add(day), Regions: []string{"us-east-1"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		if !src.keep(key) {
+			return
+		}
+		l := keyLayout(key)
+		if l.service == serviceDigest || l.service == serviceInsight {
+			t.Fatalf("kept %q", key)
+		}
+		if d, ok := l.day(); ok && l.service == serviceCloudTrail && (d.Before(from.Add(-day)) || d.After(from.Add(day))) {
+			t.Fatalf("kept %q outside the window", key)
+		}
+	})
 }
