@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gluelens/gluelens/internal/config"
 )
 
 var t0 = time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
@@ -320,6 +322,15 @@ func TestProposeSubnets(t *testing.T) {
 	if b.PeakRecordedIPs != 4 || b.PeakNeededIPs != 6 || b.NeedIPs != 8 || b.Prefix != 28 ||
 		b.RecordedFailures != 1 || b.ReplayFailures != 0 || b.FailuresAvoided != 1 {
 		t.Errorf("b = %+v", b)
+	}
+	// The config to paste is a valid gluelens.yaml for this split.
+	cfg, err := config.Parse([]byte(plan.Config))
+	if err != nil {
+		t.Fatalf("parsing the proposed config: %v\n%s", err, plan.Config)
+	}
+	if cfg.CategoryOf("ingest-x") != "ingest" || cfg.SubnetOf("ingest") != "a" || cfg.SubnetOf("transform") != "b" ||
+		cfg.Subnets["a"] != "/28" || cfg.Subnets["b"] != "/28" {
+		t.Errorf("proposed config reads back as %+v\n%s", cfg, plan.Config)
 	}
 	if _, err := ProposeSubnets(smallDemand(), []SplitGroup{{Subnet: "x", Patterns: []string{"nothing-*"}}}, 0, nil); err == nil {
 		t.Error("a group matching nothing must be an error")

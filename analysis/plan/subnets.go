@@ -5,6 +5,7 @@ import (
 	"math"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -135,7 +136,8 @@ type SubnetProposal struct {
 	ReplayFailures   int `json:"replay_failures"`
 	FailuresAvoided  int `json:"failures_avoided"`
 	ReplayPeakInUse  int `json:"replay_peak_in_use"`
-	// Config is the gluelens.yaml fragment for this subnet.
+	// Config is the gluelens.yaml fragment for this subnet: its
+	// categories (with their recorded jobs) and its size.
 	Config string `json:"config"`
 }
 
@@ -144,6 +146,9 @@ type SubnetProposal struct {
 type SubnetPlan struct {
 	Proposals []SubnetProposal `json:"proposals"`
 	Replay    *ReplayResult    `json:"replay"`
+	// Config is a complete gluelens.yaml for the split: every proposal's
+	// categories and sizes in one document.
+	Config string `json:"config"`
 }
 
 // ProposeSubnets sizes each group's subnet to hold its peak needed IPs
@@ -214,7 +219,7 @@ func ProposeSubnets(d *Demand, groups []SplitGroup, headroom float64, prefixes m
 		}
 		p.Prefix, p.CIDR, p.UsableIPs = prefix, fmt.Sprintf("/%d", prefix), UsableIPs(prefix)
 		sizes[g.Subnet] = prefix
-		p.Config = configFragment(g.Subnet, cats, prefix)
+		p.Config = configYAML([]SubnetProposal{{Subnet: g.Subnet, Categories: cats, Prefix: prefix}}, jobsOf(d))
 		props = append(props, p)
 	}
 	rep, err := Replay(d, Alternative{Assign: assign, Prefixes: sizes})
@@ -230,15 +235,43 @@ func ProposeSubnets(d *Demand, groups []SplitGroup, headroom float64, prefixes m
 		}
 		props[i].FailuresAvoided = max(0, props[i].RecordedFailures-props[i].ReplayFailures)
 	}
-	return &SubnetPlan{Proposals: props, Replay: rep}, nil
+	return &SubnetPlan{Proposals: props, Replay: rep, Config: configYAML(props, jobsOf(d))}, nil
 }
 
-// configFragment is the gluelens.yaml text placing cats in subnet.
-func configFragment(subnet string, cats []string, prefix int) string {
-	var b strings.Builder
-	for _, c := range cats {
-		fmt.Fprintf(&b, "categories[%s].subnet: %s; ", c, subnet)
+// jobsOf lists each category's recorded job names, sorted.
+func jobsOf(d *Demand) map[string][]string {
+	seen := map[string]bool{}
+	out := map[string][]string{}
+	for i := range d.Runs {
+		r := &d.Runs[i]
+		if !seen[r.Job] {
+			seen[r.Job] = true
+			out[r.Category] = append(out[r.Category], r.Job)
+		}
 	}
-	fmt.Fprintf(&b, "subnets.%s: /%d", subnet, prefix)
+	for c := range out {
+		sort.Strings(out[c])
+	}
+	return out
+}
+
+// configYAML is the gluelens.yaml text placing each proposal's categories
+// (matched by their recorded job names) in its subnet, with its size.
+func configYAML(props []SubnetProposal, jobs map[string][]string) string {
+	var b strings.Builder
+	b.WriteString("categories:\n")
+	for _, p := range props {
+		for _, c := range p.Categories {
+			quoted := make([]string, len(jobs[c]))
+			for i, j := range jobs[c] {
+				quoted[i] = strconv.Quote(j)
+			}
+			fmt.Fprintf(&b, "  - name: %s\n    jobs: [%s]\n    subnet: %s\n", strconv.Quote(c), strings.Join(quoted, ", "), strconv.Quote(p.Subnet))
+		}
+	}
+	b.WriteString("subnets:\n")
+	for _, p := range props {
+		fmt.Fprintf(&b, "  %s: /%d\n", strconv.Quote(p.Subnet), p.Prefix)
+	}
 	return b.String()
 }

@@ -332,11 +332,7 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "\nheadroom %g%%; gluelens.yaml:\n", 100*headroom)
-	for _, s := range p.Proposals {
-		fmt.Fprintf(a.out, "  %s\n", s.Config)
-	}
-	fmt.Fprintln(a.out)
+	fmt.Fprintf(a.out, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*headroom, p.Config)
 	return writeReplayTable(a.out, p.Replay)
 }
 
