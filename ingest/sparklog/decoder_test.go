@@ -3,6 +3,7 @@ package sparklog_test
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,13 @@ func TestDecodeDamage(t *testing.T) {
 			tasks: 1, warn: "no SparkListenerApplicationStart", appID: "app-123"},
 		{name: "no ApplicationStart: file name", key: "logs/spark-application-17.lz4.inprogress", content: string(lines(logStart, taskFail)),
 			tasks: 1, warn: `app id "spark-application-17"`, appID: "spark-application-17"},
+		{name: "events without their ids", key: "a", content: string(lines(appStart,
+			`{"Event":"SparkListenerStageCompleted","Stage Info":null}`,
+			`{"Event":"SparkListenerJobEnd","Completion Time":1}`,
+			`{"Event":"SparkListenerExecutorRemoved","Timestamp":1}`,
+			`{"Event":"SparkListenerTaskStart","Stage ID":1,"Task Info":{"Index":0}}`,
+			taskFail)),
+			bad: []int64{2, 3, 4, 5}, tasks: 1, appID: "spark-application-1700000000000"},
 		{name: "blank lines and CRLF", key: "a", content: appStart + "\r\n\r\n" + taskFail + "\r\n",
 			tasks: 1, appID: "spark-application-1700000000000"},
 	}
@@ -209,7 +217,7 @@ func TestDecodeDamage(t *testing.T) {
 					t.Errorf("bad-record message %q does not name the line", b.msg)
 				}
 			}
-			if len(badLines) != len(tt.bad) || (len(tt.bad) > 0 && badLines[0] != tt.bad[0]) {
+			if !slices.Equal(badLines, tt.bad) {
 				t.Errorf("bad lines %v, want %v", badLines, tt.bad)
 			}
 			if n := len(s.rows["spark_tasks"]); n != tt.tasks {

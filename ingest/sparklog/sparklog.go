@@ -339,6 +339,14 @@ func (d *decoder) stopOrBad(name string, err error) error {
 	return d.badLine(fmt.Errorf("%s: %w", name, err))
 }
 
+// requireID fails when a key column's field was not in the event.
+func requireID(field string, v int64) error {
+	if v == absent {
+		return fmt.Errorf("missing %q", field)
+	}
+	return nil
+}
+
 var eventKey = []byte(`"Event":"`)
 
 // eventName finds the "Event" value by a byte scan, without parsing the line.
@@ -373,36 +381,51 @@ func (d *decoder) process(line []byte) error {
 	case "SparkListenerStageSubmitted":
 		d.se.reset()
 		if err = json.Unmarshal(line, &d.se); err == nil {
-			info := d.se.Info
-			d.stages[stageKey{info.StageID, info.StageAttempt}] = &info
+			if err = requireID("Stage ID", d.se.Info.StageID); err == nil {
+				info := d.se.Info
+				d.stages[stageKey{info.StageID, info.StageAttempt}] = &info
+			}
 		}
 	case "SparkListenerStageCompleted":
 		d.se.reset()
 		if err = json.Unmarshal(line, &d.se); err == nil {
-			delete(d.stages, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
-			delete(d.mapOutputs, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
-			err = d.emitStage(&d.se.Info, false)
+			if err = requireID("Stage ID", d.se.Info.StageID); err == nil {
+				delete(d.stages, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
+				delete(d.mapOutputs, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
+				err = d.emitStage(&d.se.Info, false)
+			}
 		}
 	case "SparkListenerJobStart":
-		j := &jobStart{SubmissionTime: absent}
+		j := &jobStart{JobID: absent, SubmissionTime: absent}
 		if err = json.Unmarshal(line, j); err == nil {
-			d.jobs[j.JobID] = j
+			if err = requireID("Job ID", j.JobID); err == nil {
+				d.jobs[j.JobID] = j
+			}
 		}
 	case "SparkListenerJobEnd":
-		var e jobEnd
-		e.CompletionTime = absent
+		e := jobEnd{JobID: absent, CompletionTime: absent}
 		if err = json.Unmarshal(line, &e); err == nil {
-			err = d.jobEnd(&e)
+			if err = requireID("Job ID", e.JobID); err == nil {
+				err = d.jobEnd(&e)
+			}
 		}
 	case "SparkListenerExecutorAdded":
 		var e executorAdded
 		if err = json.Unmarshal(line, &e); err == nil {
-			d.executors[e.ExecutorID] = &executor{host: e.Info.Host, cores: e.Info.TotalCores, addedAt: e.Timestamp}
+			if e.ExecutorID == "" {
+				err = errors.New(`missing "Executor ID"`)
+			} else {
+				d.executors[e.ExecutorID] = &executor{host: e.Info.Host, cores: e.Info.TotalCores, addedAt: e.Timestamp}
+			}
 		}
 	case "SparkListenerExecutorRemoved":
 		var e executorRemoved
 		if err = json.Unmarshal(line, &e); err == nil {
-			err = d.executorRemoved(&e)
+			if e.ExecutorID == "" {
+				err = errors.New(`missing "Executor ID"`)
+			} else {
+				err = d.executorRemoved(&e)
+			}
 		}
 	case "SparkListenerApplicationStart":
 		var e appStart
@@ -483,8 +506,8 @@ func (d *decoder) key() (string, string) {
 }
 
 func (d *decoder) taskStart(ts *taskStart) error {
-	if ts.Info.TaskID == absent {
-		return errors.New(`missing "Task ID"`)
+	if err := requireID("Task ID", ts.Info.TaskID); err != nil {
+		return err
 	}
 	t := *ts
 	d.tasks[t.Info.TaskID] = &t
@@ -492,8 +515,8 @@ func (d *decoder) taskStart(ts *taskStart) error {
 }
 
 func (d *decoder) taskEnd(t *taskEnd) error {
-	if t.Info.TaskID == absent {
-		return errors.New(`missing "Task ID"`)
+	if err := requireID("Task ID", t.Info.TaskID); err != nil {
+		return err
 	}
 	delete(d.tasks, t.Info.TaskID)
 	app, attempt := d.key()
