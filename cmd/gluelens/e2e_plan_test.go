@@ -585,6 +585,7 @@ subnets:
 
 	t.Run("subnet sizes", func(t *testing.T) {
 		var p struct {
+			Config    string `json:"config"`
 			Proposals []struct {
 				Subnet          string `json:"subnet"`
 				PeakRecorded    int    `json:"peak_recorded_ips"`
@@ -623,6 +624,12 @@ subnets:
 				t.Errorf("%s: %+v; independent: recorded peak %d, needed %d, need %d → /%d, %d failures avoided",
 					s.Subnet, s, recordedPeak(sc, cats), neededPeak(sc, cats), need, wantPrefix, wantFail)
 			}
+		}
+		// The proposed gluelens.yaml, replayed as is, refuses nothing.
+		proposed := filepath.Join(dir, "proposed.yaml")
+		os.WriteFile(proposed, []byte(p.Config), 0o644)
+		if r := whatif("--config", proposed, "--split", "config"); len(r.Failures) != 0 {
+			t.Errorf("the proposed config still refuses %d creates:\n%s", len(r.Failures), p.Config)
 		}
 	})
 
