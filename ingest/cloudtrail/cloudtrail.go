@@ -9,9 +9,12 @@
 // Insights files are recognised and ignored.
 //
 // Nearly all of a trail is not about network interfaces, so the decoder
-// avoids JSON decoding: an object whose bytes do not contain
-// "NetworkInterface" is only counted; in the others a hand-written scanner
-// (package jsonscan) finds the byte range of each record and only records
+// avoids JSON decoding. An object whose bytes do not contain
+// "NetworkInterface" is only counted. In the others the byte range of each
+// record is found without decoding — for compact files as CloudTrail writes
+// them by jumping between the {"eventVersion": that opens every record
+// (splitAtRecordStarts), otherwise with the structural scanner of package
+// jsonscan (string and escape aware, depth tracking) — and only records
 // that contain "NetworkInterface" are decoded, with goccy/go-json (four
 // times faster than encoding/json on these records; encoding/json is kept
 // for the error message when a record does not decode).
@@ -67,10 +70,10 @@ func (*Decoder) Kind() string { return "cloudtrail" }
 // Sniff claims trail log files (first key "Records"), digest files,
 // lookup-events output, and records whose first key is eventVersion or whose
 // head names eventName, eventSource and eventTime (JSON lines and bare
-// records in any key order, even when the head is not valid JSON, so that
-// a broken record is reported rather than passed over). Objects under CloudTrail-Digest/ or
-// CloudTrail-Insight/ prefixes are claimed so that they are ignored rather
-// than reported as unknown.
+// records in any key order, even when the head is not valid JSON, so that a
+// broken record is reported rather than passed over). Objects under
+// CloudTrail-Digest/ or CloudTrail-Insight/ prefixes are claimed so that
+// they are ignored rather than reported as unknown.
 func (*Decoder) Sniff(key string, head []byte) bool {
 	if len(head) == 0 || head[0] != '{' {
 		return false
