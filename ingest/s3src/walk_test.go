@@ -172,18 +172,25 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 
 // TestWalkOrgTrailMonth checks that a month of a 50-account org trail is
 // read by listing its days, not the bucket: one discovery call per level and
-// account, then one call per account, region and day of the window.
+// account, then one call per account, region and day of the window; no
+// listing outside them.
 func TestWalkOrgTrailMonth(t *testing.T) {
 	srv := startServer(t)
 	client := newClient(t, srv)
 	const accounts = 50
 	regions := []string{"eu-west-1", "us-east-1"}
-	start := utc("2026-10-15T09:00:00Z")
+	// Three months of files: every day from October 31 to December 1 (the
+	// window with its slack), every tenth day outside it.
+	start := utc("2026-10-01T09:00:00Z")
 	total := 0
 	for a := 0; a < accounts; a++ {
 		for _, r := range regions {
-			for d := 0; d < 60; d++ {
-				key := ctKey("o-abc123", fmt.Sprintf("%012d", 100000000000+a), r, start.Add(time.Duration(d)*day), d)
+			for d := 0; d < 92; d++ {
+				at := start.Add(time.Duration(d) * day)
+				if (at.Before(utc("2026-10-31T00:00:00Z")) || at.After(utc("2026-12-02T00:00:00Z"))) && d%10 != 0 {
+					continue
+				}
+				key := ctKey("o-abc123", fmt.Sprintf("%012d", 100000000000+a), r, at, d)
 				if err := srv.Put("org", key, []byte("x")); err != nil {
 					t.Fatal(err)
 				}
