@@ -94,39 +94,58 @@ WHERE r.eventSource = 'ec2.amazonaws.com'
 }
 
 # bench_s3: the CloudTrail corpus ingested from a loopback S3 server (scripts/s3serve: the
-# in-memory fake S3 the tests use, in its own process) vs from local disk, fresh DB each, then an
-# incremental S3 re-run that must fetch nothing. The server holds the gzip corpus in memory and
-# shares the CPUs with gluelens.
+# in-memory fake S3 the tests use, in its own process) vs from local disk, fresh DB each; an
+# incremental S3 re-run that must fetch nothing; then a server that answers after 30 ms (a remote
+# S3's time to first byte) with --parallel 2 vs the default. The server holds the gzip corpus in
+# memory and shares the CPUs with gluelens.
 bench_s3() {
 	corpus_cloudtrail
-	local dir="$OUT/cloudtrail" srv="$OUT/s3serve" urlfile="$OUT/s3.url"
+	local dir="$OUT/cloudtrail" srv="$OUT/s3serve"
 	"${GO:-go}" build -o "$srv" ./scripts/s3serve
-	rm -f "$urlfile"
-	"$srv" -dir "$dir" -bucket bench -url-file "$urlfile" >/dev/null &
-	local pid=$!
-	local i
-	for i in $(seq 1200); do
-		[ -s "$urlfile" ] && break
-		kill -0 "$pid" 2>/dev/null || { echo "[s3] s3serve exited" >&2; return 1; }
-		sleep 0.1
-	done
-	local url
-	url=$(cat "$urlfile")
-	echo "[s3] serving $dir at $url" >&2
 	local aws=(env AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN= AWS_REGION=us-east-1
 		AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true)
+	local db="$OUT/s3.duckdb"
 
-	rm -f "$OUT/s3-local.duckdb" "$OUT/s3-local.duckdb.wal" "$OUT/s3-s3.duckdb" "$OUT/s3-s3.duckdb.wal"
+	s3_start "$srv" "$dir" 0s
+	rm -f "$OUT/s3-local.duckdb" "$OUT/s3-local.duckdb.wal" "$db" "$db.wal"
 	timed s3 "gluelens ingest DIR (local disk)" "$BIN" --db "$OUT/s3-local.duckdb" ingest --quiet "$dir"
-	timed s3 "gluelens ingest s3:// (loopback S3)" "${aws[@]}" "$BIN" --db "$OUT/s3-s3.duckdb" ingest --quiet s3://bench/ --endpoint-url "$url"
-	timed s3 "gluelens ingest s3:// again (unchanged)" "${aws[@]}" "$BIN" --db "$OUT/s3-s3.duckdb" ingest --quiet s3://bench/ --endpoint-url "$url"
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-
+	timed s3 "gluelens ingest s3:// (loopback S3)" "${aws[@]}" "$BIN" --db "$db" ingest --quiet s3://bench/ --endpoint-url "$S3_URL"
+	timed s3 "gluelens ingest s3:// again (unchanged)" "${aws[@]}" "$BIN" --db "$db" ingest --quiet s3://bench/ --endpoint-url "$S3_URL"
 	local a b
 	a=$("$BIN" --db "$OUT/s3-local.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
-	b=$("$BIN" --db "$OUT/s3-s3.duckdb" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
+	b=$("$BIN" --db "$db" query "SELECT count(*) FROM eni_events" --format csv | tail -n 1)
 	echo "[s3] eni_events: local=$a s3=$b" >&2
+	s3_stop
+
+	s3_start "$srv" "$dir" 30ms
+	local p
+	for p in 2 default; do
+		rm -f "$db" "$db.wal"
+		local flags=()
+		[ "$p" = default ] || flags=(--parallel "$p")
+		timed s3 "s3:// 30 ms latency, --parallel $p" "${aws[@]}" "$BIN" --db "$db" ingest --quiet s3://bench/ --endpoint-url "$S3_URL" "${flags[@]}"
+	done
+	s3_stop
+}
+
+# s3_start BIN DIR LATENCY: serves DIR as s3://bench/ in the background; sets S3_URL and S3_PID.
+s3_start() {
+	local urlfile="$OUT/s3.url" i
+	rm -f "$urlfile"
+	"$1" -dir "$2" -bucket bench -latency "$3" -url-file "$urlfile" >/dev/null &
+	S3_PID=$!
+	for i in $(seq 1200); do
+		[ -s "$urlfile" ] && break
+		kill -0 "$S3_PID" 2>/dev/null || { echo "[s3] s3serve exited" >&2; return 1; }
+		sleep 0.1
+	done
+	S3_URL=$(cat "$urlfile")
+	echo "[s3] serving $2 at $S3_URL (latency $3)" >&2
+}
+
+s3_stop() {
+	kill "$S3_PID" 2>/dev/null || true
+	wait "$S3_PID" 2>/dev/null || true
 }
 
 # bench_export: evidence packs. gluelens export (parquet-go from typed structs, ZSTD, dt partitions)

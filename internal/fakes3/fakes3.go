@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -58,6 +59,7 @@ type Server struct {
 	requests []Request
 	faults   map[string]*Fault // bucket/key → fault
 	regions  map[string]string // bucket → region it lives in
+	latency  time.Duration     // added before answering each request
 }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves.
@@ -139,6 +141,14 @@ func (s *Server) SetBucketRegion(bucket, region string) {
 	s.regions[bucket] = region
 }
 
+// SetLatency delays every answer by d, like the time to first byte of a
+// remote S3 (tens of milliseconds) that loopback does not have.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // Requests returns the requests received so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -201,6 +211,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>%s</Bucket></Error>`, bucket)
 			return
 		}
+		latency := s.latency
 		var cutAfter int64 = -1
 		if f := s.faults[bucket+"/"+key]; f != nil && key != "" && r.Method == http.MethodGet {
 			switch {
@@ -217,6 +228,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 			}
 		}
 		s.mu.Unlock()
+		time.Sleep(latency)
 		if cutAfter >= 0 {
 			w = &cuttingWriter{ResponseWriter: w, left: cutAfter}
 		}

@@ -2,7 +2,7 @@
 // interface (the in-memory fake S3 the tests use), so benchmarks can time
 // `gluelens ingest s3://…` against `gluelens ingest DIR` on the same bytes.
 //
-//	s3serve -dir bench-out/cloudtrail -bucket bench -url-file bench-out/s3.url
+//	s3serve -dir bench-out/cloudtrail -bucket bench -url-file bench-out/s3.url [-latency 30ms]
 //
 // It loads the folder, writes the endpoint URL to -url-file (and stdout),
 // then serves until interrupted.
@@ -24,6 +24,7 @@ func main() {
 	prefix := flag.String("prefix", "", "key prefix for the folder's files")
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	urlFile := flag.String("url-file", "", "write the endpoint URL here once loaded")
+	latency := flag.Duration("latency", 0, "delay every answer by this much (e.g. 30ms, like a remote S3)")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "s3serve: -dir is required")
@@ -34,6 +35,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "s3serve:", err)
 		os.Exit(1)
 	}
+	srv.SetLatency(*latency)
 	n, size, err := srv.LoadDir(*bucket, *prefix, *dir)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "s3serve: loading %s: %v\n", *dir, err)
