@@ -87,7 +87,7 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	if _, err := buf.ReadFrom(in.R); err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
-	b := buf.Bytes()
+	b := bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) // UTF-8 BOM
 	// Find the documents first so that a syntax error anywhere fails the
 	// object before any of it is decoded.
 	type span struct{ start, end int }

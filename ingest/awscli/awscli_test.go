@@ -31,7 +31,8 @@ var mtime = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 // run decodes data with the decoder that claims it and returns the sink.
 func run(t *testing.T, data []byte) (*testutil.Sink, string, error) {
 	t.Helper()
-	head := bytes.TrimSpace(data)
+	// The pipeline removes a UTF-8 BOM and leading whitespace from the head.
+	head := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if len(head) > 4096 {
 		head = head[:4096]
 	}
@@ -252,6 +253,8 @@ func TestGeneratedShapes(t *testing.T) {
 				{"connection_name": "vpc-a", "connection_type": "NETWORK", "subnet_id": "subnet-1", "availability_zone": "eu-west-1a",
 					"security_group_ids": "sg-1,sg-2", "last_updated": time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC)},
 				{"connection_name": "jdbc", "subnet_id": nil, "security_group_ids": nil, "last_updated": ms(1700000000, 0)}}},
+		{name: "UTF-8 BOM", kind: "glue-job-runs", table: awscli.TableRuns,
+			data: "\xef\xbb\xbf" + `{"JobRuns":[{"Id":"jr_bom"}]}`, want: []map[string]any{{"run_id": "jr_bom"}}},
 		{name: "get-connection", kind: "glue-connections", table: awscli.TableConnections,
 			data: `{"Connection":{"Name":"vpc-a","PhysicalConnectionRequirements":{"SubnetId":"subnet-1"}}}`,
 			want: []map[string]any{{"connection_name": "vpc-a", "subnet_id": "subnet-1", "last_updated": nil}}},

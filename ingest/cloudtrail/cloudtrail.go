@@ -46,6 +46,7 @@ var (
 	insightKey  = []byte(`"insightDetails"`)
 	insightCat  = []byte(`"eventCategory":"Insight"`)
 	digestKey   = []byte(`"digestStartTime"`)
+	utf8BOM     = []byte("\xef\xbb\xbf")
 	maxPoolCap  = 64 << 20
 	cancelEvery = 4096
 )
@@ -136,7 +137,7 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	if _, err := buf.ReadFrom(in.R); err != nil {
 		return fmt.Errorf("reading: %w", err)
 	}
-	f := &file{ctx: ctx, b: buf.Bytes(), out: out, uri: in.URI}
+	f := &file{ctx: ctx, b: bytes.TrimPrefix(buf.Bytes(), utf8BOM), out: out, uri: in.URI}
 	return f.decode()
 }
 

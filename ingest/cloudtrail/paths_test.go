@@ -90,6 +90,7 @@ func TestUnusualShapes(t *testing.T) {
 		ignored bool
 		err     string
 	}{
+		{name: "UTF-8 BOM", data: "\xef\xbb\xbf" + `{"Records":[` + string(eni) + `]}`, rows: 1},
 		{name: "Records after another key", data: `{"x":1,"Records":[` + string(eni) + `]}`, rows: 1},
 		{name: "Records after another key, no ENI", data: `{"x":1,"Records":[{"eventVersion":"1.0"}]}`, skipped: 1},
 		{name: "lookup-events after NextToken", data: string(lookupDoc(t, eni)[:1]) + `"NextToken":"t",` + string(lookupDoc(t, eni)[1:]), rows: 1},
