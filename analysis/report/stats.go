@@ -52,24 +52,25 @@ func quantile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
 }
 
-// histogram counts xs into buckets of width step starting at 0; values
-// below 0 go into the first bucket. With no values it returns nil.
+// histogram counts xs into buckets of width step, from the multiple of
+// step at or below the smallest value; negative values count as 0. With no
+// values it returns nil.
 func histogram(xs []float64, step float64) []Bucket {
 	if len(xs) == 0 || step <= 0 {
 		return nil
 	}
-	mx := 0.0
+	lo, hi := math.Inf(1), 0.0
 	for _, x := range xs {
-		mx = math.Max(mx, x)
+		x = math.Max(x, 0)
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
 	}
-	n := int(mx/step) + 1
-	out := make([]Bucket, n)
+	first := int(lo / step)
+	out := make([]Bucket, int(hi/step)-first+1)
 	for i := range out {
-		out[i].Lo, out[i].Hi = float64(i)*step, float64(i+1)*step
+		out[i].Lo, out[i].Hi = float64(first+i)*step, float64(first+i+1)*step
 	}
 	for _, x := range xs {
-		i := int(math.Max(x, 0) / step)
-		out[i].Count++
+		out[int(math.Max(x, 0)/step)-first].Count++
 	}
 	return out
 }

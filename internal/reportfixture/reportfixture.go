@@ -17,6 +17,7 @@ import (
 	"github.com/gluelens/gluelens/ingest/sparklog"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/internal/synth/diskfull"
 )
 
 // Now is the pinned clock of report tests.
@@ -76,4 +77,30 @@ func Store(t testing.TB, name string, dirs ...string) *store.Store {
 		t.Fatalf("ingesting %v: %d object(s) failed: %v", dirs, sum.Failed, sum.Failures)
 	}
 	return st
+}
+
+// Week writes what `gluelens synth week --scale N --seed 1` writes: the
+// week scenario and, under spark/, the disk-full application on Wednesday.
+func Week(t testing.TB, scale int) (Scenario, diskfull.Truth) {
+	t.Helper()
+	s, err := synth.Week(scale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := synth.Generate(s, synth.WeekSeed(1))
+	if err != nil {
+		t.Fatalf("generating the week: %v", err)
+	}
+	dir := filepath.Join(t.TempDir(), "week")
+	if err := out.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	p := diskfull.DefaultParams(1)
+	p.Start = time.Date(2026, 11, 18, 2, 0, 0, 0, time.UTC)
+	p.Account, p.Region = s.AccountID, s.Region
+	res, err := diskfull.Write(filepath.Join(dir, "spark"), p)
+	if err != nil {
+		t.Fatalf("writing the disk-full application: %v", err)
+	}
+	return Scenario{Dir: dir, Truth: out.Truth}, res.Truth
 }

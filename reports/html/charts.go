@@ -189,7 +189,7 @@ func eniTimeline(ip *report.IPInvestigation, from, to time.Time) chart {
 	b.XYReversal()
 	o := finish(id, b, map[string]any{
 		"xAxis": []map[string]any{{"type": "value", "min": 0, "max": min(to), "name": "minutes since " + report.Clock(from) + " UTC", "nameLocation": "middle", "nameGap": 28}},
-		"yAxis": []map[string]any{{"type": "category", "data": labels, "axisLabel": map[string]any{"fontSize": 9, "interval": 0}}},
+		"yAxis": []map[string]any{{"type": "category", "data": labels, "axisLabel": map[string]any{"fontSize": 9, "interval": 0, "width": 260, "overflow": "truncate"}}},
 	})
 	o["tooltip"] = map[string]any{"show": false}
 	caption := "One row per ENI in the subnet, bars coloured by job run: solid while the run was running, pale while the ENI lingered after the run had ended, grey for ENIs of no Glue run. The dashed line is the failure."
@@ -373,4 +373,20 @@ func trendChart(ts []report.TrendWeek) (chart, bool) {
 // in red so they stand out.
 func emptyBar(n int) *opts.BarData {
 	return &opts.BarData{Name: "empty", Value: n, ItemStyle: &opts.ItemStyle{Color: colorFailure}}
+}
+
+// failuresChart sets the failure counts of the two periods side by side.
+func failuresChart(c report.Comparison) chart {
+	id := "chart-failures"
+	labels := []string{"refused ENI creates", "runs failed for lack of IPs", "runs failed for a full disk"}
+	before := []opts.BarData{{Value: c.Before.FailedCreates}, {Value: c.Before.RunsFailedIP}, {Value: c.Before.RunsFailedDisk}}
+	after := []opts.BarData{{Value: c.After.FailedCreates}, {Value: c.After.RunsFailedIP}, {Value: c.After.RunsFailedDisk}}
+	b := charts.NewBar()
+	b.SetGlobalOptions(initOpts(id), charts.WithYAxisOpts(opts.YAxis{Name: "count", Min: 0}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}))
+	b.SetXAxis(labels).
+		AddSeries("before", before, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFailure})).
+		AddSeries("after", after, charts.WithItemStyleOpts(opts.ItemStyle{Color: palette[1]}))
+	return chart{ID: id, Title: "Failures before and after", Height: 300,
+		Caption: "Refused creates and failed runs in each period (runs counted by start).", option: finish(id, b, nil)}
 }

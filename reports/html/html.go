@@ -168,6 +168,9 @@ func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 				"partitions", "MiB read", nonEmpty(d.PartitionHistogram, d.EmptyPartitions), emptyBar(d.EmptyPartitions)))
 		}
 	}
+	if inc.Results != nil {
+		v.add(failuresChart(*inc.Results))
+	}
 	return render(w, v)
 }
 
@@ -188,7 +191,9 @@ func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 
 // WriteCompare renders a compare report.
 func (Writer) WriteCompare(w io.Writer, c *report.Compare) error {
-	return render(w, &view{Header: c.Header, Compare: c})
+	v := &view{Header: c.Header, Compare: c}
+	v.add(failuresChart(c.Results))
+	return render(w, v)
 }
 
 func render(w io.Writer, v *view) error {

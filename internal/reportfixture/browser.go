@@ -1,0 +1,163 @@
+package reportfixture
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// ChromiumPath is the browser the report tests drive: $GLUELENS_CHROMIUM,
+// else Debian's /usr/bin/chromium.
+func ChromiumPath() string {
+	if p := os.Getenv("GLUELENS_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// Page is what a headless Chromium saw when it opened a report.
+type Page struct {
+	// Console holds console errors, uncaught exceptions and browser log
+	// errors, as text.
+	Console []string
+	// Requests lists every URL the page asked for other than the file itself.
+	Requests []string
+	// Charts maps each chart id to the data length of every series.
+	Charts map[string][]int
+	// Texts holds the text of the elements Open was asked to read.
+	Texts map[string]string
+	// Eval holds the results of the expressions Open was asked to evaluate.
+	Eval map[string]string
+	// FirstPaintMS is the first-contentful-paint time from the Performance
+	// API (milliseconds after navigation start; 0 when not reported).
+	FirstPaintMS float64
+	// Screenshot is a full-page PNG.
+	Screenshot []byte
+}
+
+// Open loads file in a fresh headless Chromium with the network offline,
+// waits for the charts, and reads what the tests assert on: the text of
+// each selector in texts and the value of each JavaScript expression in
+// evals (rendered with String()).
+func Open(t testing.TB, file string, texts []string, evals []string) Page {
+	t.Helper()
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(ChromiumPath()),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	cctx, cancelCtx := chromedp.NewContext(actx)
+	defer cancelCtx()
+	// Start the browser, then take it offline before the page loads.
+	if err := chromedp.Do(cctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting %s: %v", ChromiumPath(), err)
+	}
+	if _, err := chromedp.Call(cctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(cctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	p := Page{Charts: map[string][]int{}, Texts: map[string]string{}, Eval: map[string]string{}}
+	lctx, stopListening := context.WithCancel(cctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	console := chromedp.Console(lctx)
+	requests := chromedp.Events(lctx, network.RequestWillBeSent)
+	go func() {
+		defer wg.Done()
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				mu.Lock()
+				p.Console = append(p.Console, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			if u := ev.Request.URL; !strings.HasPrefix(u, "file:") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "about:") {
+				mu.Lock()
+				p.Requests = append(p.Requests, u)
+				mu.Unlock()
+			}
+		}
+	}()
+	if err := chromedp.Do(cctx, chromedp.Navigate("file://"+abs)); err != nil {
+		t.Fatalf("opening %s: %v", file, err)
+	}
+	if _, err := chromedp.Run(cctx, chromedp.Poll[bool]("document.readyState === 'complete'", chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("waiting for %s to load: %v", file, err)
+	}
+	charts, err := chromedp.Run(cctx, chromedp.Evaluate[map[string][]int](`(function () {
+  var out = {};
+  (window.gluelensChartIDs || []).forEach(function (id) {
+    var c = echarts.getInstanceByDom(document.getElementById(id));
+    out[id] = c ? c.getOption().series.map(function (s) { return (s.data || []).length; }) : [];
+  });
+  return out;
+})()`))
+	if err != nil {
+		t.Fatalf("reading the charts of %s: %v", file, err)
+	}
+	p.Charts = charts
+	for _, sel := range texts {
+		txt, err := chromedp.Run(cctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("reading %s in %s: %v", sel, file, err)
+		}
+		p.Texts[sel] = txt
+	}
+	for _, expr := range evals {
+		v, err := chromedp.Run(cctx, chromedp.Evaluate[string]("String(" + expr + ")"))
+		if err != nil {
+			t.Fatalf("evaluating %s in %s: %v", expr, file, err)
+		}
+		p.Eval[expr] = v
+	}
+	fcp, err := chromedp.Run(cctx, chromedp.Evaluate[float64](`(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 0}).startTime`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FirstPaintMS = fcp
+	if p.Screenshot, err = chromedp.Run(cctx, chromedp.FullScreenshot(100)); err != nil {
+		t.Fatalf("taking a screenshot of %s: %v", file, err)
+	}
+	// Let late console messages arrive, then stop the listeners.
+	time.Sleep(200 * time.Millisecond)
+	stopListening()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	return p
+}

@@ -1,0 +1,192 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/internal/reportfixture"
+	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/reports"
+	"github.com/gluelens/gluelens/reports/html"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+var opts = report.Options{Now: reportfixture.Now, Version: "test"}
+
+// findings is one report built from a synth scenario.
+type findings struct {
+	name  string // fixture name: testdata/<name>.<format>.golden
+	write func(reports.ReportWriter, *bytes.Buffer) error
+	// rootCause is the sentence the HTML must show ("" for capacity and
+	// compare reports).
+	rootCause string
+}
+
+// build ingests the week (both failure modes) and, into a second
+// database, the ip-exhaustion day with the after-fix day a week later, and
+// builds every report type from them.
+func build(t *testing.T) []findings {
+	ctx := context.Background()
+	week, disk := reportfixture.Week(t, 1)
+	wst := reportfixture.Store(t, "week.duckdb", week.Dir)
+	ip := reportfixture.Write(t, synth.IPExhaustion(), 1)
+	af, err := synth.Generate(synth.AfterFix(), synth.AfterFixSeed(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	afDir := filepath.Join(t.TempDir(), "after-fix")
+	if err := af.WriteDir(afDir); err != nil {
+		t.Fatal(err)
+	}
+	cst := reportfixture.Store(t, "compare.duckdb", ip.Dir, afDir)
+
+	first := week.Truth.FailedCreates[0]
+	ipInc, err := report.BuildIncident(ctx, wst, report.IncidentQuery{At: first.At.Time, Subnet: first.SubnetID}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diskInc, err := report.BuildIncident(ctx, wst, report.IncidentQuery{RunID: disk.GlueRunID}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The numbers the goldens show come from the generator's own
+	// simulation (truth.json), not from this code.
+	if ip := ipInc.IP; ip == nil || ip.InUse != int64(first.InUse) || ip.HeldByRunningRuns != int64(first.HeldByRunningRuns) ||
+		ip.HeldByFinishedRuns != int64(first.HeldByFinishedRuns) || ip.HeldByNonGlue != int64(first.HeldByNonGlue) || ip.Unattributed != int64(first.Unattributed) {
+		t.Fatalf("IP incident split %+v differs from truth %+v", ipInc.IP, first)
+	}
+	if d := diskInc.Disk; d == nil || d.Executor != disk.FailingExecutor || d.DiskAt.Sub(disk.DiskFullAt).Abs() > time.Second {
+		t.Fatalf("disk incident names executor %v, want %s at %s", d, disk.FailingExecutor, disk.DiskFullAt)
+	}
+	monday := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	capacity, err := report.BuildCapacity(ctx, wst, monday, monday.AddDate(0, 0, 7), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range week.Truth.Subnets {
+		for _, got := range capacity.Subnets {
+			if got.SubnetID == want.SubnetID && (got.PeakInUse != int64(want.PeakInUse) || got.FailedCreates != int64(want.FailedCreates)) {
+				t.Fatalf("capacity of %s: peak %d, failed %d; truth %d, %d", want.SubnetID, got.PeakInUse, got.FailedCreates, want.PeakInUse, want.FailedCreates)
+			}
+		}
+	}
+	day := func(d int) report.Span {
+		f := time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC)
+		return report.Span{From: f, To: f.AddDate(0, 0, 1)}
+	}
+	cmp, err := report.BuildCompare(ctx, cst, day(2), day(9), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []findings{
+		{"incident-ip-exhaustion", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, ipInc) }, ipInc.RootCause},
+		{"incident-disk-full", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, diskInc) }, diskInc.RootCause},
+		{"capacity-week", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteCapacity(b, capacity) }, ""},
+		{"compare-after-fix", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteCompare(b, cmp) }, ""},
+	}
+}
+
+// libraryMarker stands for the inline ECharts library in HTML goldens; its
+// bytes are checked by the html package's checksum test.
+const libraryMarker = "/* echarts.min.js 5.4.3, see reports/html/assets/SHA256SUMS */"
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading %s (run go test -update to create it): %v", path, err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s differs at line %d:\n got: %.300s\nwant: %.300s\n(run go test -update if the change is intended)", path, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("%s differs in length: %d lines, want %d (run go test -update if the change is intended)", path, len(gl), len(wl))
+	}
+}
+
+// Every report type in every format, against golden files, then each HTML
+// report in a real headless Chromium with the network off.
+func TestGoldenReports(t *testing.T) {
+	for _, f := range build(t) {
+		for _, format := range []string{reports.FormatHTML, reports.FormatJSON, reports.FormatMarkdown} {
+			w, err := reports.NewReportWriter(format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := f.write(w, &buf); err != nil {
+				t.Fatalf("%s.%s: %v", f.name, format, err)
+			}
+			got := buf.Bytes()
+			if format == reports.FormatHTML {
+				got = bytes.Replace(got, html.EChartsJS(), []byte(libraryMarker), 1)
+				if bytes.Equal(got, buf.Bytes()) && bytes.Contains(got, []byte("<script>")) {
+					t.Errorf("%s.html: the ECharts library is not inline", f.name)
+				}
+			}
+			golden(t, f.name+"."+format, got)
+			if format == reports.FormatHTML {
+				t.Run(f.name+"/browser", func(t *testing.T) { browse(t, f, buf.Bytes()) })
+			}
+		}
+	}
+}
+
+func browse(t *testing.T, f findings, page []byte) {
+	file := filepath.Join(t.ArtifactDir(), f.name+".html")
+	if err := os.WriteFile(file, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"#title"}
+	if f.rootCause != "" {
+		texts = append(texts, "#root-cause")
+	}
+	p := reportfixture.Open(t, file, texts, []string{"typeof echarts"})
+	if len(p.Console) > 0 {
+		t.Errorf("console errors: %q", p.Console)
+	}
+	if len(p.Requests) > 0 {
+		t.Errorf("the report asked the network for %q", p.Requests)
+	}
+	if p.Eval["typeof echarts"] != "object" {
+		t.Errorf("ECharts did not load: typeof echarts = %s", p.Eval["typeof echarts"])
+	}
+	if len(p.Charts) == 0 {
+		t.Error("no chart rendered")
+	}
+	for id, series := range p.Charts {
+		if len(series) == 0 {
+			t.Errorf("chart %s has no series", id)
+		}
+		for i, n := range series {
+			if n == 0 {
+				t.Errorf("chart %s series %d has no data", id, i)
+			}
+		}
+	}
+	if f.rootCause != "" && strings.TrimSpace(p.Texts["#root-cause"]) != f.rootCause {
+		t.Errorf("root cause shown = %q, want %q", p.Texts["#root-cause"], f.rootCause)
+	}
+	if err := os.WriteFile(filepath.Join(t.ArtifactDir(), f.name+".png"), p.Screenshot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms", f.name, len(page), len(p.Charts), p.FirstPaintMS)
+}
