@@ -186,8 +186,10 @@ func TestIngestIncremental(t *testing.T) {
 	}
 }
 
-// TestIngestFaults compares a run through injected faults with a clean run
-// of the same corpus: nothing lost, nothing doubled.
+// TestIngestFaults compares a run through injected faults (503 SlowDown,
+// 500 InternalError, bodies cut short or reset mid-stream, a corrupt gzip
+// object) with a clean run of the same corpus: nothing lost, nothing
+// doubled, only the corrupt object fails.
 func TestIngestFaults(t *testing.T) {
 	c := evidenceCorpus(t)
 	var keys []string
@@ -212,17 +214,19 @@ func TestIngestFaults(t *testing.T) {
 
 	srv := startServer(t)
 	c.upload(t, srv, "ev")
-	slow, cut, cutTwice := keys[1], keys[2], keys[3]
+	slow, cut, cutTwice, reset, internal := keys[1], keys[2], keys[3], keys[5], keys[6]
 	srv.SetFault("ev", slow, &fakes3.Fault{SlowDown: 3})
 	srv.SetFault("ev", cut, &fakes3.Fault{CutAfter: 700, Cuts: 1})
 	srv.SetFault("ev", cutTwice, &fakes3.Fault{CutAfter: 300, Cuts: 2})
+	srv.SetFault("ev", reset, &fakes3.Fault{CutAfter: 500, Cuts: 1, Reset: true})
+	srv.SetFault("ev", internal, &fakes3.Fault{InternalErrors: 2})
 	st := openStore(t)
 	sum := runIngest(t, st, false, newSource(t, newClient(t, srv), "s3://ev/", s3src.Options{}))
 	if sum.Failed != 1 || sum.Loaded != cleanSum.Loaded {
 		t.Errorf("faulty run: %d loaded, %d failed; clean run: %d loaded", sum.Loaded, sum.Failed, cleanSum.Loaded)
 	}
-	if sum.Retries != 3+1+2 {
-		t.Errorf("retries = %d, want 6 (3 SlowDown, 3 resumed bodies)", sum.Retries)
+	if sum.Retries != 3+2+1+2+1 {
+		t.Errorf("retries = %d, want 9 (3 SlowDown, 2 InternalError, 4 resumed bodies)", sum.Retries)
 	}
 	if !strings.Contains(sum.Failures[0].Err.Error(), corrupt) {
 		t.Errorf("failure does not name the object: %v", sum.Failures[0].Err)
@@ -244,7 +248,7 @@ func TestIngestFaults(t *testing.T) {
 		}
 	}
 	slices.Sort(resumed)
-	want := []string{cut + " bytes=700-", cutTwice + " bytes=300-", cutTwice + " bytes=600-"}
+	want := []string{cut + " bytes=700-", cutTwice + " bytes=300-", cutTwice + " bytes=600-", reset + " bytes=500-"}
 	slices.Sort(want)
 	if !slices.Equal(resumed, want) {
 		t.Errorf("resumed GETs %q, want %q", resumed, want)

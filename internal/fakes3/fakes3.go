@@ -40,12 +40,16 @@ type Request struct {
 
 // Fault describes what goes wrong for GETs of one key.
 type Fault struct {
-	// SlowDown answers the first SlowDown GETs with 503 SlowDown.
+	// SlowDown answers the next SlowDown GETs with 503 SlowDown.
 	SlowDown int
-	// CutAfter, with Cuts > 0, aborts the connection of the next Cuts GETs
-	// after CutAfter body bytes.
+	// InternalErrors answers the next GETs with 500 InternalError.
+	InternalErrors int
+	// CutAfter, with Cuts > 0, ends the body of the next Cuts GETs after
+	// CutAfter bytes: the connection is closed (the client reads fewer
+	// bytes than Content-Length), or with Reset, reset (TCP RST).
 	CutAfter int64
 	Cuts     int
+	Reset    bool
 }
 
 // Server is a running fake S3.
@@ -213,6 +217,7 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 		}
 		latency := s.latency
 		var cutAfter int64 = -1
+		reset := false
 		if f := s.faults[bucket+"/"+key]; f != nil && key != "" && r.Method == http.MethodGet {
 			switch {
 			case f.SlowDown > 0:
@@ -222,38 +227,54 @@ func (s *Server) wrap(next http.Handler) http.Handler {
 				w.WriteHeader(http.StatusServiceUnavailable)
 				fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`)
 				return
+			case f.InternalErrors > 0:
+				f.InternalErrors--
+				s.mu.Unlock()
+				w.Header().Set("Content-Type", "application/xml")
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>`)
+				return
 			case f.Cuts > 0:
 				f.Cuts--
 				cutAfter = f.CutAfter
+				reset = f.Reset
 			}
 		}
 		s.mu.Unlock()
 		time.Sleep(latency)
 		if cutAfter >= 0 {
-			w = &cuttingWriter{ResponseWriter: w, left: cutAfter}
+			w = &cuttingWriter{ResponseWriter: w, left: cutAfter, reset: reset}
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// cuttingWriter aborts the connection once its byte budget is spent; the
-// client sees a body shorter than its Content-Length.
+// cuttingWriter ends the response once its byte budget is spent: the
+// client sees a body shorter than its Content-Length, or a reset connection.
 type cuttingWriter struct {
 	http.ResponseWriter
-	left int64
+	left  int64
+	reset bool
 }
 
 func (c *cuttingWriter) Write(p []byte) (int, error) {
-	if int64(len(p)) > c.left {
-		_, _ = c.ResponseWriter.Write(p[:c.left])
-		c.left = 0
-		if f, ok := c.ResponseWriter.(http.Flusher); ok {
-			f.Flush()
-		}
-		panic(http.ErrAbortHandler)
+	if int64(len(p)) <= c.left {
+		c.left -= int64(len(p))
+		return c.ResponseWriter.Write(p)
 	}
-	c.left -= int64(len(p))
-	return c.ResponseWriter.Write(p)
+	_, _ = c.ResponseWriter.Write(p[:c.left])
+	c.left = 0
+	rc := http.NewResponseController(c.ResponseWriter)
+	_ = rc.Flush()
+	if c.reset {
+		if conn, _, err := rc.Hijack(); err == nil {
+			if tcp, ok := conn.(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0) // close with RST
+			}
+			conn.Close()
+		}
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // credentialScope reads "Credential=AKID/DATE/REGION/SERVICE/aws4_request"
