@@ -139,7 +139,7 @@ func Open(t testing.TB, file string, texts []string, evals []string) Page {
 		p.Texts[sel] = txt
 	}
 	for _, expr := range evals {
-		v, err := chromedp.Run(cctx, chromedp.Evaluate[string]("String(" + expr + ")"))
+		v, err := chromedp.Run(cctx, chromedp.Evaluate[string]("String("+expr+")"))
 		if err != nil {
 			t.Fatalf("evaluating %s in %s: %v", expr, file, err)
 		}
