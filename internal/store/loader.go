@@ -192,7 +192,11 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 			}
 		}
 		if spec.Policy != Append {
-			rows, err := l.conn.QueryContext(ctx, `SELECT _obj, count(*) FROM merge_kept GROUP BY _obj`)
+			counter := `SELECT _obj, count(*) FROM merge_kept GROUP BY _obj`
+			if spec.Policy == ReplaceGroupIfNewer {
+				counter = `SELECT _obj, sum(n)::BIGINT FROM merge_kept GROUP BY _obj`
+			}
+			rows, err := l.conn.QueryContext(ctx, counter)
 			if err != nil {
 				return nil, fmt.Errorf("merging %s: %w", t, err)
 			}

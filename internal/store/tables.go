@@ -19,13 +19,18 @@ const (
 	// ReplaceIfNewer keeps, for each key, the row whose Version column is
 	// greatest; ties keep the row already stored.
 	ReplaceIfNewer
+	// ReplaceGroupIfNewer treats the rows sharing Key (e.g. one Spark
+	// application attempt) as one snapshot: a staged group replaces the
+	// stored group wholesale when its greatest Version is greater; otherwise
+	// all its rows count as duplicates. Cheap for objects of millions of rows.
+	ReplaceGroupIfNewer
 )
 
 // TableSpec describes a loadable table: the loader stages rows for it in
 // stage_<Name> and merges them with Policy.
 type TableSpec struct {
 	Name    string
-	Key     []string // key columns for IgnoreDuplicates and ReplaceIfNewer
+	Key     []string // key columns (group columns for ReplaceGroupIfNewer)
 	Version string   // column compared by ReplaceIfNewer
 	Policy  MergePolicy
 }
@@ -94,6 +99,21 @@ func (t TableSpec) mergeSQL() (keep []string, apply []string) {
 			fmt.Sprintf(`DELETE FROM %[1]s t WHERE EXISTS (SELECT 1 FROM merge_kept s WHERE %[2]s)`, t.Name, joinEq(t.Key, "t", "s")),
 			fmt.Sprintf(`INSERT INTO %s SELECT * EXCLUDE (_obj) FROM merge_kept`, t.Name),
 		}
+	case ReplaceGroupIfNewer:
+		// merge_kept here holds one row per winning (group, object) with the
+		// count of its rows in n; the rows themselves stay in the stage.
+		keep = []string{
+			fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE merge_kept AS SELECT * FROM (
+			   SELECT %[2]s, _obj, max(%[3]s) AS _ver, count(*) AS n FROM %[1]s GROUP BY %[2]s, _obj)
+			 QUALIFY row_number() OVER (PARTITION BY %[2]s ORDER BY _ver DESC NULLS LAST, _obj) = 1`, st, key, t.Version),
+			fmt.Sprintf(`DELETE FROM merge_kept s WHERE s._ver IS NULL OR EXISTS (SELECT 1 FROM %[1]s t WHERE %[2]s AND t.%[3]s >= s._ver)`,
+				t.Name, joinEq(t.Key, "t", "s"), t.Version),
+		}
+		apply = []string{
+			fmt.Sprintf(`DELETE FROM %[1]s t WHERE EXISTS (SELECT 1 FROM merge_kept s WHERE %[2]s)`, t.Name, joinEq(t.Key, "t", "s")),
+			fmt.Sprintf(`INSERT INTO %[1]s SELECT r.* EXCLUDE (_obj) FROM %[2]s r SEMI JOIN merge_kept s ON %[3]s AND r._obj = s._obj`,
+				t.Name, st, joinEq(t.Key, "r", "s")),
+		}
 	default:
 		keep = []string{fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE merge_kept AS SELECT * FROM %s`, st)}
 		apply = []string{fmt.Sprintf(`INSERT INTO %s SELECT * EXCLUDE (_obj) FROM merge_kept`, t.Name)}
@@ -101,10 +121,12 @@ func (t TableSpec) mergeSQL() (keep []string, apply []string) {
 	return keep, apply
 }
 
+// joinEq compares key columns with =: keys are NOT NULL in the schema, and a
+// NULL key never matches (such rows are always new).
 func joinEq(cols []string, a, b string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = fmt.Sprintf("%s.%s IS NOT DISTINCT FROM %s.%s", a, c, b, c)
+		parts[i] = fmt.Sprintf("%s.%s = %s.%s", a, c, b, c)
 	}
 	return strings.Join(parts, " AND ")
 }
