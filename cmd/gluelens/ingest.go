@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -178,7 +179,10 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 	var bar *liveProgress
 	if !opts.quiet && isTerminal(a.errOut) {
 		bar = &liveProgress{w: a.errOut}
-		fmt.Fprintf(a.errOut, "listing %d location(s)…\n", len(list))
+		for i, src := range list {
+			list[i] = &listingSource{Source: src, seen: &bar.listed}
+		}
+		bar.listing()
 		run.Planned = bar.planned
 		run.Progress = bar.progress
 	}
@@ -197,18 +201,76 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 	return nil
 }
 
-// liveProgress draws objects, bytes, rate and ETA on a terminal.
+// listingSource counts the objects a source lists, for the live display.
+type listingSource struct {
+	ingest.Source
+	seen *atomic.Int64
+}
+
+func (l *listingSource) Walk(ctx context.Context, fn func(ingest.Object) error) error {
+	return l.Source.Walk(ctx, func(o ingest.Object) error {
+		l.seen.Add(1)
+		return fn(o)
+	})
+}
+
+// Retries forwards the source's retry count to the summary.
+func (l *listingSource) Retries() int64 {
+	if rc, ok := l.Source.(ingest.RetryCounter); ok {
+		return rc.Retries()
+	}
+	return 0
+}
+
+// liveProgress draws, on a terminal, a count of the objects listed so far,
+// then objects done, bytes, rate and ETA.
 type liveProgress struct {
-	w       io.Writer
-	mu      sync.Mutex
-	bar     *progressbar.ProgressBar
-	objects int
-	done    int
+	w           io.Writer
+	listed      atomic.Int64
+	stopListing chan struct{}
+	mu          sync.Mutex
+	bar         *progressbar.ProgressBar
+	objects     int
+	done        int
+}
+
+// listing shows a spinner with the number of objects listed until planned.
+func (p *liveProgress) listing() {
+	spin := progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetDescription("listing"),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionClearOnFinish(),
+	)
+	p.stopListing = make(chan struct{})
+	stopped := p.stopListing
+	go func() {
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopped:
+				_ = spin.Finish()
+				return
+			case <-tick.C:
+				spin.Describe(fmt.Sprintf("listing: %d objects", p.listed.Load()))
+				_ = spin.Add64(0)
+			}
+		}
+	}()
+}
+
+func (p *liveProgress) endListing() {
+	if p.stopListing != nil {
+		p.stopListing <- struct{}{}
+		p.stopListing = nil
+	}
 }
 
 func (p *liveProgress) planned(objects int, bytes int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.endListing()
 	p.objects = objects
 	p.bar = progressbar.NewOptions64(bytes,
 		progressbar.OptionSetWriter(p.w),
@@ -239,6 +301,7 @@ func (p *liveProgress) finish() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.endListing()
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
