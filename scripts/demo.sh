@@ -24,3 +24,30 @@ step "Subnets: peak IPs in use, time above 90 %, failed creates"
 
 step "Every failure for lack of IPs, and who held the subnet's IPs at that moment"
 "$bin" --db "$db" eni exhaustion
+
+# Reports (incident, capacity, compare): one self-contained HTML file each, plus JSON and Markdown.
+step "Incident report on the first refused ENI create"
+first=$("$bin" --db "$db" eni exhaustion --format csv | sed -n 2p | cut -d, -f1)
+"$bin" --db "$db" report incident --at "$first" -o "$dir/incident.html"
+"$bin" --db "$db" report incident --at "$first" --format md -o "$dir/incident.md"
+
+step "The same account a week later, after the fix (categories in their own subnets), and the before/after comparison"
+"$bin" synth after-fix --out "$dir/after-fix" --seed 1
+cdb="$dir/compare.duckdb"
+"$bin" --db "$cdb" ingest --quiet "$dir/ip-exhaustion" "$dir/after-fix"
+"$bin" --db "$cdb" report compare --before 2026-11-02..2026-11-03 --after 2026-11-09..2026-11-10 -o "$dir/compare.html"
+"$bin" --db "$cdb" report compare --before 2026-11-02..2026-11-03 --after 2026-11-09..2026-11-10 --format md
+
+step "A week of a busy account with both failure modes: capacity report and the disk-full incident"
+"$bin" synth week --out "$dir/week" --seed 1
+wdb="$dir/week.duckdb"
+"$bin" --db "$wdb" ingest --quiet "$dir/week"
+"$bin" --db "$wdb" report capacity --week 2026-W47 -o "$dir/capacity.html"
+"$bin" --db "$wdb" report capacity --week 2026-W47 --format json -o "$dir/capacity.json"
+diskrun=$("$bin" --db "$wdb" runs --format csv | grep ',disk_full,' | head -1 | cut -d, -f1)
+"$bin" --db "$wdb" report incident --run "$diskrun" -o "$dir/incident-disk.html"
+
+step "Reports"
+for f in incident.html incident.md compare.html capacity.html capacity.json incident-disk.html; do
+	printf '  %s\n' "$(cd "$dir" && pwd)/$f"
+done

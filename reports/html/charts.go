@@ -277,7 +277,12 @@ func stageDiskChart(d *report.DiskInvestigation) chart {
 		option:  finish(id, c, nil)}
 }
 
-// utilizationChart: every sized subnet's IPs in use as a share of usable.
+// maxUtilizationSeries bounds the subnets drawn on the utilization chart;
+// the table lists them all.
+const maxUtilizationSeries = 12
+
+// utilizationChart: the most troubled sized subnets' IPs in use as a share
+// of usable (subs come most troubled first).
 func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 	id := "chart-utilization"
 	l := charts.NewLine()
@@ -289,6 +294,9 @@ func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 	for _, s := range subs {
 		if s.UsableIPs == nil || *s.UsableIPs <= 0 || len(s.Occupancy) == 0 {
 			continue
+		}
+		if n == maxUtilizationSeries {
+			break
 		}
 		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false)})}
 		if n == 0 {
@@ -302,7 +310,7 @@ func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 		n++
 	}
 	return chart{ID: id, Title: "Subnet utilization", Height: 360,
-		Caption: "IPs in use as a share of each subnet's usable IPs (2^(32−prefix) − 5); subnets of unknown size are left out. Dashed: 80 % and 90 %.",
+		Caption: fmt.Sprintf("IPs in use as a share of each subnet's usable IPs (2^(32−prefix) − 5), for the %d most troubled subnets of known size (the table lists every subnet). Dashed: 80 %% and 90 %%.", maxUtilizationSeries),
 		option:  finish(id, l, nil)}, n > 0
 }
 
