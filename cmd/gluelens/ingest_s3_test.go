@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -383,5 +384,35 @@ func TestPrintSummaryEscapesKeys(t *testing.T) {
 	}
 	if strings.ContainsAny(out, "\x1b\x07\t") {
 		t.Errorf("control characters reached the terminal: %q", out)
+	}
+}
+
+// retrySource is a source with a retry count and nothing to list.
+type retrySource struct{}
+
+func (retrySource) Walk(context.Context, func(ingest.Object) error) error { return nil }
+func (retrySource) Open(context.Context, ingest.Object) (io.ReadCloser, error) {
+	return nil, io.EOF
+}
+func (retrySource) Retries() int64 { return 7 }
+
+func TestLiveProgress(t *testing.T) {
+	var b bytes.Buffer
+	p := &liveProgress{w: &b}
+	src := &listingSource{Source: retrySource{}, seen: &p.listed}
+	if src.Retries() != 7 {
+		t.Errorf("listingSource hides the retry count")
+	}
+	p.listing()
+	p.planned(3, 3000)
+	for i := 0; i < 3; i++ {
+		p.progress(ingest.Object{Size: 1000}, ingest.ObjectResult{})
+	}
+	if st := p.bar.State(); st.CurrentNum != 3000 || p.done != 3 {
+		t.Errorf("live display at %d bytes, %d objects; want 3000, 3", st.CurrentNum, p.done)
+	}
+	p.finish()
+	if !strings.Contains(b.String(), "/3 objects") {
+		t.Errorf("live display never drawn: %q", b.String())
 	}
 }
