@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -407,5 +408,46 @@ func TestRealLogCutInsideCompressedBlock(t *testing.T) {
 	}
 	if len(s.warn) == 0 || !strings.Contains(s.warn[len(s.warn)-1].msg, "ends early") {
 		t.Errorf("warnings %v, want one about the stream ending early", s.warn)
+	}
+}
+
+// TestRealZstdLogCut cuts a real zstd log (one frame, as the sample was
+// recompressed) in the middle: the decoder keeps every complete line the
+// zstd reader yields before the cut and warns.
+func TestRealZstdLogCut(t *testing.T) {
+	raw := realFile(t, tp("NVIDIA__spark-rapids-tools/spark-events-profiling/tasks_executors_fail_compressed_eventlog.zstd")...)
+	cut := raw[:len(raw)*3/5]
+	// Independently: what klauspost yields from the cut stream, whole lines only.
+	d, err := zstd.NewReader(bytes.NewReader(cut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix, err := io.ReadAll(d)
+	d.Close()
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("cut zstd stream: err = %v, want io.ErrUnexpectedEOF", err)
+	}
+	prefix = prefix[:bytes.LastIndexByte(prefix, '\n')+1]
+	wantEnds := bytes.Count(prefix, []byte(`"Event":"SparkListenerTaskEnd"`))
+	if wantEnds == 0 {
+		t.Fatal("the cut keeps no TaskEnd: move it")
+	}
+
+	s := newSink()
+	if err := decodeBytes(t, "tasks_executors_fail_compressed_eventlog.zstd.inprogress", cut, s); err != nil {
+		t.Fatalf("decoding: %v", err)
+	}
+	ends := 0
+	for _, r := range s.rows["spark_tasks"] {
+		if get("spark_tasks", r, "end_reason") != nil {
+			ends++
+		}
+	}
+	if ends != wantEnds {
+		t.Errorf("%d task-end rows, want %d (TaskEnd lines in the readable prefix)", ends, wantEnds)
+	}
+	a := s.rows["spark_apps"][0]
+	if get("spark_apps", a, "truncated") != true || get("spark_apps", a, "log_events") != int64(bytes.Count(prefix, []byte("\n"))) {
+		t.Errorf("truncated %v, log_events %v; want true, %d", get("spark_apps", a, "truncated"), get("spark_apps", a, "log_events"), bytes.Count(prefix, []byte("\n")))
 	}
 }
