@@ -6,9 +6,10 @@
 --   * run as the same IAM role (compared by role name; skipped when the job's role is unknown),
 --   * use the same subnet (the job's connection subnet, or the inferred one; skipped when unknown).
 -- Among the candidates the run that started last at or before t wins (then the nearest start after t).
--- confidence: 'exact' = one candidate, role and connection subnet both known; 'high' = one candidate;
--- 'ambiguous' = several candidates, or the run already has NumberOfWorkers earlier ENIs
--- (over_capacity); the count of candidates is kept so nothing is hidden.
+-- confidence: 'exact' = no rival, role and connection subnet both known; 'high' = no rival;
+-- 'ambiguous' = another candidate run started within 3 minutes of the chosen one (both could have
+-- been creating ENIs then), or the run already has NumberOfWorkers earlier ENIs (over-capacity).
+-- candidate_runs keeps the count of all candidates so nothing is hidden.
 -- Reads: eni_events_effective, glue_runs, glue_jobs, glue_job_subnets.
 CREATE OR REPLACE VIEW eni_attribution AS
 WITH creates AS (
@@ -44,11 +45,20 @@ candidates AS (
      AND (r.role_name IS NULL OR r.role_name = c.role_name)
      AND (r.subnet_id IS NULL OR r.subnet_id = c.subnet_id)
 ),
+rivals AS (
+    -- candidates other than the preferred one whose run started within 3 minutes of it: runs that
+    -- could still have been creating ENIs at the same moment
+    SELECT event_id,
+           count(*) FILTER (WHERE preference > 1 AND abs(date_diff('second', started_on, chosen_start)) <= 180) AS close_rivals
+    FROM (SELECT *, first_value(started_on) OVER (PARTITION BY event_id ORDER BY preference) AS chosen_start FROM candidates)
+    GROUP BY event_id
+),
 chosen AS (
-    SELECT *,
-           row_number() OVER (PARTITION BY run_id ORDER BY event_time, event_id) AS nth_for_run
-    FROM candidates
-    WHERE preference = 1
+    SELECT c.*, r.close_rivals,
+           row_number() OVER (PARTITION BY c.run_id ORDER BY c.event_time, c.event_id) AS nth_for_run
+    FROM candidates c
+    JOIN rivals r ON r.event_id = c.event_id
+    WHERE c.preference = 1
 )
 SELECT event_id,
        eni_id,
@@ -60,7 +70,7 @@ SELECT event_id,
            CASE WHEN number_of_workers IS NOT NULL AND nth_for_run > number_of_workers THEN 'over-capacity' END
        ) AS method,
        CASE
-           WHEN candidate_runs > 1 THEN 'ambiguous'
+           WHEN close_rivals > 0 THEN 'ambiguous'
            WHEN number_of_workers IS NOT NULL AND nth_for_run > number_of_workers THEN 'ambiguous'
            WHEN role_matched AND subnet_source = 'connection' THEN 'exact'
            ELSE 'high'
