@@ -40,9 +40,8 @@ func BenchmarkDecodeRealLog(b *testing.B) {
 	benchDecode(b, plainOf(b, realFile(b, "spark-events-thirdparty", "NVIDIA__spark-rapids-tools", "spark-events-qualification", "nds_q72_dataproc_2_2.zstd")))
 }
 
-// BenchmarkDecodeLargeLog: a generated 1M-task log (~400 MB would be too
-// slow for a benchmark loop; 200,000 tasks, ~190 MB) made of the real
-// TaskStart/TaskEnd lines of a Spark 3.3 log with fresh task ids.
+// BenchmarkDecodeLargeLog: a generated log of 200,000 tasks (~560 MB) made
+// of the real TaskStart/TaskEnd lines of a Spark 3.3 log with fresh task ids.
 func BenchmarkDecodeLargeLog(b *testing.B) {
 	b.StopTimer()
 	plain := generateLargeLog(b, 200_000)
