@@ -62,6 +62,7 @@ type Client struct {
 	api        *s3.Client
 	parallel   int
 	maxResumes int
+	bodies     chan struct{} // one slot per object body open at a time
 }
 
 // NewClient builds a client from the default AWS configuration chain and cfg.
@@ -131,7 +132,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 			o.UsePathStyle = !cfg.VirtualHost
 		}
 	})
-	return &Client{api: api, parallel: cfg.Parallel, maxResumes: cfg.MaxResumes}, nil
+	return &Client{api: api, parallel: cfg.Parallel, maxResumes: cfg.MaxResumes, bodies: make(chan struct{}, cfg.Parallel)}, nil
 }
 
 // API is the underlying SDK client, for writers that put objects with the

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/localsrc"
@@ -440,4 +441,40 @@ func TestIngestMirror(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestOpenBoundsBodies: a client keeps at most Parallel bodies open; the
+// next Open waits for a Close.
+func TestOpenBoundsBodies(t *testing.T) {
+	srv := startServer(t)
+	for i := 0; i < 5; i++ {
+		if err := srv.Put("b", fmt.Sprintf("k%d", i), []byte("body")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := newSource(t, newClient(t, srv), "s3://b/", s3src.Options{}) // Parallel 4
+	var objs []ingest.Object
+	src.Walk(context.Background(), func(o ingest.Object) error { objs = append(objs, o); return nil })
+	var open []io.ReadCloser
+	for _, o := range objs[:4] {
+		rc, err := src.Open(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open = append(open, rc)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := src.Open(ctx, objs[4]); err == nil {
+		t.Fatal("a fifth body opened while four were open")
+	}
+	open[0].Close()
+	rc, err := src.Open(context.Background(), objs[4])
+	if err != nil {
+		t.Fatalf("after a Close: %v", err)
+	}
+	rc.Close()
+	for _, rc := range open[1:] {
+		rc.Close()
+	}
 }

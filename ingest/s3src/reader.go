@@ -27,6 +27,7 @@ type body struct {
 	rc      io.ReadCloser
 	off     int64
 	resumes int
+	slot    bool // holds one of the client's body slots until Close
 }
 
 func (b *body) uri() string { return b.s.uri(b.key) }
@@ -97,8 +98,12 @@ func (b *body) Read(p []byte) (int, error) {
 	}
 }
 
-// Close releases the response.
+// Close releases the response and the body slot.
 func (b *body) Close() error {
+	if b.slot {
+		b.slot = false
+		<-b.s.c.bodies
+	}
 	if b.rc == nil {
 		return nil
 	}

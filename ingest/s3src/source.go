@@ -373,14 +373,22 @@ func (s *Source) list(ctx context.Context, sem chan struct{}, prefix, delimiter 
 
 // Open streams the object's bytes. A body that breaks mid-stream is resumed
 // from the byte reached with a ranged GET that must match the listed ETag.
+// At most Parallel bodies of one client are open at a time: Open waits for
+// a slot, Close gives it back.
 func (s *Source) Open(ctx context.Context, o ingest.Object) (io.ReadCloser, error) {
 	if s.mirror != nil {
 		if err := s.mirror.check(o.Key); err != nil {
 			return nil, err
 		}
 	}
-	b := &body{ctx: ctx, s: s, key: o.Key, etag: o.ETag, size: o.Size}
+	select {
+	case s.c.bodies <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	b := &body{ctx: ctx, s: s, key: o.Key, etag: o.ETag, size: o.Size, slot: true}
 	if err := b.get(); err != nil {
+		b.Close()
 		return nil, err
 	}
 	if s.mirror == nil {
