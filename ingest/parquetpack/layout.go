@@ -155,10 +155,14 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 		cur = nil
 		return nil
 	}
+	// Scan every row into the same struct: database/sql allocates a new
+	// value behind each pointer field on every scan, so copying the struct
+	// into the batch is safe and the destinations are built once.
+	var row T
+	rv := reflect.ValueOf(&row).Elem()
+	dests := scanDests(rv)
 	err := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
-		var row T
-		rv := reflect.ValueOf(&row).Elem()
-		if err := scan(scanDests(rv)...); err != nil {
+		if err := scan(dests...); err != nil {
 			return err
 		}
 		dt := rc.dayOf(rv)

@@ -177,6 +177,10 @@ type Options struct {
 	Now func() time.Time
 }
 
+// zstdCodec is shared by every file so its pool of encoders (and their
+// history buffers) is reused across files.
+var zstdCodec = &zstd.Codec{Level: zstd.SpeedDefault}
+
 type packWriter struct {
 	dest Dest
 	opt  Options
@@ -212,7 +216,7 @@ func openPart[T any](ctx context.Context, pw *packWriter, l *layout, dt string, 
 	}
 	cw := &countingWriter{w: f}
 	w := parquet.NewGenericWriter[T](cw,
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+		parquet.Compression(zstdCodec),
 		parquet.MaxRowsPerRowGroup(pw.opt.RowGroupRows),
 		parquet.CreatedBy("gluelens", store.Version, ""),
 		parquet.KeyValueMetadata(metaTable, l.Table),
