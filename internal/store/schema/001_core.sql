@@ -14,14 +14,14 @@ CREATE TABLE ingest_manifest (
     records_duplicate BIGINT NOT NULL,   -- records already in the database (same key)
     status            VARCHAR NOT NULL,  -- ok | failed | ignored | duplicate
     error             VARCHAR,           -- why it failed or was ignored
-    ingested_at       TIMESTAMP NOT NULL,
-    gluelens_version  VARCHAR
+    ingested_at       TIMESTAMP NOT NULL,  -- when this row was written (UTC)
+    gluelens_version  VARCHAR  -- gluelens version that wrote it
 );
 
 -- ingest_issues: problems found in single records (bad JSON, missing fields), by object and record index.
 CREATE TABLE ingest_issues (
-    uri      VARCHAR NOT NULL,
+    uri      VARCHAR NOT NULL,  -- object the problem was found in (as in ingest_manifest.uri)
     record   BIGINT,                -- record index (0-based) or line number (1-based) as the message says; -1 = whole object
     severity VARCHAR NOT NULL,      -- bad | skipped | warning | fatal
-    message  VARCHAR NOT NULL
+    message  VARCHAR NOT NULL  -- what is wrong, naming the record or line
 );

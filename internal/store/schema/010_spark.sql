@@ -34,21 +34,21 @@ CREATE TABLE spark_apps (
 
 -- spark_executors: one row per executor (the driver too when the log has an ExecutorAdded for it).
 CREATE TABLE spark_executors (
-    app_id         VARCHAR NOT NULL,
-    attempt_id     VARCHAR NOT NULL,
+    app_id         VARCHAR NOT NULL, -- application (spark_apps.app_id)
+    attempt_id     VARCHAR NOT NULL, -- application attempt ('' when none)
     executor_id    VARCHAR NOT NULL,            -- "Executor ID" ('driver' / '<driver>' for the driver)
     host           VARCHAR,                     -- Executor Info "Host"
     total_cores    INTEGER,                     -- Executor Info "Total Cores"
     added_at       TIMESTAMP,                   -- ExecutorAdded "Timestamp"
     removed_at     TIMESTAMP,                   -- ExecutorRemoved "Timestamp"; NULL while alive
     removed_reason VARCHAR,                     -- ExecutorRemoved "Removed Reason" (free text)
-    log_events     BIGINT NOT NULL
+    log_events     BIGINT NOT NULL -- events read from the log when this row was written
 );
 
 -- spark_stages: one row per stage attempt.
 CREATE TABLE spark_stages (
-    app_id          VARCHAR NOT NULL,
-    attempt_id      VARCHAR NOT NULL,
+    app_id          VARCHAR NOT NULL, -- application (spark_apps.app_id)
+    attempt_id      VARCHAR NOT NULL, -- application attempt ('' when none)
     stage_id        INTEGER NOT NULL,           -- Stage Info "Stage ID"
     stage_attempt   INTEGER NOT NULL,           -- Stage Info "Stage Attempt ID"
     stage_name      VARCHAR,                    -- "Stage Name"
@@ -58,13 +58,13 @@ CREATE TABLE spark_stages (
     completion_time TIMESTAMP,                  -- "Completion Time"; NULL while active
     failure_reason  VARCHAR,                    -- "Failure Reason"; NULL unless failed
     status          VARCHAR,                    -- complete | failed | active
-    log_events      BIGINT NOT NULL
+    log_events      BIGINT NOT NULL -- events read from the log when this row was written
 );
 
 -- spark_tasks: one row per task attempt (Task ID is unique within an application attempt).
 CREATE TABLE spark_tasks (
-    app_id                            VARCHAR NOT NULL,
-    attempt_id                        VARCHAR NOT NULL,
+    app_id                            VARCHAR NOT NULL, -- application (spark_apps.app_id)
+    attempt_id                        VARCHAR NOT NULL, -- application attempt ('' when none)
     task_id                           BIGINT NOT NULL,   -- Task Info "Task ID"
     stage_id                          INTEGER,           -- "Stage ID"
     stage_attempt                     INTEGER,           -- "Stage Attempt ID"
@@ -100,18 +100,18 @@ CREATE TABLE spark_tasks (
     input_records                     BIGINT,            -- Input Metrics "Records Read"
     output_bytes                      BIGINT,            -- Output Metrics "Bytes Written"
     output_records                    BIGINT,            -- Output Metrics "Records Written"
-    log_events                        BIGINT NOT NULL
+    log_events                        BIGINT NOT NULL -- events read from the log when this row was written
 );
 
 -- spark_jobs: one row per job.
 CREATE TABLE spark_jobs (
-    app_id          VARCHAR NOT NULL,
-    attempt_id      VARCHAR NOT NULL,
+    app_id          VARCHAR NOT NULL, -- application (spark_apps.app_id)
+    attempt_id      VARCHAR NOT NULL, -- application attempt ('' when none)
     job_id          INTEGER NOT NULL,           -- "Job ID"
     submission_time TIMESTAMP,                  -- JobStart "Submission Time"
     completion_time TIMESTAMP,                  -- JobEnd "Completion Time"; NULL while running
     result          VARCHAR,                    -- JobEnd "Job Result"."Result": JobSucceeded | JobFailed
     stage_ids       VARCHAR,                    -- JobStart "Stage IDs" as a JSON array, e.g. '[0,1]'
     failure_reason  VARCHAR,                    -- JobFailed "Exception"."Message"
-    log_events      BIGINT NOT NULL
+    log_events      BIGINT NOT NULL -- events read from the log when this row was written
 );
