@@ -32,8 +32,13 @@ type Options struct {
 }
 
 // maxDiscoveryDepth is how many folders below the given prefix the walker
-// looks for an AWSLogs/ tree before listing a subtree in full.
-const maxDiscoveryDepth = 4
+// looks for an AWSLogs/ tree before listing a subtree in full, and
+// maxDiscoveryFanout how many subfolders a folder outside AWSLogs/ may have
+// before it is taken for data (Spark event-log folders) and listed in full.
+const (
+	maxDiscoveryDepth  = 4
+	maxDiscoveryFanout = 64
+)
 
 // Source is a bucket and key prefix.
 type Source struct {
@@ -189,7 +194,14 @@ func (s *Source) dispatch(ctx context.Context, sem chan struct{}, prefix string,
 		if depth >= maxDiscoveryDepth {
 			return flat, nil
 		}
-		return s.expand(ctx, sem, prefix)
+		objs, subs, err := s.list(ctx, sem, prefix, "/")
+		if err != nil {
+			return nil, err
+		}
+		if len(subs) > maxDiscoveryFanout && !slices.ContainsFunc(subs, func(sub string) bool { return strings.HasSuffix(sub, "/AWSLogs/") || sub == "AWSLogs/" }) {
+			return flat, nil
+		}
+		return s.descend(ctx, sem, prefix, objs, subs)
 	case levelLogs:
 		return s.expand(ctx, sem, prefix)
 	case levelAccount:
@@ -251,6 +263,11 @@ func (s *Source) expand(ctx context.Context, sem chan struct{}, prefix string) (
 	if err != nil {
 		return nil, err
 	}
+	return s.descend(ctx, sem, prefix, objs, subs)
+}
+
+// descend plans the objects and subfolders of one delimiter listing.
+func (s *Source) descend(ctx context.Context, sem chan struct{}, prefix string, objs []ingest.Object, subs []string) ([]task, error) {
 	parts := make([][]task, len(subs))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, sub := range subs {

@@ -291,3 +291,34 @@ func TestBucketInAnotherRegion(t *testing.T) {
 		t.Errorf("signing regions %q, want %q", regions, want)
 	}
 }
+
+// TestWalkManyFoldersOutsideAWSLogs: a folder with more subfolders than
+// the discovery fan-out and no AWSLogs/ among them (a Spark event-log
+// folder with one eventlog_v2_ folder per application) is listed flat in one
+// go, not folder by folder.
+func TestWalkManyFoldersOutsideAWSLogs(t *testing.T) {
+	srv := startServer(t)
+	var want []string
+	for i := 0; i < 70; i++ {
+		for part := 1; part <= 2; part++ {
+			k := fmt.Sprintf("sparkui/eventlog_v2_spark-application-%d/events_%d_spark-application-%d", 1700000000000+i, part, 1700000000000+i)
+			srv.Put("b", k, []byte("{}"))
+			want = append(want, k)
+		}
+	}
+	ct := ctKey("", "111111111111", "us-east-1", utc("2026-11-02T07:00:00Z"), 1)
+	srv.Put("b", ct, []byte("x"))
+	want = append(want, ct)
+	slices.Sort(want)
+	src := newSource(t, newClient(t, srv), "s3://b/", s3src.Options{From: utc("2026-11-02T00:00:00Z"), To: utc("2026-11-03T00:00:00Z")})
+	got := slices.Sorted(slices.Values(walkKeys(t, src)))
+	if !slices.Equal(got, want) {
+		t.Errorf("listed %d keys, want %d", len(got), len(want))
+	}
+	day := func(d string) string { return "AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/" + d + "/|" }
+	wantLists := []string{"|/", "AWSLogs/|/", "AWSLogs/111111111111/CloudTrail/|/", day("01"), day("02"), day("03"), "sparkui/|", "sparkui/|/"}
+	slices.Sort(wantLists)
+	if lists := listCalls(srv); !slices.Equal(lists, wantLists) {
+		t.Errorf("list calls:\n got %q\nwant %q", lists, wantLists)
+	}
+}
