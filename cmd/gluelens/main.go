@@ -5,13 +5,33 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// GLUELENS_CPUPROFILE=FILE writes a Go CPU profile of the run, for
+	// "optimise only with a profile in hand".
+	if path := os.Getenv("GLUELENS_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gluelens: writing CPU profile:", err)
+			os.Exit(exitFailure)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "gluelens: writing CPU profile:", err)
+			os.Exit(exitFailure)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
-	os.Exit(code)
+	if code != exitOK {
+		pprof.StopCPUProfile()
+		os.Exit(code)
+	}
 }
