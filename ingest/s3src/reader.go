@@ -82,6 +82,11 @@ func (b *body) Read(p []byte) (int, error) {
 		if b.ctx.Err() != nil {
 			return n, b.ctx.Err()
 		}
+		if b.size >= 0 && b.off >= b.size {
+			// The connection broke after the last byte: nothing is missing
+			// (a ranged GET from the end would be refused).
+			return n, io.EOF
+		}
 		if b.resumes >= b.s.c.maxResumes {
 			return n, fmt.Errorf("reading %s at byte %d after %d resumed GETs: %w", b.uri(), b.off, b.resumes, err)
 		}
