@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,10 +17,15 @@ import (
 
 // layout ties one table to its row struct.
 type layout struct {
-	Table   string
-	Day     string   // column whose UTC date names the dt partition; "" = always undated
-	Window  string   // predicate selecting the --from/--to window (see tables.go); "" = never filtered
-	Key     []string // sort order inside a partition
+	Table  string
+	Day    string   // column whose UTC date names the dt partition; "" = always undated
+	Window string   // predicate selecting the --from/--to window (see tables.go); "" = never filtered
+	Key    []string // sort order inside a partition
+	// Group, when set, names columns whose rows must stay in one file: the
+	// store merges a Spark application attempt as one snapshot, so its
+	// rows of a table must arrive in one object. A group's dt is the date
+	// of its earliest Day value.
+	Group   []string
 	columns []string
 	schema  *parquet.Schema
 	export  func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error)
@@ -57,6 +63,12 @@ func newLayout[T any](table, day, window string, key ...string) *layout {
 	l.load = func(ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error) {
 		return loadTable[T](ra, l, out)
 	}
+	return l
+}
+
+// grouped sets the columns whose rows stay in one file.
+func (l *layout) grouped(cols ...string) *layout {
+	l.Group = cols
 	return l
 }
 
@@ -161,20 +173,30 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 	var row T
 	rv := reflect.ValueOf(&row).Elem()
 	dests := scanDests(rv)
+	var groupIdx []int
+	for _, g := range l.Group {
+		groupIdx = append(groupIdx, slices.Index(l.columns, g))
+	}
+	curGroup := ""
 	err := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
 		if err := scan(dests...); err != nil {
 			return err
 		}
-		dt := rc.dayOf(rv)
-		if cur == nil || cur.dt != dt || cur.rows+int64(len(batch)) >= pw.opt.FileRows {
-			if err := finish(); err != nil {
-				return err
-			}
-			n := parts[dt]
-			parts[dt]++
-			var err error
-			if cur, err = openPart[T](ctx, pw, l, dt, n); err != nil {
-				return err
+		// A new file starts only where a group starts; without groups
+		// every row is its own group.
+		if g := groupKey(rv, groupIdx); cur == nil || len(groupIdx) == 0 || g != curGroup {
+			curGroup = g
+			dt := rc.dayOf(rv)
+			if cur == nil || cur.dt != dt || cur.rows+int64(len(batch)) >= pw.opt.FileRows {
+				if err := finish(); err != nil {
+					return err
+				}
+				n := parts[dt]
+				parts[dt]++
+				var err error
+				if cur, err = openPart[T](ctx, pw, l, dt, n); err != nil {
+					return err
+				}
 			}
 		}
 		batch = append(batch, row)
@@ -193,6 +215,18 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 		return entry, err
 	}
 	return entry, nil
+}
+
+// groupKey renders the group columns of a row ("" without groups).
+func groupKey(rv reflect.Value, idx []int) string {
+	if len(idx) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, i := range idx {
+		fmt.Fprintf(&b, "%v\x00", rv.Field(i).Interface())
+	}
+	return b.String()
 }
 
 // loadTable reads every row of one pack file and appends it to the sink.

@@ -12,7 +12,10 @@
 // A row's dt is the UTC date of its table's day column (eni_events:
 // event_time, glue_runs: started_on, eni_snapshots: observed_at, spark_apps:
 // start_time, spark_executors: added_at, spark_stages and spark_jobs:
-// submission_time, spark_tasks: launch_time). Tables without a natural day
+// submission_time, spark_tasks: launch_time). The rows of one Spark
+// application attempt stay in one file per table, because the store merges
+// an attempt as one snapshot; their dt is the date of the attempt's
+// earliest day-column value in that table. Tables without a natural day
 // (glue_jobs, glue_job_connections, glue_connections, subnets,
 // ingest_manifest) and rows whose day column is NULL go under dt=undated,
 // so dt is a string partition. Files are written from typed Go structs
@@ -292,6 +295,9 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 			spec.OrderBy = append(spec.OrderBy, l.Day)
 		}
 		spec.OrderBy = append(spec.OrderBy, l.Key...)
+		if len(l.Group) > 0 {
+			spec.GroupBy, spec.GroupOrder = l.Group, l.Day
+		}
 		if l.Window != "" && (!opt.From.IsZero() || !opt.To.IsZero()) {
 			from, to := opt.From, opt.To
 			if from.IsZero() {

@@ -275,7 +275,7 @@ func TestReadWithDuckDB(t *testing.T) {
 	a, _ := fixtureDB(t)
 	defer a.Close()
 	pack := t.TempDir()
-	m := exportTo(t, a, pack, parquetpack.Options{})
+	m := exportTo(t, a, pack, parquetpack.Options{FileRows: 50})
 	db := a.DB()
 	glob := func(table string) string {
 		return strings.ReplaceAll(filepath.Join(pack, "table="+table, "**", "*.parquet"), "'", "''")
@@ -342,6 +342,19 @@ func TestReadWithDuckDB(t *testing.T) {
 	}
 	if bad != 0 {
 		t.Errorf("%d glue_runs rows sit in the wrong dt partition", bad)
+	}
+	// An application attempt's rows of a Spark table sit in one file: the
+	// store merges an attempt as one snapshot.
+	for _, table := range []string{"spark_apps", "spark_executors", "spark_stages", "spark_tasks", "spark_jobs"} {
+		var split int64
+		q := fmt.Sprintf(`SELECT count(*) FROM (SELECT app_id, attempt_id FROM read_parquet('%s', filename = true)
+			GROUP BY ALL HAVING count(DISTINCT filename) > 1)`, glob(table))
+		if err := db.QueryRow(q).Scan(&split); err != nil {
+			t.Fatal(err)
+		}
+		if split != 0 {
+			t.Errorf("%s: %d application attempts are split across files", table, split)
+		}
 	}
 	var codecs, encodings string
 	q = fmt.Sprintf(`SELECT string_agg(DISTINCT compression, ','), string_agg(DISTINCT encodings, ',') FILTER (WHERE path_in_schema = 'event_name')

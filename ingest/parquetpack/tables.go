@@ -269,11 +269,11 @@ var layouts = []*layout{
 	newLayout[GlueConnection]("glue_connections", "", "", "connection_name"),
 	newLayout[Subnet]("subnets", "", "", "subnet_id"),
 	newLayout[EniSnapshot]("eni_snapshots", "observed_at", "observed_at < ? AND observed_at >= ?", "eni_id"),
-	newLayout[SparkApp]("spark_apps", "start_time", sparkAppOverlap, "app_id", "attempt_id"),
-	newLayout[SparkExecutor]("spark_executors", "added_at", sparkChild, "app_id", "attempt_id", "executor_id"),
-	newLayout[SparkStage]("spark_stages", "submission_time", sparkChild, "app_id", "attempt_id", "stage_id", "stage_attempt"),
-	newLayout[SparkTask]("spark_tasks", "launch_time", sparkChild, "app_id", "attempt_id", "task_id"),
-	newLayout[SparkJob]("spark_jobs", "submission_time", sparkChild, "app_id", "attempt_id", "job_id"),
+	newLayout[SparkApp]("spark_apps", "start_time", sparkAppOverlap, "app_id", "attempt_id").grouped("app_id", "attempt_id"),
+	newLayout[SparkExecutor]("spark_executors", "added_at", sparkChild, "app_id", "attempt_id", "executor_id").grouped("app_id", "attempt_id"),
+	newLayout[SparkStage]("spark_stages", "submission_time", sparkChild, "app_id", "attempt_id", "stage_id", "stage_attempt").grouped("app_id", "attempt_id"),
+	newLayout[SparkTask]("spark_tasks", "launch_time", sparkChild, "app_id", "attempt_id", "task_id").grouped("app_id", "attempt_id"),
+	newLayout[SparkJob]("spark_jobs", "submission_time", sparkChild, "app_id", "attempt_id", "job_id").grouped("app_id", "attempt_id"),
 	newLayout[IngestManifestRow](ManifestTable, "", "", "uri"),
 }
 

@@ -66,6 +66,12 @@ type ReadSpec struct {
 	Where   string
 	Args    []any
 	OrderBy []string // column names; NULLs sort last
+	// GroupBy, when set, makes the rows sharing these columns' values come
+	// out together: groups are ordered by the smallest GroupOrder value
+	// among their rows (NULLs last), then by GroupBy, and OrderBy orders
+	// the rows inside a group.
+	GroupBy    []string
+	GroupOrder string
 }
 
 // ReadRows streams the rows spec selects. For every row fn is called with a
@@ -81,7 +87,11 @@ func (s *Store) ReadRows(ctx context.Context, spec ReadSpec, fn func(scan func(d
 	for _, c := range cols {
 		known[c.Name] = true
 	}
-	for _, group := range [][]string{spec.Columns, spec.OrderBy} {
+	names := [][]string{spec.Columns, spec.OrderBy, spec.GroupBy}
+	if spec.GroupOrder != "" {
+		names = append(names, []string{spec.GroupOrder})
+	}
+	for _, group := range names {
 		for _, c := range group {
 			if !known[c] {
 				return fmt.Errorf("reading %s: no column %q", spec.Table, c)
@@ -96,12 +106,20 @@ func (s *Store) ReadRows(ctx context.Context, spec ReadSpec, fn func(scan func(d
 	if spec.Where != "" {
 		fmt.Fprintf(&q, " WHERE %s", spec.Where)
 	}
-	if len(spec.OrderBy) > 0 {
-		parts := make([]string, len(spec.OrderBy))
-		for i, c := range spec.OrderBy {
-			parts[i] = quoteIdent(c) + " NULLS LAST"
+	var order []string
+	if len(spec.GroupBy) > 0 {
+		if spec.GroupOrder != "" {
+			order = append(order, fmt.Sprintf("min(%s) OVER (PARTITION BY %s) NULLS LAST", quoteIdent(spec.GroupOrder), quoteIdents(spec.GroupBy)))
 		}
-		fmt.Fprintf(&q, " ORDER BY %s", strings.Join(parts, ", "))
+		for _, c := range spec.GroupBy {
+			order = append(order, quoteIdent(c))
+		}
+	}
+	for _, c := range spec.OrderBy {
+		order = append(order, quoteIdent(c)+" NULLS LAST")
+	}
+	if len(order) > 0 {
+		fmt.Fprintf(&q, " ORDER BY %s", strings.Join(order, ", "))
 	}
 	rows, err := s.db.QueryContext(ctx, q.String(), spec.Args...)
 	if err != nil {
