@@ -93,7 +93,8 @@ func TestIngestS3CLI(t *testing.T) {
 		code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
 		return code, out.String() + errOut.String()
 	}
-	code, output := ingestS3()
+	mirror := t.TempDir()
+	code, output := ingestS3("--download-to", mirror)
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d (partial); output:\n%s", code, exitPartial, output)
 	}
@@ -101,6 +102,17 @@ func TestIngestS3CLI(t *testing.T) {
 		if !strings.Contains(output, want) {
 			t.Errorf("output lacks %q:\n%s", want, output)
 		}
+	}
+	// The mirror holds every object whose stored bytes were read to the
+	// end, the one that does not decode included: it is evidence too.
+	for _, k := range keys {
+		b, err := os.ReadFile(filepath.Join(mirror, filepath.FromSlash(k)))
+		if err != nil || !bytes.Equal(b, ctLog("111111111111", fmt.Sprintf("%012d", slices.Index(keys, k)+1))) {
+			t.Errorf("mirror of %s: %v", k, err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(mirror, filepath.FromSlash(broken))); err != nil || !bytes.Equal(b, whole[:len(whole)/2]) {
+		t.Errorf("mirror of the undecodable object: %v", err)
 	}
 	getsBefore := len(srv.Gets())
 
