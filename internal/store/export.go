@@ -62,7 +62,7 @@ type ReadSpec struct {
 	Table   string
 	Columns []string // in the order the scan destinations follow
 	// Where is an optional predicate written by gluelens code (never user
-	// text) with ? placeholders for Args.
+	// text) with ? parameters bound to Args.
 	Where   string
 	Args    []any
 	OrderBy []string // column names; NULLs sort last
