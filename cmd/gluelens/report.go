@@ -231,6 +231,19 @@ func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store
 	if o.out == "" || o.out == "-" {
 		return noFailure(build(st, opt, a.out))
 	}
+	if fi, err := os.Stat(o.out); err == nil && !fi.Mode().IsRegular() {
+		// A device or a pipe (/dev/null, a FIFO): write into it; renaming a
+		// file over it would replace it.
+		f, err := os.OpenFile(o.out, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", o.out, err)
+		}
+		if err := build(st, opt, f); err != nil {
+			f.Close()
+			return noFailure(err)
+		}
+		return f.Close()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", o.out, err)
