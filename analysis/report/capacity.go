@@ -85,6 +85,8 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	for earlier < trendWindows && !start.IsZero() && start.Before(from.Add(-time.Duration(earlier)*span)) {
 		earlier++
 	}
+	pd := loadDemand(ctx, st, o)
+	defer pd.wait()
 	ev, err := loadEvidence(ctx, st, Span{From: from.Add(-time.Duration(earlier) * span), To: to})
 	if err != nil {
 		return nil, err
@@ -156,7 +158,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	}
 	c.DiskFailures = len(df)
 	if needAdvice {
-		if c.Actions.Advice, err = ipAdvice(ctx, st, "", o); err != nil {
+		if c.Actions.Advice, err = ipAdvice(pd, "", o); err != nil {
 			return nil, err
 		}
 	}

@@ -51,13 +51,21 @@ type evidence struct {
 // loadEvidence reads the holdings and exhaustion events over span.
 func loadEvidence(ctx context.Context, st *store.Store, span Span) (*evidence, error) {
 	e := &evidence{span: span, subnets: map[string]subnetRow{}}
+	// Both queries rebuild the ENI lifetimes; run them side by side.
+	var exhErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.exh, exhErr = eni.Exhaustions(ctx, st, eni.Window{From: span.From, To: span.To})
+	}()
 	var err error
 	e.holdings, err = store.Select[holding](ctx, st, query("holdings"), optTime(span.From), optTime(span.To))
+	<-done
 	if err != nil {
 		return nil, fmt.Errorf("reading ENI holdings: %w", err)
 	}
-	if e.exh, err = eni.Exhaustions(ctx, st, eni.Window{From: span.From, To: span.To}); err != nil {
-		return nil, err
+	if exhErr != nil {
+		return nil, exhErr
 	}
 	subs, err := store.Select[subnetRow](ctx, st, query("subnets"))
 	if err != nil {

@@ -58,10 +58,32 @@ func sparkEvidence(r spark.Recommendation) string {
 	return ""
 }
 
+// pendingDemand is the recorded IP demand being read in the background
+// while a report reads its own evidence: both wait on the ENI views.
+type pendingDemand struct {
+	done chan struct{}
+	d    *plan.Demand
+	err  error
+}
+
+func loadDemand(ctx context.Context, st *store.Store, o Options) *pendingDemand {
+	p := &pendingDemand{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.d, p.err = plan.LoadDemand(ctx, st, o.Config)
+	}()
+	return p
+}
+
+func (p *pendingDemand) wait() (*plan.Demand, error) {
+	<-p.done
+	return p.d, p.err
+}
+
 // ipAdvice builds the subnet-split and launch-threshold advice for the
 // categories whose runs use subnet ("" = every subnet with failures).
-func ipAdvice(ctx context.Context, st *store.Store, subnet string, o Options) ([]Advice, error) {
-	d, err := plan.LoadDemand(ctx, st, o.Config)
+func ipAdvice(pd *pendingDemand, subnet string, o Options) ([]Advice, error) {
+	d, err := pd.wait()
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +205,10 @@ func upperFirst(s string) string {
 }
 
 // incidentFix gathers the advice for the incident's failure class.
-func incidentFix(ctx context.Context, st *store.Store, inc *Incident, o Options) (Fix, error) {
+func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *Incident, o Options) (Fix, error) {
 	var f Fix
 	if inc.IP != nil {
-		adv, err := ipAdvice(ctx, st, inc.IP.SubnetID, o)
+		adv, err := ipAdvice(pd, inc.IP.SubnetID, o)
 		if err != nil {
 			return f, err
 		}

@@ -186,6 +186,13 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	}
 	from, to := center.Add(-q.Window/2), center.Add(q.Window/2)
 
+	// The IP advice needs the recorded demand; read it while the evidence
+	// loads, unless the run is known to have failed for another reason.
+	var pd *pendingDemand
+	if run == nil || deref(run.FailureClass) == ClassIPExhaustion {
+		pd = loadDemand(ctx, st, o)
+		defer pd.wait()
+	}
 	ev, err := loadEvidence(ctx, st, Span{From: from, To: to})
 	if err != nil {
 		return nil, err
@@ -251,7 +258,10 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	inc.Failure = describeFailure(inc, focus, diskFocus, run, runs, o)
 	inc.RootCause = rootCause(inc)
 
-	if inc.Fix, err = incidentFix(ctx, st, inc, o); err != nil {
+	if inc.IP != nil && pd == nil {
+		pd = loadDemand(ctx, st, o)
+	}
+	if inc.Fix, err = incidentFix(ctx, st, pd, inc, o); err != nil {
 		return nil, err
 	}
 	if q.After != nil {
