@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -179,46 +180,17 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 			return nil, fmt.Errorf("flushing staged rows: %w", err)
 		}
 	}
-	bySeq := map[int64]*pendingObject{}
-	for _, p := range l.pending {
-		bySeq[p.seq] = p
-	}
 	for t := range l.touched {
 		spec, _ := tableSpec(t)
-		keep, apply := spec.mergeSQL()
-		for _, q := range keep {
-			if _, err := l.conn.ExecContext(ctx, q); err != nil {
-				return nil, fmt.Errorf("merging %s: %w", t, err)
-			}
+		kept, err := l.merge(ctx, spec)
+		if err != nil {
+			return nil, fmt.Errorf("merging %s: %w", t, err)
 		}
 		if spec.Policy != Append {
-			counter := `SELECT _obj, count(*) FROM merge_kept GROUP BY _obj`
-			if spec.Policy == ReplaceGroupIfNewer {
-				counter = `SELECT _obj, sum(n)::BIGINT FROM merge_kept GROUP BY _obj`
-			}
-			rows, err := l.conn.QueryContext(ctx, counter)
-			if err != nil {
-				return nil, fmt.Errorf("merging %s: %w", t, err)
-			}
-			kept := map[int64]int64{}
-			for rows.Next() {
-				var seq, n int64
-				if err := rows.Scan(&seq, &n); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				kept[seq] = n
-			}
-			rows.Close()
 			for _, p := range l.pending {
 				if p.entry.Status == StatusOK {
 					p.entry.Duplicate += p.staged[t] - kept[p.seq]
 				}
-			}
-		}
-		for _, q := range apply {
-			if _, err := l.conn.ExecContext(ctx, q); err != nil {
-				return nil, fmt.Errorf("merging %s: %w", t, err)
 			}
 		}
 		if _, err := l.conn.ExecContext(ctx, "DELETE FROM "+stageName(t)); err != nil {
@@ -280,6 +252,85 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 		}
 	}
 	return out, nil
+}
+
+// merge moves the staged rows of one table into it by its policy and
+// returns how many rows of each object were kept (not duplicates).
+//
+// When one object staged all rows without repeating a key (the common case,
+// and the case of a multi-million-row event log) the stage is used as it is:
+// no window, no copy; the kept count is what the INSERT reports. Otherwise
+// the stage is first reduced to one row per key (greatest Version, then the
+// earliest object).
+func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, error) {
+	stage := stageName(spec.Name)
+	kept := map[int64]int64{}
+	if spec.Policy == Append {
+		_, err := l.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT * EXCLUDE (_obj) FROM %s`, spec.Name, stage))
+		return kept, err
+	}
+	var objects, single int64
+	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT _obj), coalesce(min(_obj), 0) FROM %s`, stage)).Scan(&objects, &single); err != nil {
+		return nil, err
+	}
+	if objects == 0 {
+		return kept, nil
+	}
+	key := strings.Join(spec.Key, ", ")
+	dedupe := objects > 1
+	if !dedupe {
+		// One object: reduce only if it repeats a key (a CloudTrail file may).
+		var repeated int64
+		if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s GROUP BY %s HAVING count(*) > 1)`, stage, key)).Scan(&repeated); err != nil {
+			return nil, err
+		}
+		dedupe = repeated > 0
+	}
+	src := stage
+	if dedupe {
+		order := "_obj"
+		if spec.Policy == ReplaceIfNewer {
+			order = spec.Version + " DESC NULLS LAST, _obj"
+		}
+		if _, err := l.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE merge_src AS SELECT * FROM %s
+			QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s) = 1`, stage, key, order)); err != nil {
+			return nil, err
+		}
+		src = "merge_src"
+	}
+	match := joinEq(spec.Key, "t", "s")
+	if spec.Policy == ReplaceIfNewer {
+		v := spec.Version
+		q := fmt.Sprintf(`DELETE FROM %s t WHERE EXISTS (SELECT 1 FROM %s s WHERE %s AND (s.%s > t.%s OR (t.%s IS NULL AND s.%s IS NOT NULL)))`,
+			spec.Name, src, match, v, v, v, v)
+		if _, err := l.conn.ExecContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	fresh := fmt.Sprintf(`FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE %s)`, src, spec.Name, match)
+	if objects > 1 {
+		rows, err := l.conn.QueryContext(ctx, `SELECT _obj, count(*) `+fresh+` GROUP BY _obj`)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var seq, n int64
+			if err := rows.Scan(&seq, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			kept[seq] = n
+		}
+		rows.Close()
+	}
+	res, err := l.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT s.* EXCLUDE (_obj) %s`, spec.Name, fresh))
+	if err != nil {
+		return nil, err
+	}
+	if objects == 1 {
+		kept[single], _ = res.RowsAffected()
+	}
+	return kept, nil
 }
 
 // Rollback abandons every object since the last Flush.

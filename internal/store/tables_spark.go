@@ -2,13 +2,12 @@ package store
 
 // Spark event-log tables (schema/010_spark.sql). Every one is versioned by
 // log_events, the number of events read from the log when the row was
-// written, and merged per application attempt: a re-read of a grown
-// .inprogress log replaces all rows of that attempt, re-reading the same log
-// changes nothing.
+// written: re-reading a grown .inprogress log replaces its rows, re-reading
+// the same log changes nothing.
 func init() {
-	RegisterTable(TableSpec{Name: "spark_apps", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceGroupIfNewer})
-	RegisterTable(TableSpec{Name: "spark_executors", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceGroupIfNewer})
-	RegisterTable(TableSpec{Name: "spark_stages", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceGroupIfNewer})
-	RegisterTable(TableSpec{Name: "spark_tasks", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceGroupIfNewer})
-	RegisterTable(TableSpec{Name: "spark_jobs", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceGroupIfNewer})
+	RegisterTable(TableSpec{Name: "spark_apps", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceIfNewer})
+	RegisterTable(TableSpec{Name: "spark_executors", Key: []string{"app_id", "attempt_id", "executor_id"}, Version: "log_events", Policy: ReplaceIfNewer})
+	RegisterTable(TableSpec{Name: "spark_stages", Key: []string{"app_id", "attempt_id", "stage_id", "stage_attempt"}, Version: "log_events", Policy: ReplaceIfNewer})
+	RegisterTable(TableSpec{Name: "spark_tasks", Key: []string{"app_id", "attempt_id", "task_id"}, Version: "log_events", Policy: ReplaceIfNewer})
+	RegisterTable(TableSpec{Name: "spark_jobs", Key: []string{"app_id", "attempt_id", "job_id"}, Version: "log_events", Policy: ReplaceIfNewer})
 }
