@@ -29,6 +29,12 @@ import (
 // not have, is not ours and fails with an error naming the column. Rows of
 // ingest_manifest are provenance of the exporting database and are not
 // loaded (the object is recorded as ignored).
+//
+// Known limit: parquet-go's thrift decoder allocates a length-prefixed
+// field before reading it, so a corrupt file (found by fuzzing) can make a
+// single Decode allocate up to 2 GiB before it fails with an error. It
+// still fails cleanly, but ingest Parquet from unknown sources only where
+// that much memory is available.
 type Decoder struct {
 	// MemoryLimit is the largest file buffered in memory; 0 means 256 MiB.
 	MemoryLimit int64
