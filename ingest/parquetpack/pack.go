@@ -27,6 +27,7 @@
 package parquetpack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -314,15 +315,18 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 		}
 		m.Tables = append(m.Tables, entry)
 	}
-	body, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
 		return nil, err
 	}
 	f, err := dest.Create(ctx, ManifestName)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.Write(append(body, '\n')); err != nil {
+	if _, err := f.Write(body.Bytes()); err != nil {
 		f.Close()
 		dest.Abort(ManifestName)
 		return nil, fmt.Errorf("writing %s: %w", ManifestName, err)
