@@ -86,11 +86,20 @@ func build(t *testing.T) []findings {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ipFirst, after := ip.Truth.FailedCreates[0], day(9)
+	withResults, err := report.BuildIncident(ctx, cst, report.IncidentQuery{At: ipFirst.At.Time, Subnet: ipFirst.SubnetID, After: &after}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := withResults.Results; r == nil || r.Before.FailedCreates == 0 || r.After.FailedCreates != 0 || withResults.IP.InUse != int64(ipFirst.InUse) {
+		t.Fatalf("incident with results: %+v", withResults.Results)
+	}
 	return []findings{
 		{"incident-ip-exhaustion", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, ipInc) }, ipInc.RootCause},
 		{"incident-disk-full", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, diskInc) }, diskInc.RootCause},
 		{"capacity-week", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteCapacity(b, capacity) }, ""},
 		{"compare-after-fix", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteCompare(b, cmp) }, ""},
+		{"incident-with-results", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, withResults) }, withResults.RootCause},
 	}
 }
 

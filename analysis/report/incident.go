@@ -21,8 +21,9 @@ type IncidentQuery struct {
 	// Window is the span the investigation shows, centred on the failure
 	// (default 3 h).
 	Window time.Duration
-	// After, when set, adds the results section: the same metrics before
-	// (the investigated window) and in After.
+	// After, when set, adds the results section: the same metrics in
+	// After and in a "before" span of the same length that ends where the
+	// investigated window ends, so counts compare like for like.
 	After *Span
 }
 
@@ -265,7 +266,8 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 		return nil, err
 	}
 	if q.After != nil {
-		cmp, err := BuildComparison(ctx, st, Span{From: from, To: to}, *q.After)
+		before := Span{From: to.Add(-q.After.To.Sub(q.After.From)), To: to}
+		cmp, err := BuildComparison(ctx, st, before, *q.After)
 		if err != nil {
 			return nil, err
 		}

@@ -50,6 +50,28 @@ func code(s string) string {
 	return fence + pad + s + pad + fence
 }
 
+// block renders s as a fenced code block indented by indent (to sit in a
+// list item), with a fence longer than any backtick run inside it.
+func block(s, indent string) string {
+	fence := "```"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	var b strings.Builder
+	b.WriteString(indent + fence + "\n")
+	for _, l := range lines {
+		b.WriteString(indent + strings.Map(func(r rune) rune {
+			if r < 0x20 && r != '\t' {
+				return -1
+			}
+			return r
+		}, l) + "\n")
+	}
+	b.WriteString(indent + fence + "\n")
+	return b.String()
+}
+
 func header(w *bufio.Writer, h report.Header) {
 	fmt.Fprintf(w, "# %s\n\n", esc(h.Title))
 	fmt.Fprintf(w, "_Window %s – %s · gluelens %s · %s_\n\n", report.Stamp(h.From), report.Stamp(h.To), esc(h.Version), esc(h.Database))
@@ -60,7 +82,11 @@ func fix(w *bufio.Writer, f report.Fix) {
 		fmt.Fprintln(w, "No change is needed for what this evidence shows.")
 	}
 	for _, a := range f.Advice {
-		fmt.Fprintf(w, "%d. **%s** — %s\n", a.Rank, esc(a.Title), code(a.Config))
+		if !strings.Contains(a.Config, "\n") {
+			fmt.Fprintf(w, "%d. **%s** — %s\n", a.Rank, esc(a.Title), code(a.Config))
+			continue
+		}
+		fmt.Fprintf(w, "%d. **%s**\n\n%s\n", a.Rank, esc(a.Title), block(a.Config, "   "))
 	}
 	for _, u := range f.Unavailable {
 		fmt.Fprintf(w, "- _Unavailable:_ %s\n", esc(u))

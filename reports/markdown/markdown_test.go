@@ -19,3 +19,11 @@ func TestEscaping(t *testing.T) {
 		}
 	}
 }
+
+func TestBlock(t *testing.T) {
+	got := block("a: 1\nb: ```x```\n", "  ")
+	want := "  ````\n  a: 1\n  b: ```x```\n  ````\n"
+	if got != want {
+		t.Errorf("block = %q, want %q", got, want)
+	}
+}
