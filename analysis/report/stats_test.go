@@ -114,7 +114,7 @@ func TestEvidenceSteps(t *testing.T) {
 	end := at(30)
 	ev := &evidence{holdings: []holding{
 		{ENIID: "a", SubnetID: "s", HeldFrom: at(-10), HeldUntil: &end, IPCount: 1}, // before the window
-		{ENIID: "b", SubnetID: "s", HeldFrom: at(10), IPCount: 2},                  // never deleted
+		{ENIID: "b", SubnetID: "s", HeldFrom: at(10), IPCount: 2},                   // never deleted
 		{ENIID: "c", SubnetID: "s", HeldFrom: at(30), HeldUntil: ptr(at(40)), IPCount: 1},
 	}}
 	// c is created when a is deleted: the swap nets to no change at 30.
