@@ -1,6 +1,7 @@
 package parquetpack_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -138,6 +139,50 @@ func BenchmarkIngestPack(b *testing.B) {
 			b.Fatalf("ingest: %+v", sum)
 		}
 		dst.Close()
+	}
+	b.ReportMetric(float64(2*rows)*float64(b.N)/time.Since(start).Seconds(), "rows/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkDecode is the decoder alone: every file of a two-table pack read
+// into a sink that only counts (no database). SetBytes is the pack size.
+func BenchmarkDecode(b *testing.B) {
+	rows := benchRows(b)
+	st := benchDB(b, rows)
+	pack := filepath.Join(b.TempDir(), "pack")
+	m, err := parquetpack.Export(context.Background(), st, parquetpack.DirDest{Dir: pack}, parquetpack.Options{Tables: []string{"eni_events", "spark_tasks"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
+	var files [][]byte
+	var keys []string
+	var size int64
+	for _, t := range m.Tables {
+		for _, f := range t.Files {
+			data, err := os.ReadFile(filepath.Join(pack, filepath.FromSlash(f.Path)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			files, keys = append(files, data), append(keys, f.Path)
+			size += int64(len(data))
+		}
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start, cpu0 := time.Now(), cpuTime()
+	for i := 0; i < b.N; i++ {
+		var s countSink
+		for j, data := range files {
+			in := &ingest.Input{Object: ingest.Object{Key: keys[j]}, R: bytes.NewReader(data)}
+			if err := (&parquetpack.Decoder{}).Decode(context.Background(), in, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if s.rows != int64(2*rows) {
+			b.Fatalf("decoded %d rows, want %d", s.rows, 2*rows)
+		}
 	}
 	b.ReportMetric(float64(2*rows)*float64(b.N)/time.Since(start).Seconds(), "rows/s")
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
