@@ -94,6 +94,12 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 	}
 	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
 		hashes: map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
+	// Bound DuckDB's memory while loading, so a multi-gigabyte event log
+	// spills staged rows to disk instead of growing the process.
+	if _, err := conn.ExecContext(ctx, `SET memory_limit = '`+LoaderMemoryLimit+`'`); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("limiting loader memory: %w", err)
+	}
 	for _, t := range Tables() {
 		q := fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT *, 0::BIGINT AS _obj FROM %s LIMIT 0`, stageName(t.Name), t.Name)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -487,6 +493,9 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
+
+// LoaderMemoryLimit is DuckDB's memory_limit while a loader is open.
+var LoaderMemoryLimit = "512MB"
 
 // Version is the gluelens version recorded in the manifest; cmd sets it.
 var Version = "dev"
