@@ -197,5 +197,10 @@ func browse(t *testing.T, f findings, page []byte) {
 	if err := os.WriteFile(filepath.Join(t.ArtifactDir(), f.name+".png"), p.Screenshot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms", f.name, len(page), len(p.Charts), p.FirstPaintMS)
+	if !bytes.HasPrefix(p.PDF, []byte("%PDF-")) {
+		t.Errorf("printing gave %d bytes that are not a PDF", len(p.PDF))
+	} else if err := os.WriteFile(filepath.Join(t.ArtifactDir(), f.name+".pdf"), p.PDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms, PDF %d bytes", f.name, len(page), len(p.Charts), p.FirstPaintMS, len(p.PDF))
 }

@@ -40,6 +40,8 @@ type Page struct {
 	FirstPaintMS float64
 	// Screenshot is a full-page PNG.
 	Screenshot []byte
+	// PDF is the page printed with its print CSS.
+	PDF []byte
 }
 
 // Open loads file in a fresh headless Chromium with the network offline,
@@ -152,6 +154,9 @@ func Open(t testing.TB, file string, texts []string, evals []string) Page {
 	p.FirstPaintMS = fcp
 	if p.Screenshot, err = chromedp.Run(cctx, chromedp.FullScreenshot(100)); err != nil {
 		t.Fatalf("taking a screenshot of %s: %v", file, err)
+	}
+	if p.PDF, err = chromedp.Run(cctx, chromedp.PrintToPDF()); err != nil {
+		t.Fatalf("printing %s: %v", file, err)
 	}
 	// Let late console messages arrive, then stop the listeners.
 	time.Sleep(200 * time.Millisecond)

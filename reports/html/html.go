@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/report"
@@ -73,7 +74,20 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f %%", 100**f)
 	},
-	"dash":   orDash,
+	"dash": orDash,
+	"limit": func(n int, xs any) any {
+		v := reflect.ValueOf(xs)
+		if v.Kind() == reflect.Slice && v.Len() > n {
+			return v.Slice(0, n).Interface()
+		}
+		return xs
+	},
+	"more": func(n int, xs any) int {
+		if v := reflect.ValueOf(xs); v.Kind() == reflect.Slice && v.Len() > n {
+			return v.Len() - n
+		}
+		return 0
+	},
 	"metric": metricValue,
 	"better": func(b *bool) string {
 		switch {
