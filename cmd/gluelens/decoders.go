@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
-
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/awscli"
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
 	"github.com/gluelens/gluelens/ingest/parquetpack"
 	"github.com/gluelens/gluelens/ingest/sparklog"
-	"github.com/gluelens/gluelens/internal/store"
 )
 
 // decoders lists every input format gluelens reads, most specific first.
@@ -25,6 +22,3 @@ func decoders() []ingest.Decoder {
 func groupObjects(key string) (string, int, bool) {
 	return sparklog.RollingGroup(key)
 }
-
-// afterIngest rebuilds derived tables once new evidence is loaded.
-func afterIngest(ctx context.Context, st *store.Store) error { return nil }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -191,9 +192,6 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := afterIngest(ctx, st); err != nil {
-		return err
-	}
 	printSummary(a.errOut, sum, opts.quiet)
 	if !sum.OK() {
 		return &exitError{code: exitPartial, msg: fmt.Sprintf("%d object(s) failed to ingest", sum.Failed)}
@@ -314,6 +312,14 @@ func printSummary(w io.Writer, s ingest.Summary, quiet bool) {
 		}
 		for _, line := range s.Warnings {
 			fmt.Fprintf(w, "warning: %s\n", printable(line))
+		}
+		reasons := make([]string, 0, len(s.IgnoredReasons))
+		for r := range s.IgnoredReasons {
+			reasons = append(reasons, r)
+		}
+		sort.Strings(reasons)
+		for _, r := range reasons {
+			fmt.Fprintf(w, "ignored %d object(s): %s\n", s.IgnoredReasons[r], printable(r))
 		}
 	}
 	fmt.Fprintf(w, "ingested %d object(s) (%s) in %s: %d loaded, %d unchanged, %d ignored, %d duplicate, %d failed\n",
