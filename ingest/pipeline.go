@@ -255,6 +255,9 @@ func (sum *Summary) add(o Object, res ObjectResult) {
 			sum.IgnoredReasons = map[string]int{}
 		}
 		sum.IgnoredReasons[res.Entry.Error]++
+		if res.Entry.Error == ErrUnknownFormat.Error() {
+			sum.Warnings = append(sum.Warnings, o.URI+": "+ErrUnknownFormat.Error()+"; not loaded")
+		}
 	case res.Entry.Status == store.StatusDuplicate:
 		sum.Duplicate++
 	default:
