@@ -625,6 +625,13 @@ func (inc *Incident) failureWindowStart(f Failure) time.Time {
 			t = *r.CompletedOn
 		}
 	}
+	if inc.Disk != nil {
+		for _, d := range inc.Disk.Failures {
+			if d.At != nil && d.At.Before(t) {
+				t = *d.At
+			}
+		}
+	}
 	return t
 }
 
@@ -640,6 +647,13 @@ func (inc *Incident) failureWindowEnd(f Failure) time.Time {
 	for _, r := range f.Runs {
 		if r.CompletedOn != nil && r.CompletedOn.After(t) {
 			t = *r.CompletedOn
+		}
+	}
+	if inc.Disk != nil {
+		for _, d := range inc.Disk.Failures {
+			if d.At != nil && d.At.After(t) {
+				t = *d.At
+			}
 		}
 	}
 	return t

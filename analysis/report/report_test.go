@@ -103,6 +103,29 @@ func TestCapacityMatchesTruth(t *testing.T) {
 	for _, s := range c.Subnets {
 		bySubnet[s.SubnetID] = s
 	}
+	// A 6-hour window from 12:00 has two earlier windows in the evidence
+	// (00:00 and 06:00); the 06:00 one holds every refused create.
+	noon := tr.EvidenceStart.Time.Truncate(24 * time.Hour).Add(12 * time.Hour)
+	later, err := report.BuildCapacity(context.Background(), st, noon, noon.Add(6*time.Hour), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	morning := map[string]int64{}
+	for _, fc := range tr.FailedCreates {
+		if h := fc.At.UTC().Hour(); h >= 6 && h < 12 {
+			morning[fc.SubnetID]++
+		}
+	}
+	labels := map[string]bool{}
+	for _, w := range later.Trend {
+		labels[w.Label] = true
+		if w.Label == "−1" && w.FailedCreates != morning[w.SubnetID] {
+			t.Errorf("trend −1 of %s: %d failed creates, truth has %d between 06:00 and 12:00", w.SubnetID, w.FailedCreates, morning[w.SubnetID])
+		}
+	}
+	if !labels["−2"] || !labels["−1"] || !labels["this window"] || labels["−3"] {
+		t.Errorf("trend windows = %v, want −2, −1 and this window", labels)
+	}
 	for _, want := range tr.Subnets {
 		got, ok := bySubnet[want.SubnetID]
 		if !ok {
