@@ -132,41 +132,72 @@ func (rc rowCodec) dayOf(rv reflect.Value) string {
 }
 
 // exportTable streams one table from the store into dt-partitioned files.
+// Reading (database/sql scans into structs) and writing (Parquet encoding
+// and ZSTD) run in two goroutines joined by a short queue of row batches,
+// so on a machine with two cores or more they overlap.
 func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowCodec, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
 	entry := TableEntry{Name: l.Table, DayColumn: l.Day, Columns: columnsOf(l.schema)}
-	var (
-		cur   *partWriter[T]
-		batch = make([]T, 0, 1024)
-		parts = map[string]int{}
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if _, err := cur.w.Write(batch); err != nil {
-			return fmt.Errorf("writing %s: %w", cur.path, err)
-		}
-		cur.rows += int64(len(batch))
-		clear(batch)
-		batch = batch[:0]
-		return nil
+	type fileStart struct {
+		dt string
+		n  int
 	}
-	finish := func() error {
-		if cur == nil {
-			return nil
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		f, err := cur.close()
-		if err != nil {
-			return err
-		}
-		entry.Files = append(entry.Files, f)
-		entry.Rows += f.Rows
-		cur = nil
-		return nil
+	// A chunk optionally closes the current file and opens another, then
+	// carries rows for the open file. The writer owns rows once sent.
+	type chunk struct {
+		open *fileStart
+		rows []T
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	queue := make(chan chunk, 4)
+	written := make(chan error, 1)
+	go func() {
+		var cur *partWriter[T]
+		var err error
+		closeCur := func() {
+			f, cerr := cur.close()
+			cur = nil
+			if cerr != nil {
+				err = cerr
+				return
+			}
+			entry.Files = append(entry.Files, f)
+			entry.Rows += f.Rows
+		}
+		for c := range queue {
+			if err != nil {
+				continue // drain: the reader stops at its next send
+			}
+			if c.open != nil {
+				if cur != nil {
+					if closeCur(); err != nil {
+						cancel()
+						continue
+					}
+				}
+				if cur, err = openPart[T](ctx, pw, l, c.open.dt, c.open.n); err != nil {
+					cancel()
+					continue
+				}
+			}
+			if len(c.rows) > 0 {
+				if _, werr := cur.w.Write(c.rows); werr != nil {
+					err = fmt.Errorf("writing %s: %w", cur.path, werr)
+					cancel()
+					continue
+				}
+				cur.rows += int64(len(c.rows))
+			}
+		}
+		switch {
+		case err != nil && cur != nil:
+			cur.abort()
+		case err == nil && cur != nil:
+			closeCur()
+		}
+		written <- err
+	}()
+
 	// Scan every row into the same struct: database/sql allocates a new
 	// value behind each pointer field on every scan, so copying the struct
 	// into the batch is safe and the destinations are built once.
@@ -177,44 +208,60 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 	for _, g := range l.Group {
 		groupIdx = append(groupIdx, slices.Index(l.columns, g))
 	}
-	curGroup := ""
-	err := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
+	var (
+		batch      = make([]T, 0, 1024)
+		open       *fileStart
+		parts      = map[string]int{}
+		started    bool
+		curDT      string
+		curGroup   string
+		rowsInFile int64
+	)
+	send := func() error {
+		c := chunk{open: open, rows: batch}
+		open, batch = nil, make([]T, 0, 1024)
+		select {
+		case queue <- c:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	readErr := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
 		if err := scan(dests...); err != nil {
 			return err
 		}
 		// A new file starts only where a group starts; without groups
 		// every row is its own group.
-		if g := groupKey(rv, groupIdx); cur == nil || len(groupIdx) == 0 || g != curGroup {
+		if g := groupKey(rv, groupIdx); !started || len(groupIdx) == 0 || g != curGroup {
 			curGroup = g
 			dt := rc.dayOf(rv)
-			if cur == nil || cur.dt != dt || cur.rows+int64(len(batch)) >= pw.opt.FileRows {
-				if err := finish(); err != nil {
-					return err
+			if !started || curDT != dt || rowsInFile >= pw.opt.FileRows {
+				if len(batch) > 0 {
+					if err := send(); err != nil {
+						return err
+					}
 				}
-				n := parts[dt]
+				open = &fileStart{dt: dt, n: parts[dt]}
 				parts[dt]++
-				var err error
-				if cur, err = openPart[T](ctx, pw, l, dt, n); err != nil {
-					return err
-				}
+				started, curDT, rowsInFile = true, dt, 0
 			}
 		}
 		batch = append(batch, row)
+		rowsInFile++
 		if len(batch) == cap(batch) {
-			return flush()
+			return send()
 		}
 		return nil
 	})
-	if err != nil {
-		if cur != nil {
-			cur.abort()
-		}
+	if readErr == nil && (len(batch) > 0 || open != nil) {
+		readErr = send()
+	}
+	close(queue)
+	if err := <-written; err != nil {
 		return entry, err
 	}
-	if err := finish(); err != nil {
-		return entry, err
-	}
-	return entry, nil
+	return entry, readErr
 }
 
 // groupKey renders the group columns of a row ("" without groups).
