@@ -143,14 +143,8 @@ func (e *evidence) steps(from, to time.Time) map[string][]step {
 	return out
 }
 
-// subnetStats is one subnet's occupancy in a window.
-type subnetStats struct {
-	peak    int64
-	peakAt  time.Time
-	failed  int64
-	hasData bool
-}
-
+// peakOf is the highest value of a step series and the first instant it
+// was reached (0 for an empty series).
 func peakOf(ss []step) (int64, time.Time) {
 	var peak float64 = -1
 	var at time.Time

@@ -40,7 +40,7 @@ func round(f float64, digits int) float64 {
 // finish turns a go-echarts chart into the option the page passes to
 // setOption, with what go-echarts has no option for: UTC time axes, plain
 // text tooltips (no HTML from log strings), no animation, a fixed grid.
-func finish(id string, c interface {
+func finish(c interface {
 	Validate()
 	JSON() map[string]interface{}
 }, extra map[string]any) map[string]any {
@@ -107,7 +107,7 @@ func occupancyChart(ip *report.IPInvestigation, from, to time.Time) chart {
 	l.Overlap(sc)
 	return chart{ID: id, Title: "IPs in use in " + ip.SubnetID, Height: 360,
 		Caption: "Step series of the private IPs held by ENIs (deletes apply before creates at the same instant). Red triangles: refused creates and failed runs; the pin marks the failure the root cause explains.",
-		option:  finish(id, l, nil)}
+		option:  finish(l, nil)}
 }
 
 func markAt(t time.Time, v int64, name string) opts.MarkPointNameCoordItem {
@@ -187,7 +187,7 @@ func eniTimeline(ip *report.IPInvestigation, from, to time.Time) chart {
 	b.AddSeries("lingering after the run ended", linger, stack)
 	b.AddSeries("no run (non-Glue or unknown owner)", idle, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorIdle}))
 	b.XYReversal()
-	o := finish(id, b, map[string]any{
+	o := finish(b, map[string]any{
 		"xAxis": []map[string]any{{"type": "value", "min": 0, "max": min(to), "name": "minutes since " + report.Clock(from) + " UTC", "nameLocation": "middle", "nameGap": 28}},
 		"yAxis": []map[string]any{{"type": "category", "data": labels, "axisLabel": map[string]any{"fontSize": 9, "interval": 0, "width": 260, "overflow": "truncate"}}},
 	})
@@ -216,7 +216,7 @@ func histogramChart(id, title, caption, series, unit string, bs []report.Bucket,
 		charts.WithXAxisOpts(opts.XAxis{Name: unit, NameLocation: "middle", NameGap: 30}),
 		charts.WithYAxisOpts(opts.YAxis{Name: "count", Min: 0}))
 	c.SetXAxis(labels).AddSeries(series, data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "10%"}))
-	return chart{ID: id, Title: title, Height: 300, Caption: caption, option: finish(id, c, nil)}
+	return chart{ID: id, Title: title, Height: 300, Caption: caption, option: finish(c, nil)}
 }
 
 func trimNum(f float64) string {
@@ -248,7 +248,7 @@ func executorDiskChart(d *report.DiskInvestigation) chart {
 	}
 	return chart{ID: id, Title: "Estimated local disk per executor", Height: 360,
 		Caption: "Shuffle files written by finished map tasks plus the spill of running tasks, per executor (an estimate: Spark logs no disk usage). The dashed line is what the worker type can use.",
-		option:  finish(id, l, nil)}
+		option:  finish(l, nil)}
 }
 
 // stageDiskChart: spill and shuffle per stage, GiB.
@@ -274,7 +274,7 @@ func stageDiskChart(d *report.DiskInvestigation) chart {
 		AddSeries("shuffle read", read)
 	return chart{ID: id, Title: "Spill and shuffle per stage", Height: 320,
 		Caption: "Per stage attempt, summed over its tasks the way the Spark History Server totals them.",
-		option:  finish(id, c, nil)}
+		option:  finish(c, nil)}
 }
 
 // maxUtilizationSeries bounds the subnets drawn on the utilization chart;
@@ -311,7 +311,7 @@ func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 	}
 	return chart{ID: id, Title: "Subnet utilization", Height: 360,
 		Caption: fmt.Sprintf("IPs in use as a share of each subnet's usable IPs (2^(32−prefix) − 5), for the %d most troubled subnets of known size (the table lists every subnet). Dashed: 80 %% and 90 %%.", maxUtilizationSeries),
-		option:  finish(id, l, nil)}, n > 0
+		option:  finish(l, nil)}, n > 0
 }
 
 // consumersChart: IP-hours per job, split into running and lingering.
@@ -336,7 +336,7 @@ func consumersChart(cs []report.Consumer) chart {
 	b.SetXAxis(labels).AddSeries("while the run was running", run, stack).
 		AddSeries("lingering after the run ended", lin, stack, charts.WithItemStyleOpts(opts.ItemStyle{Opacity: opts.Float(0.5)}))
 	b.XYReversal()
-	o := finish(id, b, nil)
+	o := finish(b, nil)
 	return chart{ID: id, Title: "Top consumers of IPs", Height: 100 + 22*n,
 		Caption: "IP-hours held in the window per job (non-Glue ENIs by requester), split at the run's completion.", option: o}
 }
@@ -374,7 +374,7 @@ func trendChart(ts []report.TrendWeek) (chart, bool) {
 	}
 	return chart{ID: id, Title: "Peak utilization, window over window", Height: 320,
 		Caption: "Each subnet's peak IPs in use as a share of usable, in the window and the same-length windows before it.",
-		option:  finish(id, c, nil)}, len(labels) > 1
+		option:  finish(c, nil)}, len(labels) > 1
 }
 
 // emptyBar is the partition histogram's first bar: the empty partitions,
@@ -396,5 +396,5 @@ func failuresChart(c report.Comparison) chart {
 		AddSeries("before", before, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFailure})).
 		AddSeries("after", after, charts.WithItemStyleOpts(opts.ItemStyle{Color: palette[1]}))
 	return chart{ID: id, Title: "Failures before and after", Height: 300,
-		Caption: "Refused creates and failed runs in each period (runs counted by start).", option: finish(id, b, nil)}
+		Caption: "Refused creates and failed runs in each period (runs counted by start).", option: finish(b, nil)}
 }
