@@ -623,3 +623,36 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestOlderFileLoads: a file from an older schema, with fewer columns,
+// is read by column name; the columns it lacks load as NULL.
+func TestOlderFileLoads(t *testing.T) {
+	type oldEvent struct {
+		EventID   string    `parquet:"event_id"`
+		EventTime time.Time `parquet:"event_time,timestamp(microsecond)"`
+		EventName string    `parquet:"event_name"`
+		SubnetID  *string   `parquet:"subnet_id,optional"`
+	}
+	t0 := time.Date(2026, 11, 2, 7, 3, 0, 0, time.UTC)
+	data := parquetBytes(t, []oldEvent{{"e-old-1", t0, "CreateNetworkInterface", ptr("subnet-1")}, {"e-old-2", t0.Add(time.Minute), "DeleteNetworkInterface", nil}},
+		parquet.KeyValueMetadata("gluelens.table", "eni_events"), parquet.KeyValueMetadata("gluelens.schema_version", "2"))
+	dir := t.TempDir()
+	p := filepath.Join(dir, "table=eni_events", "dt=2026-11-02", "part-00000.parquet")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t, ":memory:")
+	defer st.Close()
+	if sum := ingestPaths(t, st, []ingest.Decoder{&parquetpack.Decoder{}}, dir); !sum.OK() || sum.Kept != 2 {
+		t.Fatalf("older file: %+v", sum)
+	}
+	got := dump(t, st.DB(), "eni_events")
+	want := []string{
+		`"e-old-1" | 2026-11-02T07:03:00Z | "CreateNetworkInterface" | NULL | NULL | "subnet-1"` + strings.Repeat(" | NULL", 19),
+		`"e-old-2" | 2026-11-02T07:04:00Z | "DeleteNetworkInterface" | NULL | NULL | NULL` + strings.Repeat(" | NULL", 19),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
