@@ -87,7 +87,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	}
 	pd := loadDemand(ctx, st, o)
 	defer pd.wait()
-	ev, err := loadEvidence(ctx, st, Span{From: from.Add(-time.Duration(earlier) * span), To: to})
+	ev, err := loadEvidence(ctx, st, Span{From: from.Add(-time.Duration(earlier) * span), To: to}, countsOnly)
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (
 	if after.To.After(all.To) {
 		all.To = after.To
 	}
-	ev, err := loadEvidence(ctx, st, all)
+	ev, err := loadEvidence(ctx, st, all, countsOnly)
 	if err != nil {
 		return nil, err
 	}

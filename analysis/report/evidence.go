@@ -48,15 +48,45 @@ type evidence struct {
 	subnets  map[string]subnetRow
 }
 
-// loadEvidence reads the holdings and exhaustion events over span.
-func loadEvidence(ctx context.Context, st *store.Store, span Span) (*evidence, error) {
+type refusedRow struct {
+	At           time.Time `db:"at"`
+	SubnetID     *string   `db:"subnet_id"`
+	EventID      *string   `db:"event_id"`
+	ErrorCode    *string   `db:"error_code"`
+	ErrorMessage *string   `db:"error_message"`
+}
+
+// Evidence detail: the incident report needs who held the IPs at each
+// failure (ip_exhaustion_events, which rebuilds the attribution); capacity
+// and compare only count refused creates.
+const (
+	withHolderSplit = true
+	countsOnly      = false
+)
+
+// loadEvidence reads the holdings and the refused creates over span; with
+// split, the refused creates come from ip_exhaustion_events with who held
+// the IPs (and failed runs with no create record are added).
+func loadEvidence(ctx context.Context, st *store.Store, span Span, split bool) (*evidence, error) {
 	e := &evidence{span: span, subnets: map[string]subnetRow{}}
-	// Both queries rebuild the ENI lifetimes; run them side by side.
+	// Both queries can rebuild the ENI lifetimes; run them side by side.
 	var exhErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.exh, exhErr = eni.Exhaustions(ctx, st, eni.Window{From: span.From, To: span.To})
+		if split {
+			e.exh, exhErr = eni.Exhaustions(ctx, st, eni.Window{From: span.From, To: span.To})
+			return
+		}
+		rows, err := store.Select[refusedRow](ctx, st, query("refused"), optTime(span.From), optTime(span.To))
+		if err != nil {
+			exhErr = fmt.Errorf("reading refused creates: %w", err)
+			return
+		}
+		for _, r := range rows {
+			e.exh = append(e.exh, eni.Exhaustion{At: r.At, SubnetID: r.SubnetID, Source: "cloudtrail",
+				EventID: r.EventID, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage})
+		}
 	}()
 	var err error
 	e.holdings, err = store.Select[holding](ctx, st, query("holdings"), optTime(span.From), optTime(span.To))

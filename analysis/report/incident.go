@@ -194,7 +194,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 		pd = loadDemand(ctx, st, o)
 		defer pd.wait()
 	}
-	ev, err := loadEvidence(ctx, st, Span{From: from, To: to})
+	ev, err := loadEvidence(ctx, st, Span{From: from, To: to}, withHolderSplit)
 	if err != nil {
 		return nil, err
 	}
