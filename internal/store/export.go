@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Column describes one column of a table or view as DuckDB declares it.
@@ -145,4 +148,45 @@ func quoteIdents(cols []string) string {
 		parts[i] = quoteIdent(c)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Days lists the distinct dates (UTC midnight) of a TIMESTAMP column
+// among the rows where selects (a predicate written by gluelens code, with
+// ? parameters bound to args), oldest first, and reports whether some of
+// those rows have the column NULL. Export reads a table one day at a time
+// so DuckDB sorts a day, not the whole table.
+func (s *Store) Days(ctx context.Context, table, column, where string, args []any) ([]time.Time, bool, error) {
+	cols, err := s.Columns(ctx, table)
+	if err != nil {
+		return nil, false, err
+	}
+	if !slices.ContainsFunc(cols, func(c Column) bool { return c.Name == column }) {
+		return nil, false, fmt.Errorf("reading %s: no column %q", table, column)
+	}
+	q := fmt.Sprintf("SELECT DISTINCT CAST(%s AS DATE) FROM %s", quoteIdent(column), quoteIdent(table))
+	if where != "" {
+		q += " WHERE " + where
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY 1 NULLS LAST", args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("listing days of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var days []time.Time
+	hasNull := false
+	for rows.Next() {
+		var d sql.NullTime
+		if err := rows.Scan(&d); err != nil {
+			return nil, false, fmt.Errorf("listing days of %s: %w", table, err)
+		}
+		if !d.Valid {
+			hasNull = true
+			continue
+		}
+		days = append(days, time.Date(d.Time.Year(), d.Time.Month(), d.Time.Day(), 0, 0, 0, 0, time.UTC))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("listing days of %s: %w", table, err)
+	}
+	return days, hasNull, nil
 }
