@@ -110,3 +110,34 @@ func TestHostileInputStaysText(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzLogStrings renders an incident whose log-derived strings are the
+// fuzz input: rendering never fails, and the page keeps exactly its two
+// script elements and never gains an element from the input.
+func FuzzLogStrings(f *testing.F) {
+	for _, s := range []string{hostile, "plain", "</SCRIPT >", "<!--<script>", "\u2028\u2029", `{{.}}`, "\x00\xff", "]]></style><svg onload=x>"} {
+		f.Add(s)
+	}
+	lib := string(html.EChartsJS())
+	f.Fuzz(func(t *testing.T, s string) {
+		inc := hostileIncident()
+		inc.RootCause, inc.Failure.ErrorText, inc.IP.ENIs[0].JobName, inc.Fix.Advice[0].Config = s, s, s, s
+		inc.Failure.Runs[0].JobName, inc.IP.Failures[0].JobName = s, s
+		var buf bytes.Buffer
+		if err := (html.Writer{}).WriteIncident(&buf, inc); err != nil {
+			t.Fatal(err)
+		}
+		page := strings.ToLower(strings.Replace(buf.String(), lib, "", 1))
+		if n := strings.Count(page, "<script"); n != 2 {
+			t.Fatalf("%d <script elements for input %q", n, s)
+		}
+		if n := strings.Count(page, "</script"); n != 2 {
+			t.Fatalf("%d </script for input %q", n, s)
+		}
+		for _, tag := range []string{"<svg", "<img", "<style>]"} {
+			if strings.Contains(page, tag) {
+				t.Fatalf("input %q put %s into the page", s, tag)
+			}
+		}
+	})
+}
