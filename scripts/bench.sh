@@ -12,7 +12,7 @@ BIN=${BIN:-bin/gluelens}
 OUT=${BENCH_OUT:-bench-out}
 SIZE=${BENCH_SIZE:-1GiB}
 SEED=${BENCH_SEED:-1}
-SECTIONS=(${BENCH_SECTIONS:-cloudtrail s3 export spark})
+SECTIONS=(${BENCH_SECTIONS:-cloudtrail s3 export spark reports})
 RESULTS="$OUT/results.tsv"
 
 # ensure_time installs GNU time when /usr/bin/time -v is missing.
@@ -226,6 +226,31 @@ bench_spark() {
 		rm -f "$OUT/spark-big.duckdb" "$OUT/spark-big.duckdb.wal"
 		timed spark "gluelens ingest ($BENCH_SPARK_BIG_TASKS tasks, fresh DB)" "$BIN" --db "$OUT/spark-big.duckdb" ingest --force --quiet "$OUT/spark-$BENCH_SPARK_BIG_TASKS"
 	fi
+}
+
+# bench_reports: the reports on a week of a busy account (gluelens synth week --scale
+# BENCH_REPORT_SCALE, default 1; 10 gives about 5,800 runs and 63,000 ENIs): the capacity report of
+# the week, the incident report of its first refused create and a compare of its first three days
+# with the next three, each from the ingested database, with the HTML sizes.
+bench_reports() {
+	local scale=${BENCH_REPORT_SCALE:-1}
+	local dir="$OUT/week-$scale" marker="$OUT/week-$scale.done" db="$OUT/week-$scale.duckdb"
+	local want="scale=$scale seed=$SEED"
+	if [ ! -f "$marker" ] || [ "$(cat "$marker")" != "$want" ]; then
+		rm -rf "$dir" "$marker"
+		"$BIN" synth week --out "$dir" --scale "$scale" --seed "$SEED" >&2
+		echo "$want" >"$marker"
+	fi
+	rm -f "$db" "$db.wal"
+	timed reports "gluelens ingest (week, scale $scale)" "$BIN" --db "$db" ingest --quiet "$dir"
+	timed reports "report capacity --week 2026-W47 (scale $scale)" "$BIN" --db "$db" report capacity --week 2026-W47 -o "$OUT/capacity-$scale.html"
+	local first
+	first=$("$BIN" --db "$db" eni exhaustion --format csv | sed -n 2p | cut -d, -f1)
+	timed reports "report incident --at first failure (scale $scale)" "$BIN" --db "$db" report incident --at "$first" -o "$OUT/incident-$scale.html"
+	timed reports "report compare, 3 days vs 3 days (scale $scale)" "$BIN" --db "$db" report compare --before 2026-11-16..2026-11-19 --after 2026-11-19..2026-11-22 -o "$OUT/compare-$scale.html"
+	for r in capacity incident compare; do
+		echo "[reports] $r-$scale.html: $(stat -c %s "$OUT/$r-$scale.html") bytes" >&2
+	done
 }
 
 print_results() {
