@@ -49,13 +49,25 @@ func finish(c interface {
 	o["useUTC"] = true
 	o["animation"] = false
 	o["tooltip"] = map[string]any{"trigger": "axis", "renderMode": "richText", "confine": true}
-	o["grid"] = map[string]any{"left": 60, "right": 40, "top": 40, "bottom": 50, "containLabel": true}
+	bottom := 50
+	if _, ok := o["dataZoom"]; ok {
+		// Sit the slider between the axis and the legend.
+		bottom = 80
+		o["dataZoom"] = []map[string]any{{"type": "inside", "xAxisIndex": 0}, {"type": "slider", "xAxisIndex": 0, "height": 18, "bottom": 26}}
+	}
+	o["grid"] = map[string]any{"left": 60, "right": 40, "top": 40, "bottom": bottom, "containLabel": true}
 	delete(o, "toolbox")
 	delete(o, "title")
 	for k, v := range extra {
 		o[k] = v
 	}
 	return o
+}
+
+// zoom lets a reader zoom a time axis: the mouse wheel inside the chart
+// and a slider under it.
+func zoom() charts.GlobalOpts {
+	return charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", XAxisIndex: 0}, opts.DataZoom{Type: "slider", XAxisIndex: 0})
 }
 
 func initOpts(id string) charts.GlobalOpts {
@@ -76,7 +88,7 @@ func occupancyChart(ip *report.IPInvestigation, from, to time.Time) chart {
 	id := "chart-occupancy"
 	l := charts.NewLine()
 	l.SetGlobalOptions(initOpts(id),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: ms(from), Max: ms(to)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: ms(from), Max: ms(to)}), zoom(),
 		charts.WithYAxisOpts(opts.YAxis{Name: "IPs", Min: 0}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}))
 	seriesOpts := []charts.SeriesOpts{
@@ -232,7 +244,7 @@ func executorDiskChart(d *report.DiskInvestigation) chart {
 	id := "chart-executor-disk"
 	l := charts.NewLine()
 	l.SetGlobalOptions(initOpts(id),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time"}), zoom(),
 		charts.WithYAxisOpts(opts.YAxis{Name: "GiB", Min: 0}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}))
 	for i, e := range d.Executors {
@@ -287,7 +299,7 @@ func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 	id := "chart-utilization"
 	l := charts.NewLine()
 	l.SetGlobalOptions(initOpts(id),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time"}), zoom(),
 		charts.WithYAxisOpts(opts.YAxis{Name: "% of usable IPs", Min: 0, Max: 100}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}))
 	n := 0
