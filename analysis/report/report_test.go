@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -138,5 +139,29 @@ func TestCapacityMatchesTruth(t *testing.T) {
 		if got.HoursAbove90 == nil || math.Abs(*got.HoursAbove90*3600-float64(want.SecondsAtOrAbove90Pct)) > 0.5 {
 			t.Errorf("%s: hours at or above 90 %% = %v, want %d s", want.SubnetID, got.HoursAbove90, want.SecondsAtOrAbove90Pct)
 		}
+	}
+}
+
+// A run that failed for neither IPs nor disk is an "other" incident whose
+// root cause quotes the run's error.
+func TestIncidentOther(t *testing.T) {
+	sc := reportfixture.Write(t, synth.IPExhaustion(), 1)
+	st := reportfixture.Store(t, "other.duckdb", sc.Dir)
+	ctx := context.Background()
+	if err := st.Exec(ctx, `INSERT INTO glue_runs (run_id, job_name, state, started_on, completed_on, error_message, failure_class)
+		VALUES ('jr_other', 'ingest-orders', 'FAILED', TIMESTAMP '2026-11-02 15:00:00', TIMESTAMP '2026-11-02 15:07:30',
+		        'AnalysisException: Path does not exist: s3://bucket/in/', 'other')`); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := report.BuildIncident(ctx, st, report.IncidentQuery{RunID: "jr_other"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Run jr_other of ingest-orders failed at 15:07:30 with: AnalysisException: Path does not exist: s3://bucket/in/"
+	if inc.Class != report.ClassOther || inc.RootCause != want || inc.IP != nil || inc.Disk != nil {
+		t.Errorf("class %q, root cause %q; want other, %q", inc.Class, inc.RootCause, want)
+	}
+	if _, err := report.BuildIncident(ctx, st, report.IncidentQuery{RunID: "jr_missing"}, opts); !errors.Is(err, report.ErrNoFailure) {
+		t.Errorf("unknown run: %v, want ErrNoFailure", err)
 	}
 }
