@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -22,12 +23,14 @@ func init() {
 	})
 }
 
+type athenaSQLOptions struct {
+	query      scaleout.CloudTrailQuery
+	win        window
+	partitions string
+}
+
 func athenaSQLCmd(a *app) *cobra.Command {
-	var (
-		q          scaleout.CloudTrailQuery
-		win        window
-		partitions string
-	)
+	opts := &athenaSQLOptions{}
 	c := &cobra.Command{
 		Use:   "athena-sql --table cloudtrail_logs --from … --to … --output s3://…",
 		Short: "Print the Athena UNLOAD that extracts only the ENI calls gluelens needs from a CloudTrail table",
@@ -39,37 +42,44 @@ JSON record per line (gzip) to --output; 'gluelens ingest s3://…' then loads t
 AWS's single-region example table has only the date: --partitions ,,timestamp.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := win.parse(); err != nil {
+			if err := opts.win.parse(); err != nil {
 				return err
 			}
-			parts := strings.Split(partitions, ",")
+			parts := strings.Split(opts.partitions, ",")
 			if len(parts) != 3 {
-				return usagef("--partitions wants three comma-separated names (account,region,date), got %q", partitions)
+				return usagef("--partitions wants three comma-separated names (account,region,date), got %q", opts.partitions)
 			}
-			q.AccountPartition, q.RegionPartition, q.DatePartition = parts[0], parts[1], parts[2]
-			q.From, q.To = win.From, win.To
-			sql, err := scaleout.UnloadSQL(q)
-			if err != nil {
-				return &usageError{err}
-			}
-			_, err = fmt.Fprint(a.out, sql)
-			return err
+			opts.query.AccountPartition, opts.query.RegionPartition, opts.query.DatePartition = parts[0], parts[1], parts[2]
+			opts.query.From, opts.query.To = opts.win.From, opts.win.To
+			return runAthenaSQL(a, opts)
 		},
 	}
-	c.Flags().StringVar(&q.Table, "table", "cloudtrail_logs", "CloudTrail table (name or database.name)")
-	c.Flags().StringSliceVar(&q.Accounts, "accounts", nil, "account ids to keep (comma-separated; default all)")
-	c.Flags().StringSliceVar(&q.Regions, "regions", nil, "regions to keep (comma-separated; default all)")
-	c.Flags().StringVar(&q.Output, "output", "", "s3:// prefix UNLOAD writes to (must be empty)")
-	c.Flags().StringVar(&partitions, "partitions", "account,region,timestamp", "the table's partition columns: account,region,date (empty name = not a partition)")
-	win.addFlags(c)
+	c.Flags().StringVar(&opts.query.Table, "table", "cloudtrail_logs", "CloudTrail table (name or database.name)")
+	c.Flags().StringSliceVar(&opts.query.Accounts, "accounts", nil, "account ids to keep (comma-separated; default all)")
+	c.Flags().StringSliceVar(&opts.query.Regions, "regions", nil, "regions to keep (comma-separated; default all)")
+	c.Flags().StringVar(&opts.query.Output, "output", "", "s3:// prefix UNLOAD writes to (must be empty)")
+	c.Flags().StringVar(&opts.partitions, "partitions", "account,region,timestamp", "the table's partition columns: account,region,date (empty name = not a partition)")
+	opts.win.addFlags(c)
 	return c
 }
 
+func runAthenaSQL(a *app, opts *athenaSQLOptions) error {
+	sql, err := scaleout.UnloadSQL(opts.query)
+	if err != nil {
+		// Every error names a flag value the user gave.
+		return &usageError{err}
+	}
+	_, err = fmt.Fprint(a.out, sql)
+	return err
+}
+
+type ddlOptions struct {
+	dataset, dialect, location, database string
+	aws                                  awsFlags
+}
+
 func ddlCmd(a *app) *cobra.Command {
-	var (
-		dialect, location, database string
-		aws                         awsFlags
-	)
+	opts := &ddlOptions{}
 	c := &cobra.Command{
 		Use:   "ddl --dialect athena|spark DATASET",
 		Short: "Print CREATE EXTERNAL TABLE statements for an exported evidence pack",
@@ -79,43 +89,48 @@ partitions. --location overrides where the engine finds the data (e.g. a local p
 to S3).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ds := args[0]
-			var m *parquetpack.Manifest
-			var err error
-			if strings.HasPrefix(ds, "s3://") {
-				bucket, prefix, perr := s3src.ParseURI(ds)
-				if perr != nil {
-					return usagef("%v", perr)
-				}
-				cl, cerr := s3src.NewClient(cmd.Context(), aws.config(0))
-				if cerr != nil {
-					return cerr
-				}
-				m, err = parquetpack.ReadManifestS3(cmd.Context(), cl.API(), bucket, prefix)
-			} else {
-				m, err = parquetpack.ReadManifestDir(ds)
+			opts.dataset = args[0]
+			if opts.location == "" && opts.dialect == parquetpack.DialectAthena && !strings.HasPrefix(opts.dataset, "s3://") {
+				return usagef("athena reads from S3: give --location s3://… for a local pack")
 			}
-			if err != nil {
-				return err
-			}
-			loc := location
-			if loc == "" {
-				if dialect == parquetpack.DialectAthena && !strings.HasPrefix(ds, "s3://") {
-					return usagef("athena reads from S3: give --location s3://… for a local pack")
-				}
-				loc = ds
-			}
-			ddl, err := parquetpack.DDL(m, dialect, loc, database)
-			if err != nil {
-				return &usageError{err}
-			}
-			_, err = fmt.Fprint(a.out, ddl)
-			return err
+			return runDDL(cmd.Context(), a, opts)
 		},
 	}
-	c.Flags().StringVar(&dialect, "dialect", parquetpack.DialectAthena, "athena or spark")
-	c.Flags().StringVar(&location, "location", "", "where the engine reads the pack (default: DATASET)")
-	c.Flags().StringVar(&database, "database", "gluelens", "database (schema) the tables are created in")
-	aws.addFlags(c)
+	c.Flags().StringVar(&opts.dialect, "dialect", parquetpack.DialectAthena, "athena or spark")
+	c.Flags().StringVar(&opts.location, "location", "", "where the engine reads the pack (default: DATASET)")
+	c.Flags().StringVar(&opts.database, "database", "gluelens", "database (schema) the tables are created in")
+	opts.aws.addFlags(c)
 	return c
+}
+
+func runDDL(ctx context.Context, a *app, opts *ddlOptions) error {
+	var m *parquetpack.Manifest
+	if strings.HasPrefix(opts.dataset, "s3://") {
+		bucket, prefix, err := s3src.ParseURI(opts.dataset)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		c, err := s3src.NewClient(ctx, opts.aws.config(0))
+		if err != nil {
+			return err
+		}
+		if m, err = parquetpack.ReadManifestS3(ctx, c.API(), bucket, prefix); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if m, err = parquetpack.ReadManifestDir(opts.dataset); err != nil {
+			return err
+		}
+	}
+	loc := opts.location
+	if loc == "" {
+		loc = opts.dataset
+	}
+	ddl, err := parquetpack.DDL(m, opts.dialect, loc, opts.database)
+	if err != nil {
+		return &usageError{err}
+	}
+	_, err = fmt.Fprint(a.out, ddl)
+	return err
 }
