@@ -53,7 +53,8 @@ func TestExportPackGivesSameAnalysis(t *testing.T) {
 	}
 
 	ddl := must("scale", "ddl", "--dialect", "spark", pack)
-	if !strings.Contains(ddl, "CREATE TABLE IF NOT EXISTS gluelens.eni_events (") || !strings.Contains(ddl, "PARTITIONED BY (dt)") {
+	if !strings.Contains(ddl, "CREATE TABLE IF NOT EXISTS gluelens.eni_events (") || !strings.Contains(ddl, "PARTITIONED BY (dt)") ||
+		!strings.Contains(ddl, "LOCATION '"+pack+"/table=eni_events/'") {
 		t.Errorf("spark DDL:\n%.600s", ddl)
 	}
 	ddl = must("scale", "ddl", "--dialect", "athena", "--location", "s3://b/p", pack)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -126,6 +127,14 @@ func runDDL(ctx context.Context, a *app, opts *ddlOptions) error {
 	loc := opts.location
 	if loc == "" {
 		loc = opts.dataset
+		if !strings.HasPrefix(loc, "s3://") {
+			// Spark resolves relative locations against its warehouse.
+			abs, err := filepath.Abs(loc)
+			if err != nil {
+				return err
+			}
+			loc = abs
+		}
 	}
 	ddl, err := parquetpack.DDL(m, opts.dialect, loc, opts.database)
 	if err != nil {
