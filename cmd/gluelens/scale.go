@@ -38,7 +38,7 @@ func athenaSQLCmd(a *app) *cobra.Command {
 		Long: `Prints an Athena (Trino) UNLOAD over the CloudTrail table AWS documents (created with partition
 projection). It keeps ec2 Create/Delete/Attach/DetachNetworkInterface calls whose eventTime is in
 the window, reads date partitions with one day of slack on each side, and writes one CloudTrail
-JSON record per line (gzip) to --output; 'gluelens ingest s3://…' then loads them.
+JSON record per line to --output; 'gluelens ingest s3://…' then loads them.
 --partitions names the table's projected partition columns in the order account,region,date;
 AWS's single-region example table has only the date: --partitions ,,timestamp.`,
 		Args: cobra.NoArgs,

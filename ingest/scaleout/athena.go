@@ -109,7 +109,8 @@ const (
 // UnloadSQL returns the Athena statement. The SELECT builds each record
 // as one JSON text (json_format over a MAP cast to JSON, which keeps the
 // camelCase keys and writes requestParameters/responseElements as objects)
-// and UNLOAD writes it with format TEXTFILE, one record per line, gzip:
+// and UNLOAD writes it with format TEXTFILE, one record per line (plain or
+// gzip, gluelens reads both):
 // exactly the JSON-lines CloudTrail shape gluelens ingests. UNLOAD's JSON
 // format is not used because it names keys after the (lower-cased) column
 // names and writes the request and response as escaped strings.
@@ -131,7 +132,7 @@ func UnloadSQL(q CloudTrailQuery) (string, error) {
 	fmt.Fprintf(&b, "-- Then: gluelens ingest %s\n", out)
 	b.WriteString("UNLOAD (\n")
 	b.WriteString(sel)
-	fmt.Fprintf(&b, ")\nTO '%s'\nWITH (format = 'TEXTFILE', compression = 'GZIP')\n", out)
+	fmt.Fprintf(&b, ")\nTO '%s'\nWITH (format = 'TEXTFILE')\n", out)
 	return b.String(), nil
 }
 

@@ -49,7 +49,7 @@ func TestUnloadSQL(t *testing.T) {
 			"eventtime >= '2026-11-02T00:00:00Z' AND eventtime < '2026-11-03T00:00:00Z'",
 			"FROM cloudtrail_logs\n",
 			"TO 's3://results/eni/'",
-			"WITH (format = 'TEXTFILE', compression = 'GZIP')",
+			"WITH (format = 'TEXTFILE')\n",
 			"'eventID'", "'requestParameters'", "json_parse(requestparameters)", "useridentity.sessioncontext.sessionissuer.arn",
 			"'originalEventID'", "addendum.originaleventid",
 		}, []string{"account\" IN", "region\" IN"}},
