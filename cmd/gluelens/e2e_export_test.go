@@ -18,9 +18,10 @@ func runGluelens(args ...string) (string, string, int) {
 	return out.String(), errOut.String(), code
 }
 
-// TestExportPackGivesSameAnalysis: evidence → database A → export → ingest
-// the pack into database B → the ENI analysis commands print the same
-// answers from both.
+// TestExportPackGivesSameAnalysis: evidence (the ip-exhaustion and
+// disk-full scenarios) → database A → export → ingest the pack into
+// database B → the ENI, run and Spark commands print the same answers from
+// both.
 func TestExportPackGivesSameAnalysis(t *testing.T) {
 	dir := t.TempDir()
 	ev, pack := filepath.Join(dir, "evidence"), filepath.Join(dir, "pack")
@@ -34,6 +35,7 @@ func TestExportPackGivesSameAnalysis(t *testing.T) {
 		return out
 	}
 	must("synth", "ip-exhaustion", "--out", ev)
+	must("synth", "disk-full", "--out", filepath.Join(ev, "spark"))
 	must("--db", dbA, "ingest", "--quiet", ev)
 	must("--db", dbA, "export", "--out", pack)
 	must("--db", dbB, "ingest", "--quiet", pack)
@@ -41,6 +43,8 @@ func TestExportPackGivesSameAnalysis(t *testing.T) {
 		{"eni", "subnets", "--format", "json"},
 		{"eni", "exhaustion", "--format", "json"},
 		{"query", "SELECT count(*) AS n, count(DISTINCT eni_id) AS enis FROM eni_lifetimes", "--format", "csv"},
+		{"runs", "--format", "json"},
+		{"spark", "apps", "--format", "json"},
 	} {
 		a := must(append([]string{"--db", dbA}, args...)...)
 		b := must(append([]string{"--db", dbB}, args...)...)
