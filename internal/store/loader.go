@@ -76,6 +76,7 @@ type Loader struct {
 	pending   []*pendingObject
 	touched   map[string]bool
 	hashes    map[string]string // content_sha256 → URI of loaded objects
+	derived   bool              // evidence behind eni_attribution changed
 	now       func() time.Time
 }
 
@@ -187,6 +188,9 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 		}
 	}
 	for t := range l.touched {
+		if attributionInputs[t] {
+			l.derived = true
+		}
 		spec, _ := tableSpec(t)
 		kept, err := l.merge(ctx, spec)
 		if err != nil {
@@ -355,11 +359,15 @@ func (l *Loader) Rollback(ctx context.Context) error {
 }
 
 // Close releases the loader. Pending objects must have been flushed; any
-// that were not are rolled back.
+// that were not are rolled back. When flushed evidence changed what the
+// attribution reads, the eni_attribution table is rebuilt first.
 func (l *Loader) Close(ctx context.Context) error {
 	var err error
 	if l.inTx {
 		err = l.Rollback(ctx)
+	}
+	if err == nil && l.derived {
+		err = refreshAttribution(ctx, l.conn)
 	}
 	for _, a := range l.appenders {
 		if cerr := a.Close(); cerr != nil && err == nil {
@@ -492,6 +500,42 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// attributionInputs are the tables the eni_attribution_rule view reads.
+var attributionInputs = map[string]bool{
+	"eni_events": true, "glue_runs": true, "glue_jobs": true, "glue_job_connections": true, "glue_connections": true,
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// refreshAttribution rebuilds eni_attribution from its rule in one transaction.
+func refreshAttribution(ctx context.Context, db execer) error {
+	for _, q := range []string{
+		`BEGIN TRANSACTION`,
+		`DELETE FROM eni_attribution`,
+		`INSERT INTO eni_attribution SELECT event_id, eni_id, job_run_id, method, confidence, candidate_runs FROM eni_attribution_rule`,
+		`COMMIT`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			_, _ = db.ExecContext(ctx, `ROLLBACK`)
+			return fmt.Errorf("rebuilding eni_attribution: %w", err)
+		}
+	}
+	return nil
+}
+
+// RefreshDerived rebuilds the materialised eni_attribution table. Loaders do
+// it when they close; call it after changing evidence tables by other means.
+func (s *Store) RefreshDerived(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return refreshAttribution(ctx, conn)
 }
 
 // LoaderMemoryLimit is DuckDB's memory_limit while a loader is open.

@@ -1,4 +1,4 @@
--- eni_attribution: which Glue job run made each Glue CreateNetworkInterface call (successful or
+-- eni_attribution_rule: which Glue job run made each Glue CreateNetworkInterface call (successful or
 -- failed for lack of IPs). CloudTrail ties an ENI to a role and a subnet, not to a run, so a create
 -- at time t is matched to the runs that
 --   * started between t - 15 min and t + 60 s (Glue creates one ENI per worker shortly after start),
@@ -10,8 +10,9 @@
 -- 'ambiguous' = another candidate run started within 3 minutes of the chosen one (both could have
 -- been creating ENIs then), or the run already has NumberOfWorkers earlier ENIs (over-capacity).
 -- candidate_runs keeps the count of all candidates so nothing is hidden.
--- Reads: eni_events_effective, glue_runs, glue_jobs, glue_job_subnets.
-CREATE OR REPLACE VIEW eni_attribution AS
+-- Every ingest that loads ENI or Glue evidence materialises this view into the table eni_attribution,
+-- which the other views read. Reads: eni_events_effective, glue_runs, glue_jobs, glue_job_subnets.
+CREATE OR REPLACE VIEW eni_attribution_rule AS
 WITH creates AS (
     SELECT event_id, eni_id, event_time, subnet_id, regexp_extract(role_arn, '[^/]+$') AS role_name
     FROM eni_events_effective
