@@ -2,8 +2,11 @@
 // failure as real evidence: a Spark 3.3 event log (Glue 4.0, G.2X workers)
 // whose reduce stage spills over badly sized shuffle partitions until one
 // executor's local disk is full, the matching Glue get-job-runs output, and
-// a truth.json computed by the generator's own simulation. It also writes
-// the large event log used by the Spark ingest benchmark.
+// a truth.json computed by the generator's own simulation. AfterFixParams
+// gives the same job once the advice is applied (zstd, the recommended
+// shuffle partitions, AQE): it succeeds, and its truth.json gives the
+// peaks and the spill the compare report sets against the failed run. It
+// also writes the large event log used by the Spark ingest benchmark.
 //
 // The disk model is the one the executor_disk_timeline view documents:
 // shuffle output of a successful ShuffleMapTask stays on its executor until
@@ -41,6 +44,18 @@ type Params struct {
 	ExecutorMemory  string
 	DriverMemory    string
 	TargetPartition int64 // bytes per reduce partition the advice aims at
+
+	// ExpectFull: the scenario must fill an executor's disk and fail (the
+	// disk-full "before"). AfterFixParams clears it: the run must then
+	// succeed without any executor's estimate going above UsableDisk.
+	ExpectFull bool
+	// Codec is spark.io.compression.codec as the job sets it; "" leaves it
+	// unset (Spark's default, lz4). With "zstd" every shuffle and spill
+	// byte is ZstdRatio of its lz4 size.
+	Codec string
+	// AQE sets spark.sql.adaptive.enabled and
+	// spark.sql.adaptive.coalescePartitions.enabled.
+	AQE bool
 }
 
 // Glue 4.0 runs Spark 3.3.0 (Glue release notes); G.2X has 8 vCPU, 32 GB
@@ -51,6 +66,9 @@ const (
 	// TargetPartitionBytes is the reduce-partition size the advice aims at,
 	// the middle of the 128–256 MiB range: 200 MiB.
 	TargetPartitionBytes = 200 << 20
+	// ZstdRatio is the size of zstd shuffle and spill bytes relative to
+	// lz4: −44 %, the assumption docs/spark-disk.md documents.
+	ZstdRatio = 0.56
 )
 
 // DefaultParams is the disk-full scenario for a seed: a G.2X job with 10
@@ -78,7 +96,42 @@ func DefaultParams(seed uint64) Params {
 		ExecutorMemory:  "20g",
 		DriverMemory:    "20g",
 		TargetPartition: TargetPartitionBytes,
+		ExpectFull:      true,
 	}
+}
+
+// AfterFixParams is the same job and data volume as before once the
+// advice is applied: spark.io.compression.codec=zstd, AQE with partition
+// coalescing on, and spark.sql.shuffle.partitions set to what `gluelens
+// spark advice` recommends for before — ceil(reduce-stage shuffle bytes /
+// 200 MiB), taken from before's own simulation — with no empty partitions.
+// The run succeeds. The reduce partitions come out near 117 MB, above
+// AQE's 64 MiB advisory size, so AQE coalesces none of them and the stage
+// runs exactly that many tasks. Start, account and region are before's;
+// callers move Start into their after week.
+func AfterFixParams(before Params) (Params, error) {
+	if err := before.validate(); err != nil {
+		return Params{}, err
+	}
+	sim, err := simulate(before)
+	if err != nil {
+		return Params{}, err
+	}
+	p := before
+	p.Partitions = sim.recommendedPartitions()
+	p.EmptyShare = 0
+	p.Codec = "zstd"
+	p.AQE = true
+	p.ExpectFull = false
+	return p, nil
+}
+
+// codecRatio is the size of shuffle and spill bytes relative to lz4.
+func (p Params) codecRatio() float64 {
+	if p.Codec == "zstd" {
+		return ZstdRatio
+	}
+	return 1
 }
 
 func (p Params) validate() error {
@@ -91,6 +144,12 @@ func (p Params) validate() error {
 		return fmt.Errorf("scenario needs MaxFailures ≥ 1")
 	case p.UsableDisk <= 0:
 		return fmt.Errorf("scenario needs a usable disk size")
+	case p.Codec != "" && p.Codec != "zstd":
+		return fmt.Errorf("scenario codec %q: want unset (lz4) or zstd", p.Codec)
+	case p.ExpectFull && (p.Codec != "" || p.AQE || p.EmptyShare <= 0):
+		return fmt.Errorf("scenario expecting a full disk needs the default codec, AQE off and empty partitions")
+	case !p.ExpectFull && p.EmptyShare != 0:
+		return fmt.Errorf("scenario expecting success needs no empty partitions")
 	}
 	return nil
 }

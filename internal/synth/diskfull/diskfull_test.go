@@ -64,6 +64,7 @@ type rawTask struct {
 	diskSpill    int64
 	write        int64
 	read         int64
+	input        int64
 }
 
 type parsedLog struct {
@@ -133,6 +134,7 @@ func parseLog(t *testing.T, path string) parsedLog {
 				launch: num(info, "Launch Time"), finish: num(info, "Finish Time"), reason: reason["Reason"].(string),
 				memSpill: num(m, "Memory Bytes Spilled"), diskSpill: num(m, "Disk Bytes Spilled"),
 				write: num(wr, "Shuffle Bytes Written"), read: num(rd, "Remote Bytes Read") + num(rd, "Local Bytes Read"),
+				input: num(m["Input Metrics"].(map[string]any), "Bytes Read"),
 			}
 			if d, ok := reason["Description"].(string); ok {
 				rt.desc = d

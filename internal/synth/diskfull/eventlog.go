@@ -196,9 +196,17 @@ func taskEndOf(k *task, host string, executors int, acc *accumState, stageAttemp
 	}
 	return taskEnd{
 		Event: "SparkListenerTaskEnd", StageID: k.Stage, StageAttemptID: stageAttempt,
-		TaskType: "ShuffleMapTask", TaskEndReason: reason, TaskInfo: info,
+		TaskType: taskType(k), TaskEndReason: reason, TaskInfo: info,
 		TaskExecutorMetrics: executorMetricsOf(k), TaskMetrics: m,
 	}
+}
+
+// taskType is Spark's name for the task: stage 2 writes the job's result.
+func taskType(k *task) string {
+	if k.Stage == 2 {
+		return "ResultTask"
+	}
+	return "ShuffleMapTask"
 }
 
 func taskInfoOf(k *task, host string) taskInfo {

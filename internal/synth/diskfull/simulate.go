@@ -104,10 +104,14 @@ type simulation struct {
 	execs      []*executor // index = executor id - 1
 	tasks      []*task     // in launch order (task id order)
 	mapOut     []int64     // planned shuffle write per map task
+	mapIn      []int64     // the same at lz4 size: the input volume follows it
 	parts      []partition
 	stage0Sub  int64
 	stage0Done int64
 	stage1Sub  int64
+	stage1Done int64 // stages 1 and 2 complete only when the run succeeds
+	stage2Sub  int64
+	stage2Done int64
 	crossings  []crossing
 	abortAt    int64 // when stage 1 was aborted (0 if it completed)
 	abortTask  *task // the attempt whose failure aborted the stage
@@ -138,7 +142,9 @@ func (s *simulation) uniform(lo, hi float64) float64 { return lo + (hi-lo)*s.rng
 
 // simulate runs the scenario: stage 0 reads the input and writes the
 // shuffle, stage 1 reads it into Partitions reduce tasks that spill and
-// write the next shuffle. Every launch checks the launching executor's
+// write the next shuffle; when stage 1 completes (only without ExpectFull)
+// stage 2 reads that shuffle and writes the result to S3, with no spill
+// and no shuffle output. Every launch checks the launching executor's
 // estimated disk with the same model as the executor_disk_timeline view;
 // the first launch that takes it over the usable disk fills it.
 //
@@ -171,6 +177,10 @@ func simulateStream(p Params, stream uint64) (*simulation, error) {
 	var total int64
 	for i := 0; i < p.MapTasks; i++ {
 		b := int64(float64(p.MapOutputBytes) * s.uniform(0.88, 1.12))
+		s.mapIn = append(s.mapIn, b)
+		if r := p.codecRatio(); r != 1 {
+			b = int64(float64(b) * r)
+		}
 		s.mapOut = append(s.mapOut, b)
 		total += b
 	}
@@ -234,8 +244,13 @@ func simulateStream(p Params, stream uint64) (*simulation, error) {
 			e.RemovedAt = ev.At
 		}
 	}
-	if s.abortAt == 0 {
+	switch {
+	case p.ExpectFull && s.abortAt == 0:
 		return nil, fmt.Errorf("simulating seed %d: stage 1 finished without filling a disk", p.Seed)
+	case !p.ExpectFull && len(s.crossings) > 0:
+		return nil, fmt.Errorf("simulating seed %d: executor %d's disk filled although the run should succeed", p.Seed, s.crossings[0].Exec)
+	case !p.ExpectFull && s.stage2Done == 0:
+		return nil, fmt.Errorf("simulating seed %d: the run did not complete", p.Seed)
 	}
 	return s, nil
 }
@@ -283,11 +298,15 @@ func (s *simulation) launch(now int64, e *executor) {
 	k := &task{ID: s.nextID, Stage: s.stage, Index: idx, Attempt: s.failures[idx], Exec: e.ID, Launch: now}
 	s.nextID++
 	if s.stage == 0 {
-		k.InputBytes = int64(float64(s.mapOut[idx]) * s.uniform(1.05, 1.25))
+		k.InputBytes = int64(float64(s.mapIn[idx]) * s.uniform(1.05, 1.25))
 		k.InputRecords = k.InputBytes / 112
 		k.plannedWrite = s.mapOut[idx]
 		k.plannedRecords = k.InputRecords
 		k.Finish = now + s.between(202_000, 282_000)
+	} else if s.stage == 2 {
+		pt := s.parts[idx]
+		k.ReadBytes, k.ReadRecords = pt.write, pt.records/3
+		k.Finish = now + int64((3+float64(pt.write)/40e6*s.uniform(0.9, 1.1))*1000)
 	} else {
 		pt := s.parts[idx]
 		k.ReadBytes, k.ReadRecords = pt.read, pt.records
@@ -360,10 +379,15 @@ func (s *simulation) end(now int64, k *task) {
 	if e.dying {
 		return
 	}
-	if s.stage == 0 && s.stageDone(0) {
-		s.stage0Done = now
-		s.stage = 1
-		s.stage1Sub = now + s.between(150, 400)
+	if s.stage < s.lastStage() && s.stageDone(s.stage) {
+		sub := now + s.between(150, 400)
+		switch s.stage {
+		case 0:
+			s.stage0Done, s.stage1Sub = now, sub
+		case 1:
+			s.stage1Done, s.stage2Sub = now, sub
+		}
+		s.stage++
 		for i := s.p.Partitions - 1; i >= 0; i-- {
 			s.pending = append(s.pending, i)
 		}
@@ -373,13 +397,47 @@ func (s *simulation) end(now int64, k *task) {
 				n := x.idle
 				x.idle = 0
 				for j := 0; j < n; j++ {
-					s.push(&event{At: s.stage1Sub + s.between(5, 60), Kind: evLaunch, Exec: x.ID})
+					s.push(&event{At: sub + s.between(5, 60), Kind: evLaunch, Exec: x.ID})
 				}
 			}
 		}
 		return
 	}
+	if s.stage == 2 && s.stageDone(2) {
+		s.stage2Done = now
+		e.idle++
+		return
+	}
 	s.push(&event{At: now + s.between(2, 30), Kind: evLaunch, Exec: e.ID})
+}
+
+// lastStage is the last stage the simulation runs: the disk-full run
+// never gets past stage 1, a successful one writes its result in stage 2.
+func (s *simulation) lastStage() int {
+	if s.p.ExpectFull {
+		return 1
+	}
+	return 2
+}
+
+// stageTasks is the number of tasks (partitions) of stage.
+func (s *simulation) stageTasks(stage int) int {
+	if stage == 0 {
+		return s.p.MapTasks
+	}
+	return s.p.Partitions
+}
+
+// recommendedPartitions is ceil(Σ shuffle bytes written by stage 0 /
+// TargetPartition): the partition count the advice recommends.
+func (s *simulation) recommendedPartitions() int {
+	var b int64
+	for _, k := range s.tasks {
+		if k.Stage == 0 {
+			b += k.WriteBytes
+		}
+	}
+	return int((b + s.p.TargetPartition - 1) / s.p.TargetPartition)
 }
 
 // requeue puts a failed partition back on the pending stack above every
@@ -403,7 +461,7 @@ func (s *simulation) stageDone(stage int) bool {
 			done++
 		}
 	}
-	return done == s.p.MapTasks
+	return done == s.stageTasks(stage)
 }
 
 // abort ends stage 1 after a partition failed MaxFailures times: the

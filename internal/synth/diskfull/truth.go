@@ -20,10 +20,15 @@ type Truth struct {
 	UsableDiskBytes int64     `json:"usable_disk_bytes"`
 	AppStart        time.Time `json:"app_start"`
 	AppEnd          time.Time `json:"app_end"`
+	// Outcome is the Glue run's JobRunState: FAILED for the disk-full run,
+	// SUCCEEDED for the after-fix one.
+	Outcome string `json:"outcome"`
 
 	// FailingExecutor is the first executor whose estimated disk went
 	// above the usable disk, at DiskFullAt (MinutesAfterStart after the
-	// application started) with DiskBytesAtFull bytes estimated.
+	// application started) with DiskBytesAtFull bytes estimated. In a
+	// run that succeeds no disk fills: FailingExecutor is "", DiskFullAt
+	// the zero time and ExecutorsFilled empty.
 	FailingExecutor   string    `json:"failing_executor"`
 	DiskFullAt        time.Time `json:"disk_full_at"`
 	MinutesAfterStart float64   `json:"minutes_after_start"`
@@ -34,8 +39,13 @@ type Truth struct {
 	ModelTolerance string `json:"model_tolerance"`
 	// ExecutorsFilled lists every executor whose disk filled, in order.
 	ExecutorsFilled []ExecutorFill `json:"executors_filled"`
-	// Peaks is the peak estimated disk of every executor.
-	Peaks []ExecutorPeak `json:"peaks"`
+	// Peaks is the peak estimated disk of every executor; PeakDiskBytes
+	// the largest of them.
+	Peaks         []ExecutorPeak `json:"peaks"`
+	PeakDiskBytes int64          `json:"peak_disk_bytes"`
+	// DiskBytesSpilled is Σ disk spill over every task attempt of every
+	// stage (the stages' DiskBytesSpilled summed).
+	DiskBytesSpilled int64 `json:"disk_bytes_spilled"`
 
 	Stages []StageTotals `json:"stages"`
 

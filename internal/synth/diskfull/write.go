@@ -37,7 +37,7 @@ func Write(dir string, p Params) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	g := rand.New(rand.NewPCG(p.Seed, 0x61a7e))
+	g := rand.New(rand.NewPCG(p.Seed, idStream(p)))
 	runID := "jr_" + hex(g, 64)
 	appID := "spark-application-" + strconv.FormatInt(p.Start.UnixMilli(), 10)
 	lw := &logWriter{}
@@ -79,6 +79,16 @@ func Write(dir string, p Params) (Result, error) {
 	return res, nil
 }
 
+// idStream picks the random stream of the run id and the log's other ids:
+// the after-fix run of a seed must not reuse the before run's id, since
+// both go into one database.
+func idStream(p Params) uint64 {
+	if p.ExpectFull {
+		return 0x61a7e
+	}
+	return 0x61a7e ^ 0xaf7e4f1c
+}
+
 func hex(g *rand.Rand, n int) string {
 	const digits = "0123456789abcdef"
 	b := make([]byte, n)
@@ -118,12 +128,13 @@ func (w *logWriter) bytes() []byte {
 	return out
 }
 
-// sparkProperties is the explicitly set conf of a Glue 4.0 job run, with
-// the shuffle partitions set badly and AQE switched off; the shuffle codec
-// is left unset (Spark's default, lz4).
+// sparkProperties is the explicitly set conf of a Glue 4.0 job run. The
+// disk-full run sets the shuffle partitions badly and AQE off and leaves
+// the shuffle codec unset (Spark's default, lz4); the after-fix run sets
+// the codec, AQE and the recommended partitions.
 func (s *simulation) sparkProperties(appID, runID string) map[string]string {
 	p := s.p
-	return map[string]string{
+	props := map[string]string{
 		"spark.app.id":                    appID,
 		"spark.app.name":                  "nativespark-" + p.JobName + "-" + runID,
 		"spark.app.startTime":             strconv.FormatInt(p.Start.UnixMilli(), 10),
@@ -158,6 +169,26 @@ func (s *simulation) sparkProperties(appID, runID string) map[string]string {
 		"spark.unsafe.sorter.spill.read.ahead.enabled":                  "false",
 		"spark.pyspark.python":                                          "/usr/bin/python3",
 	}
+	if p.Codec != "" {
+		props["spark.io.compression.codec"] = p.Codec
+	}
+	if p.AQE {
+		props["spark.sql.adaptive.enabled"] = "true"
+		props["spark.sql.adaptive.coalescePartitions.enabled"] = "true"
+	}
+	return props
+}
+
+// jobConf is the run's --conf argument: the settings the job sets.
+func (p Params) jobConf() string {
+	c := "spark.sql.shuffle.partitions=" + strconv.Itoa(p.Partitions) + " --conf spark.sql.adaptive.enabled=" + strconv.FormatBool(p.AQE)
+	if p.AQE {
+		c += " --conf spark.sql.adaptive.coalescePartitions.enabled=true"
+	}
+	if p.Codec != "" {
+		c += " --conf spark.io.compression.codec=" + p.Codec
+	}
+	return c
 }
 
 // writeEvents writes the whole application and returns its end (epoch ms).
@@ -248,6 +279,9 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 	sub1.SubmissionTime = s.stage1Sub
 	w.add(s.stage1Sub, stageSubmitted{Event: "SparkListenerStageSubmitted", StageInfo: sub1, Properties: props})
 
+	if s.abortAt == 0 {
+		return s.writeSuccess(w, stage1, stage2, props, g)
+	}
 	last := s.abortAt
 	for _, e := range s.execs {
 		if e.RemovedAt == 0 {
@@ -269,6 +303,27 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 		last = max(last, k.Finish)
 	}
 	appEnd := last + 2_500 + g.Int64N(1_500)
+	w.add(appEnd, applicationEnd{Event: "SparkListenerApplicationEnd", Timestamp: appEnd})
+	return appEnd
+}
+
+// writeSuccess ends a run whose stages all completed: stage 1 completes,
+// stage 2 writes the result, the job succeeds. It returns the
+// application's end (epoch ms).
+func (s *simulation) writeSuccess(w *logWriter, stage1, stage2 stageInfo, props map[string]string, g *rand.Rand) int64 {
+	done1 := stage1
+	done1.SubmissionTime = s.stage1Sub
+	done1.CompletionTime = s.stage1Done + 17
+	w.add(done1.CompletionTime, stageCompleted{Event: "SparkListenerStageCompleted", StageInfo: done1})
+	sub2 := stage2
+	sub2.SubmissionTime = s.stage2Sub
+	w.add(s.stage2Sub, stageSubmitted{Event: "SparkListenerStageSubmitted", StageInfo: sub2, Properties: props})
+	done2 := stage2
+	done2.SubmissionTime = s.stage2Sub
+	done2.CompletionTime = s.stage2Done + 19
+	w.add(done2.CompletionTime, stageCompleted{Event: "SparkListenerStageCompleted", StageInfo: done2})
+	w.add(s.stage2Done+31, jobEnd{Event: "SparkListenerJobEnd", JobID: 0, CompletionTime: s.stage2Done + 31, JobResult: jobResult{Result: "JobSucceeded"}})
+	appEnd := s.stage2Done + 31 + 2_500 + g.Int64N(1_500)
 	w.add(appEnd, applicationEnd{Event: "SparkListenerApplicationEnd", Timestamp: appEnd})
 	return appEnd
 }
@@ -306,7 +361,7 @@ func (s *simulation) glueRun(runID string, appEnd int64, errMsg string, g *rand.
 	p := s.p
 	started := float64(p.Start.UnixMilli()-41_000-g.Int64N(9_000)) / 1000
 	completed := float64(appEnd+5_000+g.Int64N(4_000)) / 1000
-	return map[string]any{
+	run := map[string]any{
 		"Id":             runID,
 		"Attempt":        0,
 		"JobName":        p.JobName,
@@ -321,7 +376,7 @@ func (s *simulation) glueRun(runID string, appEnd int64, errMsg string, g *rand.
 			"--job-language":          "python",
 			"--TempDir":               "s3://aws-glue-assets-" + p.Account + "-" + p.Region + "/temporary/",
 			"--spark-event-logs-path": "s3://aws-glue-assets-" + p.Account + "-" + p.Region + "/sparkHistoryLogs/",
-			"--conf":                  "spark.sql.shuffle.partitions=" + strconv.Itoa(p.Partitions) + " --conf spark.sql.adaptive.enabled=false",
+			"--conf":                  p.jobConf(),
 		},
 		"PredecessorRuns":   []any{},
 		"AllocatedCapacity": p.Workers * 2,
@@ -333,13 +388,18 @@ func (s *simulation) glueRun(runID string, appEnd int64, errMsg string, g *rand.
 		"LogGroupName":      "/aws-glue/jobs",
 		"GlueVersion":       p.GlueVersion,
 	}
+	if errMsg == "" {
+		run["JobRunState"] = "SUCCEEDED"
+		delete(run, "ErrorMessage")
+	}
+	return run
 }
 
 // truth derives truth.json from the finished simulation.
 func (s *simulation) truth(appID, runID string, appEnd int64) (Truth, error) {
 	p := s.p
 	t := Truth{
-		Scenario: "disk-full", Seed: p.Seed, AppID: appID, SparkVersion: p.SparkVersion,
+		Scenario: "disk-full", Outcome: "FAILED", Seed: p.Seed, AppID: appID, SparkVersion: p.SparkVersion,
 		GlueJobName: p.JobName, GlueRunID: runID, WorkerType: p.WorkerType, NumberOfWorkers: p.Workers,
 		UsableDiskBytes: p.UsableDisk, AppStart: p.Start, AppEnd: time.UnixMilli(appEnd).UTC(),
 		ModelTolerance:    "±1s (same model as executor_disk_timeline; event-log times are whole milliseconds)",
@@ -347,11 +407,16 @@ func (s *simulation) truth(appID, runID string, appEnd int64) (Truth, error) {
 		PartitionRule:     "ceil(Σ shuffle bytes written by the reduce stage's parent stages / 200 MiB)",
 		Codec: CodecTruth{Current: "lz4", Source: "default", Recommended: "zstd",
 			Conf: "spark.io.compression.codec=zstd"},
-		AQEEnabled:       false,
-		GlueErrorMessage: "An error occurred while calling o161.pyWriteDynamicFrame. Job aborted due to stage failure: " + s.abortReason(),
 	}
-	k := s.abortTask
-	t.AbortedTask = fmt.Sprintf("stage %d partition %d (attempt %d, TID %d)", k.Stage, k.Index, k.Attempt, k.ID)
+	if p.ExpectFull {
+		t.GlueErrorMessage = "An error occurred while calling o161.pyWriteDynamicFrame. Job aborted due to stage failure: " + s.abortReason()
+		k := s.abortTask
+		t.AbortedTask = fmt.Sprintf("stage %d partition %d (attempt %d, TID %d)", k.Stage, k.Index, k.Attempt, k.ID)
+	} else {
+		t.Scenario, t.Outcome = "disk-full-after-fix", "SUCCEEDED"
+		t.Codec = CodecTruth{Current: p.Codec, Source: "explicit", Recommended: p.Codec, Conf: "spark.io.compression.codec=" + p.Codec}
+		t.AQEEnabled = p.AQE
+	}
 	// Peaks and crossings from the rebuilt series, independent of the
 	// check the simulation made while running.
 	type fill struct {
@@ -375,10 +440,17 @@ func (s *simulation) truth(appID, runID string, appEnd int64) (Truth, error) {
 			}
 		}
 		t.Peaks = append(t.Peaks, ExecutorPeak{Executor: strconv.Itoa(e.ID), PeakBytes: peak.disk, PeakAt: time.UnixMilli(peak.at).UTC()})
+		t.PeakDiskBytes = max(t.PeakDiskBytes, peak.disk)
 	}
 	sort.Slice(fills, func(i, j int) bool { return fills[i].at < fills[j].at })
 	for _, f := range fills {
 		t.ExecutorsFilled = append(t.ExecutorsFilled, ExecutorFill{Executor: f.exec, At: time.UnixMilli(f.at).UTC(), DiskBytes: f.disk, RemovedAt: time.UnixMilli(f.rm).UTC()})
+	}
+	if !p.ExpectFull {
+		if len(fills) > 0 {
+			return t, fmt.Errorf("simulating seed %d: executor %s's rebuilt disk went above %d bytes although the run succeeds", p.Seed, fills[0].exec, p.UsableDisk)
+		}
+		return s.stageTruth(t), nil
 	}
 	if len(fills) == 0 || len(s.crossings) == 0 {
 		return t, fmt.Errorf("simulating seed %d: no executor disk went above %d bytes", p.Seed, p.UsableDisk)
@@ -392,9 +464,14 @@ func (s *simulation) truth(appID, runID string, appEnd int64) (Truth, error) {
 	t.DiskFullAt = time.UnixMilli(fills[0].at).UTC()
 	t.DiskBytesAtFull = fills[0].disk
 	t.MinutesAfterStart = math.Round(t.DiskFullAt.Sub(p.Start).Minutes()*100) / 100
+	return s.stageTruth(t), nil
+}
 
+// stageTruth fills the stage totals, spill, partitions and the
+// recommendation.
+func (s *simulation) stageTruth(t Truth) Truth {
 	// Stage totals the History Server way: every ended attempt's metrics.
-	for stage := 0; stage <= 1; stage++ {
+	for stage := 0; stage <= s.lastStage(); stage++ {
 		st := StageTotals{StageID: stage}
 		for _, k := range s.tasks {
 			if k.Stage != stage {
@@ -413,9 +490,10 @@ func (s *simulation) truth(appID, runID string, appEnd int64) (Truth, error) {
 			st.ShuffleBytesRead += k.ReadBytes
 		}
 		t.Stages = append(t.Stages, st)
+		t.DiskBytesSpilled += st.DiskBytesSpilled
 	}
 	t.ReduceInputBytes = t.Stages[0].ShuffleBytesWritten
-	t.RecommendedPartitions = int((t.ReduceInputBytes + p.TargetPartition - 1) / p.TargetPartition)
+	t.RecommendedPartitions = s.recommendedPartitions()
 	for _, pt := range s.parts {
 		if pt.read == 0 {
 			t.EmptyPartitionsPlanned++
@@ -431,5 +509,5 @@ func (s *simulation) truth(appID, runID string, appEnd int64) (Truth, error) {
 			}
 		}
 	}
-	return t, nil
+	return t
 }
