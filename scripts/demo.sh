@@ -31,10 +31,12 @@ first=$("$bin" --db "$db" eni exhaustion --format csv | sed -n 2p | cut -d, -f1)
 "$bin" --db "$db" report incident --at "$first" -o "$dir/incident.html"
 "$bin" --db "$db" report incident --at "$first" --format md -o "$dir/incident.md"
 
-step "The same account a week later, after the fix (categories in their own subnets), and the before/after comparison"
+step "The same account and the disk-full job a week later, after the fix (split subnets, gated launches, zstd + right-sized partitions + AQE), and the before/after comparison"
+# The disk-full "before" runs on 2026-11-02 02:00, inside the before window; after-fix's fixed run on 2026-11-09 02:00.
+"$bin" synth disk-full --out "$dir/disk-full" --seed 1
 "$bin" synth after-fix --out "$dir/after-fix" --seed 1
 cdb="$dir/compare.duckdb"
-"$bin" --db "$cdb" ingest --quiet "$dir/ip-exhaustion" "$dir/after-fix"
+"$bin" --db "$cdb" ingest --quiet "$dir/ip-exhaustion" "$dir/disk-full" "$dir/after-fix"
 "$bin" --db "$cdb" report compare --before 2026-11-02..2026-11-03 --after 2026-11-09..2026-11-10 -o "$dir/compare.html"
 "$bin" --db "$cdb" report compare --before 2026-11-02..2026-11-03 --after 2026-11-09..2026-11-10 --format md
 

@@ -23,18 +23,23 @@ func init() {
 		opts := &synthScenarioOptions{}
 		c := &cobra.Command{
 			Use:   "after-fix --out DIR",
-			Short: "Write the ip-exhaustion account a week later, after the fix: categories in their own subnets, no failures",
+			Short: "Write the ip-exhaustion account and the disk-full job a week later, after the fix: no failures, lower peaks",
 			Long: `Write the after-fix scenario: the same workload as ip-exhaustion one week later (from
 2026-11-09), with the ingest, transform and export categories moved to their own subnets sized by
-'gluelens plan subnets' (/25, /26, /27). No ENI create is refused and the peaks are lower: the
-"after" of 'gluelens report compare'. Its ids derive from --seed and the scenario, so it can be
-ingested into the same database as ip-exhaustion. The same --seed always writes the same bytes.`,
+'gluelens plan subnets' (/25, /26, /27) and every launch gated by its category's threshold
+('gluelens plan thresholds' with the lingering buffer, computed from the ip-exhaustion history of
+the same --seed); truth.json lists the runs the gate delayed. Under spark/ it writes the disk-full
+job (orders-daily-rollup) after its fix, on 2026-11-09 02:00: zstd, AQE and the recommended
+shuffle partitions, a run that succeeds, with spark/truth.json. No ENI create is refused, no disk
+fills and the peaks are lower: the "after" of 'gluelens report compare'. Its ids derive from --seed
+and the scenario, so it can be ingested into the same database as ip-exhaustion and disk-full. The
+same --seed always writes the same bytes.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if opts.out == "" {
 					return usagef("--out is required")
 				}
-				return writeScenario(a, synth.AfterFix(), synth.AfterFixSeed(opts.seed), opts.out)
+				return runSynthAfterFix(cmd.Context(), a, opts)
 			},
 		}
 		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
@@ -77,6 +82,37 @@ func writeScenario(a *app, s synth.Scenario, seed uint64, dir string) error {
 	t := out.Truth
 	fmt.Fprintf(a.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files\n",
 		len(out.Files)+1, dir, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles)
+	if g := t.LaunchGate; g != nil {
+		fmt.Fprintf(a.out, "launch gate (%d categories): %d runs delayed\n", len(g.Thresholds), g.DelayedRuns)
+	}
+	return nil
+}
+
+// afterFixSparkStart is when the fixed disk-full job runs in the after-fix
+// week: the disk-full run's time of day, one week later.
+var afterFixSparkStart = time.Date(2026, 11, 9, 2, 0, 0, 0, time.UTC)
+
+func runSynthAfterFix(_ context.Context, a *app, opts *synthScenarioOptions) error {
+	s, err := synth.AfterFixGated(opts.seed)
+	if err != nil {
+		return err
+	}
+	if err := writeScenario(a, s, synth.AfterFixSeed(opts.seed), opts.out); err != nil {
+		return err
+	}
+	p, err := diskfull.AfterFixParams(diskfull.DefaultParams(opts.seed))
+	if err != nil {
+		return err
+	}
+	p.Start = afterFixSparkStart
+	dir := filepath.Join(opts.out, "spark")
+	res, err := diskfull.Write(dir, p)
+	if err != nil {
+		return err
+	}
+	t := res.Truth
+	fmt.Fprintf(a.out, "wrote the fixed disk-full job %s (%s, %d shuffle partitions, peak executor disk %s) and its Glue run to %s\n",
+		t.AppID, t.Outcome, t.ShufflePartitions, humanBytes(t.PeakDiskBytes), dir)
 	return nil
 }
 

@@ -34,6 +34,9 @@ type Scenario struct {
 	// during it: their delete has no create record.
 	Preexisting []PreexistingENI
 	DryRuns     []DryRunProbe
+	// LaunchGate holds each listed category's runs back until its subnet
+	// has Threshold free IPs (nil: no gate; see gate.go).
+	LaunchGate []GateThreshold
 
 	CreateDelay [2]time.Duration // ENI create after the run's StartedOn
 	Linger      [2]time.Duration // ENI delete after the run's CompletedOn
@@ -192,6 +195,16 @@ func (s *Scenario) validate() error {
 		}
 		if len(c.Jobs) == 0 || c.Workers[0] < 1 || c.Workers[1] < c.Workers[0] {
 			return fmt.Errorf("scenario %s: category %s: needs jobs and a worker range", s.Name, c.Name)
+		}
+		// A gate asking for more IPs than the subnet has would hold runs forever,
+		// one asking for fewer than a run needs would not prevent refused creates.
+		if th, gated := s.gateOf(&c); gated {
+			sn, _ := s.subnet(c.Subnet)
+			p, _ := parseCIDR(sn.CIDR)
+			if th > len(p.hosts) || th < c.Workers[1] {
+				return fmt.Errorf("scenario %s: category %s: launch threshold %d must lie between the most workers of a run (%d) and the subnet's %d usable IPs",
+					s.Name, c.Name, th, c.Workers[1], len(p.hosts))
+			}
 		}
 	}
 	return nil

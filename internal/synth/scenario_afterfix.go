@@ -17,8 +17,9 @@ func AfterFixSeed(seed uint64) uint64 { return seed ^ 0x6166746572666978 } // "a
 // minute ENI linger), so the evidence shows no refused creates and lower
 // peaks: the "after" of a compare report.
 //
-// Launch gating is not simulated: with the categories split, no launch
-// would have had to wait.
+// AfterFix has no launch gate; AfterFixGated adds the one the fix also
+// calls for. `gluelens synth after-fix` writes AfterFixGated and, under
+// spark/, the disk-full job after its fix (diskfull.AfterFixParams).
 //
 // Attribution stays unambiguous as in IPExhaustion: runs of one category
 // start at least MinStartGap apart and create their ENIs 5–60 s after
@@ -60,4 +61,25 @@ func AfterFix() Scenario {
 		s.Lambdas[i].Subnet = shared
 	}
 	return s
+}
+
+// AfterFixGated is AfterFix with the launch gate of the fix: before a run
+// starts, its category's subnet must have at least the category's
+// threshold free, or the run waits (re-checked at every ENI release in the
+// subnet) — see GateThreshold for the rule. The thresholds are computed
+// from the simulated history of IPExhaustion with the same user seed (the
+// "before" the gate was derived from): for seed 1 ingest 40, transform 25,
+// export 12 and report 40, the values `gluelens plan thresholds` prints
+// for that evidence. With the categories in their own subnets, the
+// transform /26 at its burst is the only place a run can wait;
+// truth.json's launch_gate lists every delayed run (delayed_runs: 0 when
+// none had to wait).
+func AfterFixGated(seed uint64) (Scenario, error) {
+	th, err := LaunchThresholds(IPExhaustion(), seed)
+	if err != nil {
+		return Scenario{}, err
+	}
+	s := AfterFix()
+	s.LaunchGate = th
+	return s, nil
 }

@@ -30,6 +30,11 @@ type run struct {
 	FailedAt    time.Time // eventTime of the failed create
 	ErrorCode   string
 	enis        []*eni
+	// Gated scenarios: the scheduled start, the drawn duration and ENI
+	// create delays, applied when the gate lets the run start.
+	requested    time.Time
+	duration     time.Duration
+	createDelays []time.Duration
 }
 
 // end is the run's CompletedOn, or its planned completion while it runs.
@@ -111,6 +116,8 @@ const (
 	evRunEnd
 	evLambdaCreate
 	evDryRun
+	evLaunch    // a gated run reaches its scheduled start
+	evGateCheck // a category's start gap ends
 )
 
 type simEvent struct {
@@ -119,7 +126,8 @@ type simEvent struct {
 	seq   int
 	run   *run
 	eni   *eni
-	index int // entry of Scenario.Lambdas or Scenario.DryRuns
+	cat   *Category // evGateCheck
+	index int       // entry of Scenario.Lambdas or Scenario.DryRuns
 }
 
 type eventQueue []*simEvent
@@ -159,6 +167,10 @@ type simulator struct {
 	pools  map[string]*pool
 	out    *simulation
 	cutoff time.Time
+	// Launch gate (Scenario.LaunchGate): runs waiting per category, in
+	// arrival order, and each category's last start.
+	waiting   map[*Category][]*run
+	lastStart map[*Category]time.Time
 }
 
 // simulate runs the scenario event by event, keeping track of which ENI
@@ -167,7 +179,8 @@ func simulate(s *Scenario, g *rng) (*simulation, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	m := &simulator{s: s, g: g, pools: map[string]*pool{}, out: &simulation{InUseAtCutoff: map[string]int{}}, cutoff: s.Start.Add(s.Cutoff)}
+	m := &simulator{s: s, g: g, pools: map[string]*pool{}, out: &simulation{InUseAtCutoff: map[string]int{}}, cutoff: s.Start.Add(s.Cutoff),
+		waiting: map[*Category][]*run{}, lastStart: map[*Category]time.Time{}}
 	m.out.Cutoff = m.cutoff
 	for _, sn := range s.Subnets {
 		p, _ := parseCIDR(sn.CIDR)
@@ -175,6 +188,15 @@ func simulate(s *Scenario, g *rng) (*simulation, error) {
 	}
 	m.out.Runs = schedule(s, g)
 	for _, r := range m.out.Runs {
+		if s.LaunchGate != nil {
+			// The same draws as below, applied when the gate starts the run.
+			r.requested, r.duration = r.StartedOn, r.plannedEnd.Sub(r.StartedOn)
+			for w := 0; w < r.Workers; w++ {
+				r.createDelays = append(r.createDelays, g.seconds(s.CreateDelay[0], s.CreateDelay[1]-time.Second))
+			}
+			m.push(&simEvent{at: r.StartedOn, kind: evLaunch, run: r})
+			continue
+		}
 		first := ceilSecond(r.StartedOn)
 		for w := 0; w < r.Workers; w++ {
 			m.push(&simEvent{at: first.Add(g.seconds(s.CreateDelay[0], s.CreateDelay[1]-time.Second)), kind: evGlueCreate, run: r})
@@ -206,6 +228,14 @@ func simulate(s *Scenario, g *rng) (*simulation, error) {
 	for id, p := range m.pools {
 		m.out.InUseAtCutoff[id] = p.inUse
 	}
+	for ci := range s.Categories {
+		if q := m.waiting[&s.Categories[ci]]; len(q) > 0 {
+			return nil, fmt.Errorf("scenario %s: %d runs of %s still wait for the launch gate at the cutoff", s.Name, len(q), s.Categories[ci].Name)
+		}
+	}
+	if s.LaunchGate != nil {
+		sort.SliceStable(m.out.Runs, func(i, j int) bool { return m.out.Runs[i].StartedOn.Before(m.out.Runs[j].StartedOn) })
+	}
 	return m.out, nil
 }
 
@@ -219,7 +249,16 @@ func (m *simulator) handle(ev *simEvent) error {
 	s, g := m.s, m.g
 	switch ev.kind {
 	case evDelete:
-		return m.release(ev.at, ev.eni)
+		if err := m.release(ev.at, ev.eni); err != nil {
+			return err
+		}
+		if s.LaunchGate != nil {
+			m.released(ev.at, ev.eni.Subnet)
+		}
+	case evLaunch:
+		m.arrive(ev.at, ev.run)
+	case evGateCheck:
+		m.admit(ev.at, ev.cat)
 	case evRunEnd:
 		r := ev.run
 		if r.Failed {

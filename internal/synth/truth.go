@@ -55,6 +55,28 @@ type Truth struct {
 	FailedRuns    []FailedRun    `json:"failed_runs"`
 	LingerMinutes LingerStats    `json:"linger_minutes"`
 	Counts        Counts         `json:"counts"`
+	// LaunchGate: the thresholds of a gated scenario and the runs the gate
+	// delayed (absent without a gate).
+	LaunchGate *GateTruth `json:"launch_gate,omitempty"`
+}
+
+// GateTruth is what the launch gate did.
+type GateTruth struct {
+	Rule        string          `json:"rule"`
+	Thresholds  []GateThreshold `json:"thresholds"`
+	DelayedRuns int             `json:"delayed_runs"`
+	Delays      []RunDelay      `json:"delays"`
+}
+
+// RunDelay is one run the gate held back: Scheduled is when it would have
+// started, StartedOn when it did (its get-job-runs StartedOn).
+type RunDelay struct {
+	JobName      string  `json:"job_name"`
+	JobRunID     string  `json:"job_run_id"`
+	Category     string  `json:"category"`
+	Scheduled    UTCTime `json:"scheduled"`
+	StartedOn    UTCTime `json:"started_on"`
+	DelaySeconds float64 `json:"delay_seconds"`
 }
 
 // SubnetTruth is the occupancy of one subnet over the evidence.
@@ -237,6 +259,7 @@ func truth(s *Scenario, seed uint64, sim *simulation, ct ctStats) Truth {
 			t.Counts.DryRunRecords++
 		}
 	}
+	t.LaunchGate = gateTruth(s, sim)
 	return t
 }
 
