@@ -22,15 +22,14 @@ import (
 // Disk Bytes Spilled, ExecutorAdded / ExecutorRemoved events. app and attempt
 // are the ApplicationStart ids where SOURCES.md names them.
 type golden struct {
-	path            []string
-	app, attempt    string
-	reasons         map[string]int
-	shuffleWrite    int64
-	memSpill        int64
-	diskSpill       int64
-	added, removed  int
-	badLines        int
-	truncatedAtLine bool
+	path           []string
+	app, attempt   string
+	reasons        map[string]int
+	shuffleWrite   int64
+	memSpill       int64
+	diskSpill      int64
+	added, removed int
+	badLines       int
 }
 
 func sp(name string) []string { return []string{"spark-events", name} }
