@@ -84,7 +84,7 @@ func fixture(t *testing.T) *store.Store {
 	run("B", "ingest-b", "07:05:00", "07:30:00", "SUCCEEDED", nil)
 	add("glue_jobs", "ingest-a", "R1", "G.1X", int32(2), nil, "4.0", nil, nil, "fixture")
 	add("glue_jobs", "ingest-b", r2, "G.1X", int32(2), nil, "4.0", nil, nil, "fixture")
-	add("glue_job_connections", "ingest-a", int32(0), "conn-a")
+	add("glue_job_connections", "ingest-a", int32(0), "conn-a", nil)
 	add("glue_connections", "conn-a", "NETWORK", "S", nil, nil, nil, "fixture")
 	add("subnets", "S", "vpc-1", "10.0.0.0/28", int32(28), int32(11), nil, nil, nil, nil, "fixture")
 	add("subnets", "T", "vpc-1", "10.0.1.0/29", int32(29), int32(3), nil, nil, nil, nil, "fixture")

@@ -69,7 +69,7 @@ func fixture(t *testing.T) *store.Store {
 	run("A", "07:00:00", "07:10:00", "SUCCEEDED", nil)
 	run("B", "07:14:30", "07:15:10", "FAILED", "ip_exhaustion")
 	add("glue_jobs", "ingest-a", r1, "G.1X", int32(3), nil, "4.0", nil, nil, "fixture")
-	add("glue_job_connections", "ingest-a", int32(0), "conn-a")
+	add("glue_job_connections", "ingest-a", int32(0), "conn-a", nil)
 	add("glue_connections", "conn-a", "NETWORK", "S", nil, nil, nil, "fixture")
 	add("subnets", "S", "vpc-1", "10.0.0.0/28", int32(28), int32(11), nil, nil, nil, nil, "fixture")
 	add("eni_snapshots", "p1", at(t, "06:45:00"), "S", "vpc-1", nil, "in-use", nil, nil, nil, nil, nil, int32(1), "fixture")

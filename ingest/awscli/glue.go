@@ -109,7 +109,7 @@ func decodeJob(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) er
 		return nil
 	}
 	for pos, c := range j.Connections.Connections {
-		if err := out.Append(TableJobConnections, j.Name, int32(pos), c); err != nil {
+		if err := out.Append(TableJobConnections, j.Name, int32(pos), c, j.LastModifiedOn.value()); err != nil {
 			return err
 		}
 	}

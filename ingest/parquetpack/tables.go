@@ -77,9 +77,10 @@ type GlueJob struct {
 
 // GlueJobConnection is a row of glue_job_connections.
 type GlueJobConnection struct {
-	JobName        string `parquet:"job_name"`
-	Position       int32  `parquet:"position"`
-	ConnectionName string `parquet:"connection_name,dict"`
+	JobName        string     `parquet:"job_name"`
+	Position       int32      `parquet:"position"`
+	ConnectionName string     `parquet:"connection_name,dict"`
+	JobModifiedOn  *time.Time `parquet:"job_modified_on,optional,timestamp(microsecond)"`
 }
 
 // GlueConnection is a row of glue_connections.

@@ -21,6 +21,7 @@ type docBlock struct {
 var (
 	createTable = regexp.MustCompile(`(?i)^CREATE TABLE (\w+)`)
 	createView  = regexp.MustCompile(`(?i)^CREATE OR REPLACE VIEW (\w+)`)
+	addColumn   = regexp.MustCompile(`(?i)^ALTER TABLE (\w+) ADD COLUMN (\w+) [^;]*;\s*(?:--\s*(.*))?$`)
 	columnLine  = regexp.MustCompile(`^\s+(\w+)\s+[A-Z][A-Z0-9_()\[\], ]*?(?:NOT NULL)?\s*,?\s*(?:--\s*(.*))?$`)
 )
 
@@ -58,6 +59,14 @@ func parseDocs(fsys fs.FS, dir string) ([]docBlock, error) {
 				if isTable {
 					cur = &out[len(out)-1]
 				}
+			case addColumn.MatchString(trimmed):
+				m := addColumn.FindStringSubmatch(trimmed)
+				for i := range out {
+					if out[i].name == m[1] {
+						out[i].columns[m[2]] = strings.TrimSpace(m[3])
+					}
+				}
+				prose = nil
 			case cur != nil && strings.HasPrefix(trimmed, ")"):
 				cur = nil
 			case cur != nil:

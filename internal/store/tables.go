@@ -67,12 +67,19 @@ func tableSpec(name string) (TableSpec, bool) {
 
 func stageName(table string) string { return "stage_" + table }
 
-// joinEq compares key columns with =: keys are NOT NULL in the schema, and a
-// NULL key never matches (such rows are always new).
+// joinEq compares key columns: = for NOT NULL columns (it keeps hash joins
+// cheap), IS NOT DISTINCT FROM for the few nullable key columns.
+// nullableKeys are key columns that may be NULL.
+var nullableKeys = map[string]bool{"job_modified_on": true}
+
 func joinEq(cols []string, a, b string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = fmt.Sprintf("%s.%s = %s.%s", a, c, b, c)
+		op := "="
+		if nullableKeys[c] {
+			op = "IS NOT DISTINCT FROM"
+		}
+		parts[i] = fmt.Sprintf("%s.%s %s %s.%s", a, c, op, b, c)
 	}
 	return strings.Join(parts, " AND ")
 }

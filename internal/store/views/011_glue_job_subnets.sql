@@ -1,14 +1,31 @@
--- glue_job_subnets: the subnet each Glue job's ENIs land in. From the job's first connection that
--- names a subnet (source 'connection'); otherwise inferred as the subnet where most ENIs created by
--- the job's role appear within its runs' start windows (source 'inferred').
+-- glue_job_subnet_history: every subnet a Glue job's ENIs may have landed in — the subnets of all the
+-- connections any ingested definition of the job named (a job re-pointed to a new subnet keeps the
+-- old one here, so runs from before the change still attribute). position = the connection's
+-- place in that definition's list. Reads: glue_job_connections, glue_connections.
+CREATE OR REPLACE VIEW glue_job_subnet_history AS
+SELECT jc.job_name, c.subnet_id, min(jc.position) AS position
+FROM glue_job_connections jc
+JOIN glue_connections c ON c.connection_name = jc.connection_name
+WHERE c.subnet_id IS NOT NULL
+GROUP BY jc.job_name, c.subnet_id;
+
+-- glue_job_subnets: the subnet each Glue job's ENIs land in now. From the first connection that
+-- names a subnet in the job's newest definition (source 'connection'); otherwise inferred as the
+-- subnet where most ENIs created by the job's role appear within its runs' start windows
+-- (source 'inferred').
 -- Reads: glue_jobs, glue_job_connections, glue_connections, glue_runs, eni_events_effective.
 CREATE OR REPLACE VIEW glue_job_subnets AS
-WITH configured AS (
-    SELECT jc.job_name, c.subnet_id
+WITH newest AS (
+    SELECT jc.*
     FROM glue_job_connections jc
-    JOIN glue_connections c ON c.connection_name = jc.connection_name
+    QUALIFY jc.job_modified_on IS NOT DISTINCT FROM max(jc.job_modified_on) OVER (PARTITION BY jc.job_name)
+),
+configured AS (
+    SELECT n.job_name, c.subnet_id
+    FROM newest n
+    JOIN glue_connections c ON c.connection_name = n.connection_name
     WHERE c.subnet_id IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY jc.job_name ORDER BY jc.position) = 1
+    QUALIFY row_number() OVER (PARTITION BY n.job_name ORDER BY n.position) = 1
 ),
 unconfigured AS (
     SELECT r.job_name, r.started_on, regexp_extract(j.role_arn, '[^/]+$') AS role_name
