@@ -38,8 +38,8 @@ type Sink interface {
 	// Append adds one row to a table registered in internal/store; values
 	// are in the table's column order.
 	Append(table string, values ...any) error
-	// Skip counts n records that were read and deliberately not kept.
-	Skip(n int64)
+	// SkipRecords counts n records that were read and deliberately not kept.
+	SkipRecords(n int64)
 	// Bad counts a record that could not be decoded. record is the record
 	// index or line number the message names. In strict mode Bad returns a
 	// non-nil error and the decoder must stop with it.

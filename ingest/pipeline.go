@@ -420,7 +420,7 @@ func (s *objectSink) takeLoader() error {
 	return nil
 }
 
-func (s *objectSink) Skip(n int64) { s.skipped += n }
+func (s *objectSink) SkipRecords(n int64) { s.skipped += n }
 
 func (s *objectSink) Bad(record int64, err error) error {
 	s.bad++

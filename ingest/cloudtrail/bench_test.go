@@ -54,7 +54,7 @@ func trailFile(size, eniEvery int) (data []byte, records, enis int) {
 type discard struct{ rows, skipped, bad int64 }
 
 func (d *discard) Append(string, ...any) error { d.rows++; return nil }
-func (d *discard) Skip(n int64)                { d.skipped += n }
+func (d *discard) SkipRecords(n int64)         { d.skipped += n }
 func (d *discard) Bad(int64, error) error      { d.bad++; return nil }
 func (d *discard) Warn(int64, string)          {}
 

@@ -163,7 +163,7 @@ func (f *file) decode() error {
 	hasENI := bytes.Contains(b, needle)
 	err := f.dispatch(start, hasENI)
 	if f.skipped > 0 {
-		f.out.Skip(f.skipped)
+		f.out.SkipRecords(f.skipped)
 	}
 	return err
 }

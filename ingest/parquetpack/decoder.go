@@ -90,7 +90,7 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		return err
 	}
 	if l.Table == ManifestTable {
-		out.Skip(f.NumRows())
+		out.SkipRecords(f.NumRows())
 		return ingest.Ignore(fmt.Sprintf("ingest manifest of the exporting database (%d rows): provenance, not loaded", f.NumRows()))
 	}
 	if _, err := l.load(ra, l, out); err != nil {

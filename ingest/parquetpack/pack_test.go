@@ -592,7 +592,7 @@ func TestDDL(t *testing.T) {
 type countSink struct{ rows, skipped, bad int64 }
 
 func (s *countSink) Append(string, ...any) error { s.rows++; return nil }
-func (s *countSink) Skip(n int64)                { s.skipped += n }
+func (s *countSink) SkipRecords(n int64)         { s.skipped += n }
 func (s *countSink) Bad(int64, error) error      { s.bad++; return nil }
 func (s *countSink) Warn(int64, string)          {}
 

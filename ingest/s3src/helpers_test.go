@@ -227,7 +227,7 @@ func (testCloudTrail) Decode(ctx context.Context, in *ingest.Input, out ingest.S
 			return ingest.Ignore("Insights file")
 		}
 		if !strings.HasSuffix(r.EventName, "NetworkInterface") {
-			out.Skip(1)
+			out.SkipRecords(1)
 			continue
 		}
 		at, err := time.Parse(time.RFC3339, r.EventTime)
@@ -261,7 +261,7 @@ func (testLines) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) 
 	sc := bufio.NewScanner(in.R)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		out.Skip(1)
+		out.SkipRecords(1)
 	}
 	return sc.Err()
 }

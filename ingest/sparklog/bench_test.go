@@ -18,7 +18,7 @@ import (
 type countSink struct{ rows, skipped int64 }
 
 func (s *countSink) Append(string, ...any) error { s.rows++; return nil }
-func (s *countSink) Skip(n int64)                { s.skipped += n }
+func (s *countSink) SkipRecords(n int64)         { s.skipped += n }
 func (s *countSink) Bad(int64, error) error      { return nil }
 func (s *countSink) Warn(int64, string)          {}
 

@@ -72,7 +72,7 @@ func (s *memSink) Append(table string, values ...any) error {
 	s.rows[table] = append(s.rows[table], values)
 	return nil
 }
-func (s *memSink) Skip(n int64) { s.skipped += n }
+func (s *memSink) SkipRecords(n int64) { s.skipped += n }
 func (s *memSink) Bad(record int64, err error) error {
 	s.bad = append(s.bad, issue{record, err.Error()})
 	if s.strict {

@@ -661,7 +661,7 @@ func (d *decoder) finish() error {
 	if err := d.emitApp(app, attempt); err != nil {
 		return err.(*sinkError).err
 	}
-	d.out.Skip(d.skipped)
+	d.out.SkipRecords(d.skipped)
 	return nil
 }
 

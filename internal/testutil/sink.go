@@ -37,7 +37,7 @@ func (s *Sink) Append(table string, values ...any) error {
 }
 
 // Skip implements ingest.Sink.
-func (s *Sink) Skip(n int64) {
+func (s *Sink) SkipRecords(n int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.Skipped += n
