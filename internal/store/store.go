@@ -18,6 +18,10 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
+// schemaFS holds the migrations, applied once each in numeric order. A new
+// file must take a number above every existing one: a database records only
+// the highest number it has applied.
+//
 //go:embed schema/*.sql
 var schemaFS embed.FS
 

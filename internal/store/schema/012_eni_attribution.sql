@@ -1,4 +1,4 @@
--- 003_eni_attribution: the attribution of Glue ENI creates to job runs, materialised. The rule is the
+-- 012_eni_attribution: the attribution of Glue ENI creates to job runs, materialised. The rule is the
 -- view eni_attribution_rule (views/012); every ingest that loads ENI or Glue evidence rebuilds this
 -- table from it, so the views that read it stay cheap on a busy account. Reads: eni_attribution_rule.
 DROP VIEW IF EXISTS eni_attribution;
