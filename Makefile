@@ -11,6 +11,7 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/gluelens
 
 test:
+	scripts/test-deps.sh
 	$(GO) test -count=1 -timeout 20m ./...
 
 test-race:
