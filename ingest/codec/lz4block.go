@@ -46,9 +46,7 @@ type LZ4BlockReader struct {
 	off  int64 // offset of the next header in the compressed stream
 	hdr  [lz4BlockHeaderLen]byte
 	comp []byte
-	buf  []byte // decompressed bytes of the current block
-	pos  int
-	err  error
+	blockBuffer
 }
 
 // NewLZ4BlockReader returns a reader of the bytes r's LZ4Block stream holds.
@@ -56,15 +54,7 @@ func NewLZ4BlockReader(r io.Reader) *LZ4BlockReader { return &LZ4BlockReader{r: 
 
 // Read implements io.Reader.
 func (z *LZ4BlockReader) Read(p []byte) (int, error) {
-	for z.pos == len(z.buf) {
-		if z.err != nil {
-			return 0, z.err
-		}
-		z.err = z.nextBlock()
-	}
-	n := copy(p, z.buf[z.pos:])
-	z.pos += n
-	return n, nil
+	return z.read(p, z.nextBlock)
 }
 
 // nextBlock reads one block into z.buf. It returns io.EOF at a clean end.

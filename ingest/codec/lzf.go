@@ -36,27 +36,17 @@ type LZFReader struct {
 	r    io.Reader
 	off  int64
 	comp []byte
-	buf  []byte
-	pos  int
-	err  error
+	blockBuffer
 }
 
 // NewLZFReader returns a reader of the bytes r's LZF chunk stream holds.
 func NewLZFReader(r io.Reader) *LZFReader {
-	return &LZFReader{r: r, comp: make([]byte, 0xFFFF), buf: make([]byte, 0, 0xFFFF)}
+	return &LZFReader{r: r, comp: make([]byte, 0xFFFF), blockBuffer: blockBuffer{buf: make([]byte, 0, 0xFFFF)}}
 }
 
 // Read implements io.Reader.
 func (z *LZFReader) Read(p []byte) (int, error) {
-	for z.pos == len(z.buf) {
-		if z.err != nil {
-			return 0, z.err
-		}
-		z.err = z.nextChunk()
-	}
-	n := copy(p, z.buf[z.pos:])
-	z.pos += n
-	return n, nil
+	return z.read(p, z.nextChunk)
 }
 
 func (z *LZFReader) nextChunk() error {

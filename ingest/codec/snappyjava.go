@@ -38,9 +38,7 @@ type SnappyJavaReader struct {
 	off   int64
 	begun bool // the first stream header was read
 	comp  []byte
-	buf   []byte
-	pos   int
-	err   error
+	blockBuffer
 }
 
 // NewSnappyJavaReader returns a reader of the bytes r's snappy-java stream holds.
@@ -48,15 +46,7 @@ func NewSnappyJavaReader(r io.Reader) *SnappyJavaReader { return &SnappyJavaRead
 
 // Read implements io.Reader.
 func (z *SnappyJavaReader) Read(p []byte) (int, error) {
-	for z.pos == len(z.buf) {
-		if z.err != nil {
-			return 0, z.err
-		}
-		z.err = z.nextBlock()
-	}
-	n := copy(p, z.buf[z.pos:])
-	z.pos += n
-	return n, nil
+	return z.read(p, z.nextBlock)
 }
 
 func (z *SnappyJavaReader) nextBlock() error {
