@@ -11,6 +11,7 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/reports"
 )
 
@@ -146,16 +147,32 @@ func sparkStagesCmd(a *app) *cobra.Command {
 	return c
 }
 
-func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) error {
+// openApp opens the store and finds the application named by appID (or, with
+// --run, the one that ran that Glue job run). The caller closes the store.
+func (o *sparkOptions) openApp(ctx context.Context, a *app, appID string) (*store.Store, spark.AppRef, error) {
 	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, spark.AppRef{}, err
+	}
+	var ref spark.AppRef
+	if o.run != "" {
+		ref, err = spark.AppForRun(ctx, st, o.run)
+	} else {
+		ref, err = spark.ResolveApp(ctx, st, appID, o.attempt)
+	}
+	if err != nil {
+		st.Close()
+		return nil, spark.AppRef{}, err
+	}
+	return st, ref, nil
+}
+
+func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) error {
+	st, ref, err := o.openApp(ctx, a, appID)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ref, err := spark.ResolveApp(ctx, st, appID, o.attempt)
-	if err != nil {
-		return err
-	}
 	stages, err := spark.Stages(ctx, st, ref)
 	if err != nil {
 		return err
@@ -219,15 +236,11 @@ func runSparkExecutors(ctx context.Context, a *app, appID string, o *sparkOption
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx)
+	st, ref, err := o.openApp(ctx, a, appID)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ref, err := spark.ResolveApp(ctx, st, appID, o.attempt)
-	if err != nil {
-		return err
-	}
 	execs, err := spark.Executors(ctx, st, ref, disk)
 	if err != nil {
 		return err
@@ -298,20 +311,11 @@ func runSparkAdvice(ctx context.Context, a *app, appID string, o *sparkOptions) 
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx)
+	st, ref, err := o.openApp(ctx, a, appID)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	var ref spark.AppRef
-	if o.run != "" {
-		ref, err = spark.AppForRun(ctx, st, o.run)
-	} else {
-		ref, err = spark.ResolveApp(ctx, st, appID, o.attempt)
-	}
-	if err != nil {
-		return err
-	}
 	adv, err := spark.Advise(ctx, st, ref, disk)
 	if err != nil {
 		return err
