@@ -114,75 +114,152 @@ func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
 
 // run reads every line. It returns only fatal errors: a failing reader (other
 // than a cut-short stream) or a bad record in strict mode.
+//
+// The work is a pipeline: one goroutine cuts the stream into batches of
+// lines, every core unmarshals the TaskStart and TaskEnd lines of a batch
+// (nearly all of the work), and the batches are applied in order here, so
+// the result is that of a sequential read. At most inflight batches exist.
 func (d *decoder) run(ctx context.Context) error {
 	br, ok := d.in.R.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(d.in.R, 1<<20)
 	}
-	b := newBatch()
-	var long []byte // a line longer than br's buffer
-	tooLong := false
-	for {
-		chunk, err := br.ReadSlice('\n')
+	workers := runtime.GOMAXPROCS(0)
+	inflight := 2 * workers
+	free := make(chan *batch, inflight)
+	for range inflight {
+		free <- newBatch()
+	}
+	toParse := make(chan *batch, inflight)
+	ordered := make(chan *batch, inflight)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(toParse)
+		defer close(ordered)
+		r := lineReader{br: br}
+		for {
+			var b *batch
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
+			b.reset()
+			r.fill(b)
+			b.parsed = make(chan struct{})
+			ordered <- b
+			toParse <- b
+			if b.end != nil {
+				return
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range toParse {
+				b.parse()
+				close(b.parsed)
+			}
+		}()
+	}
+	err := d.applyAll(ctx, ordered, free)
+	close(stop)
+	for b := range ordered { // let the reader finish a batch it was sending
+		<-b.parsed
+	}
+	wg.Wait()
+	return err
+}
+
+// applyAll applies the parsed batches in order until the stream ends or an
+// error stops it.
+func (d *decoder) applyAll(ctx context.Context, ordered <-chan *batch, free chan<- *batch) error {
+	for b := range ordered {
+		<-b.parsed
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := d.flush(b); err != nil {
+			return err
+		}
+		d.line = b.lastLine
+		end := b.end
+		free <- b
+		switch {
+		case end == nil:
+		case errors.Is(end, io.EOF):
+			return nil
+		case errors.Is(end, io.ErrUnexpectedEOF):
+			d.trunc = true
+			d.out.Warn(d.line, fmt.Sprintf("compressed stream ends early after line %d: %v", d.line, end))
+			return nil
+		default:
+			return fmt.Errorf("reading line %d: %w", d.line+1, end)
+		}
+	}
+	return nil
+}
+
+// lineReader cuts a stream into batches of numbered lines.
+type lineReader struct {
+	br      *bufio.Reader
+	line    int64  // lines read so far
+	long    []byte // a line longer than br's buffer
+	tooLong bool
+}
+
+// fill adds lines to b until it is full or the stream ends; then b.end
+// holds the reading error (io.EOF at a clean end).
+func (r *lineReader) fill(b *batch) {
+	for !b.full() {
+		chunk, err := r.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			if !tooLong {
-				long = append(long, chunk...)
-				if len(long) > maxLine {
-					tooLong, long = true, nil
+			if !r.tooLong {
+				r.long = append(r.long, chunk...)
+				if len(r.long) > maxLine {
+					r.tooLong, r.long = true, nil
 				}
 			}
 			continue
 		}
 		line := chunk
-		if len(long) > 0 {
-			line = append(long, chunk...)
-			long = long[:0]
+		if len(r.long) > 0 {
+			line = append(r.long, chunk...)
+			r.long = r.long[:0]
 		}
 		switch {
-		case tooLong:
-			tooLong = false
-			d.line++
-			b.addTooLong(d.line)
+		case r.tooLong:
+			r.tooLong = false
+			r.line++
+			b.addTooLong(r.line)
 		case err != nil:
 			if len(bytes.TrimSpace(line)) > 0 {
-				d.line++
+				r.line++
 				// The last line has no newline: keep it if it is whole.
 				if json.Valid(line) {
-					b.add(d.line, line)
+					b.add(r.line, line)
 				} else {
-					b.addCut(d.line)
+					b.addCut(r.line)
 				}
 			}
 		default:
-			d.line++
-			b.add(d.line, line)
+			r.line++
+			b.add(r.line, line)
 		}
-		if err != nil || b.full() {
-			if cerr := ctx.Err(); cerr != nil {
-				return cerr
-			}
-			if ferr := d.flush(b); ferr != nil {
-				return ferr
-			}
+		if err != nil {
+			b.end = err
+			break
 		}
-		if err == nil || err == bufio.ErrBufferFull {
-			continue
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			d.trunc = true
-			d.out.Warn(d.line, fmt.Sprintf("compressed stream ends early after line %d: %v", d.line, err))
-			return nil
-		}
-		return fmt.Errorf("reading line %d: %w", d.line+1, err)
 	}
+	b.lastLine = r.line
 }
 
-// Lines are handled in batches: the TaskStart and TaskEnd lines of a batch
-// (nearly all of the work) are unmarshalled in parallel, then every line is
-// applied in order, so the result is the same as a sequential read.
+// A batch holds up to batchLines lines (or batchBytes bytes) of the log.
 const (
 	batchLines = 2048
 	batchBytes = 8 << 20
@@ -207,9 +284,14 @@ type batch struct {
 	te    []taskEnd
 	tm    []taskMetrics
 	ts    []taskStart
+
+	strs     map[string]string // interned string values (see lineScanner)
+	end      error             // the reading error after the last line (io.EOF at the end)
+	lastLine int64             // lines read from the stream up to the end of this batch
+	parsed   chan struct{}     // closed when parse is done
 }
 
-func newBatch() *batch { return &batch{start: []int{0}} }
+func newBatch() *batch { return &batch{start: []int{0}, strs: map[string]string{}} }
 
 func (b *batch) len() int { return len(b.num) }
 
@@ -247,54 +329,32 @@ func (b *batch) addCut(num int64)     { b.push(num, nil, kindCut) }
 func (b *batch) reset() {
 	b.arena, b.start = b.arena[:0], b.start[:1]
 	b.num, b.kind = b.num[:0], b.kind[:0]
+	b.end = nil
 }
 
-// parse unmarshals the task events of the batch, on every core when the
-// batch is large enough to pay for it.
+// parse decodes the task events of the batch.
 func (b *batch) parse() {
 	n := b.len()
 	b.err = slices.Grow(b.err[:0], n)[:n]
 	b.te = slices.Grow(b.te[:0], n)[:n]
 	b.tm = slices.Grow(b.tm[:0], n)[:n]
 	b.ts = slices.Grow(b.ts[:0], n)[:n]
-	one := func(i int) {
+	for i := range n {
 		switch b.kind[i] {
 		case kindTaskEnd:
 			b.te[i].reset(&b.tm[i])
-			b.err[i] = json.Unmarshal(b.line(i), &b.te[i])
+			b.err[i] = decodeTaskEnd(b.line(i), &b.te[i], &b.tm[i], b.strs)
 		case kindTaskStart:
 			b.ts[i].reset()
-			b.err[i] = json.Unmarshal(b.line(i), &b.ts[i])
+			b.err[i] = decodeTaskStart(b.line(i), &b.ts[i], b.strs)
 		default:
 			b.err[i] = nil
 		}
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if workers == 1 || n < 64 {
-		for i := range n {
-			one(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				one(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
-// flush parses and applies the batch in line order, then empties it.
+// flush applies the parsed batch in line order.
 func (d *decoder) flush(b *batch) error {
-	defer b.reset()
-	b.parse()
-	last := d.line
-	defer func() { d.line = last }()
 	for i := range b.len() {
 		d.line = b.num[i]
 		var err error

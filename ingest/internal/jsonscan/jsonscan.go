@@ -8,9 +8,11 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -73,25 +75,39 @@ func SkipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index after the string that starts at b[i] == '"'.
-// It jumps from quote to quote with bytes.IndexByte and only looks back for
-// escaping backslashes.
 func skipString(b []byte, i int) (int, error) {
-	j := i + 1
+	j := stringEnd(b, i+1)
+	if j < 0 {
+		line, col := Position(b, i)
+		return len(b), errAt(len(b), "input ends inside the string opened at line %d, column %d", line, col)
+	}
+	return j, nil
+}
+
+// stringEnd returns the index after the closing quote of the string whose
+// contents start at b[j], or -1 if the input ends first. It steps eight
+// bytes at a time while none is a quote or a backslash.
+func stringEnd(b []byte, j int) int {
 	for {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			line, col := Position(b, i)
-			return len(b), errAt(len(b), "input ends inside the string opened at line %d, column %d", line, col)
+		for j+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[j:])
+			if m := zeroByte(x^quotes) | zeroByte(x^backslashes); m != 0 {
+				j += bits.TrailingZeros64(m) / 8
+				break
+			}
+			j += 8
 		}
-		j += k
-		n := 0
-		for p := j - 1; p > i && b[p] == '\\'; p-- {
-			n++
+		if j >= len(b) {
+			return -1
 		}
-		if n%2 == 0 {
-			return j + 1, nil
-		}
+		c := b[j]
 		j++
+		if c == '"' {
+			return j
+		}
+		if c == '\\' {
+			j++
+		}
 	}
 }
 
@@ -122,34 +138,59 @@ func SkipValue(b []byte, i int) (int, error) {
 
 // skipComposite skips an object or array. Mismatched bracket kinds are
 // reported; the order of keys, colons and commas is not checked.
+//
+// This loop carries nearly all of a decoder's skipped bytes, so it is kept
+// tight: the open brackets are a bit stack (1 = '{') while they fit in 64
+// levels, and strings are stepped through inline, since most are a few bytes.
 func skipComposite(b []byte, i int) (int, error) {
-	var stackBuf [64]byte
-	stack := stackBuf[:0]
+	var stack uint64 // 1 bits are '{', 0 bits '['
+	depth := 0
+	var deep []byte // brackets beyond 64 levels
 	j := i
 	for j < len(b) {
 		c := b[j]
-		switch class[c] {
-		case cOK, cSpace:
+		if class[c] <= cSpace {
 			j++
+			continue
+		}
+		switch class[c] {
 		case cQuote:
-			var err error
-			if j, err = skipString(b, j); err != nil {
-				return j, err
+			if j = stringEnd(b, j+1); j < 0 {
+				line, col := Position(b, i)
+				return len(b), errAt(len(b), "input ends inside a string of the %s opened at line %d, column %d", kindOf(b[i]), line, col)
 			}
 		case cOpen:
-			stack = append(stack, c)
+			if depth >= 64 {
+				deep = append(deep, c)
+			} else {
+				stack <<= 1
+				if c == '{' {
+					stack |= 1
+				}
+			}
+			depth++
 			j++
 		case cClose:
-			want := byte('{')
-			if c == ']' {
-				want = '['
+			var open byte
+			switch {
+			case depth == 0:
+				return j, errAt(j, "unexpected %q", c)
+			case depth > 64:
+				open = deep[len(deep)-1]
+				deep = deep[:len(deep)-1]
+			default:
+				open = '['
+				if stack&1 == 1 {
+					open = '{'
+				}
+				stack >>= 1
 			}
-			if len(stack) == 0 || stack[len(stack)-1] != want {
+			if (c == '}') != (open == '{') {
 				return j, errAt(j, "unexpected %q", c)
 			}
-			stack = stack[:len(stack)-1]
+			depth--
 			j++
-			if len(stack) == 0 {
+			if depth == 0 {
 				return j, nil
 			}
 		default:
@@ -158,6 +199,17 @@ func skipComposite(b []byte, i int) (int, error) {
 	}
 	line, col := Position(b, i)
 	return j, errAt(len(b), "input ends inside the %s opened at line %d, column %d", kindOf(b[i]), line, col)
+}
+
+const (
+	quotes      = 0x2222222222222222 // '"' in every byte
+	backslashes = 0x5c5c5c5c5c5c5c5c // '\\' in every byte
+)
+
+// zeroByte has the high bit of the lowest zero byte of x set (and maybe
+// of bytes above it): its trailing zeros / 8 index that byte.
+func zeroByte(x uint64) uint64 {
+	return (x - 0x0101010101010101) &^ x & 0x8080808080808080
 }
 
 func kindOf(c byte) string {

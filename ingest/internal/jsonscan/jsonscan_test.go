@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -150,4 +151,28 @@ func FuzzSkipValue(f *testing.F) {
 		_ = NewlineInString(data)
 		_ = FirstKey(data)
 	})
+}
+
+// BenchmarkSkipTaskEnd skips a 3.4 KB Spark TaskEnd line, most of it the
+// Accumulables array: the shape of nearly all of an event log's bytes.
+func BenchmarkSkipTaskEnd(b *testing.B) {
+	var acc strings.Builder
+	acc.WriteString(`{"Event":"SparkListenerTaskEnd","Task Info":{"Task ID":7,"Accumulables":[`)
+	for i := range 13 {
+		if i > 0 {
+			acc.WriteByte(',')
+		}
+		fmt.Fprintf(&acc, `{"ID":%d,"Name":"internal.metrics.shuffle.write.bytesWritten","Update":45520164,"Value":45520164,"Internal":true,"Count Failed Values":true}`, 100+i)
+	}
+	acc.WriteString(`]},"Task Executor Metrics":{"JVMHeapMemory":6442450944,"JVMOffHeapMemory":212680704,"OnHeapExecutionMemory":1503238553,"OffHeapExecutionMemory":0,"OnHeapStorageMemory":28514,"OffHeapStorageMemory":0,"OnHeapUnifiedMemory":1503267067,"OffHeapUnifiedMemory":0,"DirectPoolMemory":104857600,"MappedPoolMemory":0,"ProcessTreeJVMVMemory":0,"ProcessTreeJVMRSSMemory":0,"MinorGCCount":40,"MinorGCTime":2100,"MajorGCCount":3,"MajorGCTime":900,"TotalGCTime":3000}}`)
+	line := []byte(acc.String())
+	if !json.Valid(line) {
+		b.Fatal("invalid benchmark line")
+	}
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if end, err := SkipValue(line, 0); err != nil || end != len(line) {
+			b.Fatal(end, err)
+		}
+	}
 }
