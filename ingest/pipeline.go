@@ -392,20 +392,26 @@ func (s *objectSink) Append(table string, values ...any) error {
 		if len(s.buf) < s.opt.BufferRows {
 			return nil
 		}
-		return s.takeLoader()
+		return s.takeLoader(true)
 	}
 	return s.w.Append(table, values...)
 }
 
 // takeLoader locks the loader for this object and moves buffered rows in.
-// A large object keeps the loader until it is done.
-func (s *objectSink) takeLoader() error {
+// A large object (stream: its rows outgrew the buffer) keeps the loader
+// until it is done, and its rows may go straight into their tables
+// (store.Loader.BeginStream).
+func (s *objectSink) takeLoader(stream bool) error {
 	if !s.locked {
 		s.c.mu.Lock()
 		s.locked = true
 	}
 	if s.w == nil {
-		w, err := s.c.loader.Begin(s.ctx)
+		begin := s.c.loader.Begin
+		if stream {
+			begin = s.c.loader.BeginStream
+		}
+		w, err := begin(s.ctx)
 		if err != nil {
 			return err
 		}
@@ -440,17 +446,82 @@ func (s *objectSink) issue(record int64, sev, msg string) {
 	}
 }
 
+// hashingReader passes reads through and hashes the bytes. Past the first
+// hashInline bytes the hashing moves to a goroutine of its own, fed with
+// copies in hashBlock-sized blocks, so that on a large object it overlaps
+// the decoding instead of adding to it.
 type hashingReader struct {
 	r io.Reader
 	h hash.Hash
 	n int64
+
+	blocks chan []byte // filled blocks, to the hashing goroutine
+	free   chan []byte // hashed blocks, back for reuse
+	cur    []byte      // the block being filled
+	done   chan struct{}
 }
+
+const (
+	hashInline = 1 << 20
+	hashBlock  = 1 << 20
+	hashBlocks = 4 // blocks in flight at most
+)
+
+func newHashingReader() *hashingReader { return &hashingReader{h: sha256.New()} }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
-	h.h.Write(p[:n])
-	h.n += int64(n)
+	h.write(p[:n])
 	return n, err
+}
+
+func (h *hashingReader) write(p []byte) {
+	h.n += int64(len(p))
+	if h.blocks == nil {
+		if h.n <= hashInline {
+			h.h.Write(p)
+			return
+		}
+		h.start()
+	}
+	for len(p) > 0 {
+		k := copy(h.cur[len(h.cur):cap(h.cur)], p)
+		h.cur, p = h.cur[:len(h.cur)+k], p[k:]
+		if len(h.cur) == cap(h.cur) {
+			h.blocks <- h.cur
+			h.cur = (<-h.free)[:0]
+		}
+	}
+}
+
+func (h *hashingReader) start() {
+	h.blocks = make(chan []byte, hashBlocks)
+	h.free = make(chan []byte, hashBlocks+1)
+	for range hashBlocks {
+		h.free <- make([]byte, 0, hashBlock)
+	}
+	h.cur = make([]byte, 0, hashBlock)
+	h.done = make(chan struct{})
+	go func() {
+		defer close(h.done)
+		for b := range h.blocks {
+			h.h.Write(b)
+			h.free <- b
+		}
+	}()
+}
+
+// sum returns the hex digest of everything read; the reader is done.
+func (h *hashingReader) sum() string {
+	if h.blocks != nil {
+		if len(h.cur) > 0 {
+			h.blocks <- h.cur
+		}
+		close(h.blocks)
+		<-h.done
+		h.blocks = nil
+	}
+	return hex.EncodeToString(h.h.Sum(nil))
 }
 
 // processObject decodes one object and queues it in the loader. A non-nil
@@ -459,10 +530,10 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 func processObject(ctx context.Context, src Source, o Object, opt Options, c *committer) error {
 	entry := store.ManifestEntry{URI: o.URI, Size: o.Size, ModTime: o.ModTime.UTC().Truncate(time.Microsecond), ETag: o.ETag, Status: store.StatusOK}
 	sink := &objectSink{ctx: ctx, opt: &opt, c: c}
-	hr := &hashingReader{h: sha256.New()}
+	hr := newHashingReader()
 	kind, decErr := decodeObject(ctx, src, o, opt, sink, hr)
 	entry.Kind = kind
-	entry.SHA256 = hex.EncodeToString(hr.h.Sum(nil))
+	entry.SHA256 = hr.sum()
 	entry.Kept, entry.Skipped, entry.Bad = sink.kept, sink.skipped, sink.bad
 	res := ObjectResult{Bytes: hr.n}
 	if sink.nIssues > len(sink.issues) {
@@ -496,7 +567,7 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 		sink.buf = nil
 		err = sink.w.Abort(entry, wrapped, res.Issues)
 	default:
-		if err = sink.takeLoader(); err != nil {
+		if err = sink.takeLoader(false); err != nil {
 			return fmt.Errorf("loading %s: %w", o.URI, err)
 		}
 		err = sink.w.Commit(entry, res.Issues)

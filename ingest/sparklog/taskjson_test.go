@@ -215,3 +215,42 @@ func FuzzTaskLine(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeTaskEnd decodes the TaskEnd lines of a real Spark 3.x log
+// (NVIDIA gpu_oom_eventlog: accumulables, executor metrics and all).
+func BenchmarkDecodeTaskEnd(b *testing.B) {
+	f, err := os.Open(testutil.RealData(b, "spark-events-thirdparty", "NVIDIA__spark-rapids-tools", "spark-events-profiling", "gpu_oom_eventlog.zstd"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	dec, _, err := codec.Detect(bufio.NewReader(f))
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain, err := io.ReadAll(dec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lines [][]byte
+	size := 0
+	for _, l := range bytes.Split(plain, []byte("\n")) {
+		if name, ok := eventName(l); ok && string(name) == "SparkListenerTaskEnd" {
+			lines = append(lines, l)
+			size += len(l)
+		}
+	}
+	b.SetBytes(int64(size))
+	strs := map[string]string{}
+	var t taskEnd
+	var m taskMetrics
+	for b.Loop() {
+		for _, l := range lines {
+			t.reset(&m)
+			if err := decodeTaskEnd(l, &t, &m, strs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -77,6 +78,7 @@ type Loader struct {
 	touched   map[string]bool
 	hashes    map[string]string // content_sha256 → URI of loaded objects
 	derived   bool              // evidence behind eni_attribution changed
+	cols      map[string][]string
 	now       func() time.Time
 }
 
@@ -94,7 +96,7 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 		return nil, fmt.Errorf("opening loader connection: %w", err)
 	}
 	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
-		hashes: map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
+		hashes: map[string]string{}, cols: map[string][]string{}, now: func() time.Time { return time.Now().UTC() }}
 	// Bound DuckDB's memory while loading, so a multi-gigabyte event log
 	// spills staged rows to disk instead of growing the process.
 	if _, err := conn.ExecContext(ctx, `SET memory_limit = '`+LoaderMemoryLimit+`'`); err != nil {
@@ -139,10 +141,14 @@ func (l *Loader) appender(table string) (*duckdb.Appender, error) {
 	if a, ok := l.appenders[table]; ok {
 		return a, nil
 	}
+	catalog := "temp" // staging tables
+	if !strings.HasPrefix(table, "stage_") {
+		catalog = "" // a table itself (BeginStream)
+	}
 	var a *duckdb.Appender
 	err := l.conn.Raw(func(dc any) error {
 		var err error
-		a, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
+		a, err = duckdb.NewAppender(dc.(driver.Conn), catalog, "main", table)
 		return err
 	})
 	if err != nil {
@@ -150,6 +156,31 @@ func (l *Loader) appender(table string) (*duckdb.Appender, error) {
 	}
 	l.appenders[table] = a
 	return a, nil
+}
+
+// columns returns a table's column names in order (cached per loader).
+func (l *Loader) columns(ctx context.Context, table string) ([]string, error) {
+	if c, ok := l.cols[table]; ok {
+		return c, nil
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`, table)
+	if err != nil {
+		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	l.cols[table] = cols
+	return cols, nil
 }
 
 func (l *Loader) begin(ctx context.Context) error {
@@ -386,6 +417,19 @@ type ObjectWriter struct {
 	ctx    context.Context
 	seq    int64
 	staged map[string]int64
+	args   []driver.Value // reused for each staged row
+
+	stream bool
+	direct map[string]*directRows
+}
+
+// directRows are the rows of one table that a streamed object appended to
+// the table itself (see TableSpec.Partition).
+type directRows struct {
+	on        bool  // false: the table already holds the partition, so rows are staged
+	partition []any // the values of the partition columns
+	where     string
+	rows      int64
 }
 
 // Begin starts an object. Its rows are invisible until the Flush after its Commit.
@@ -394,28 +438,183 @@ func (l *Loader) Begin(ctx context.Context) (*ObjectWriter, error) {
 		return nil, err
 	}
 	l.seq++
-	return &ObjectWriter{l: l, ctx: ctx, seq: l.seq, staged: map[string]int64{}}, nil
+	return &ObjectWriter{l: l, ctx: ctx, seq: l.seq, staged: map[string]int64{}, direct: map[string]*directRows{}}, nil
+}
+
+// BeginStream starts a large object. Rows for a table with a Partition whose
+// partition the table does not hold yet are appended to the table itself:
+// no staging copy and no merge, and DuckDB compresses them while the object
+// is still being read. Commit removes the object's repeated keys by the
+// table's policy; Abort, or a Commit that finds the content already loaded,
+// deletes the rows again. The transaction keeps it all invisible until Flush.
+func (l *Loader) BeginStream(ctx context.Context) (*ObjectWriter, error) {
+	w, err := l.Begin(ctx)
+	if err == nil {
+		w.stream = true
+	}
+	return w, err
 }
 
 // Append stages one row for table; values follow the table's column order.
 func (w *ObjectWriter) Append(table string, values ...any) error {
-	if _, ok := tableSpec(table); !ok {
+	spec, ok := tableSpec(table)
+	if !ok {
 		return fmt.Errorf("table %q is not registered for loading", table)
+	}
+	if w.stream && spec.Partition > 0 {
+		d, err := w.directFor(spec, values)
+		if err != nil {
+			return err
+		}
+		if d.on {
+			return w.appendDirect(spec, d, values)
+		}
 	}
 	a, err := w.l.appender(stageName(table))
 	if err != nil {
 		return err
 	}
-	args := make([]driver.Value, len(values)+1)
-	for i, v := range values {
-		args[i] = v
-	}
-	args[len(values)] = w.seq
+	args := w.rowArgs(values)
+	args = append(args, w.seq)
+	w.args = args
 	if err := a.AppendRow(args...); err != nil {
 		return fmt.Errorf("appending to %s: %w", table, err)
 	}
 	w.l.touched[table] = true
 	w.staged[table]++
+	return nil
+}
+
+// directFor decides, at a table's first row in a streamed object, whether
+// its rows go to the table directly.
+func (w *ObjectWriter) directFor(spec TableSpec, values []any) (*directRows, error) {
+	if d := w.direct[spec.Name]; d != nil {
+		return d, nil
+	}
+	d := &directRows{}
+	w.direct[spec.Name] = d
+	if len(values) < spec.Partition {
+		return d, nil
+	}
+	cols, err := w.l.columns(w.ctx, spec.Name)
+	if err != nil {
+		return nil, err
+	}
+	var conds []string
+	for i, k := range spec.Key[:spec.Partition] {
+		if i >= len(cols) || cols[i] != k {
+			return nil, fmt.Errorf("table %s: partition column %s is not column %d", spec.Name, k, i+1)
+		}
+		if values[i] == nil {
+			return d, nil // NULL never equals: stage
+		}
+		conds = append(conds, k+" = ?")
+	}
+	d.partition = append([]any(nil), values[:spec.Partition]...)
+	d.where = strings.Join(conds, " AND ")
+	var held int64
+	q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT 1)`, spec.Name, d.where)
+	if err := w.l.conn.QueryRowContext(w.ctx, q, d.partition...).Scan(&held); err != nil {
+		return nil, fmt.Errorf("looking up %s in %s: %w", d.where, spec.Name, err)
+	}
+	d.on = held == 0
+	return d, nil
+}
+
+func (w *ObjectWriter) appendDirect(spec TableSpec, d *directRows, values []any) error {
+	for i, v := range d.partition {
+		if !samePartition(v, values[i]) {
+			return fmt.Errorf("appending to %s: a row of partition %v in an object of partition %v", spec.Name, values[:spec.Partition], d.partition)
+		}
+	}
+	a, err := w.l.appender(spec.Name)
+	if err != nil {
+		return err
+	}
+	args := w.rowArgs(values)
+	if err := a.AppendRow(args...); err != nil {
+		return fmt.Errorf("appending to %s: %w", spec.Name, err)
+	}
+	w.l.touched[spec.Name] = true
+	d.rows++
+	return nil
+}
+
+// rowArgs copies values into the writer's reused argument slice.
+func (w *ObjectWriter) rowArgs(values []any) []driver.Value {
+	args := w.args[:0]
+	for _, v := range values {
+		args = append(args, v)
+	}
+	w.args = args
+	return args
+}
+
+func samePartition(a, b any) bool {
+	as, aok := a.(string)
+	bs, bok := b.(string)
+	if aok && bok {
+		return as == bs
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// settleDirect makes the rows appended directly visible to queries and
+// removes the object's repeated keys by each table's policy. It returns how
+// many rows it removed.
+func (w *ObjectWriter) settleDirect() (int64, error) {
+	var removed int64
+	for table, d := range w.direct {
+		if !d.on || d.rows == 0 {
+			continue
+		}
+		if err := w.l.appenders[table].Flush(); err != nil {
+			return 0, fmt.Errorf("flushing rows of %s: %w", table, err)
+		}
+		spec, _ := tableSpec(table)
+		if spec.Policy == Append {
+			continue
+		}
+		key := strings.Join(spec.Key, ", ")
+		var repeated int64
+		q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)`, table, d.where, key)
+		if err := w.l.conn.QueryRowContext(w.ctx, q, d.partition...).Scan(&repeated); err != nil {
+			return 0, fmt.Errorf("checking repeated keys in %s: %w", table, err)
+		}
+		if repeated == 0 {
+			continue
+		}
+		order := "rowid"
+		if spec.Policy == ReplaceIfNewer {
+			order = spec.Version + " DESC NULLS LAST, rowid"
+		}
+		res, err := w.l.conn.ExecContext(w.ctx, fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (SELECT rowid FROM (
+			SELECT rowid, row_number() OVER (PARTITION BY %s ORDER BY %s) AS n FROM %s WHERE %s) WHERE n > 1)`,
+			table, key, order, table, d.where), d.partition...)
+		if err != nil {
+			return 0, fmt.Errorf("removing repeated keys from %s: %w", table, err)
+		}
+		n, _ := res.RowsAffected()
+		removed += n
+	}
+	return removed, nil
+}
+
+// dropDirect deletes the rows appended directly: the partition was not in
+// the table before the object began, so they are all of its rows there.
+func (w *ObjectWriter) dropDirect() error {
+	for table, d := range w.direct {
+		if !d.on || d.rows == 0 {
+			continue
+		}
+		if err := w.l.appenders[table].Flush(); err != nil {
+			return fmt.Errorf("flushing rows of %s: %w", table, err)
+		}
+		if _, err := w.l.conn.ExecContext(w.ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s`, table, d.where), d.partition...); err != nil {
+			return fmt.Errorf("dropping rows of %s: %w", table, err)
+		}
+	}
+	w.direct = map[string]*directRows{}
 	return nil
 }
 
@@ -453,12 +652,22 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 			if err := w.dropStaged(); err != nil {
 				return err
 			}
+			if err := w.dropDirect(); err != nil {
+				return err
+			}
 			e.Status = StatusDuplicate
 			e.Error = "same content as " + other
 			e.Duplicate += e.Kept
 			e.Kept, e.Bad, e.Skipped = 0, 0, 0
 			issues = nil
 		}
+	}
+	if e.Status == StatusOK {
+		removed, err := w.settleDirect()
+		if err != nil {
+			return err
+		}
+		e.Duplicate += removed
 	}
 	w.l.pending = append(w.l.pending, &pendingObject{seq: w.seq, entry: e, issues: issues, staged: w.staged})
 	return nil
@@ -482,6 +691,9 @@ func (w *ObjectWriter) dropStaged() error {
 // e.Status is StatusIgnored.
 func (w *ObjectWriter) Abort(e ManifestEntry, cause error, issues []Issue) error {
 	if err := w.dropStaged(); err != nil {
+		return err
+	}
+	if err := w.dropDirect(); err != nil {
 		return err
 	}
 	if e.Status != StatusIgnored {

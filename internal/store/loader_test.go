@@ -97,3 +97,100 @@ func TestLoaderMergesAndDedupes(t *testing.T) {
 		t.Errorf("issues for f2 = %d, want 1", n)
 	}
 }
+
+// TestLoaderStreamsPartitions: a streamed object's rows for a partition the
+// table does not hold go straight into the table, and end up exactly as the
+// staged merge would leave them.
+func TestLoaderStreamsPartitions(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	l, err := s.NewLoader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	// spark_executors: app_id, attempt_id, executor_id, host, cores, added, removed, reason, log_events.
+	exec := func(w *ObjectWriter, app, id, host string, version int64) error {
+		return w.Append("spark_executors", app, "", id, host, int32(4), nil, nil, nil, version)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(app string) string {
+		t.Helper()
+		var got string
+		must(s.DB().QueryRow(`SELECT coalesce(string_agg(executor_id || '@' || host || ':' || log_events, ' ' ORDER BY executor_id), '')
+			FROM spark_executors WHERE app_id = ?`, app).Scan(&got))
+		return got
+	}
+
+	// A streamed object of app x, new to the table: direct. Executor 1 comes
+	// three times: the greatest log_events wins, and of two such rows the first.
+	w, err := l.BeginStream(ctx)
+	must(err)
+	must(exec(w, "x", "1", "h1", 5))
+	must(exec(w, "x", "2", "h2", 6))
+	must(exec(w, "x", "1", "h9a", 9))
+	must(exec(w, "x", "1", "h9b", 9))
+	if d := w.direct["spark_executors"]; d == nil || !d.on || d.rows != 4 {
+		t.Fatalf("app x was not appended directly: %+v", d)
+	}
+	if err := exec(w, "y", "1", "h", 1); err == nil {
+		t.Error("a row of another partition was accepted in a streamed object")
+	}
+	must(w.Commit(ManifestEntry{URI: "x.log", Status: StatusOK, Kept: 4, SHA256: "hx"}, nil))
+	// A staged object of app y in the same batch.
+	w, _ = l.Begin(ctx)
+	must(exec(w, "y", "1", "hy", 3))
+	must(w.Commit(ManifestEntry{URI: "y.log", Status: StatusOK, Kept: 1, SHA256: "hy"}, nil))
+	// A streamed object that fails: its direct rows go.
+	w, _ = l.BeginStream(ctx)
+	must(exec(w, "z", "1", "hz", 1))
+	must(w.Abort(ManifestEntry{URI: "z.log"}, context.Canceled, nil))
+	// A streamed copy of x.log's content under another name: a duplicate.
+	w, _ = l.BeginStream(ctx)
+	must(exec(w, "v", "1", "hv", 1))
+	must(w.Commit(ManifestEntry{URI: "copy-of-x.log", Status: StatusOK, Kept: 1, SHA256: "hx"}, nil))
+	if got := rows("x"); got != "" {
+		t.Errorf("rows of app x visible before Flush: %q", got)
+	}
+	flushed, err := l.Flush(ctx)
+	must(err)
+	byURI := map[string]ManifestEntry{}
+	for _, e := range flushed {
+		byURI[e.URI] = e
+	}
+	if e := byURI["x.log"]; e.Duplicate != 2 || e.Status != StatusOK {
+		t.Errorf("x.log = %+v, want 2 duplicates", e)
+	}
+	if e := byURI["copy-of-x.log"]; e.Status != StatusDuplicate {
+		t.Errorf("copy-of-x.log = %+v, want duplicate", e)
+	}
+	for app, want := range map[string]string{"x": "1@h9a:9 2@h2:6", "y": "1@hy:3", "z": "", "v": ""} {
+		if got := rows(app); got != want {
+			t.Errorf("app %s rows = %q, want %q", app, got, want)
+		}
+	}
+
+	// App x again, streamed, from a longer log: the table holds x, so the rows
+	// are staged and merged (executor 1 replaced, 3 added, 2 kept).
+	w, _ = l.BeginStream(ctx)
+	must(exec(w, "x", "1", "h20", 20))
+	must(exec(w, "x", "3", "h3", 20))
+	if d := w.direct["spark_executors"]; d == nil || d.on {
+		t.Fatalf("app x, already held, was appended directly: %+v", d)
+	}
+	must(w.Commit(ManifestEntry{URI: "x-longer.log", Status: StatusOK, Kept: 2, SHA256: "hx2"}, nil))
+	_, err = l.Flush(ctx)
+	must(err)
+	if got, want := rows("x"), "1@h20:20 2@h2:6 3@h3:20"; got != want {
+		t.Errorf("app x after the longer log = %q, want %q", got, want)
+	}
+}

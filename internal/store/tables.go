@@ -28,6 +28,13 @@ type TableSpec struct {
 	Key     []string // key columns for IgnoreDuplicates and ReplaceIfNewer
 	Version string   // column compared by ReplaceIfNewer
 	Policy  MergePolicy
+	// Partition is how many leading Key columns, which are also the
+	// table's first columns, hold the same values in every row of one
+	// object (a Spark log is one application attempt). A streamed object
+	// whose partition the table does not hold yet has its rows appended to
+	// the table directly instead of staged and merged (see
+	// Loader.BeginStream). 0: always staged.
+	Partition int
 }
 
 var (
