@@ -291,7 +291,9 @@ type batch struct {
 	parsed   chan struct{}     // closed when parse is done
 }
 
-func newBatch() *batch { return &batch{start: []int{0}, strs: map[string]string{}} }
+func newBatch() *batch {
+	return &batch{arena: make([]byte, 0, batchBytes+1<<20), start: []int{0}, strs: map[string]string{}}
+}
 
 func (b *batch) len() int { return len(b.num) }
 

@@ -109,12 +109,12 @@ func (s *lineScanner) object(names *fieldSet, field func(int) error) error {
 		if i >= len(b) || b[i] != '"' {
 			return s.errAt(i, "expected an object key, found %s", s.found(i))
 		}
-		end, err := jsonscan.SkipValue(b, i)
+		end, escaped, err := jsonscan.String(b, i)
 		if err != nil {
 			return err
 		}
 		key := b[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
+		if escaped {
 			var k string
 			if err := json.Unmarshal(b[i:end], &k); err != nil {
 				return s.errAt(i, "reading key: %v", err)
@@ -228,14 +228,14 @@ func (s *lineScanner) stringValue(strs map[string]string) (string, error) {
 	if i >= len(b) || b[i] != '"' {
 		return "", s.errAt(i, "expected a string, found %s", s.found(i))
 	}
-	end, err := jsonscan.SkipValue(b, i)
+	end, escaped, err := jsonscan.String(b, i)
 	if err != nil {
 		return "", err
 	}
 	s.i = end
 	raw := b[i+1 : end-1]
 	for _, c := range raw {
-		if c < 0x20 || c >= 0x7f || c == '\\' {
+		if escaped || c < 0x20 || c >= 0x7f {
 			var v string
 			if err := json.Unmarshal(b[i:end], &v); err != nil {
 				return "", s.errAt(i, "reading string: %v", err)

@@ -85,9 +85,16 @@ func skipString(b []byte, i int) (int, error) {
 }
 
 // stringEnd returns the index after the closing quote of the string whose
-// contents start at b[j], or -1 if the input ends first. It steps eight
-// bytes at a time while none is a quote or a backslash.
+// contents start at b[j], or -1 if the input ends first.
 func stringEnd(b []byte, j int) int {
+	end, _ := scanString(b, j)
+	return end
+}
+
+// scanString is stringEnd that also reports whether the string holds an
+// escape. It steps eight bytes at a time while none is a quote or a
+// backslash.
+func scanString(b []byte, j int) (end int, escaped bool) {
 	for {
 		for j+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[j:])
@@ -98,17 +105,29 @@ func stringEnd(b []byte, j int) int {
 			j += 8
 		}
 		if j >= len(b) {
-			return -1
+			return -1, escaped
 		}
 		c := b[j]
 		j++
 		if c == '"' {
-			return j
+			return j, escaped
 		}
 		if c == '\\' {
+			escaped = true
 			j++
 		}
 	}
+}
+
+// String returns the index after the string that starts at b[i] == '"' and
+// whether it holds an escape (its contents are then not its value).
+func String(b []byte, i int) (end int, escaped bool, err error) {
+	end, escaped = scanString(b, i+1)
+	if end < 0 {
+		line, col := Position(b, i)
+		return len(b), false, errAt(len(b), "input ends inside the string opened at line %d, column %d", line, col)
+	}
+	return end, escaped, nil
 }
 
 // SkipValue returns the index just after the JSON value starting at b[i]
