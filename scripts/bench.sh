@@ -215,6 +215,14 @@ bench_spark() {
   WHERE Event = 'SparkListenerTaskEnd') t"
 	timed spark "DuckDB read_json, TaskEnd fields typed" "$BIN" --db :memory: query "$sql" --format csv
 
+	# The decoder alone on the same bytes (held in memory: no file reads, no SHA-256, no database).
+	local log per
+	log=$(realpath "$(ls "$dir"/spark-application-* | head -n 1)")
+	echo "[spark] decoder alone (go test -bench, same log in memory)" >&2
+	GLUELENS_BENCH_SPARKLOG="$log" go test -run '^$' -bench '^BenchmarkDecodeLargeLog$' -benchtime 3x ./ingest/sparklog/ >"$OUT/spark-decoder.out"
+	per=$(awk '/^BenchmarkDecodeLargeLog/ {printf "%.2f", $3 / 1e9}' "$OUT/spark-decoder.out")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' spark "decoder alone (in memory, no hash, no DB)" "$per" "-" "$OUT/spark-decoder.out" "-" >>"$RESULTS"
+
 	local kept duck
 	kept=$("$BIN" --db "$OUT/spark.duckdb" query "SELECT count(*) FROM spark_tasks" --format csv | tail -n 1)
 	duck=$(tail -n 1 "$(awk -F'\t' '$2 ~ /^DuckDB read_json, TaskEnd/ {f = $5} END {print f}' "$RESULTS")" | cut -d, -f1)
