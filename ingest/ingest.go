@@ -54,8 +54,13 @@ type Input struct {
 	Object
 	Codec string    // codec detected on the stored bytes ("plain", "gzip", ...)
 	R     io.Reader // decompressed content
-	// Part is the key of the part currently being read for composite objects.
+	// PartNames are the keys of a composite object's parts, in reading order.
 	PartNames []string
+	// CutParts, for a composite object, counts the parts read so far that
+	// ended early (a cut compressed stream). Reading goes on with the next
+	// part, after a warning naming the cut one and a line break, so the
+	// partial last line stands alone and is counted as malformed.
+	CutParts func() int
 }
 
 // Decoder reads one input format.

@@ -638,7 +638,13 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 	if err != nil {
 		return "", err
 	}
-	cr := &chainReader{cur: first, next: next, onErr: func(e error) { openErr = e }}
+	cut := 0
+	cr := &chainReader{cur: first, next: next, onErr: func(e error) { openErr = e },
+		more: func() bool { return idx < len(parts) },
+		onCut: func(e error) {
+			cut++
+			sink.Warn(-1, fmt.Sprintf("part %s ends early (%v): the rest of that part is lost; reading goes on with the next part", parts[idx-1].Key, e))
+		}}
 	br := bufio.NewReaderSize(cr, 256<<10)
 	head, err := br.Peek(4096)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
@@ -664,6 +670,9 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		return "", Ignore(ErrUnknownFormat.Error())
 	}
 	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names}
+	if len(o.Parts) > 0 {
+		in.CutParts = func() int { return cut }
+	}
 	if err := chosen.Decode(ctx, in, sink); err != nil {
 		return chosen.Kind(), err
 	}
@@ -692,20 +701,42 @@ func (s *stackedCloser) Close() error {
 	return first
 }
 
-// chainReader reads the parts of a composite object one after another.
+// chainReader reads the parts of a composite object one after another. A
+// part that does not end with a line break gets one, so the last line of a
+// part never runs into the first of the next. A part other than the last
+// that ends early (io.ErrUnexpectedEOF: a cut compressed stream) is
+// reported to onCut and reading goes on with the next part.
 type chainReader struct {
 	cur   io.Reader
 	next  func() (io.Reader, error)
 	onErr func(error)
+	more  func() bool // parts remain after the current one
+	onCut func(error)
+	last  byte // the last byte passed on
+	owed  bool // a line break is owed before the next part
 }
 
 func (c *chainReader) Read(p []byte) (int, error) {
 	for {
+		if c.owed {
+			if len(p) == 0 {
+				return 0, nil
+			}
+			p[0], c.last, c.owed = '\n', '\n', false
+			return 1, nil
+		}
 		if c.cur == nil {
 			return 0, io.EOF
 		}
 		n, err := c.cur.Read(p)
-		if err == io.EOF {
+		if n > 0 {
+			c.last = p[n-1]
+		}
+		cutShort := errors.Is(err, io.ErrUnexpectedEOF) && c.more != nil && c.more()
+		if err == io.EOF || cutShort {
+			if cutShort && c.onCut != nil {
+				c.onCut(err)
+			}
 			nr, nerr := c.next()
 			if nerr == io.EOF {
 				c.cur = nil
@@ -719,6 +750,7 @@ func (c *chainReader) Read(p []byte) (int, error) {
 				return n, nerr
 			}
 			c.cur = nr
+			c.owed = c.last != '\n' && c.last != 0
 			if n > 0 {
 				return n, nil
 			}

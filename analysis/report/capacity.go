@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -162,7 +163,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 			return nil, err
 		}
 	}
-	if err := c.diskActions(ctx, st, df); err != nil {
+	if err := c.diskActions(ctx, st, o.Config, df); err != nil {
 		return nil, err
 	}
 	rank(c.Actions.Advice)
@@ -182,7 +183,7 @@ const maxAdvisedApps = 3
 
 // diskActions advises the applications that lost work to a full disk or
 // came within 20 % of it, worst first.
-func (c *Capacity) diskActions(ctx context.Context, st *store.Store, fails []DiskFailure) error {
+func (c *Capacity) diskActions(ctx context.Context, st *store.Store, cfg *config.Config, fails []DiskFailure) error {
 	seen := map[[2]string]bool{}
 	var apps [][2]string
 	label := map[[2]string]string{}
@@ -211,7 +212,7 @@ func (c *Capacity) diskActions(ctx context.Context, st *store.Store, fails []Dis
 		if name == "" {
 			name = k[0]
 		}
-		adv, err := sparkAdvice(ctx, st, k[0], k[1], name+": ")
+		adv, err := sparkAdvice(ctx, st, cfg, k[0], k[1], name+": ")
 		if err != nil {
 			return err
 		}

@@ -19,8 +19,9 @@ const sparkNoLog = "Spark disk advice (shuffle partitions, ZSTD codec, AQE, work
 
 // sparkAdvice turns analysis/spark's recommendations for one application
 // into advice; label prefixes the titles when several apps are advised.
-func sparkAdvice(ctx context.Context, st *store.Store, appID, attemptID, label string) ([]Advice, error) {
-	a, err := spark.Advise(ctx, st, spark.AppRef{AppID: appID, AttemptID: attemptID}, spark.DiskOptions{})
+// The usable disk is the worker_disk of the job's category in cfg, else AWS's.
+func sparkAdvice(ctx context.Context, st *store.Store, cfg *config.Config, appID, attemptID, label string) ([]Advice, error) {
+	a, err := spark.Advise(ctx, st, spark.AppRef{AppID: appID, AttemptID: attemptID}, spark.DiskOptions{Config: cfg})
 	if err != nil {
 		return nil, fmt.Errorf("advising on %s: %w", appID, err)
 	}
@@ -218,7 +219,7 @@ func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *I
 		if d.AppID == "" {
 			f.Unavailable = append(f.Unavailable, sparkNoLog)
 		} else {
-			adv, err := sparkAdvice(ctx, st, d.AppID, d.AttemptID, "")
+			adv, err := sparkAdvice(ctx, st, o.Config, d.AppID, d.AttemptID, "")
 			if err != nil {
 				return f, err
 			}

@@ -140,8 +140,8 @@ type Advice struct {
 	GlueJobName  string `json:"glue_job_name"`
 	GlueRunID    string `json:"glue_run_id"`
 	WorkerType   string `json:"worker_type"`
-	// DiskTable says which usable-disk figures were used: current, older
-	// or override.
+	// DiskTable says which usable-disk figures were used: current, older,
+	// override (given with the command) or config (gluelens.yaml).
 	DiskTable string `json:"disk_table"`
 	// Peak is the executor with the highest estimated disk.
 	Peak *Executor `json:"peak,omitempty"`
@@ -193,7 +193,7 @@ func Advise(ctx context.Context, st *store.Store, ref AppRef, opt DiskOptions) (
 	if err != nil {
 		return Advice{}, err
 	}
-	execs, err := executors(ctx, st, ref, conf.WorkerType, opt)
+	execs, err := executors(ctx, st, ref, conf.GlueJobName, conf.WorkerType, opt)
 	if err != nil {
 		return Advice{}, err
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -188,14 +189,18 @@ func Stages(ctx context.Context, st *store.Store, ref AppRef) ([]Stage, error) {
 	return out, rows.Err()
 }
 
-// Disk tables of worker_disk, and the marker for a user override.
+// Disk tables of worker_disk, and the markers for a user's figures: an
+// override given with the command, or one from the worker_disk of the job's
+// category in gluelens.yaml.
 const (
 	DiskTableCurrent = "current"
 	DiskTableOlder   = "older"
 	DiskOverride     = "override"
+	DiskConfig       = "config"
 )
 
-// DiskOptions choose the usable disk an executor is compared with.
+// DiskOptions choose the usable disk an executor is compared with. The
+// first that has a figure wins: Override, Config, Table.
 type DiskOptions struct {
 	// Table is the worker_disk table: "current" (default) or "older".
 	Table string
@@ -203,6 +208,9 @@ type DiskOptions struct {
 	// table; the key "" applies to every executor (also when the worker
 	// type is unknown).
 	Override map[string]int64
+	// Config gives the worker_disk overrides of the category of the
+	// application's Glue job; nil: none.
+	Config *config.Config
 }
 
 func (o DiskOptions) table() string {
@@ -212,13 +220,19 @@ func (o DiskOptions) table() string {
 	return o.Table
 }
 
-// usable returns the usable disk for a worker type and where it came from.
-func (o DiskOptions) usable(workerType string, table map[string]WorkerDisk) (int64, string, bool) {
+// usable returns the usable disk for the worker type of an application of
+// Glue job job, and where the figure came from.
+func (o DiskOptions) usable(job, workerType string, table map[string]WorkerDisk) (int64, string, bool) {
 	if n, ok := o.Override[workerType]; ok && workerType != "" {
 		return n, DiskOverride, true
 	}
 	if n, ok := o.Override[""]; ok {
 		return n, DiskOverride, true
+	}
+	if o.Config != nil && job != "" && workerType != "" {
+		if n, ok := o.Config.WorkerDisk(o.Config.CategoryOf(job), workerType); ok {
+			return n, DiskConfig, true
+		}
 	}
 	if w, ok := table[workerType]; ok {
 		return w.UsableBytes, o.table(), true
@@ -274,7 +288,7 @@ type Executor struct {
 	PeakShuffle   *int64     `json:"peak_shuffle_bytes"`
 	PeakSpill     *int64     `json:"peak_spill_bytes"`
 	UsableDisk    *int64     `json:"usable_disk_bytes"`
-	DiskTable     string     `json:"disk_table"` // current | older | override; "" when unknown
+	DiskTable     string     `json:"disk_table"` // current | older | override | config; "" when unknown
 	ShareUsed     *float64   `json:"share_used"`
 	CrossedUsable *time.Time `json:"crossed_usable_at"`
 }
@@ -286,10 +300,10 @@ func Executors(ctx context.Context, st *store.Store, ref AppRef, opt DiskOptions
 	if err != nil {
 		return nil, err
 	}
-	return executors(ctx, st, ref, info.WorkerType, opt)
+	return executors(ctx, st, ref, info.GlueJobName, info.WorkerType, opt)
 }
 
-func executors(ctx context.Context, st *store.Store, ref AppRef, workerType string, opt DiskOptions) ([]Executor, error) {
+func executors(ctx context.Context, st *store.Store, ref AppRef, job, workerType string, opt DiskOptions) ([]Executor, error) {
 	disks, err := workerDisks(ctx, st, opt.table())
 	if err != nil {
 		return nil, err
@@ -316,7 +330,7 @@ func executors(ctx context.Context, st *store.Store, ref AppRef, workerType stri
 		e.Host, e.RemovedReason, e.WorkerType = host.String, reason.String, workerType
 		e.Cores, e.Added, e.Removed = intPtr(cores), timePtr(added), timePtr(removed)
 		e.PeakDiskBytes, e.PeakAt, e.PeakShuffle, e.PeakSpill = intPtr(peak), timePtr(peakAt), intPtr(shuffle), intPtr(spill)
-		if n, src, ok := opt.usable(workerType, byType); ok {
+		if n, src, ok := opt.usable(job, workerType, byType); ok {
 			e.UsableDisk, e.DiskTable = &n, src
 			if e.PeakDiskBytes != nil && n > 0 {
 				share := float64(*e.PeakDiskBytes) / float64(n)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -108,6 +109,29 @@ func TestExecutorsGolden(t *testing.T) {
 	}
 	if got := run(DiskOptions{Override: map[string]int64{"G.1X": 5 * G}}); !reflect.DeepEqual(got, want) {
 		t.Errorf("executors (override):\n got %+v\nwant %+v", got, want)
+	}
+	// gluelens.yaml: the category of job small-join says G.1X has 5 GB usable;
+	// a category of other jobs, or another worker type, changes nothing; an
+	// override given with the command wins over the file.
+	cfg, err := config.Parse([]byte("categories:\n  - name: joins\n    jobs: [small-*]\n    worker_disk: {G.1X: 5GB, G.2X: 1GB}\n  - name: other\n    jobs: [big-*]\n    worker_disk: {G.1X: 1GB}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		want[i].Table = "config"
+	}
+	if got := run(DiskOptions{Config: cfg}); !reflect.DeepEqual(got, want) {
+		t.Errorf("executors (gluelens.yaml):\n got %+v\nwant %+v", got, want)
+	}
+	if got := run(DiskOptions{Config: cfg, Override: map[string]int64{"G.1X": 6 * G}}); got[0].Usable != 6*G || got[0].Table != "override" {
+		t.Errorf("--worker-disk with gluelens.yaml: usable %d from %q, want 6 GB from override", got[0].Usable, got[0].Table)
+	}
+	other, err := config.Parse([]byte("categories:\n  - name: other\n    jobs: [big-*]\n    worker_disk: {G.1X: 1GB}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := run(DiskOptions{Config: other}); got[0].Usable != 44*G || got[0].Table != "current" {
+		t.Errorf("gluelens.yaml without small-join: usable %d from %q, want 44 GB from current", got[0].Usable, got[0].Table)
 	}
 	// The older docs list G.1X with 64 GB.
 	if got := run(DiskOptions{Table: DiskTableOlder}); got[0].Usable != 64*G || got[0].Table != "older" {

@@ -22,13 +22,19 @@ type sparkOptions struct {
 	run        string
 	workerDisk []string
 	diskTable  string
+	configPath string
 	window     window
 }
 
 // diskOptions reads --worker-disk TYPE=SIZE (or a bare SIZE for every
-// executor) and --disk-table.
+// executor), --disk-table and the categories' worker_disk of gluelens.yaml.
 func (o *sparkOptions) diskOptions() (spark.DiskOptions, error) {
 	d := spark.DiskOptions{Table: o.diskTable}
+	cfg, err := config.Resolve(o.configPath)
+	if err != nil {
+		return d, err
+	}
+	d.Config = cfg
 	switch o.diskTable {
 	case "", spark.DiskTableCurrent, spark.DiskTableOlder:
 	default:
@@ -54,6 +60,7 @@ func (o *sparkOptions) diskOptions() (spark.DiskOptions, error) {
 func (o *sparkOptions) addDiskFlags(c *cobra.Command) {
 	c.Flags().StringArrayVar(&o.workerDisk, "worker-disk", nil, "usable local disk per worker type, replacing the built-in table: G.2X=70GB (repeatable), or 70GB for every worker")
 	c.Flags().StringVar(&o.diskTable, "disk-table", spark.DiskTableCurrent, "built-in worker disk figures: current (AWS worker-types page) or older (earlier API/CDK docs)")
+	configFlag(c, &o.configPath)
 }
 
 func (o *sparkOptions) addAttemptFlag(c *cobra.Command) {
@@ -216,7 +223,8 @@ func sparkExecutorsCmd(a *app) *cobra.Command {
 		Long: `Executors of an application with the peak of their estimated local disk (live shuffle output of
 finished map tasks + spill of running tasks; see the executor_disk_timeline view), the usable disk of
 the worker type of the linked Glue run, the share used and when the estimate first went above it.
---worker-disk replaces the built-in figures; the DISK_TABLE column says which were used.`,
+--worker-disk replaces the built-in figures, and so does the worker_disk of the job's category in
+gluelens.yaml (--worker-disk wins); the DISK_TABLE column says which were used.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(o.format); err != nil {
@@ -385,6 +393,8 @@ func diskTableText(t string) string {
 	switch t {
 	case spark.DiskOverride:
 		return "--worker-disk"
+	case spark.DiskConfig:
+		return "worker_disk of the job's category in gluelens.yaml"
 	case spark.DiskTableOlder:
 		return "older AWS docs"
 	case spark.DiskTableCurrent:

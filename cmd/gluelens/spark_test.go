@@ -192,6 +192,27 @@ func TestWorkerDiskOverride(t *testing.T) {
 	if out := sparkCLI(t, "--db", db, "spark", "apps", "--from", "2026-11-03"); strings.Contains(out, tr.AppID) {
 		t.Errorf("--from after the run still lists it:\n%s", out)
 	}
+
+	// The worker_disk of the job's category in gluelens.yaml, below --worker-disk.
+	cfg := filepath.Join(t.TempDir(), "gluelens.yaml")
+	if err := os.WriteFile(cfg, []byte("categories:\n  - name: all\n    jobs: ['*']\n    worker_disk: {G.2X: 150GB}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	execs = nil
+	if err := json.Unmarshal([]byte(sparkCLI(t, "--db", db, "spark", "executors", tr.AppID, "--config", cfg, "--format", "json")), &execs); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range execs {
+		if *e.UsableDisk != 150_000_000_000 || e.DiskTable != spark.DiskConfig || e.CrossedUsable != nil {
+			t.Errorf("executor %s with gluelens.yaml: usable %d from %q, crossed %v", e.ExecutorID, *e.UsableDisk, e.DiskTable, e.CrossedUsable)
+		}
+	}
+	if out := sparkCLI(t, "--db", db, "spark", "executors", tr.AppID, "--config", cfg, "--worker-disk", "G.2X=100GB", "--format", "csv"); !strings.Contains(out, "100000000000,override") || strings.Contains(out, ",config") {
+		t.Errorf("--worker-disk with gluelens.yaml: want 100 GB from override in:\n%s", out)
+	}
+	if text := sparkCLI(t, "--db", db, "spark", "advice", tr.AppID, "--config", cfg); !strings.Contains(text, "worker_disk of the job's category in gluelens.yaml") {
+		t.Errorf("advice with gluelens.yaml does not name its figures:\n%s", text)
+	}
 }
 
 // stageSums is an independent History-Server-style total computed from the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gluelens/gluelens/ingest"
@@ -274,5 +275,53 @@ func TestIngestRenamedWhenFinished(t *testing.T) {
 	}
 	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks`); got != tasks || got != 6 {
 		t.Errorf("%d task rows after the rename, want %d (SOURCES.md: 6)", got, tasks)
+	}
+}
+
+// TestIngestRollingGroupWithCutPart: the first part of the real rolling group
+// is cut inside a zstd frame (a copy that stopped early). The pipeline warns,
+// naming the part, and goes on with the second part; the app is marked
+// truncated.
+func TestIngestRollingGroupWithCutPart(t *testing.T) {
+	src := testutil.RealData(t, "spark-events-thirdparty", "NVIDIA__spark-rapids-tools", "spark-events-qualification", "eventlog_v2_local-1623876083964")
+	whole := openStore(t)
+	run(t, whole, filepath.Dir(src), false)
+	lastTask := scalar[int64](t, whole, `SELECT max(task_id) FROM spark_tasks WHERE app_id = 'local-1623876083964'`)
+	allSuccess := scalar[int64](t, whole, `SELECT count(*) FROM spark_tasks WHERE app_id = 'local-1623876083964' AND end_reason = 'Success'`)
+
+	dir := filepath.Join(t.TempDir(), "eventlog_v2_local-1623876083964")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"appstatus_local-1623876083964", "events_1_local-1623876083964.zstd", "events_2_local-1623876083964.zstd"} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(name, "events_1") {
+			b = b[:len(b)/2]
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := openStore(t)
+	sum := run(t, st, filepath.Dir(dir), false)
+	if sum.Loaded != 1 || sum.Failed != 0 {
+		t.Fatalf("summary %+v, want the group loaded", sum)
+	}
+	if got := scalar[int64](t, st, `SELECT count(*) FROM ingest_issues WHERE severity = 'warning' AND message LIKE 'part %events_1_local-1623876083964.zstd ends early%reading goes on with the next part'`); got != 1 {
+		t.Errorf("%d warnings naming the cut part, want 1", got)
+	}
+	if !scalar[bool](t, st, `SELECT truncated FROM spark_apps`) {
+		t.Error("app not marked truncated")
+	}
+	// The second part was read: the log's last task is there; the first part's
+	// lost half is not (2672 of the Success tasks are in part 1).
+	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks WHERE task_id = ?`, lastTask); got != 1 {
+		t.Errorf("the last task (%d) of the second part is missing", lastTask)
+	}
+	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks WHERE end_reason = 'Success'`); got <= 129 || got >= allSuccess {
+		t.Errorf("%d Success tasks, want more than part 2's 129 and fewer than the whole log's %d", got, allSuccess)
 	}
 }

@@ -689,6 +689,9 @@ func (d *decoder) executorRemoved(e *executorRemoved) error {
 // finish emits what is still open (executors, stages, jobs, tasks) and the
 // application row.
 func (d *decoder) finish() error {
+	if d.in.CutParts != nil && d.in.CutParts() > 0 {
+		d.trunc = true // a rolling part was cut (the pipeline warned, naming it)
+	}
 	app, attempt := d.key()
 	for _, id := range sortedKeys(d.executors) {
 		x := d.executors[id]

@@ -27,7 +27,7 @@ CREATE TABLE spark_apps (
     executor_memory           VARCHAR,          -- explicit spark.executor.memory as written (e.g. '10g'); NULL if not set
     spark_properties          VARCHAR,          -- JSON object of all Spark Properties (redacted values kept as written)
     bad_lines                 BIGINT,           -- lines that were not valid JSON events
-    truncated                 BOOLEAN,          -- the log ended mid-line or mid-block
+    truncated                 BOOLEAN,          -- the log, or one of its rolling parts, ended mid-line or mid-block
     source_uri                VARCHAR,          -- object (or rolling group) the log came from
     log_events                BIGINT NOT NULL   -- events read from the log when this row was written
 );
