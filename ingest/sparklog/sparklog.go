@@ -128,7 +128,7 @@ func (d *decoder) run(ctx context.Context) error {
 	inflight := 2 * workers
 	free := make(chan *batch, inflight)
 	for range inflight {
-		free <- newBatch()
+		free <- batches.Get().(*batch)
 	}
 	toParse := make(chan *batch, inflight)
 	ordered := make(chan *batch, inflight)
@@ -171,9 +171,17 @@ func (d *decoder) run(ctx context.Context) error {
 	close(stop)
 	for b := range ordered { // let the reader finish a batch it was sending
 		<-b.parsed
+		putBatch(b)
 	}
 	wg.Wait()
-	return err
+	for {
+		select {
+		case b := <-free:
+			putBatch(b)
+		default:
+			return err
+		}
+	}
 }
 
 // applyAll applies the parsed batches in order until the stream ends or an
@@ -291,8 +299,16 @@ type batch struct {
 	parsed   chan struct{}     // closed when parse is done
 }
 
-func newBatch() *batch {
-	return &batch{arena: make([]byte, 0, batchBytes+1<<20), start: []int{0}, strs: map[string]string{}}
+// batches keeps batches, with their grown buffers, from one log to the
+// next: a bucket of small logs does not allocate them for each.
+var batches = sync.Pool{New: func() any { return &batch{start: []int{0}, strs: map[string]string{}} }}
+
+// putBatch returns b to the pool unless a very long line grew its arena.
+func putBatch(b *batch) {
+	if cap(b.arena) <= 2*batchBytes {
+		b.reset()
+		batches.Put(b)
+	}
 }
 
 func (b *batch) len() int { return len(b.num) }
