@@ -3,6 +3,7 @@ package sparklog_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -323,5 +324,84 @@ func TestIngestRollingGroupWithCutPart(t *testing.T) {
 	}
 	if got := scalar[int64](t, st, `SELECT count(*) FROM spark_tasks WHERE end_reason = 'Success'`); got <= 129 || got >= allSuccess {
 		t.Errorf("%d Success tasks, want more than part 2's 129 and fewer than the whole log's %d", got, allSuccess)
+	}
+}
+
+// TestIngestStreamedEqualsStaged: with a buffer of 10 rows every real log is
+// streamed, so each application's rows go straight into the tables
+// (store.Loader.BeginStream) instead of being staged and merged. The tables
+// must come out row for row the same, Resubmitted repeats included; a
+// streamed log that fails in strict mode leaves nothing behind.
+func TestIngestStreamedEqualsStaged(t *testing.T) {
+	ctx := context.Background()
+	ingestWith := func(st *store.Store, dir string, opt ingest.Options) ingest.Summary {
+		t.Helper()
+		src, err := localsrc.New(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Decoders, opt.Group, opt.Workers = []ingest.Decoder{sparklog.Decoder{}}, sparklog.RollingGroup, 2
+		sum, err := ingest.Run(ctx, st, []ingest.Source{src}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	for _, dir := range []string{testutil.RealData(t, "spark-events"), testutil.RealData(t, "spark-events-thirdparty")} {
+		stagedPath := filepath.Join(t.TempDir(), "staged.duckdb")
+		staged, err := store.Open(ctx, stagedPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := ingestWith(staged, dir, ingest.Options{})
+		if err := staged.Close(); err != nil {
+			t.Fatal(err)
+		}
+		streamed := openStore(t)
+		b := ingestWith(streamed, dir, ingest.Options{BufferRows: 10})
+		if a.Loaded != b.Loaded || a.Kept != b.Kept || a.Duplicates != b.Duplicates || a.Bad != b.Bad {
+			t.Errorf("%s: staged %+v\nstreamed %+v", dir, a, b)
+		}
+		if _, err := streamed.DB().ExecContext(ctx, `ATTACH '`+stagedPath+`' AS staged (READ_ONLY)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range []string{"spark_apps", "spark_executors", "spark_stages", "spark_tasks", "spark_jobs"} {
+			q := fmt.Sprintf(`SELECT (SELECT count(*) FROM (SELECT * FROM %[1]s EXCEPT ALL SELECT * FROM staged.%[1]s)),
+				(SELECT count(*) FROM (SELECT * FROM staged.%[1]s EXCEPT ALL SELECT * FROM %[1]s)), (SELECT count(*) FROM %[1]s)`, tb)
+			var onlyStreamed, onlyStaged, rows int64
+			if err := streamed.DB().QueryRowContext(ctx, q).Scan(&onlyStreamed, &onlyStaged, &rows); err != nil {
+				t.Fatal(err)
+			}
+			if onlyStreamed != 0 || onlyStaged != 0 || rows == 0 {
+				t.Errorf("%s %s: %d rows; %d only when streamed, %d only when staged", filepath.Base(dir), tb, rows, onlyStreamed, onlyStaged)
+			}
+		}
+		if strings.HasSuffix(dir, "thirdparty") && b.Duplicates == 0 {
+			t.Errorf("no repeated task rows were resolved (tasks_executors_fail has 50 Resubmitted tasks)")
+		}
+	}
+
+	// Strict mode: a malformed line after 200 lines fails the streamed log,
+	// and its rows already appended to the tables go.
+	plain := realFile(t, "spark-events", "local-1430917381534")
+	lines := bytes.SplitAfter(plain, []byte("\n"))
+	bad := append(bytes.Join(lines[:200], nil), []byte("{\"Event\":\"SparkListenerTaskEnd\",\"Task Info\":{\"Task ID\":\n")...)
+	bad = append(bad, bytes.Join(lines[200:], nil)...)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "local-1430917381534"), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t)
+	sum := ingestWith(st, dir, ingest.Options{BufferRows: 10, Strict: true})
+	if sum.Failed != 1 || sum.Loaded != 0 {
+		t.Errorf("strict ingest of a malformed log: %+v, want it failed", sum)
+	}
+	if n := tableCounts(t, st); n["spark_tasks"]+n["spark_executors"]+n["spark_stages"]+n["spark_jobs"]+n["spark_apps"] != 0 {
+		t.Errorf("a failed streamed log left rows: %v", n)
+	}
+	// Without --strict the same log loads, with its bad line counted.
+	sum = ingestWith(st, dir, ingest.Options{BufferRows: 10})
+	if sum.Loaded != 1 || sum.Bad != 1 {
+		t.Errorf("non-strict ingest of the malformed log: %+v, want 1 loaded with 1 bad line", sum)
 	}
 }
