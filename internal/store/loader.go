@@ -163,21 +163,17 @@ func (l *Loader) columns(ctx context.Context, table string) ([]string, error) {
 	if c, ok := l.cols[table]; ok {
 		return c, nil
 	}
-	rows, err := l.conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`, table)
+	type column struct {
+		Name string `db:"column_name"`
+	}
+	found, err := Select[column](ctx, l.s, `SELECT column_name FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`, table)
 	if err != nil {
 		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
 	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols = append(cols, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	cols := make([]string, len(found))
+	for i, c := range found {
+		cols[i] = c.Name
 	}
 	l.cols[table] = cols
 	return cols, nil

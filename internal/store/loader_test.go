@@ -7,17 +7,27 @@ import (
 	"time"
 )
 
-func TestLoaderMergesAndDedupes(t *testing.T) {
+// newTestLoader opens a fresh database file and a loader on it; both are
+// closed when the test ends.
+func newTestLoader(t *testing.T) (*Store, *Loader) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	l, err := s.NewLoader(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { l.Close(ctx) })
+	return s, l
+}
+
+func TestLoaderMergesAndDedupes(t *testing.T) {
+	ctx := context.Background()
+	s, l := newTestLoader(t)
 	ts := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
 	event := func(w *ObjectWriter, id string) {
 		t.Helper()
@@ -103,16 +113,7 @@ func TestLoaderMergesAndDedupes(t *testing.T) {
 // staged merge would leave them.
 func TestLoaderStreamsPartitions(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	l, err := s.NewLoader(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	s, l := newTestLoader(t)
 	// spark_executors: app_id, attempt_id, executor_id, host, cores, added, removed, reason, log_events.
 	exec := func(w *ObjectWriter, app, id, host string, version int64) error {
 		return w.Append("spark_executors", app, "", id, host, int32(4), nil, nil, nil, version)
