@@ -750,7 +750,7 @@ func (c *chainReader) Read(p []byte) (int, error) {
 				return n, nerr
 			}
 			c.cur = nr
-			c.owed = c.last != '\n' && c.last != 0
+			c.owed = c.last != '\n' && c.last != 0 // 0: nothing passed on yet
 			if n > 0 {
 				return n, nil
 			}

@@ -234,14 +234,12 @@ func (s *lineScanner) stringValue(strs map[string]string) (string, error) {
 	}
 	s.i = end
 	raw := b[i+1 : end-1]
-	for _, c := range raw {
-		if escaped || c < 0x20 || c >= 0x7f {
-			var v string
-			if err := json.Unmarshal(b[i:end], &v); err != nil {
-				return "", s.errAt(i, "reading string: %v", err)
-			}
-			return v, nil
+	if escaped || !printableASCII(raw) {
+		var v string
+		if err := json.Unmarshal(b[i:end], &v); err != nil {
+			return "", s.errAt(i, "reading string: %v", err)
 		}
+		return v, nil
 	}
 	if strs == nil {
 		return string(raw), nil
@@ -254,6 +252,17 @@ func (s *lineScanner) stringValue(strs map[string]string) (string, error) {
 		strs[v] = v
 	}
 	return v, nil
+}
+
+// printableASCII reports whether b holds only bytes 0x20–0x7e: such a
+// string without escapes is its own value.
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // boolean reads true or false into dst; null leaves dst as it was.

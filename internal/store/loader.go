@@ -317,20 +317,16 @@ func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, er
 	dedupe := objects > 1
 	if !dedupe {
 		// One object: reduce only if it repeats a key (a CloudTrail file may).
-		var repeated int64
-		if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s GROUP BY %s HAVING count(*) > 1)`, stage, key)).Scan(&repeated); err != nil {
+		repeated, err := l.repeatedKeys(ctx, spec, stage, "true")
+		if err != nil {
 			return nil, err
 		}
 		dedupe = repeated > 0
 	}
 	src := stage
 	if dedupe {
-		order := "_obj"
-		if spec.Policy == ReplaceIfNewer {
-			order = spec.Version + " DESC NULLS LAST, _obj"
-		}
 		if _, err := l.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE merge_src AS SELECT * FROM %s
-			QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s) = 1`, stage, key, order)); err != nil {
+			QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s) = 1`, stage, key, spec.keepFirst("_obj"))); err != nil {
 			return nil, err
 		}
 		src = "merge_src"
@@ -536,6 +532,15 @@ func (w *ObjectWriter) appendDirect(spec TableSpec, d *directRows, values []any)
 	return nil
 }
 
+// repeatedKeys counts the keys of spec that more than one row of from
+// (filtered by where) holds.
+func (l *Loader) repeatedKeys(ctx context.Context, spec TableSpec, from, where string, args ...any) (int64, error) {
+	var n int64
+	q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)`, from, where, strings.Join(spec.Key, ", "))
+	err := l.conn.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
 // rowArgs copies values into the writer's reused argument slice.
 func (w *ObjectWriter) rowArgs(values []any) []driver.Value {
 	args := w.args[:0]
@@ -571,22 +576,16 @@ func (w *ObjectWriter) settleDirect() (int64, error) {
 		if spec.Policy == Append {
 			continue
 		}
-		key := strings.Join(spec.Key, ", ")
-		var repeated int64
-		q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)`, table, d.where, key)
-		if err := w.l.conn.QueryRowContext(w.ctx, q, d.partition...).Scan(&repeated); err != nil {
+		repeated, err := w.l.repeatedKeys(w.ctx, spec, table, d.where, d.partition...)
+		if err != nil {
 			return 0, fmt.Errorf("checking repeated keys in %s: %w", table, err)
 		}
 		if repeated == 0 {
 			continue
 		}
-		order := "rowid"
-		if spec.Policy == ReplaceIfNewer {
-			order = spec.Version + " DESC NULLS LAST, rowid"
-		}
 		res, err := w.l.conn.ExecContext(w.ctx, fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (SELECT rowid FROM (
 			SELECT rowid, row_number() OVER (PARTITION BY %s ORDER BY %s) AS n FROM %s WHERE %s) WHERE n > 1)`,
-			table, key, order, table, d.where), d.partition...)
+			table, strings.Join(spec.Key, ", "), spec.keepFirst("rowid"), table, d.where), d.partition...)
 		if err != nil {
 			return 0, fmt.Errorf("removing repeated keys from %s: %w", table, err)
 		}

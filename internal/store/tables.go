@@ -74,6 +74,16 @@ func tableSpec(name string) (TableSpec, bool) {
 
 func stageName(table string) string { return "stage_" + table }
 
+// keepFirst is the ORDER BY that puts first, among rows of one key, the row
+// the policy keeps: the greatest Version for ReplaceIfNewer, then the
+// earliest by tiebreak (the object's sequence, or the row id).
+func (t TableSpec) keepFirst(tiebreak string) string {
+	if t.Policy == ReplaceIfNewer {
+		return t.Version + " DESC NULLS LAST, " + tiebreak
+	}
+	return tiebreak
+}
+
 // joinEq compares key columns: = for NOT NULL columns (it keeps hash joins
 // cheap), IS NOT DISTINCT FROM for the few nullable key columns.
 // nullableKeys are key columns that may be NULL.
