@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // Object is one input object: a local file or an S3 object.
@@ -47,6 +49,29 @@ type Sink interface {
 	// Warn notes something a user should know (truncation, unknown
 	// version) without counting a bad record.
 	Warn(record int64, msg string)
+}
+
+// A ColumnSink is a Sink that also takes rows held column by column.
+type ColumnSink interface {
+	Sink
+	// AppendColumns adds the rows of c to c's table. The sink owns c
+	// afterwards: the caller starts a new one.
+	AppendColumns(c *store.Columns) error
+}
+
+// AppendColumns hands the rows of c to out: whole when out is a
+// ColumnSink, otherwise one by one through Append. Either way out owns c
+// afterwards.
+func AppendColumns(out Sink, c *store.Columns) error {
+	if cs, ok := out.(ColumnSink); ok {
+		return cs.AppendColumns(c)
+	}
+	for r := range c.Len() {
+		if err := out.Append(c.Table(), c.Row(r)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Input is a decompressed object handed to a decoder.

@@ -373,6 +373,7 @@ type objectSink struct {
 	locked  bool
 	w       *store.ObjectWriter
 	buf     []bufRow
+	bufRows int
 	kept    int64
 	skipped int64
 	bad     int64
@@ -380,21 +381,40 @@ type objectSink struct {
 	nIssues int
 }
 
+// bufRow is one buffered row, or buffered rows held column by column.
 type bufRow struct {
 	table  string
 	values []any
+	cols   *store.Columns
 }
 
 func (s *objectSink) Append(table string, values ...any) error {
 	s.kept++
 	if s.w == nil {
-		s.buf = append(s.buf, bufRow{table, values})
-		if len(s.buf) < s.opt.BufferRows {
-			return nil
-		}
-		return s.takeLoader(true)
+		s.buf = append(s.buf, bufRow{table: table, values: values})
+		return s.buffered(1)
 	}
 	return s.w.Append(table, values...)
+}
+
+// AppendColumns takes the rows of c whole (ingest.ColumnSink).
+func (s *objectSink) AppendColumns(c *store.Columns) error {
+	s.kept += int64(c.Len())
+	if s.w == nil {
+		s.buf = append(s.buf, bufRow{table: c.Table(), cols: c})
+		return s.buffered(c.Len())
+	}
+	return s.w.AppendColumns(c)
+}
+
+// buffered counts n more buffered rows and, when the buffer is full, moves
+// the object to the loader for streaming.
+func (s *objectSink) buffered(n int) error {
+	s.bufRows += n
+	if s.bufRows < s.opt.BufferRows {
+		return nil
+	}
+	return s.takeLoader(true)
 }
 
 // takeLoader locks the loader for this object and moves buffered rows in.
@@ -418,11 +438,17 @@ func (s *objectSink) takeLoader(stream bool) error {
 		s.w = w
 	}
 	for _, r := range s.buf {
-		if err := s.w.Append(r.table, r.values...); err != nil {
+		var err error
+		if r.cols != nil {
+			err = s.w.AppendColumns(r.cols)
+		} else {
+			err = s.w.Append(r.table, r.values...)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	s.buf = nil
+	s.buf, s.bufRows = nil, 0
 	return nil
 }
 

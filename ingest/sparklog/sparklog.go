@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/internal/store"
 	"github.com/goccy/go-json"
 )
 
@@ -98,6 +99,85 @@ type decoder struct {
 	mapOutputs map[stageKey]map[int64]*taskMetrics
 
 	se stageEvent // reused event target
+
+	// taskRows holds spark_tasks rows until taskBatch of them are handed
+	// to the sink together (store.Columns); taskRowsLine is the line of
+	// its first row.
+	taskRows     *store.Columns
+	taskRowsLine int64
+}
+
+// taskBatch is how many task rows are handed to the sink at once.
+const taskBatch = 8192
+
+// taskKinds are the kinds of the spark_tasks columns, in order.
+var taskKinds = func() []store.Kind {
+	k := []store.Kind{store.String, store.String, store.Int64, // app_id, attempt_id, task_id
+		store.Int32, store.Int32, store.Int32, store.Int32, store.Int32, // stage_id … partition_id
+		store.String, store.String, store.Time, store.Time, // executor_id, host, launch_time, finish_time
+		store.String, store.String, store.Bool, store.Bool, store.Bool, // task_type, end_reason, failed, killed, speculative
+		store.String, store.Bool} // error_description, has_metrics
+	for range 18 { // executor_run_time_ms … output_records
+		k = append(k, store.Int64)
+	}
+	return append(k, store.Int64) // log_events
+}()
+
+// taskRow returns the rows the next task row goes to.
+func (d *decoder) taskRow() *store.Columns {
+	if d.taskRows == nil {
+		d.taskRows = store.NewColumns("spark_tasks", taskBatch, taskKinds...)
+		d.taskRowsLine = d.line
+	}
+	return d.taskRows
+}
+
+// endTaskRow completes a task row and hands the rows over when the batch
+// is full.
+func (d *decoder) endTaskRow() error {
+	d.taskRows.EndRow()
+	if d.taskRows.Len() < taskBatch {
+		return nil
+	}
+	return d.flushTasks()
+}
+
+// flushTasks hands the task rows held to the sink.
+func (d *decoder) flushTasks() error {
+	c := d.taskRows
+	if c == nil || c.Len() == 0 {
+		return nil
+	}
+	d.taskRows = nil
+	if err := ingest.AppendColumns(d.out, c); err != nil {
+		return &sinkError{fmt.Errorf("task rows of lines %d to %d: %w", d.taskRowsLine, d.line, err)}
+	}
+	return nil
+}
+
+func optString(c *store.Columns, s string) {
+	if s == "" {
+		c.Null()
+	} else {
+		c.String(s)
+	}
+}
+
+func optInt64(c *store.Columns, v int64) {
+	if v == absent {
+		c.Null()
+	} else {
+		c.Int64(v)
+	}
+}
+
+// optTime is msTime for columns.
+func optTime(c *store.Columns, ms int64) {
+	if ms <= 0 {
+		c.Null()
+	} else {
+		c.TimeMicros(ms * 1000)
+	}
 }
 
 func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
@@ -619,37 +699,70 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 			delete(d.mapOutputs[sk], t.Info.TaskID)
 		}
 	}
-	var errText any
+	c := d.taskRow()
+	c.String(app)
+	c.String(attempt)
+	c.Int64(t.Info.TaskID)
+	c.Int32(int32(t.StageID))
+	c.Int32(int32(t.StageAttempt))
+	c.Int32(int32(t.Info.Index))
+	c.Int32(int32(t.Info.Attempt))
+	c.Int32(partition(&t.Info))
+	optString(c, t.Info.ExecutorID)
+	optString(c, t.Info.Host)
+	optTime(c, t.Info.LaunchTime)
+	optTime(c, t.Info.FinishTime)
+	optString(c, t.TaskType)
+	optString(c, t.Reason.Reason)
+	c.Bool(t.Info.Failed)
+	c.Bool(t.Info.Killed)
+	c.Bool(t.Info.Speculative)
 	if s := t.Reason.errorText(); s != nil {
-		errText = *s
+		c.String(*s)
+	} else {
+		c.Null()
 	}
-	return d.appendRow("spark_tasks",
-		app, attempt, t.Info.TaskID, int32(t.StageID), int32(t.StageAttempt),
-		int32(t.Info.Index), int32(t.Info.Attempt), partition(&t.Info),
-		nullStr(t.Info.ExecutorID), nullStr(t.Info.Host), msTime(t.Info.LaunchTime), msTime(t.Info.FinishTime),
-		nullStr(t.TaskType), nullStr(t.Reason.Reason), t.Info.Failed, t.Info.Killed, t.Info.Speculative,
-		errText, has,
-		num(m.ExecutorRunTime), num(m.ExecutorCPUTime), num(m.JVMGCTime), num(m.ResultSize),
-		num(m.PeakExecutionMemory), num(m.MemoryBytesSpilled), num(m.DiskBytesSpilled),
-		num(m.ShuffleWrite.BytesWritten), num(m.ShuffleWrite.RecordsWritten), num(m.ShuffleWrite.WriteTime),
-		num(m.ShuffleRead.RemoteBytesRead), num(m.ShuffleRead.LocalBytesRead), num(m.ShuffleRead.RemoteBytesReadToDisk),
-		num(m.ShuffleRead.TotalRecordsRead),
-		num(m.Input.BytesRead), num(m.Input.RecordsRead), num(m.Output.BytesWritten), num(m.Output.RecordsWritten),
-		d.events)
+	c.Bool(has)
+	for _, v := range [18]int64{m.ExecutorRunTime, m.ExecutorCPUTime, m.JVMGCTime, m.ResultSize,
+		m.PeakExecutionMemory, m.MemoryBytesSpilled, m.DiskBytesSpilled,
+		m.ShuffleWrite.BytesWritten, m.ShuffleWrite.RecordsWritten, m.ShuffleWrite.WriteTime,
+		m.ShuffleRead.RemoteBytesRead, m.ShuffleRead.LocalBytesRead, m.ShuffleRead.RemoteBytesReadToDisk,
+		m.ShuffleRead.TotalRecordsRead,
+		m.Input.BytesRead, m.Input.RecordsRead, m.Output.BytesWritten, m.Output.RecordsWritten} {
+		optInt64(c, v)
+	}
+	c.Int64(d.events)
+	return d.endTaskRow()
 }
 
 // emitOpenTask writes a task that started and never ended.
 func (d *decoder) emitOpenTask(t *taskStart) error {
 	app, attempt := d.key()
-	row := []any{app, attempt, t.Info.TaskID, int32(t.StageID), int32(t.StageAttempt),
-		int32(t.Info.Index), int32(t.Info.Attempt), partition(&t.Info),
-		nullStr(t.Info.ExecutorID), nullStr(t.Info.Host), msTime(t.Info.LaunchTime), nil,
-		nil, nil, t.Info.Failed, t.Info.Killed, t.Info.Speculative, nil, false}
+	c := d.taskRow()
+	c.String(app)
+	c.String(attempt)
+	c.Int64(t.Info.TaskID)
+	c.Int32(int32(t.StageID))
+	c.Int32(int32(t.StageAttempt))
+	c.Int32(int32(t.Info.Index))
+	c.Int32(int32(t.Info.Attempt))
+	c.Int32(partition(&t.Info))
+	optString(c, t.Info.ExecutorID)
+	optString(c, t.Info.Host)
+	optTime(c, t.Info.LaunchTime)
+	c.Null() // finish_time
+	c.Null() // task_type
+	c.Null() // end_reason
+	c.Bool(t.Info.Failed)
+	c.Bool(t.Info.Killed)
+	c.Bool(t.Info.Speculative)
+	c.Null() // error_description
+	c.Bool(false)
 	for range 18 {
-		row = append(row, nil)
+		c.Null()
 	}
-	row = append(row, d.events)
-	return d.appendRow("spark_tasks", row...)
+	c.Int64(d.events)
+	return d.endTaskRow()
 }
 
 func partition(t *taskInfo) int32 {
@@ -739,6 +852,9 @@ func (d *decoder) finish() error {
 			return err.(*sinkError).err
 		}
 	}
+	if err := d.flushTasks(); err != nil {
+		return err.(*sinkError).err
+	}
 	if err := d.emitApp(app, attempt); err != nil {
 		return err.(*sinkError).err
 	}
@@ -818,13 +934,6 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
-}
-
-func num(v int64) any {
-	if v == absent {
-		return nil
-	}
-	return v
 }
 
 func nullInt32(v int64) any {

@@ -97,6 +97,10 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 	}
 	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
 		hashes: map[string]string{}, cols: map[string][]string{}, now: func() time.Time { return time.Now().UTC() }}
+	if err := registerRowsFunction(conn); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("registering %s: %w", rowsFunction, err)
+	}
 	// Bound DuckDB's memory while loading, so a multi-gigabyte event log
 	// spills staged rows to disk instead of growing the process.
 	if _, err := conn.ExecContext(ctx, `SET memory_limit = '`+LoaderMemoryLimit+`'`); err != nil {
@@ -477,6 +481,68 @@ func (w *ObjectWriter) Append(table string, values ...any) error {
 	return nil
 }
 
+// AppendColumns stages the rows of c, or appends them to their table
+// directly as Append would. The caller may reuse c once it returns.
+func (w *ObjectWriter) AppendColumns(c *Columns) error {
+	spec, ok := tableSpec(c.table)
+	if !ok {
+		return fmt.Errorf("table %q is not registered for loading", c.table)
+	}
+	if c.rows == 0 {
+		return nil
+	}
+	if c.col != 0 {
+		return fmt.Errorf("appending to %s: the last row is not complete", c.table)
+	}
+	if w.stream && spec.Partition > 0 {
+		first := make([]any, min(spec.Partition, len(c.kinds)))
+		for i := range first {
+			first[i] = c.Value(0, i)
+		}
+		d, err := w.directFor(spec, first)
+		if err != nil {
+			return err
+		}
+		if d.on {
+			for i, v := range d.partition {
+				if r := c.firstOther(i, v); r >= 0 {
+					return fmt.Errorf("appending to %s: a row of partition %v in an object of partition %v", spec.Name, c.Row(r)[:spec.Partition], d.partition)
+				}
+			}
+			if err := w.flushAppender(spec.Name); err != nil {
+				return err
+			}
+			if err := w.l.insertColumns(w.ctx, spec.Name, "", c); err != nil {
+				return err
+			}
+			w.l.touched[spec.Name] = true
+			d.rows += int64(c.rows)
+			return nil
+		}
+	}
+	stage := stageName(c.table)
+	if err := w.flushAppender(stage); err != nil {
+		return err
+	}
+	if err := w.l.insertColumns(w.ctx, "temp.main."+stage, fmt.Sprintf(", %d::BIGINT", w.seq), c); err != nil {
+		return err
+	}
+	w.l.touched[c.table] = true
+	w.staged[c.table] += int64(c.rows)
+	return nil
+}
+
+// flushAppender hands DuckDB the rows appended to table one by one, so
+// that rows inserted next come after them.
+func (w *ObjectWriter) flushAppender(table string) error {
+	if a := w.l.appenders[table]; a != nil {
+		if err := a.Flush(); err != nil {
+			return fmt.Errorf("flushing rows of %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
 // directFor decides, at a table's first row in a streamed object, whether
 // its rows go to the table directly.
 func (w *ObjectWriter) directFor(spec TableSpec, values []any) (*directRows, error) {
@@ -569,8 +635,8 @@ func (w *ObjectWriter) settleDirect() (int64, error) {
 		if !d.on || d.rows == 0 {
 			continue
 		}
-		if err := w.l.appenders[table].Flush(); err != nil {
-			return 0, fmt.Errorf("flushing rows of %s: %w", table, err)
+		if err := w.flushAppender(table); err != nil {
+			return 0, err
 		}
 		spec, _ := tableSpec(table)
 		if spec.Policy == Append {
@@ -602,8 +668,8 @@ func (w *ObjectWriter) dropDirect() error {
 		if !d.on || d.rows == 0 {
 			continue
 		}
-		if err := w.l.appenders[table].Flush(); err != nil {
-			return fmt.Errorf("flushing rows of %s: %w", table, err)
+		if err := w.flushAppender(table); err != nil {
+			return err
 		}
 		if _, err := w.l.conn.ExecContext(w.ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s`, table, d.where), d.partition...); err != nil {
 			return fmt.Errorf("dropping rows of %s: %w", table, err)
@@ -670,7 +736,7 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 
 func (w *ObjectWriter) dropStaged() error {
 	for t := range w.staged {
-		if err := w.l.appenders[stageName(t)].Flush(); err != nil {
+		if err := w.flushAppender(stageName(t)); err != nil {
 			return err
 		}
 		if _, err := w.l.conn.ExecContext(w.ctx, fmt.Sprintf("DELETE FROM %s WHERE _obj = ?", stageName(t)), w.seq); err != nil {

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// taskKinds are the kinds of spark_tasks' 38 columns (schema/010_spark.sql).
+var testTaskKinds = func() []Kind {
+	k := []Kind{String, String, Int64, Int32, Int32, Int32, Int32, Int32,
+		String, String, Time, Time, String, String, Bool, Bool, Bool, String, Bool}
+	for range 19 {
+		k = append(k, Int64)
+	}
+	return k
+}()
+
+// testTask is one spark_tasks row as boxed values, the form Append takes.
+// Every kind appears, and every nullable column is NULL in some rows.
+func testTask(app string, id int64, version int64, host string) []any {
+	row := []any{app, "1", id, int32(id % 3), int32(0), int32(id), int32(0), int32(id)}
+	if id%11 == 0 {
+		row[7] = nil // partition_id
+	}
+	if id%4 == 0 {
+		row = append(row, nil, nil)
+	} else {
+		row = append(row, fmt.Sprint(id%5), host)
+	}
+	launch := time.Date(2026, 11, 2, 7, 0, 0, int(id)*1e6, time.UTC)
+	if id%5 == 0 {
+		row = append(row, launch, nil)
+	} else {
+		row = append(row, launch, launch.Add(1500*time.Millisecond))
+	}
+	row = append(row, "ResultTask", "Success", id%6 == 0, false, id%7 == 0)
+	if id%3 == 0 {
+		row = append(row, "java.io.IOException: No space left on device\n\tat 'x' \"y\"")
+	} else {
+		row = append(row, nil)
+	}
+	row = append(row, id%2 == 0)
+	for m := range int64(18) {
+		if (id+m)%4 == 0 {
+			row = append(row, nil)
+		} else {
+			row = append(row, id*1_000_003+m<<40)
+		}
+	}
+	return append(row, version)
+}
+
+// fill writes boxed rows into Columns through the typed setters.
+func fill(t *testing.T, c *Columns, rows ...[]any) {
+	t.Helper()
+	for _, row := range rows {
+		for i, v := range row {
+			switch v := v.(type) {
+			case nil:
+				c.Null()
+			case string:
+				c.String(v)
+			case int64:
+				c.Int64(v)
+			case int32:
+				c.Int32(v)
+			case bool:
+				c.Bool(v)
+			case time.Time:
+				c.TimeMicros(v.UnixMicro())
+			default:
+				t.Fatalf("column %d: value of type %T", i, v)
+			}
+		}
+		c.EndRow()
+	}
+}
+
+// dumpTasks renders every spark_tasks row, every column, in key order.
+func dumpTasks(t *testing.T, s *Store) string {
+	t.Helper()
+	rows, err := s.DB().Query(`SELECT * FROM spark_tasks ORDER BY app_id, attempt_id, task_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%v\n", vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestLoaderAppendColumns loads the same objects twice, once row by row
+// with Append (the reference) and once with AppendColumns, staged and
+// streamed, and requires identical tables: every column, NULLs included,
+// and the same choice among rows that repeat a key.
+func TestLoaderAppendColumns(t *testing.T) {
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	type object struct {
+		uri    string
+		stream bool
+		rows   [][]any
+	}
+	var objects []object
+	// A streamed application new to the table (direct rows), with task 7
+	// three times: the greatest version wins, and of two such rows the first.
+	var big [][]any
+	for id := range int64(3000) {
+		big = append(big, testTask("app-a", id, 10, "h-a"))
+	}
+	big = append(big, testTask("app-a", 7, 12, "first"), testTask("app-a", 7, 12, "second"), testTask("app-a", 7, 11, "older"))
+	objects = append(objects, object{"a.log", true, big})
+	// A staged object of another application, with a repeated key too.
+	objects = append(objects, object{"b.log", false, [][]any{
+		testTask("app-b", 1, 5, "b1"), testTask("app-b", 2, 5, "b2"), testTask("app-b", 1, 5, "b1-again")}})
+	// A streamed object of app-a again, newer: staged and merged over the held rows.
+	objects = append(objects, object{"a-longer.log", true, [][]any{
+		testTask("app-a", 7, 20, "newest"), testTask("app-a", 5000, 20, "new")}})
+
+	load := func(columns bool) string {
+		s, l := newTestLoader(t)
+		for _, o := range objects {
+			begin := l.Begin
+			if o.stream {
+				begin = l.BeginStream
+			}
+			w, err := begin(ctx)
+			must(err)
+			if columns {
+				// Batches of 1,000 rows, as a decoder hands them over.
+				for i := 0; i < len(o.rows); i += 1000 {
+					c := NewColumns("spark_tasks", 1000, testTaskKinds...)
+					fill(t, c, o.rows[i:min(i+1000, len(o.rows))]...)
+					must(w.AppendColumns(c))
+				}
+			} else {
+				for _, r := range o.rows {
+					must(w.Append("spark_tasks", r...))
+				}
+			}
+			must(w.Commit(ManifestEntry{URI: o.uri, Status: StatusOK, Kept: int64(len(o.rows)), SHA256: "sha-" + o.uri}, nil))
+			_, err = l.Flush(ctx)
+			must(err)
+		}
+		return dumpTasks(t, s)
+	}
+	want, got := load(false), load(true)
+	if got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("row %d differs:\ncolumns: %s\nrows:    %s", i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("columns loaded %d rows, rows loaded %d", len(gl), len(wl))
+	}
+	// The reference itself kept what the policy says (hand-derived).
+	for _, frag := range []string{"[app-a 1 7 1 0 7 0 7 2 newest ", "[app-b 1 1 1 0 1 0 1 1 b1 ", "[app-a 1 5000 "} {
+		if !strings.Contains(want, frag) {
+			t.Errorf("loaded tables lack %q", frag)
+		}
+	}
+	if n := strings.Count(want, "\n[app-") + 1; n != 3000+2+1 {
+		t.Errorf("%d rows loaded, want 3003 (3000 + app-a task 5000 + 2 of app-b)", n)
+	}
+}
+
+// TestLoaderAppendColumnsOrderAndErrors: rows appended one by one and then
+// as columns to the same table keep their order (the first of two equal
+// versions wins); an aborted streamed object leaves nothing; a row of
+// another partition, an unfinished row and a column count the table does
+// not have are errors naming the table.
+func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
+	ctx := context.Background()
+	s, l := newTestLoader(t)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, stream := range []bool{false, true} {
+		app := fmt.Sprintf("order-%v", stream)
+		begin := l.Begin
+		if stream {
+			begin = l.BeginStream
+		}
+		w, err := begin(ctx)
+		must(err)
+		must(w.Append("spark_tasks", testTask(app, 1, 3, "by-row")...))
+		c := NewColumns("spark_tasks", 1, testTaskKinds...)
+		fill(t, c, testTask(app, 1, 3, "by-columns"))
+		must(w.AppendColumns(c))
+		must(w.Commit(ManifestEntry{URI: app, Status: StatusOK, Kept: 2, SHA256: app}, nil))
+		_, err = l.Flush(ctx)
+		must(err)
+		var host string
+		must(s.DB().QueryRow(`SELECT host FROM spark_tasks WHERE app_id = ?`, app).Scan(&host))
+		if host != "by-row" {
+			t.Errorf("stream %v: kept host %q, want the first row's (by-row)", stream, host)
+		}
+	}
+
+	w, err := l.BeginStream(ctx)
+	must(err)
+	c := NewColumns("spark_tasks", 2, testTaskKinds...)
+	fill(t, c, testTask("gone", 1, 1, "h"))
+	must(w.AppendColumns(c))
+	c = NewColumns("spark_tasks", 2, testTaskKinds...)
+	fill(t, c, testTask("gone", 2, 1, "h"), testTask("other", 3, 1, "h"))
+	if err := w.AppendColumns(c); err == nil || !strings.Contains(err.Error(), "spark_tasks") || !strings.Contains(err.Error(), "partition") {
+		t.Errorf("row of another partition: err = %v", err)
+	}
+	must(w.Abort(ManifestEntry{URI: "gone.log"}, context.Canceled, nil))
+	_, err = l.Flush(ctx)
+	must(err)
+	var n int
+	must(s.DB().QueryRow(`SELECT count(*) FROM spark_tasks WHERE app_id IN ('gone', 'other')`).Scan(&n))
+	if n != 0 {
+		t.Errorf("aborted streamed object left %d rows", n)
+	}
+
+	w, err = l.Begin(ctx)
+	must(err)
+	c = NewColumns("spark_tasks", 1, testTaskKinds...)
+	fill(t, c, testTask("x", 1, 1, "h"))
+	c.String("x") // a row begun, not ended
+	if err := w.AppendColumns(c); err == nil || !strings.Contains(err.Error(), "spark_tasks") {
+		t.Errorf("unfinished row: err = %v", err)
+	}
+	c = NewColumns("spark_tasks", 1, String, String, Int64)
+	c.String("x")
+	c.String("1")
+	c.Int64(1)
+	c.EndRow()
+	if err := w.AppendColumns(c); err == nil || !strings.Contains(err.Error(), "spark_tasks") {
+		t.Errorf("3 columns for spark_tasks: err = %v", err)
+	}
+	must(w.Abort(ManifestEntry{URI: "x.log"}, context.Canceled, nil))
+}
+
+func TestColumnsWrongKindPanics(t *testing.T) {
+	c := NewColumns("spark_tasks", 1, String, Int64)
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "column 1 of spark_tasks") {
+			t.Errorf("writing an Int64 into a String column: recover() = %v", r)
+		}
+	}()
+	c.Int64(1)
+}
