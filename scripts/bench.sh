@@ -188,8 +188,10 @@ corpus_spark() {
 }
 
 # bench_spark: a Spark 3.3 event log of BENCH_SPARK_TASKS tasks (default 200000, about 750 MiB):
-# gluelens ingest (fresh DB) vs DuckDB's own read_json reading the same TaskEnd fields with explicit
-# column types (every field hashed, so none is skipped). BENCH_SPARK_BIG_TASKS (e.g. 1400000,
+# gluelens ingest (fresh DB) side by side with DuckDB's own read_json reading the same TaskEnd
+# fields with explicit column types, twice: reading only (every field hashed, so none is skipped),
+# and reading into a table of a fresh DuckDB file with spark_tasks' 38 columns (what the ingest
+# does with them, without its hashing and line checks). BENCH_SPARK_BIG_TASKS (e.g. 1400000,
 # about 5 GiB) adds a second gluelens ingest for the peak-memory target.
 bench_spark() {
 	local tasks=${BENCH_SPARK_TASKS:-200000}
@@ -199,6 +201,11 @@ bench_spark() {
 	rm -f "$OUT/spark.duckdb" "$OUT/spark.duckdb.wal"
 	timed spark "gluelens ingest ($tasks tasks, fresh DB)" "$BIN" --db "$OUT/spark.duckdb" ingest --force --quiet "$dir"
 
+	local reader="read_json('$dir/spark-application-*', format = 'newline_delimited', maximum_object_size = 67108864,
+    columns = {Event: 'VARCHAR', \"Stage ID\": 'INTEGER', \"Stage Attempt ID\": 'INTEGER', \"Task Type\": 'VARCHAR',
+      \"Task End Reason\": 'STRUCT(Reason VARCHAR, Description VARCHAR)',
+      \"Task Info\": 'STRUCT(\"Task ID\" BIGINT, \"Index\" INTEGER, Attempt INTEGER, \"Partition ID\" INTEGER, \"Launch Time\" BIGINT, \"Executor ID\" VARCHAR, Host VARCHAR, Speculative BOOLEAN, \"Finish Time\" BIGINT, Failed BOOLEAN, Killed BOOLEAN)',
+      \"Task Metrics\": 'STRUCT(\"Executor Run Time\" BIGINT, \"Executor CPU Time\" BIGINT, \"JVM GC Time\" BIGINT, \"Result Size\" BIGINT, \"Peak Execution Memory\" BIGINT, \"Memory Bytes Spilled\" BIGINT, \"Disk Bytes Spilled\" BIGINT, \"Shuffle Read Metrics\" STRUCT(\"Remote Bytes Read\" BIGINT, \"Local Bytes Read\" BIGINT, \"Remote Bytes Read To Disk\" BIGINT, \"Total Records Read\" BIGINT), \"Shuffle Write Metrics\" STRUCT(\"Shuffle Bytes Written\" BIGINT, \"Shuffle Write Time\" BIGINT, \"Shuffle Records Written\" BIGINT), \"Input Metrics\" STRUCT(\"Bytes Read\" BIGINT, \"Records Read\" BIGINT), \"Output Metrics\" STRUCT(\"Bytes Written\" BIGINT, \"Records Written\" BIGINT))'})"
 	local sql="SELECT count(*) AS tasks, sum(hash(t)) AS h FROM (
   SELECT \"Stage ID\" AS stage_id, \"Stage Attempt ID\" AS stage_attempt, \"Task Type\" AS task_type,
          \"Task End Reason\".Reason AS end_reason, \"Task End Reason\".Description AS description,
@@ -207,13 +214,33 @@ bench_spark() {
          to_timestamp(\"Task Info\".\"Launch Time\" / 1000) AS launch_time, to_timestamp(\"Task Info\".\"Finish Time\" / 1000) AS finish_time,
          \"Task Info\".Failed AS failed, \"Task Info\".Killed AS killed, \"Task Info\".Speculative AS speculative,
          \"Task Metrics\" AS m
-  FROM read_json('$dir/spark-application-*', format = 'newline_delimited', maximum_object_size = 67108864,
-    columns = {Event: 'VARCHAR', \"Stage ID\": 'INTEGER', \"Stage Attempt ID\": 'INTEGER', \"Task Type\": 'VARCHAR',
-      \"Task End Reason\": 'STRUCT(Reason VARCHAR, Description VARCHAR)',
-      \"Task Info\": 'STRUCT(\"Task ID\" BIGINT, \"Index\" INTEGER, Attempt INTEGER, \"Partition ID\" INTEGER, \"Launch Time\" BIGINT, \"Executor ID\" VARCHAR, Host VARCHAR, Speculative BOOLEAN, \"Finish Time\" BIGINT, Failed BOOLEAN, Killed BOOLEAN)',
-      \"Task Metrics\": 'STRUCT(\"Executor Run Time\" BIGINT, \"Executor CPU Time\" BIGINT, \"JVM GC Time\" BIGINT, \"Result Size\" BIGINT, \"Peak Execution Memory\" BIGINT, \"Memory Bytes Spilled\" BIGINT, \"Disk Bytes Spilled\" BIGINT, \"Shuffle Read Metrics\" STRUCT(\"Remote Bytes Read\" BIGINT, \"Local Bytes Read\" BIGINT, \"Remote Bytes Read To Disk\" BIGINT, \"Total Records Read\" BIGINT), \"Shuffle Write Metrics\" STRUCT(\"Shuffle Bytes Written\" BIGINT, \"Shuffle Write Time\" BIGINT, \"Shuffle Records Written\" BIGINT), \"Input Metrics\" STRUCT(\"Bytes Read\" BIGINT, \"Records Read\" BIGINT), \"Output Metrics\" STRUCT(\"Bytes Written\" BIGINT, \"Records Written\" BIGINT))'})
+  FROM $reader
   WHERE Event = 'SparkListenerTaskEnd') t"
 	timed spark "DuckDB read_json, TaskEnd fields typed" "$BIN" --db :memory: query "$sql" --format csv
+
+	# The same reader storing what the ingest stores of each task, in spark_tasks' column order.
+	local m='\"Task Metrics\"'
+	local store="CREATE TABLE tasks AS SELECT 'app' AS app_id, '' AS attempt_id, \"Task Info\".\"Task ID\" AS task_id,
+  \"Stage ID\" AS stage_id, \"Stage Attempt ID\" AS stage_attempt, \"Task Info\".\"Index\" AS task_index,
+  \"Task Info\".Attempt AS task_attempt, \"Task Info\".\"Partition ID\" AS partition_id,
+  \"Task Info\".\"Executor ID\" AS executor_id, \"Task Info\".Host AS host,
+  make_timestamp(\"Task Info\".\"Launch Time\" * 1000) AS launch_time, make_timestamp(\"Task Info\".\"Finish Time\" * 1000) AS finish_time,
+  \"Task Type\" AS task_type, \"Task End Reason\".Reason AS end_reason,
+  \"Task Info\".Failed AS failed, \"Task Info\".Killed AS killed, \"Task Info\".Speculative AS speculative,
+  \"Task End Reason\".Description AS error_description, $m IS NOT NULL AS has_metrics,
+  $m.\"Executor Run Time\", $m.\"Executor CPU Time\", $m.\"JVM GC Time\", $m.\"Result Size\", $m.\"Peak Execution Memory\",
+  $m.\"Memory Bytes Spilled\", $m.\"Disk Bytes Spilled\",
+  $m.\"Shuffle Write Metrics\".\"Shuffle Bytes Written\", $m.\"Shuffle Write Metrics\".\"Shuffle Records Written\",
+  $m.\"Shuffle Write Metrics\".\"Shuffle Write Time\",
+  $m.\"Shuffle Read Metrics\".\"Remote Bytes Read\", $m.\"Shuffle Read Metrics\".\"Local Bytes Read\",
+  $m.\"Shuffle Read Metrics\".\"Remote Bytes Read To Disk\", $m.\"Shuffle Read Metrics\".\"Total Records Read\",
+  $m.\"Input Metrics\".\"Bytes Read\", $m.\"Input Metrics\".\"Records Read\",
+  $m.\"Output Metrics\".\"Bytes Written\", $m.\"Output Metrics\".\"Records Written\",
+  1::BIGINT AS log_events
+FROM $reader
+WHERE Event = 'SparkListenerTaskEnd'"
+	rm -f "$OUT/spark-peer.duckdb" "$OUT/spark-peer.duckdb.wal"
+	timed spark "DuckDB read_json into a table (same 38 columns, file DB)" "$BIN" --db "$OUT/spark-peer.duckdb" query "$store" --format csv
 
 	# The decoder alone on the same bytes (held in memory: no file reads, no SHA-256, no database).
 	local log per
@@ -223,10 +250,11 @@ bench_spark() {
 	per=$(awk '/^BenchmarkDecodeLargeLog/ {printf "%.2f", $3 / 1e9}' "$OUT/spark-decoder.out")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' spark "decoder alone (in memory, no hash, no DB)" "$per" "-" "$OUT/spark-decoder.out" "-" >>"$RESULTS"
 
-	local kept duck
+	local kept duck stored
 	kept=$("$BIN" --db "$OUT/spark.duckdb" query "SELECT count(*) FROM spark_tasks" --format csv | tail -n 1)
 	duck=$(tail -n 1 "$(awk -F'\t' '$2 ~ /^DuckDB read_json, TaskEnd/ {f = $5} END {print f}' "$RESULTS")" | cut -d, -f1)
-	echo "[spark] tasks: gluelens spark_tasks=$kept, DuckDB TaskEnd rows=$duck" >&2
+	stored=$("$BIN" --db "$OUT/spark-peer.duckdb" query "SELECT count(*) FROM tasks" --format csv | tail -n 1)
+	echo "[spark] tasks: gluelens spark_tasks=$kept, DuckDB TaskEnd rows=$duck, DuckDB table rows=$stored" >&2
 
 	if [ -n "${BENCH_SPARK_BIG_TASKS:-}" ]; then
 		corpus_spark "$BENCH_SPARK_BIG_TASKS"

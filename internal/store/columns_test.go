@@ -270,3 +270,38 @@ func TestColumnsWrongKindPanics(t *testing.T) {
 	}()
 	c.Int64(1)
 }
+
+// TestLoaderThreads: a loader runs DuckDB on one thread and gives the
+// database its thread count back when it closes.
+func TestLoaderThreads(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	threads := func() int {
+		t.Helper()
+		var n int
+		if err := s.DB().QueryRow(`SELECT current_setting('threads')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := s.DB().Exec(`SET threads = 3`); err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.NewLoader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(); n != 1 {
+		t.Errorf("threads while loading = %d, want 1", n)
+	}
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(); n != 3 {
+		t.Errorf("threads after the loader closed = %d, want 3", n)
+	}
+}
