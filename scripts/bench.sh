@@ -219,7 +219,7 @@ bench_spark() {
 	timed spark "DuckDB read_json, TaskEnd fields typed" "$BIN" --db :memory: query "$sql" --format csv
 
 	# The same reader storing what the ingest stores of each task, in spark_tasks' column order.
-	local m='\"Task Metrics\"'
+	local m='"Task Metrics"'
 	local store="CREATE TABLE tasks AS SELECT 'app' AS app_id, '' AS attempt_id, \"Task Info\".\"Task ID\" AS task_id,
   \"Stage ID\" AS stage_id, \"Stage Attempt ID\" AS stage_attempt, \"Task Info\".\"Index\" AS task_index,
   \"Task Info\".Attempt AS task_attempt, \"Task Info\".\"Partition ID\" AS partition_id,
