@@ -677,7 +677,6 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 		return err
 	}
 	delete(d.tasks, t.Info.TaskID)
-	app, attempt := d.key()
 	m := &absentMetrics
 	has := t.hasMetrics()
 	if has {
@@ -700,17 +699,7 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 		}
 	}
 	c := d.taskRow()
-	c.String(app)
-	c.String(attempt)
-	c.Int64(t.Info.TaskID)
-	c.Int32(int32(t.StageID))
-	c.Int32(int32(t.StageAttempt))
-	c.Int32(int32(t.Info.Index))
-	c.Int32(int32(t.Info.Attempt))
-	c.Int32(partition(&t.Info))
-	optString(c, t.Info.ExecutorID)
-	optString(c, t.Info.Host)
-	optTime(c, t.Info.LaunchTime)
+	d.taskStartColumns(c, t.StageID, t.StageAttempt, &t.Info)
 	optTime(c, t.Info.FinishTime)
 	optString(c, t.TaskType)
 	optString(c, t.Reason.Reason)
@@ -735,21 +724,27 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 	return d.endTaskRow()
 }
 
-// emitOpenTask writes a task that started and never ended.
-func (d *decoder) emitOpenTask(t *taskStart) error {
+// taskStartColumns writes the columns of a task row that its TaskStart
+// already says: app_id to launch_time.
+func (d *decoder) taskStartColumns(c *store.Columns, stageID, stageAttempt int64, info *taskInfo) {
 	app, attempt := d.key()
-	c := d.taskRow()
 	c.String(app)
 	c.String(attempt)
-	c.Int64(t.Info.TaskID)
-	c.Int32(int32(t.StageID))
-	c.Int32(int32(t.StageAttempt))
-	c.Int32(int32(t.Info.Index))
-	c.Int32(int32(t.Info.Attempt))
-	c.Int32(partition(&t.Info))
-	optString(c, t.Info.ExecutorID)
-	optString(c, t.Info.Host)
-	optTime(c, t.Info.LaunchTime)
+	c.Int64(info.TaskID)
+	c.Int32(int32(stageID))
+	c.Int32(int32(stageAttempt))
+	c.Int32(int32(info.Index))
+	c.Int32(int32(info.Attempt))
+	c.Int32(partition(info))
+	optString(c, info.ExecutorID)
+	optString(c, info.Host)
+	optTime(c, info.LaunchTime)
+}
+
+// emitOpenTask writes a task that started and never ended.
+func (d *decoder) emitOpenTask(t *taskStart) error {
+	c := d.taskRow()
+	d.taskStartColumns(c, t.StageID, t.StageAttempt, &t.Info)
 	c.Null() // finish_time
 	c.Null() // task_type
 	c.Null() // end_reason
