@@ -64,8 +64,9 @@ func (s *Store) Manifest(ctx context.Context) (map[string]ManifestEntry, error) 
 }
 
 // Loader bulk-loads input objects. It owns one connection. Rows of an object
-// are staged with DuckDB appenders (tagged with the object's sequence
-// number) and merged into their tables in batches at Flush, inside one
+// are staged (tagged with the object's sequence number) with DuckDB
+// appenders, or, when a decoder hands them over as Columns, with the
+// gluelens_rows table function, and merged into their tables in batches at Flush, inside one
 // transaction with the objects' manifest rows, so an object is either wholly
 // loaded or not at all. A Loader is not safe for concurrent use.
 type Loader struct {
