@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -228,14 +227,10 @@ func mustTypeInfo(t duckdb.Type) duckdb.TypeInfo {
 }
 
 // registerRowsFunction makes gluelens_rows known to the database of conn.
-// DuckDB keeps table functions in the database's catalog, shared by its
-// connections, so a later loader on the same database finds it there.
+// Each loader registers it again; DuckDB takes the same definition again
+// without complaint.
 func registerRowsFunction(conn *sql.Conn) error {
-	err := duckdb.RegisterTableUDF(conn, rowsFunction, rowsFunctionDef)
-	if err != nil && strings.Contains(err.Error(), "already exists") {
-		return nil
-	}
-	return err
+	return duckdb.RegisterTableUDF(conn, rowsFunction, rowsFunctionDef)
 }
 
 // insertColumns runs INSERT INTO target SELECT * [, extra] FROM the rows of c.
