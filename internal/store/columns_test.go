@@ -227,12 +227,30 @@ func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 		t.Errorf("row of another partition: err = %v", err)
 	}
 	must(w.Abort(ManifestEntry{URI: "gone.log"}, context.Canceled, nil))
+	// A staged object aborted after its columns were staged, and one kept
+	// in the same batch.
+	w, err = l.Begin(ctx)
+	must(err)
+	c = NewColumns("spark_tasks", 1, testTaskKinds...)
+	fill(t, c, testTask("gone-staged", 1, 1, "h"))
+	must(w.AppendColumns(c))
+	must(w.Abort(ManifestEntry{URI: "gone-staged.log"}, context.Canceled, nil))
+	w, err = l.Begin(ctx)
+	must(err)
+	c = NewColumns("spark_tasks", 1, testTaskKinds...)
+	fill(t, c, testTask("kept-staged", 1, 1, "h"))
+	must(w.AppendColumns(c))
+	must(w.Commit(ManifestEntry{URI: "kept-staged.log", Status: StatusOK, Kept: 1, SHA256: "kept-staged"}, nil))
 	_, err = l.Flush(ctx)
 	must(err)
 	var n int
-	must(s.DB().QueryRow(`SELECT count(*) FROM spark_tasks WHERE app_id IN ('gone', 'other')`).Scan(&n))
+	must(s.DB().QueryRow(`SELECT count(*) FROM spark_tasks WHERE app_id IN ('gone', 'other', 'gone-staged')`).Scan(&n))
 	if n != 0 {
-		t.Errorf("aborted streamed object left %d rows", n)
+		t.Errorf("aborted objects left %d rows", n)
+	}
+	must(s.DB().QueryRow(`SELECT count(*) FROM spark_tasks WHERE app_id = 'kept-staged'`).Scan(&n))
+	if n != 1 {
+		t.Errorf("the staged object committed beside an aborted one has %d rows, want 1", n)
 	}
 
 	w, err = l.Begin(ctx)
