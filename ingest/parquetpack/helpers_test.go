@@ -39,6 +39,12 @@ func openStore(t testing.TB, path string) *store.Store {
 
 func ingestPaths(t testing.TB, st *store.Store, decoders []ingest.Decoder, paths ...string) ingest.Summary {
 	t.Helper()
+	return ingestPathsWith(t, st, ingest.Options{Decoders: decoders, Workers: 2}, paths...)
+}
+
+// ingestPathsWith is ingestPaths with the options given.
+func ingestPathsWith(t testing.TB, st *store.Store, opt ingest.Options, paths ...string) ingest.Summary {
+	t.Helper()
 	var srcs []ingest.Source
 	for _, p := range paths {
 		src, err := localsrc.New(p)
@@ -47,7 +53,7 @@ func ingestPaths(t testing.TB, st *store.Store, decoders []ingest.Decoder, paths
 		}
 		srcs = append(srcs, src)
 	}
-	sum, err := ingest.Run(context.Background(), st, srcs, ingest.Options{Decoders: decoders, Workers: 2})
+	sum, err := ingest.Run(context.Background(), st, srcs, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,16 +87,27 @@ func TestLayoutsMatchTables(t *testing.T) {
 // in every table and every view (enumerated from duckdb_tables() and
 // duckdb_views(), so tables and views added later are covered without
 // touching this test).
+// TestRoundTrip exports database A to a pack and ingests the pack into B,
+// twice: with the default row buffer, and with a buffer of 10 rows, so
+// that every file streams (a file holds the tasks of several Spark
+// applications, unlike an event log).
 func TestRoundTrip(t *testing.T) {
-	ctx := context.Background()
 	a, _ := fixtureDB(t)
 	defer a.Close()
 	pack := filepath.Join(t.TempDir(), "pack")
 	m := exportTo(t, a, pack, parquetpack.Options{RowGroupRows: 50, FileRows: 120})
+	for _, buffer := range []int{0, 10} {
+		t.Run(fmt.Sprintf("buffer=%d", buffer), func(t *testing.T) {
+			roundTrip(t, a, pack, m, ingest.Options{Decoders: []ingest.Decoder{&parquetpack.Decoder{}}, Workers: 2, BufferRows: buffer})
+		})
+	}
+}
 
+func roundTrip(t *testing.T, a *store.Store, pack string, m *parquetpack.Manifest, opt ingest.Options) {
+	ctx := context.Background()
 	b := openStore(t, filepath.Join(t.TempDir(), "b.duckdb"))
 	defer b.Close()
-	sum := ingestPaths(t, b, []ingest.Decoder{&parquetpack.Decoder{}}, pack)
+	sum := ingestPathsWith(t, b, opt, pack)
 	if !sum.OK() {
 		t.Fatalf("ingesting the pack: %d failed: %v", sum.Failed, sum.Failures[0].Err)
 	}
@@ -167,7 +178,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	// Re-ingesting the same pack changes nothing.
-	again := ingestPaths(t, b, []ingest.Decoder{&parquetpack.Decoder{}}, pack)
+	again := ingestPathsWith(t, b, opt, pack)
 	if again.Unchanged != again.Objects {
 		t.Errorf("second ingest of the pack: %d of %d objects unchanged", again.Unchanged, again.Objects)
 	}

@@ -119,6 +119,17 @@ func TestLoaderAppendColumns(t *testing.T) {
 	// A staged object of another application, with a repeated key too.
 	objects = append(objects, object{"b.log", false, [][]any{
 		testTask("app-b", 1, 5, "b1"), testTask("app-b", 2, 5, "b2"), testTask("app-b", 1, 5, "b1-again")}})
+	// A streamed object of two applications (a file of an evidence pack):
+	// app-c's first 1,000 rows go direct, the rest of the object is staged.
+	var mixed [][]any
+	for id := range int64(1500) {
+		app := "app-c"
+		if id%2 == 1 && id > 1000 {
+			app = "app-d"
+		}
+		mixed = append(mixed, testTask(app, id%1200, 4+id/1200, "m"))
+	}
+	objects = append(objects, object{"mixed.log", true, mixed})
 	// A streamed object of app-a again, newer: staged and merged over the held rows.
 	objects = append(objects, object{"a-longer.log", true, [][]any{
 		testTask("app-a", 7, 20, "newest"), testTask("app-a", 5000, 20, "new")}})
@@ -174,17 +185,28 @@ func TestLoaderAppendColumns(t *testing.T) {
 	if hosts != "newest b1" || n != 2 {
 		t.Errorf("kept hosts %q (%d rows), want \"newest b1\"", hosts, n)
 	}
-	must(ref.DB().QueryRow(`SELECT count(*) FROM spark_tasks`).Scan(&n))
+	must(ref.DB().QueryRow(`SELECT count(*) FROM spark_tasks WHERE app_id IN ('app-a', 'app-b')`).Scan(&n))
 	if n != 3000+1+2 {
-		t.Errorf("%d rows loaded, want 3003", n)
+		t.Errorf("%d rows of app-a and app-b loaded, want 3003", n)
+	}
+	// mixed.log: ids 0..1199 once, then 1200..1499 again as 0..299 with
+	// version 5 (greater), odd ones above 1000 under app-d: app-c holds
+	// 0..1000 and the even ids 1002..1198 (1,100), app-d the odd ids
+	// 1001..1199 and 1..299 (100 + 150); app-c's even 0..298 have version 5.
+	var d, c5 int
+	must(ref.DB().QueryRow(`SELECT count(*) FILTER (WHERE app_id = 'app-c'), count(*) FILTER (WHERE app_id = 'app-d'),
+		count(*) FILTER (WHERE app_id = 'app-c' AND log_events = 5) FROM spark_tasks`).Scan(&n, &d, &c5))
+	if n != 1001+99 || d != 100+150 || c5 != 150 {
+		t.Errorf("mixed.log: app-c %d rows (want 1100), app-d %d (want 250), app-c at version 5 %d (want 150)", n, d, c5)
 	}
 }
 
 // TestLoaderAppendColumnsOrderAndErrors: rows appended one by one and then
 // as columns to the same table keep their order (the first of two equal
-// versions wins); an aborted streamed object leaves nothing; a row of
-// another partition, an unfinished row and a column count the table does
-// not have are errors naming the table.
+// versions wins); aborted objects leave nothing, whether their rows went
+// direct, were staged after a batch of two partitions, or were staged; an
+// unfinished row and a column count the table does not have are errors
+// naming the table.
 func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 	ctx := context.Background()
 	s, l := newTestLoader(t)
@@ -223,8 +245,9 @@ func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 	must(w.AppendColumns(c))
 	c = NewColumns("spark_tasks", 2, testTaskKinds...)
 	fill(t, c, testTask("gone", 2, 1, "h"), testTask("other", 3, 1, "h"))
-	if err := w.AppendColumns(c); err == nil || !strings.Contains(err.Error(), "spark_tasks") || !strings.Contains(err.Error(), "partition") {
-		t.Errorf("row of another partition: err = %v", err)
+	must(w.AppendColumns(c)) // rows of two partitions: staged
+	if d := w.direct["spark_tasks"]; d == nil || !d.on || !d.stopped || d.rows != 1 {
+		t.Errorf("after a batch of two partitions: %+v, want 1 direct row and direct appending stopped", d)
 	}
 	must(w.Abort(ManifestEntry{URI: "gone.log"}, context.Canceled, nil))
 	// A staged object aborted after its columns were staged, and one kept

@@ -444,6 +444,20 @@ type directRows struct {
 	partition []any // the values of the partition columns
 	where     string
 	rows      int64
+	// stopped: a row of another partition came (a file of an evidence pack
+	// holds many Spark applications); it and every later row are staged
+	// and merged, over the rows already appended directly.
+	stopped bool
+}
+
+// holds reports whether a row with these leading values is of d's partition.
+func (d *directRows) holds(values []any) bool {
+	for i, v := range d.partition {
+		if !samePartition(v, values[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Begin starts an object. Its rows are invisible until the Flush after its Commit.
@@ -461,6 +475,9 @@ func (l *Loader) Begin(ctx context.Context) (*ObjectWriter, error) {
 // is still being read. Commit removes the object's repeated keys by the
 // table's policy; Abort, or a Commit that finds the content already loaded,
 // deletes the rows again. The transaction keeps it all invisible until Flush.
+// If a row of another partition comes (the object is not one partition,
+// like a file of an evidence pack), it and the table's later rows are
+// staged and merged as in Begin, over those appended already.
 func (l *Loader) BeginStream(ctx context.Context) (*ObjectWriter, error) {
 	w, err := l.Begin(ctx)
 	if err == nil {
@@ -480,8 +497,11 @@ func (w *ObjectWriter) Append(table string, values ...any) error {
 		if err != nil {
 			return err
 		}
-		if d.on {
-			return w.appendDirect(spec, d, values)
+		if d.on && !d.stopped {
+			if d.holds(values) {
+				return w.appendDirect(spec, d, values)
+			}
+			d.stopped = true
 		}
 	}
 	a, err := w.l.appender(stageName(table))
@@ -521,12 +541,15 @@ func (w *ObjectWriter) AppendColumns(c *Columns) error {
 		if err != nil {
 			return err
 		}
-		if d.on {
+		if d.on && !d.stopped {
 			for i, v := range d.partition {
-				if r := c.firstOther(i, v); r >= 0 {
-					return fmt.Errorf("appending to %s: a row of partition %v in an object of partition %v", spec.Name, c.Row(r)[:spec.Partition], d.partition)
+				if c.firstOther(i, v) >= 0 {
+					d.stopped = true
+					break
 				}
 			}
+		}
+		if d.on && !d.stopped {
 			if err := w.flushAppender(spec.Name); err != nil {
 				return err
 			}
@@ -598,11 +621,6 @@ func (w *ObjectWriter) directFor(spec TableSpec, values []any) (*directRows, err
 }
 
 func (w *ObjectWriter) appendDirect(spec TableSpec, d *directRows, values []any) error {
-	for i, v := range d.partition {
-		if !samePartition(v, values[i]) {
-			return fmt.Errorf("appending to %s: a row of partition %v in an object of partition %v", spec.Name, values[:spec.Partition], d.partition)
-		}
-	}
 	a, err := w.l.appender(spec.Name)
 	if err != nil {
 		return err

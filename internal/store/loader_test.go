@@ -143,10 +143,16 @@ func TestLoaderStreamsPartitions(t *testing.T) {
 	if d := w.direct["spark_executors"]; d == nil || !d.on || d.rows != 4 {
 		t.Fatalf("app x was not appended directly: %+v", d)
 	}
-	if err := exec(w, "y", "1", "h", 1); err == nil {
-		t.Error("a row of another partition was accepted in a streamed object")
+	// A row of another application (as in a file of an evidence pack): it
+	// and the later rows are staged and merged over the direct ones, where
+	// a tie in version keeps the direct row (the first).
+	must(exec(w, "w", "1", "hw", 1))
+	if d := w.direct["spark_executors"]; !d.stopped {
+		t.Fatalf("a row of another partition did not stop direct appending: %+v", d)
 	}
-	must(w.Commit(ManifestEntry{URI: "x.log", Status: StatusOK, Kept: 4, SHA256: "hx"}, nil))
+	must(exec(w, "x", "3", "h3x", 7))
+	must(exec(w, "x", "1", "h9c", 9))
+	must(w.Commit(ManifestEntry{URI: "x.log", Status: StatusOK, Kept: 7, SHA256: "hx"}, nil))
 	// A staged object of app y in the same batch.
 	w, _ = l.Begin(ctx)
 	must(exec(w, "y", "1", "hy", 3))
@@ -168,13 +174,13 @@ func TestLoaderStreamsPartitions(t *testing.T) {
 	for _, e := range flushed {
 		byURI[e.URI] = e
 	}
-	if e := byURI["x.log"]; e.Duplicate != 2 || e.Status != StatusOK {
-		t.Errorf("x.log = %+v, want 2 duplicates", e)
+	if e := byURI["x.log"]; e.Duplicate != 3 || e.Status != StatusOK {
+		t.Errorf("x.log = %+v, want 3 duplicates (executor 1 three times more)", e)
 	}
 	if e := byURI["copy-of-x.log"]; e.Status != StatusDuplicate {
 		t.Errorf("copy-of-x.log = %+v, want duplicate", e)
 	}
-	for app, want := range map[string]string{"x": "1@h9a:9 2@h2:6", "y": "1@hy:3", "z": "", "v": ""} {
+	for app, want := range map[string]string{"x": "1@h9a:9 2@h2:6 3@h3x:7", "w": "1@hw:1", "y": "1@hy:3", "z": "", "v": ""} {
 		if got := rows(app); got != want {
 			t.Errorf("app %s rows = %q, want %q", app, got, want)
 		}
