@@ -155,6 +155,7 @@ func (d *decoder) flushTasks() error {
 	return nil
 }
 
+// optString is nullStr for columns: "" is NULL.
 func optString(c *store.Columns, s string) {
 	if s == "" {
 		c.Null()
@@ -163,6 +164,7 @@ func optString(c *store.Columns, s string) {
 	}
 }
 
+// optInt64 writes v, or NULL for a field absent from the event.
 func optInt64(c *store.Columns, v int64) {
 	if v == absent {
 		c.Null()

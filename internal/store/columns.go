@@ -166,22 +166,22 @@ func (c *Columns) Value(r, col int) any {
 	}
 }
 
-// firstOther returns the first row whose column col is not v, or -1.
-func (c *Columns) firstOther(col int, v any) int {
+// allEqual reports whether column col holds v in every row.
+func (c *Columns) allEqual(col int, v any) bool {
 	if s, ok := v.(string); ok && c.kinds[col] == String {
 		for r, x := range c.strs[col][:c.rows] {
 			if c.nulls[col][r] || x != s {
-				return r
+				return false
 			}
 		}
-		return -1
+		return true
 	}
 	for r := range c.rows {
 		if !samePartition(v, c.Value(r, col)) {
-			return r
+			return false
 		}
 	}
-	return -1
+	return true
 }
 
 // Row returns row r as boxed values, for sinks that take rows one by one.

@@ -66,9 +66,10 @@ func (s *Store) Manifest(ctx context.Context) (map[string]ManifestEntry, error) 
 // Loader bulk-loads input objects. It owns one connection. Rows of an object
 // are staged (tagged with the object's sequence number) with DuckDB
 // appenders, or, when a decoder hands them over as Columns, with the
-// gluelens_rows table function, and merged into their tables in batches at Flush, inside one
-// transaction with the objects' manifest rows, so an object is either wholly
-// loaded or not at all. A Loader is not safe for concurrent use.
+// gluelens_rows table function, and merged into their tables in batches at
+// Flush, inside one transaction with the objects' manifest rows, so an object
+// is either wholly loaded or not at all. A Loader is not safe for concurrent
+// use.
 type Loader struct {
 	s         *Store
 	conn      *sql.Conn
@@ -460,6 +461,16 @@ func (d *directRows) holds(values []any) bool {
 	return true
 }
 
+// holdsAll reports whether every row of c is of d's partition.
+func (d *directRows) holdsAll(c *Columns) bool {
+	for i, v := range d.partition {
+		if !c.allEqual(i, v) {
+			return false
+		}
+	}
+	return true
+}
+
 // Begin starts an object. Its rows are invisible until the Flush after its Commit.
 func (l *Loader) Begin(ctx context.Context) (*ObjectWriter, error) {
 	if err := l.begin(ctx); err != nil {
@@ -541,13 +552,8 @@ func (w *ObjectWriter) AppendColumns(c *Columns) error {
 		if err != nil {
 			return err
 		}
-		if d.on && !d.stopped {
-			for i, v := range d.partition {
-				if c.firstOther(i, v) >= 0 {
-					d.stopped = true
-					break
-				}
-			}
+		if d.on && !d.stopped && !d.holdsAll(c) {
+			d.stopped = true // as in Append: this batch and the rest are staged
 		}
 		if d.on && !d.stopped {
 			if err := w.flushAppender(spec.Name); err != nil {
