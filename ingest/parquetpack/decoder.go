@@ -93,7 +93,7 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		out.SkipRecords(f.NumRows())
 		return ingest.Ignore(fmt.Sprintf("ingest manifest of the exporting database (%d rows): provenance, not loaded", f.NumRows()))
 	}
-	if _, err := l.load(ra, l, out); err != nil {
+	if _, err := loadTable(f, l, out); err != nil {
 		return fmt.Errorf("loading %s: %w", l.Table, err)
 	}
 	return ctx.Err()

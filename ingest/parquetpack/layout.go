@@ -3,7 +3,6 @@ package parquetpack
 import (
 	"context"
 	"fmt"
-	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -25,11 +23,11 @@ type layout struct {
 	// store merges a Spark application attempt as one snapshot, so its
 	// rows of a table must arrive in one object. A group's dt is the date
 	// of its earliest Day value.
-	Group   []string
-	columns []string
-	schema  *parquet.Schema
-	export  func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error)
-	load    func(ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error)
+	Group        []string
+	columns      []string
+	tableColumns []tableColumn // the columns as a pack file loads them
+	schema       *parquet.Schema
+	export       func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error)
 }
 
 // rowCodec maps a struct's fields to table columns by position.
@@ -57,11 +55,9 @@ func newLayout[T any](table, day, window string, key ...string) *layout {
 		panic("parquetpack: day column " + day + " is not a field of " + rt.Name())
 	}
 	l.columns = rc.columns
+	l.tableColumns = tableColumnsOf(rt, rc.columns)
 	l.export = func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
 		return exportTable[T](ctx, st, l, rc, spec, pw)
-	}
-	l.load = func(ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error) {
-		return loadTable[T](ra, l, out)
 	}
 	return l
 }
@@ -87,31 +83,6 @@ func scanDests(rv reflect.Value) []any {
 	out := make([]any, rv.NumField())
 	for i := range out {
 		out[i] = rv.Field(i).Addr().Interface()
-	}
-	return out
-}
-
-// rowValues returns the row's values in column order as the ingest sink
-// takes them: nil for NULL, times in UTC, strings copied so they do not
-// alias the reader's buffers.
-func rowValues(rv reflect.Value) []any {
-	out := make([]any, rv.NumField())
-	for i := range out {
-		f := rv.Field(i)
-		if f.Kind() == reflect.Pointer {
-			if f.IsNil() {
-				continue
-			}
-			f = f.Elem()
-		}
-		switch v := f.Interface().(type) {
-		case time.Time:
-			out[i] = v.UTC()
-		case string:
-			out[i] = strings.Clone(v)
-		default:
-			out[i] = v
-		}
 	}
 	return out
 }
@@ -274,30 +245,6 @@ func groupKey(rv reflect.Value, idx []int) string {
 		fmt.Fprintf(&b, "%v\x00", rv.Field(i).Interface())
 	}
 	return b.String()
-}
-
-// loadTable reads every row of one pack file and appends it to the sink.
-func loadTable[T any](ra io.ReaderAt, l *layout, out ingest.Sink) (int64, error) {
-	r := parquet.NewGenericReader[T](ra)
-	defer r.Close()
-	buf := make([]T, 512)
-	var n int64
-	for {
-		clear(buf)
-		k, err := r.Read(buf)
-		for i := 0; i < k; i++ {
-			if aerr := out.Append(l.Table, rowValues(reflect.ValueOf(&buf[i]).Elem())...); aerr != nil {
-				return n, fmt.Errorf("loading row %d: %w", n, aerr)
-			}
-			n++
-		}
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, fmt.Errorf("reading row %d: %w", n, err)
-		}
-	}
 }
 
 // columnsOf describes the leaf columns of a schema for the pack manifest.

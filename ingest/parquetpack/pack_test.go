@@ -667,3 +667,72 @@ func TestOlderFileLoads(t *testing.T) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestForeignTypesLoad: a pack file written by another tool may order its
+// columns differently, store timestamps in nanoseconds and integers wider
+// than the table's; such values load converted (a nanosecond time is
+// truncated toward the earlier microsecond, before 1970 too). A value that
+// does not fit, or a column of a type that cannot hold the table's values,
+// fails the file with an error naming the column.
+func TestForeignTypesLoad(t *testing.T) {
+	type nanoEvent struct {
+		SubnetID    *string   `parquet:"subnet_id,optional"`
+		RecordIndex *int64    `parquet:"record_index,optional"`
+		EventID     string    `parquet:"event_id"`
+		EventTime   time.Time `parquet:"event_time,timestamp(nanosecond)"`
+		EventName   string    `parquet:"event_name"`
+		IPCount     int64     `parquet:"ip_count"`
+	}
+	type textTime struct {
+		EventID   string `parquet:"event_id"`
+		EventTime string `parquet:"event_time"`
+		EventName string `parquet:"event_name"`
+	}
+	meta := parquet.KeyValueMetadata("gluelens.table", "eni_events")
+	t0 := time.Date(2026, 11, 2, 7, 3, 0, 1_999, time.UTC)           // 1.999 µs past the minute
+	t1 := time.Date(1969, 12, 31, 23, 59, 59, 999_999_500, time.UTC) // 0.5 µs before 1970
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, "table=eni_events", "dt=2026-11-02", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("good.parquet", parquetBytes(t, []nanoEvent{
+		{ptr("subnet-1"), ptr(int64(7)), "e-1", t0, "CreateNetworkInterface", 3},
+		{nil, nil, "e-2", t1, "DeleteNetworkInterface", 1},
+	}, meta))
+	wide := write("wide.parquet", parquetBytes(t, []nanoEvent{{nil, ptr(int64(1) << 40), "e-3", t0, "CreateNetworkInterface", 1}}, meta))
+	text := write("text.parquet", parquetBytes(t, []textTime{{"e-4", "2026-11-02T07:03:00Z", "CreateNetworkInterface"}}, meta))
+
+	st := openStore(t, ":memory:")
+	defer st.Close()
+	sum := ingestPaths(t, st, []ingest.Decoder{&parquetpack.Decoder{}}, dir)
+	failed := map[string]string{}
+	for _, f := range sum.Failures {
+		failed[f.Entry.URI] = f.Err.Error()
+	}
+	for p, want := range map[string]string{
+		wide: `reading row 0: column "record_index": 1099511627776 does not fit an INTEGER`,
+		text: `column "event_time" of eni_events is BYTE_ARRAY STRING, which does not load into a TIMESTAMP column`,
+	} {
+		if msg := failed[p]; !strings.Contains(msg, want) {
+			t.Errorf("%s: error %q, want it to say %q", p, msg, want)
+		}
+	}
+	if sum.Failed != 2 || sum.Kept != 2 {
+		t.Errorf("%d failed, %d kept; want 2 and 2", sum.Failed, sum.Kept)
+	}
+	got := dump(t, st.DB(), "eni_events")
+	want := []string{
+		`"e-1" | 2026-11-02T07:03:00.000001Z | "CreateNetworkInterface" | NULL | NULL | "subnet-1" | NULL | NULL | NULL | NULL | 3` + strings.Repeat(" | NULL", 13) + " | 7",
+		`"e-2" | 1969-12-31T23:59:59.999999Z | "DeleteNetworkInterface" | NULL | NULL | NULL | NULL | NULL | NULL | NULL | 1` + strings.Repeat(" | NULL", 14),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,19 +18,21 @@ type Kind uint8
 
 // The kinds of column a Columns holds.
 const (
-	Int64  Kind = iota // BIGINT
-	Int32              // INTEGER
-	Bool               // BOOLEAN
-	Time               // TIMESTAMP, held as microseconds since the epoch, UTC
-	String             // VARCHAR
+	Int64   Kind = iota // BIGINT
+	Int32               // INTEGER
+	Bool                // BOOLEAN
+	Time                // TIMESTAMP, held as microseconds since the epoch, UTC
+	String              // VARCHAR
+	Float64             // DOUBLE, held as its IEEE 754 bits
 )
 
 var kindTypes = [...]duckdb.Type{
-	Int64:  duckdb.TYPE_BIGINT,
-	Int32:  duckdb.TYPE_INTEGER,
-	Bool:   duckdb.TYPE_BOOLEAN,
-	Time:   duckdb.TYPE_TIMESTAMP,
-	String: duckdb.TYPE_VARCHAR,
+	Int64:   duckdb.TYPE_BIGINT,
+	Int32:   duckdb.TYPE_INTEGER,
+	Bool:    duckdb.TYPE_BOOLEAN,
+	Time:    duckdb.TYPE_TIMESTAMP,
+	String:  duckdb.TYPE_VARCHAR,
+	Float64: duckdb.TYPE_DOUBLE,
 }
 
 // Columns holds rows of one table column by column. A decoder that writes
@@ -44,7 +47,7 @@ var kindTypes = [...]duckdb.Type{
 type Columns struct {
 	table string
 	kinds []Kind
-	nums  [][]int64  // Int64, Int32, Bool (0/1) and Time columns
+	nums  [][]int64  // Int64, Int32, Bool (0/1), Time and Float64 (bits) columns
 	strs  [][]string // String columns
 	nulls [][]bool
 	col   int // next column of the row being written
@@ -115,6 +118,13 @@ func (c *Columns) TimeMicros(us int64) {
 	c.nulls[i] = append(c.nulls[i], false)
 }
 
+// Float64 sets the next column, a Float64 one, to v.
+func (c *Columns) Float64(v float64) {
+	i := c.next(Float64)
+	c.nums[i] = append(c.nums[i], int64(math.Float64bits(v)))
+	c.nulls[i] = append(c.nulls[i], false)
+}
+
 // String sets the next column, a String one, to s.
 func (c *Columns) String(s string) {
 	i := c.next(String)
@@ -147,7 +157,7 @@ func (c *Columns) EndRow() {
 }
 
 // Value returns column col of row r as the boxed value a row-by-row Append
-// takes (nil for NULL; int64, int32, bool, time.Time or string).
+// takes (nil for NULL; int64, int32, bool, time.Time, string or float64).
 func (c *Columns) Value(r, col int) any {
 	if c.nulls[col][r] {
 		return nil
@@ -161,6 +171,8 @@ func (c *Columns) Value(r, col int) any {
 		return time.UnixMicro(c.nums[col][r]).UTC()
 	case String:
 		return c.strs[col][r]
+	case Float64:
+		return math.Float64frombits(uint64(c.nums[col][r]))
 	default:
 		return c.nums[col][r]
 	}
@@ -302,6 +314,8 @@ func (s *columnsSource) FillChunk(chunk duckdb.DataChunk) error {
 					err = duckdb.SetChunkValue(chunk, col, i, v != 0)
 				case k == Time:
 					err = duckdb.SetChunkValue(chunk, col, i, time.UnixMicro(v).UTC())
+				case k == Float64:
+					err = duckdb.SetChunkValue(chunk, col, i, math.Float64frombits(uint64(v)))
 				default:
 					err = duckdb.SetChunkValue(chunk, col, i, v)
 				}

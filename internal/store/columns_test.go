@@ -339,3 +339,63 @@ func TestLoaderThreads(t *testing.T) {
 		t.Errorf("threads after the loader closed = %d, want 3", n)
 	}
 }
+
+// TestColumnsFloat64: a Float64 column keeps every value bit for bit, on
+// the boxed path and through gluelens_rows into a DOUBLE column; NULLs stay
+// NULL.
+func TestColumnsFloat64(t *testing.T) {
+	vals := []float64{0, -0.5, 1.0 / 3, 1e300, -2.5e-310, 42}
+	c := NewColumns("t", len(vals), Float64, String)
+	for i, v := range vals {
+		if i == 2 {
+			c.Null()
+		} else {
+			c.Float64(v)
+		}
+		c.String(fmt.Sprint(i))
+		c.EndRow()
+	}
+	for i, v := range vals {
+		got := c.Value(i, 0)
+		if i == 2 {
+			if got != nil {
+				t.Errorf("row %d: Value = %v, want nil", i, got)
+			}
+			continue
+		}
+		if f, ok := got.(float64); !ok || f != v {
+			t.Errorf("row %d: Value = %#v, want %v", i, got, v)
+		}
+	}
+
+	ctx := context.Background()
+	_, l := newTestLoader(t)
+	if _, err := l.conn.ExecContext(ctx, `CREATE TEMP TABLE floats (x DOUBLE, i VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.insertColumns(ctx, "floats", "", c); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT x, i FROM floats ORDER BY i::INTEGER`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for ; rows.Next(); n++ {
+		var x *float64
+		var i string
+		if err := rows.Scan(&x, &i); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case n == 2 && x != nil:
+			t.Errorf("row 2: x = %v, want NULL", *x)
+		case n != 2 && (x == nil || *x != vals[n]):
+			t.Errorf("row %d: x = %v, want %v", n, x, vals[n])
+		}
+	}
+	if n != len(vals) {
+		t.Errorf("%d rows read back, want %d", n, len(vals))
+	}
+}
