@@ -174,6 +174,23 @@ func (o *sparkOptions) openApp(ctx context.Context, a *app, appID string) (*stor
 	return st, ref, nil
 }
 
+// withDiskOptions checks the disk flags, opens the store, resolves the
+// application (or the one of --run) and hands all three to analyse.
+func withDiskOptions[T any](ctx context.Context, a *app, appID string, o *sparkOptions,
+	analyse func(context.Context, *store.Store, spark.AppRef, spark.DiskOptions) (T, error)) (T, error) {
+	var zero T
+	disk, err := o.diskOptions()
+	if err != nil {
+		return zero, err
+	}
+	st, ref, err := o.openApp(ctx, a, appID)
+	if err != nil {
+		return zero, err
+	}
+	defer st.Close()
+	return analyse(ctx, st, ref, disk)
+}
+
 func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) error {
 	st, ref, err := o.openApp(ctx, a, appID)
 	if err != nil {
@@ -240,16 +257,7 @@ gluelens.yaml (--worker-disk wins); the DISK_TABLE column says which were used.`
 }
 
 func runSparkExecutors(ctx context.Context, a *app, appID string, o *sparkOptions) error {
-	disk, err := o.diskOptions()
-	if err != nil {
-		return err
-	}
-	st, ref, err := o.openApp(ctx, a, appID)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	execs, err := spark.Executors(ctx, st, ref, disk)
+	execs, err := withDiskOptions(ctx, a, appID, o, spark.Executors)
 	if err != nil {
 		return err
 	}
@@ -315,16 +323,7 @@ Glue's S3 shuffle. Every recommendation carries the line to paste into the Glue 
 }
 
 func runSparkAdvice(ctx context.Context, a *app, appID string, o *sparkOptions) error {
-	disk, err := o.diskOptions()
-	if err != nil {
-		return err
-	}
-	st, ref, err := o.openApp(ctx, a, appID)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	adv, err := spark.Advise(ctx, st, ref, disk)
+	adv, err := withDiskOptions(ctx, a, appID, o, spark.Advise)
 	if err != nil {
 		return err
 	}
