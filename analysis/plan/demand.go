@@ -107,6 +107,31 @@ type Probe struct {
 	IPs     int       `json:"ips"`
 }
 
+// Before returns the demand of what started before t: the runs that
+// started, the background ENIs created and the refused probes made before
+// t. What those runs and ENIs did later (their deletes) stays as recorded,
+// and so do Start, End, Subnets and FailAfter. d is not changed.
+func (d *Demand) Before(t time.Time) *Demand {
+	out := *d
+	out.Runs, out.Background, out.Probes = nil, nil, nil
+	for _, r := range d.Runs {
+		if r.Start.Before(t) {
+			out.Runs = append(out.Runs, r)
+		}
+	}
+	for _, h := range d.Background {
+		if h.From.Before(t) {
+			out.Background = append(out.Background, h)
+		}
+	}
+	for _, p := range d.Probes {
+		if p.At.Before(t) {
+			out.Probes = append(out.Probes, p)
+		}
+	}
+	return &out
+}
+
 // IntendedIPs is the IPs the run asks for when nothing is refused.
 func (r *Run) IntendedIPs() int {
 	n := 0

@@ -252,6 +252,39 @@ func TestThresholds(t *testing.T) {
 	if w := Thresholds(thresholdDemand(), ThresholdOptions{Window: time.Hour, Buffer: -1}); len(w) != 0 {
 		t.Errorf("1h window: %+v", w)
 	}
+	// A window ending at t0+20m holds A alone: 6 IPs per run, and at A's
+	// launch nothing lingers yet, so the lingering buffer is 0.
+	early := Thresholds(thresholdDemand(), ThresholdOptions{Buffer: -1, End: t0.Add(20 * time.Minute)})
+	if len(early) != 1 || early[0].Runs != 1 || early[0].Threshold != 6 || early[0].Buffer != 0 ||
+		!early[0].WindowEnd.Equal(t0.Add(20*time.Minute)) || !early[0].WindowStart.Equal(t0.Add(20*time.Minute-14*24*time.Hour)) {
+		t.Errorf("window ending at t0+20m: %+v", early)
+	}
+	// An end after the evidence is the evidence end.
+	if late := Thresholds(thresholdDemand(), ThresholdOptions{Buffer: -1, End: t0.Add(48 * time.Hour)}); len(late) != 1 ||
+		!late[0].WindowEnd.Equal(t0.Add(24*time.Hour)) || late[0].Threshold != 12 {
+		t.Errorf("window ending after the evidence: %+v", late)
+	}
+}
+
+// TestDemandBefore: only what started before the cut stays, and the
+// demand it was cut from is unchanged.
+func TestDemandBefore(t *testing.T) {
+	d := smallDemand()
+	d.Probes = []Probe{{EventID: "p1", Subnet: "s1", At: t0.Add(2 * time.Minute)}, {EventID: "p2", Subnet: "s1", At: t0.Add(8 * time.Minute)}}
+	d.Background = append(d.Background, Hold{ENI: "eni-late", Subnet: "s1", From: t0.Add(7 * time.Minute), IPs: 1})
+	cut := d.Before(t0.Add(5 * time.Minute)) // run B starts exactly at the cut: not before it
+	if len(cut.Runs) != 1 || cut.Runs[0].ID != "jr_a" {
+		t.Errorf("runs before t0+5m: %+v", cut.Runs)
+	}
+	if len(cut.Background) != 1 || cut.Background[0].ENI != "eni-l" || len(cut.Probes) != 1 || cut.Probes[0].EventID != "p1" {
+		t.Errorf("background %+v, probes %+v; want eni-l and p1", cut.Background, cut.Probes)
+	}
+	if !cut.End.Equal(d.End) || cut.Subnets["s1"].Usable != 11 {
+		t.Errorf("cut end %s, subnets %+v: want them as recorded", cut.End, cut.Subnets)
+	}
+	if len(d.Runs) != 2 || len(d.Background) != 2 || len(d.Probes) != 2 {
+		t.Errorf("the original changed: %d runs, %d background, %d probes", len(d.Runs), len(d.Background), len(d.Probes))
+	}
 }
 
 func TestWriteDynamoDB(t *testing.T) {

@@ -13,9 +13,12 @@ import (
 
 // ThresholdOptions tune Thresholds.
 type ThresholdOptions struct {
-	// Window is the trailing window ending at the evidence end (default
-	// 14 days).
+	// Window is the trailing window ending at End (default 14 days).
 	Window time.Duration
+	// End ends the window; zero (or a time after the evidence) means the
+	// evidence end. A report on a past incident or week passes its end, so
+	// that evidence added later (the weeks after a fix) changes nothing.
+	End time.Time
 	// Buffer is a fixed buffer in IPs, or -1 for the lingering buffer.
 	Buffer int
 	// ComputedAt stamps the result (the CLI passes its clock).
@@ -63,6 +66,9 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 		opt.Window = 14 * 24 * time.Hour
 	}
 	winEnd := d.End
+	if !opt.End.IsZero() && opt.End.Before(winEnd) {
+		winEnd = opt.End
+	}
 	winStart := winEnd.Add(-opt.Window)
 	type acc struct {
 		t       Threshold

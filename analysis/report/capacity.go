@@ -159,7 +159,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	}
 	c.DiskFailures = len(df)
 	if needAdvice {
-		if c.Actions.Advice, err = ipAdvice(pd, "", o); err != nil {
+		if c.Actions.Advice, err = ipAdvice(pd, "", to, o); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/spark"
@@ -83,10 +84,19 @@ func (p *pendingDemand) wait() (*plan.Demand, error) {
 
 // ipAdvice builds the subnet-split and launch-threshold advice for the
 // categories whose runs use subnet ("" = every subnet with failures).
-func ipAdvice(pd *pendingDemand, subnet string, o Options) ([]Advice, error) {
+//
+// When asOf is set the advice comes from the runs that started before it:
+// a capacity report on a past week, or an incident report whose --after
+// names the weeks after a fix, then reads the same when later evidence is
+// added to the database, and a fix's own weeks do not feed the thresholds
+// that should have prevented the failure. Zero asOf takes every run.
+func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Advice, error) {
 	d, err := pd.wait()
 	if err != nil {
 		return nil, err
+	}
+	if !asOf.IsZero() {
+		d = d.Before(asOf)
 	}
 	cats := map[string]bool{}
 	for _, r := range d.Runs {
@@ -133,7 +143,7 @@ func ipAdvice(pd *pendingDemand, subnet string, o Options) ([]Advice, error) {
 		}
 	}
 
-	topt := plan.ThresholdOptions{Buffer: -1, ComputedAt: o.Now}
+	topt := plan.ThresholdOptions{Buffer: -1, ComputedAt: o.Now, End: asOf}
 	if o.Config != nil {
 		if o.Config.Plan.WindowDays > 0 {
 			topt.Window = durationDays(o.Config.Plan.WindowDays)
@@ -205,11 +215,12 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// incidentFix gathers the advice for the incident's failure class.
-func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *Incident, o Options) (Fix, error) {
+// incidentFix gathers the advice for the incident's failure class; the IP
+// advice comes from the runs that started before asOf (zero: every run).
+func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *Incident, asOf time.Time, o Options) (Fix, error) {
 	var f Fix
 	if inc.IP != nil {
-		adv, err := ipAdvice(pd, inc.IP.SubnetID, o)
+		adv, err := ipAdvice(pd, inc.IP.SubnetID, asOf, o)
 		if err != nil {
 			return f, err
 		}

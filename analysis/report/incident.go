@@ -262,7 +262,12 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	if inc.IP != nil && pd == nil {
 		pd = loadDemand(ctx, st, o)
 	}
-	if inc.Fix, err = incidentFix(ctx, st, pd, inc, o); err != nil {
+	// Advice comes from the evidence before the fix when --after names it.
+	var adviceUntil time.Time
+	if q.After != nil {
+		adviceUntil = q.After.From
+	}
+	if inc.Fix, err = incidentFix(ctx, st, pd, inc, adviceUntil, o); err != nil {
 		return nil, err
 	}
 	if q.After != nil {

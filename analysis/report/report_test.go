@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,5 +166,76 @@ func TestIncidentOther(t *testing.T) {
 	}
 	if _, err := report.BuildIncident(ctx, st, report.IncidentQuery{RunID: "jr_missing"}, opts); !errors.Is(err, report.ErrNoFailure) {
 		t.Errorf("unknown run: %v, want ErrNoFailure", err)
+	}
+}
+
+// launchAdvice lists a report's launch thresholds as "category N".
+func launchAdvice(adv []report.Advice) []string {
+	var out []string
+	for _, a := range adv {
+		if a.Area == "launch" {
+			out = append(out, a.Title+" | "+a.Evidence)
+		}
+	}
+	return out
+}
+
+// TestAdviceIgnoresLaterEvidence: the launch advice of a capacity report on
+// the before week, and of an incident report whose --after names the week
+// after the fix, is what the before week alone gives, however much of the
+// after week the database also holds; and the thresholds are the ones the
+// generator computes from its own simulated history of that week.
+func TestAdviceIgnoresLaterEvidence(t *testing.T) {
+	before := reportfixture.Write(t, synth.IPExhaustion(), 1)
+	after := reportfixture.Write(t, synth.AfterFix(), synth.AfterFixSeed(1))
+	alone := reportfixture.Store(t, "before.duckdb", before.Dir)
+	both := reportfixture.Store(t, "both.duckdb", before.Dir, after.Dir)
+	ctx := context.Background()
+	week := report.Span{From: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)}
+	afterWeek := report.Span{From: week.To, To: week.To.Add(7 * 24 * time.Hour)}
+
+	truth, err := synth.LaunchThresholds(synth.IPExhaustion(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, th := range truth {
+		want = append(want, fmt.Sprintf("Hold %s runs until %d IPs are free", th.Category, th.Threshold))
+	}
+	titles := func(adv []string) []string {
+		var out []string
+		for _, a := range adv {
+			out = append(out, a[:strings.Index(a, " | ")])
+		}
+		sort.Strings(out)
+		return out
+	}
+
+	capAlone, err := report.BuildCapacity(ctx, alone, week.From, week.To, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	capBoth, err := report.BuildCapacity(ctx, both, week.From, week.To, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := launchAdvice(capAlone.Actions.Advice), launchAdvice(capBoth.Actions.Advice); !slices.Equal(a, b) {
+		t.Errorf("capacity report of the before week:\nbefore week alone %q\nwith the after week %q", a, b)
+	}
+	if got := titles(launchAdvice(capBoth.Actions.Advice)); !slices.Equal(got, want) {
+		t.Errorf("capacity launch advice %q, want the generator's %q", got, want)
+	}
+
+	at := before.Truth.FailedCreates[0]
+	incAlone, err := report.BuildIncident(ctx, alone, report.IncidentQuery{At: at.At.Time, Subnet: at.SubnetID}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	incBoth, err := report.BuildIncident(ctx, both, report.IncidentQuery{At: at.At.Time, Subnet: at.SubnetID, After: &afterWeek}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := launchAdvice(incAlone.Fix.Advice), launchAdvice(incBoth.Fix.Advice); !slices.Equal(a, b) || len(a) == 0 {
+		t.Errorf("incident report:\nbefore week alone %q\nwith the after week and --after %q", a, b)
 	}
 }

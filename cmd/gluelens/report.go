@@ -56,7 +56,8 @@ func newReportIncidentCmd(a *app) *cobra.Command {
 		Short: "Explain one failure: what broke, the investigation, the root cause, the fix and the results",
 		Long: `Classify the failure (subnet IP exhaustion, full worker disk, both, other) of a job run, or the
 failure nearest to an instant, and tell it in post-mortem order with charts and the numbers behind
-every sentence. --after FROM..TO adds the before/after results of the fix.`,
+every sentence. --after FROM..TO adds the before/after results of the fix, and keeps the runs of
+that period out of the subnet and launch advice.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReportIncident(cmd.Context(), a, o)
