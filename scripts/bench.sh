@@ -169,6 +169,20 @@ bench_export() {
 		echo "[export] $t bytes: gluelens $(du -sb "$OUT/export-pack/table=$t" | cut -f1), DuckDB COPY $(stat -c %s "$OUT/export-copy/$t.parquet")" >&2
 	done
 	timed export "gluelens ingest pack (fresh DB)" "$BIN" --db "$OUT/export-b.duckdb" ingest --quiet "$OUT/export-pack"
+
+	# The peer of loading a pack: DuckDB's read_parquet inserting the same files into the same
+	# tables of a fresh database (no manifest, no per-file transaction, no deduplication).
+	local peer="$OUT/export-peer.duckdb" ins=""
+	rm -f "$peer" "$peer.wal"
+	for t in eni_events spark_tasks; do
+		ins+="INSERT INTO $t SELECT * EXCLUDE (\"dt\", \"table\") FROM read_parquet('$OUT/export-pack/table=$t/*/*.parquet', hive_partitioning = true); "
+	done
+	"$BIN" --db "$peer" query "SELECT 1" --format csv >/dev/null # creates the schema
+	timed export "DuckDB read_parquet into the same tables (fresh DB)" "$BIN" --db "$peer" query "$ins" --format csv
+	local a b
+	a=$("$BIN" --db "$OUT/export-b.duckdb" query "SELECT (SELECT count(*) FROM eni_events) + (SELECT count(*) FROM spark_tasks)" --format csv | tail -n 1)
+	b=$("$BIN" --db "$peer" query "SELECT (SELECT count(*) FROM eni_events) + (SELECT count(*) FROM spark_tasks)" --format csv | tail -n 1)
+	echo "[export] rows loaded: gluelens $a, DuckDB read_parquet $b" >&2
 }
 
 # corpus_spark generates the Spark event log once (gluelens synth spark-bench, about 3.9 KB per

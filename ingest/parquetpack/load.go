@@ -81,6 +81,30 @@ type columnSource struct {
 	conv  conversion
 	leaf  int   // file leaf column index; -1 when absent
 	scale int64 // convTimestamp: multiply (> 0) or divide (< 0) by this to get microseconds
+	// strings interns the values of a String column, so that a column of
+	// few distinct values (a region, an event name) allocates each once;
+	// nil once it held maxInterned values (an id column).
+	strings map[string]string
+}
+
+// maxInterned bounds the values one column interns.
+const maxInterned = 4096
+
+// str returns b as a string, interned while the column has few values.
+func (s *columnSource) str(b []byte) string {
+	if s.strings == nil {
+		return string(b)
+	}
+	if v, ok := s.strings[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(s.strings) < maxInterned {
+		s.strings[v] = v
+	} else {
+		s.strings = nil
+	}
+	return v
 }
 
 // sourcesOf matches the table's columns with the file's by name and picks
@@ -110,6 +134,7 @@ func sourcesOf(f *parquet.File, l *layout) ([]columnSource, error) {
 				return nil, bad()
 			}
 			s.conv = convString
+			s.strings = map[string]string{}
 		case store.Int64, store.Int32:
 			switch {
 			case isTimestamp(t):
@@ -268,7 +293,7 @@ func (s *columnSource) set(c *store.Columns, vals []parquet.Value) error {
 	}
 	switch s.conv {
 	case convString:
-		c.String(string(v.ByteArray()))
+		c.String(s.str(v.ByteArray()))
 	case convInt64:
 		c.Int64(v.Int64())
 	case convInt32To64:
