@@ -16,6 +16,10 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
 	"github.com/gluelens/gluelens/ingest/codec"
 	"github.com/gluelens/gluelens/internal/store"
 )
@@ -672,12 +676,28 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 			sink.Warn(-1, fmt.Sprintf("part %s ends early (%v): the rest of that part is lost; reading goes on with the next part", parts[idx-1].Key, e))
 		}}
 	br := bufio.NewReaderSize(cr, 256<<10)
-	head, err := br.Peek(4096)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		if openErr != nil {
-			return "", openErr
+	peek := func() ([]byte, error) {
+		head, err := br.Peek(4096)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			if openErr != nil {
+				return nil, openErr
+			}
+			return nil, fmt.Errorf("reading: %w", err)
 		}
-		return "", fmt.Errorf("reading: %w", err)
+		return head, nil
+	}
+	head, err := peek()
+	if err != nil {
+		return "", err
+	}
+	if enc := utf16Of(head); enc != nil {
+		// Windows tools save text as UTF-16 with a byte order mark
+		// (PowerShell's `aws glue get-job-runs > runs.json`, Notepad's
+		// "Unicode"); the decoders read UTF-8.
+		br = bufio.NewReaderSize(transform.NewReader(br, enc.NewDecoder()), 256<<10)
+		if head, err = peek(); err != nil {
+			return "", err
+		}
 	}
 	head = trimHead(head)
 	var chosen Decoder
@@ -784,6 +804,18 @@ func (c *chainReader) Read(p []byte) (int, error) {
 		}
 		return n, err
 	}
+}
+
+// utf16Of returns the UTF-16 encoding whose byte order mark starts head
+// (the decoder drops the mark), or nil.
+func utf16Of(head []byte) encoding.Encoding {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	}
+	return nil
 }
 
 func trimHead(b []byte) []byte {
