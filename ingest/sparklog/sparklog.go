@@ -91,7 +91,7 @@ type decoder struct {
 	executors map[string]*executor
 	stages    map[stageKey]*stageInfo
 	jobs      map[int64]*jobStart
-	tasks     map[int64]*taskStart
+	tasks     map[int64]taskStart // started, not ended; held by value: no allocation per task
 	// mapOutputs remembers the metrics of successful shuffle-map tasks of
 	// stage attempts still running: Spark repeats such a task's TaskEnd with
 	// reason Resubmitted and no metrics when its executor is lost, and the
@@ -188,7 +188,7 @@ func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
 		executors: map[string]*executor{},
 		stages:    map[stageKey]*stageInfo{},
 		jobs:      map[int64]*jobStart{},
-		tasks:     map[int64]*taskStart{},
+		tasks:     map[int64]taskStart{},
 
 		mapOutputs: map[stageKey]map[int64]*taskMetrics{},
 	}
@@ -669,8 +669,7 @@ func (d *decoder) taskStart(ts *taskStart) error {
 	if err := requireID("Task ID", ts.Info.TaskID); err != nil {
 		return err
 	}
-	t := *ts
-	d.tasks[t.Info.TaskID] = &t
+	d.tasks[ts.Info.TaskID] = *ts
 	return nil
 }
 
@@ -845,7 +844,8 @@ func (d *decoder) finish() error {
 		}
 	}
 	for _, id := range sortedKeys(d.tasks) {
-		if err := d.emitOpenTask(d.tasks[id]); err != nil {
+		t := d.tasks[id]
+		if err := d.emitOpenTask(&t); err != nil {
 			return err.(*sinkError).err
 		}
 	}
