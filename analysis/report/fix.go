@@ -126,12 +126,18 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 			headroom = h
 		}
 	}
+	var split *plan.Alternative // the advised subnets, when a split is advised
 	if len(groups) > 1 {
 		sp, err := plan.ProposeSubnets(d, groups, headroom, nil)
 		if err != nil {
 			return nil, fmt.Errorf("sizing the subnet split: %w", err)
 		}
+		split = &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
 		for _, p := range sp.Proposals {
+			for _, c := range p.Categories {
+				split.Assign[c] = p.Subnet
+			}
+			split.Prefixes[p.Subnet] = p.Prefix
 			out = append(out, Advice{
 				Area:  "subnet",
 				Title: fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", strings.Join(p.Categories, ", "), p.Subnet, p.CIDR, p.UsableIPs),
@@ -163,10 +169,21 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 	if err != nil {
 		return nil, fmt.Errorf("replaying the recorded layout: %w", err)
 	}
-	gateEvidence := fmt.Sprintf("replay with every category gated: %d refused creates (recorded layout: %d)", len(gate.Failures), len(recorded.Failures))
-	if g := gate.GateDelays; g != nil {
-		gateEvidence += fmt.Sprintf("; %d of %d gated runs delayed, p50 %.1f min, p95 %.1f min, max %.1f min",
-			g.RunsDelayed, g.RunsGated, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin)
+	var gateEvidence string
+	if split == nil {
+		gateEvidence = fmt.Sprintf("replay with every category gated: %d refused creates (recorded layout: %d)%s",
+			len(gate.Failures), len(recorded.Failures), gateDelays(gate))
+	} else {
+		// The advice is the split and the gate together: replay both. The
+		// gate alone on the recorded layout says why the split comes first.
+		both := *split
+		both.Gate = plan.GateOf(ts)
+		fixed, err := plan.Replay(d, both)
+		if err != nil {
+			return nil, fmt.Errorf("replaying the advised subnets with launch thresholds: %w", err)
+		}
+		gateEvidence = fmt.Sprintf("replay with the subnets above and every category gated: %d refused creates (recorded layout: %d)%s; with the gate alone on the recorded layout: %d refused creates%s",
+			len(fixed.Failures), len(recorded.Failures), gateDelays(fixed), len(gate.Failures), gateDelays(gate))
 	}
 	for _, t := range ts {
 		if !cats[t.Category] {
@@ -188,6 +205,19 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 		})
 	}
 	return out, nil
+}
+
+// gateDelays describes the launch delays a gated replay added.
+func gateDelays(r *plan.ReplayResult) string {
+	g := r.GateDelays
+	switch {
+	case g == nil:
+		return ""
+	case g.RunsDelayed == 0:
+		return fmt.Sprintf(", none of %d gated runs delayed", g.RunsGated)
+	}
+	return fmt.Sprintf(", %d of %d gated runs delayed (p50 %.1f min, p95 %.1f min, max %.1f min)",
+		g.RunsDelayed, g.RunsGated, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin)
 }
 
 // thresholdTable is the DynamoDB table `gluelens plan thresholds

@@ -238,4 +238,14 @@ func TestAdviceIgnoresLaterEvidence(t *testing.T) {
 	if a, b := launchAdvice(incAlone.Fix.Advice), launchAdvice(incBoth.Fix.Advice); !slices.Equal(a, b) || len(a) == 0 {
 		t.Errorf("incident report:\nbefore week alone %q\nwith the after week and --after %q", a, b)
 	}
+	// The launch advice's evidence replays the advised subnets with the
+	// gate: no refused create, against the truth's 7 recorded, with every
+	// one of the week's runs gated.
+	for _, a := range launchAdvice(incAlone.Fix.Advice) {
+		want := fmt.Sprintf("replay with the subnets above and every category gated: 0 refused creates (recorded layout: %d)", len(before.Truth.FailedCreates))
+		runs := fmt.Sprintf("of %d gated runs", before.Truth.Counts.Runs)
+		if !strings.Contains(a, want) || !strings.Contains(a, runs) {
+			t.Errorf("launch advice %q: want it to say %q and %q", a, want, runs)
+		}
+	}
 }
