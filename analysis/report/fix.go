@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -127,17 +129,21 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 		}
 	}
 	var split *plan.Alternative // the advised subnets, when a split is advised
+	var proposals []plan.SubnetProposal
+	subnetAdvice := map[string]int{} // advised subnet → index of its advice in out
 	if len(groups) > 1 {
 		sp, err := plan.ProposeSubnets(d, groups, headroom, nil)
 		if err != nil {
 			return nil, fmt.Errorf("sizing the subnet split: %w", err)
 		}
+		proposals = sp.Proposals
 		split = &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
 		for _, p := range sp.Proposals {
 			for _, c := range p.Categories {
 				split.Assign[c] = p.Subnet
 			}
 			split.Prefixes[p.Subnet] = p.Prefix
+			subnetAdvice[p.Subnet] = len(out)
 			out = append(out, Advice{
 				Area:  "subnet",
 				Title: fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", strings.Join(p.Categories, ", "), p.Subnet, p.CIDR, p.UsableIPs),
@@ -184,6 +190,15 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 		}
 		gateEvidence = fmt.Sprintf("replay with the subnets above and every category gated: %d refused creates (recorded layout: %d)%s; with the gate alone on the recorded layout: %d refused creates%s",
 			len(fixed.Failures), len(recorded.Failures), gateDelays(fixed), len(gate.Failures), gateDelays(gate))
+		for _, p := range proposals {
+			note, err := gateWaits(d, both, fixed, p)
+			if err != nil {
+				return nil, err
+			}
+			if note != "" {
+				out[subnetAdvice[p.Subnet]].Evidence += "; " + note
+			}
+		}
 	}
 	for _, t := range ts {
 		if !cats[t.Category] {
@@ -205,6 +220,46 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 		})
 	}
 	return out, nil
+}
+
+// gateWaits says how often the launch gate held back the runs of an advised
+// subnet in the replay of the split with the gate (fixed), and the
+// smallest larger size, up to three prefixes larger, at which none of them
+// waits: the split is sized from the demand alone, and a category whose
+// threshold is large against its subnet waits for its own lingering ENIs.
+// "" when none of its runs waited.
+func gateWaits(d *plan.Demand, alt plan.Alternative, fixed *plan.ReplayResult, p plan.SubnetProposal) (string, error) {
+	waits := func(r *plan.ReplayResult) (n int, delays []float64) {
+		if r.GateDelays == nil {
+			return 0, nil
+		}
+		for _, dr := range r.GateDelays.Delayed {
+			if slices.Contains(p.Categories, dr.Category) {
+				n++
+				delays = append(delays, dr.DelayMin)
+			}
+		}
+		return n, delays
+	}
+	n, delays := waits(fixed)
+	if n == 0 {
+		return "", nil
+	}
+	pc := percentiles(delays)
+	note := fmt.Sprintf("with the launch gate %d of its runs waited (p50 %.1f min, max %.1f min)", n, *pc.P50, *pc.Max)
+	for prefix := p.Prefix - 1; prefix >= max(plan.MinPrefix, p.Prefix-3); prefix-- {
+		wider := alt
+		wider.Prefixes = maps.Clone(alt.Prefixes)
+		wider.Prefixes[p.Subnet] = prefix
+		r, err := plan.Replay(d, wider)
+		if err != nil {
+			return "", fmt.Errorf("replaying %s at /%d: %w", p.Subnet, prefix, err)
+		}
+		if k, _ := waits(r); k == 0 {
+			return fmt.Sprintf("%s; a /%d (%d usable IPs) lets every one launch on time", note, prefix, plan.UsableIPs(prefix)), nil
+		}
+	}
+	return note + fmt.Sprintf("; even a /%d does not remove every wait", max(plan.MinPrefix, p.Prefix-3)), nil
 }
 
 // gateDelays describes the launch delays a gated replay added.
