@@ -1,0 +1,65 @@
+package report
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gluelens/gluelens/analysis/plan"
+)
+
+// TestGateWaits: four runs of category a, 10 IPs each, every 20 minutes
+// from t0, each running 10 minutes with its ENIs deleted 60 minutes after
+// it ends. The lingering buffer is what lingers at a run's start: 10, 20
+// and 30 IPs at the 2nd, 3rd and 4th start, so the threshold is 10 + 30 =
+// 40. Worked by hand in the advised /26 (59 usable):
+//   - t0+20: 10 in use (run 1 lingers), 49 free: run 2 launches;
+//   - t0+40: 20 in use, 39 free: run 3 waits; t0+60: run 4 waits too;
+//   - t0+70: run 1's ENIs go, 10 in use, 49 free: run 3 launches (30 min
+//     late), 20 in use, 39 free: run 4 keeps waiting;
+//   - t0+90: run 2's ENIs go, 10 in use, 49 free: run 4 launches (30 min).
+//
+// In a /25 (123 usable) at most 30 are ever in use at a start: no wait.
+func TestGateWaits(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
+	d := &plan.Demand{Start: t0, End: t0.Add(6 * time.Hour),
+		Subnets: map[string]plan.SubnetInfo{"s1": {ID: "s1", CIDR: "10.0.0.0/24", Prefix: 24, Usable: 251}}}
+	for i := range 4 {
+		r := plan.Run{ID: string(rune('1' + i)), Job: "a-job", Category: "a", Subnet: "s1", Workers: 10,
+			Start: t0.Add(time.Duration(20*i) * time.Minute), Duration: 10 * time.Minute}
+		r.RecordedEnd = r.Start.Add(r.Duration)
+		for range 10 {
+			r.Attempts = append(r.Attempts, plan.Attempt{IPs: 1, Linger: time.Hour})
+		}
+		d.Runs = append(d.Runs, r)
+	}
+	ts := plan.Thresholds(d, plan.ThresholdOptions{Buffer: -1})
+	if len(ts) != 1 || ts[0].Threshold != 40 {
+		t.Fatalf("thresholds %+v, want a: 40", ts)
+	}
+	alt := plan.Alternative{Assign: map[string]string{"a": "glue-a"}, Prefixes: map[string]int{"glue-a": 26}, Gate: plan.GateOf(ts)}
+	fixed, err := plan.Replay(d, alt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := plan.SubnetProposal{Subnet: "glue-a", Categories: []string{"a"}, Prefix: 26}
+	got, err := gateWaits(d, alt, fixed, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "with the launch gate 2 of its runs waited (p50 30.0 min, max 30.0 min); a /25 (123 usable IPs) lets every one launch on time"
+	if got != want {
+		t.Errorf("gateWaits at /26:\n got %q\nwant %q", got, want)
+	}
+	if alt.Prefixes["glue-a"] != 26 {
+		t.Errorf("gateWaits changed the caller's prefixes: %v", alt.Prefixes)
+	}
+	// At /25 nothing waits, so there is nothing to say.
+	alt.Prefixes = map[string]int{"glue-a": 25}
+	p.Prefix = 25
+	if fixed, err = plan.Replay(d, alt); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := gateWaits(d, alt, fixed, p); err != nil || got != "" {
+		t.Errorf("gateWaits at /25 = %q, %v; want nothing", got, err)
+	}
+}
