@@ -101,7 +101,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	for id := range failed {
 		ids[id] = true
 	}
-	needAdvice := false
+	troubled := map[string]bool{} // subnets at 80 % or more, or with refused creates: the IP advice is about them
 	for id := range ids {
 		ss := steps[id]
 		peak, peakAt := peakOf(ss)
@@ -125,11 +125,11 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 			sc.HoursAbove80 = ptr(secondsAtOrAbove(ss, 0.8*f) / 3600)
 			sc.HoursAbove90 = ptr(secondsAtOrAbove(ss, 0.9*f) / 3600)
 			if *sc.PeakPct >= 80 {
-				needAdvice = true
+				troubled[id] = true
 			}
 		}
 		if sc.FailedCreates > 0 {
-			needAdvice = true
+			troubled[id] = true
 		}
 		c.Subnets = append(c.Subnets, sc)
 	}
@@ -158,8 +158,8 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 		return nil, err
 	}
 	c.DiskFailures = len(df)
-	if needAdvice {
-		if c.Actions.Advice, err = ipAdvice(pd, "", to, o); err != nil {
+	if len(troubled) > 0 {
+		if c.Actions.Advice, err = ipAdvice(pd, troubled, to, o); err != nil {
 			return nil, err
 		}
 	}

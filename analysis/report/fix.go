@@ -85,14 +85,16 @@ func (p *pendingDemand) wait() (*plan.Demand, error) {
 }
 
 // ipAdvice builds the subnet-split and launch-threshold advice for the
-// categories whose runs use subnet ("" = every subnet with failures).
+// categories whose runs used one of subnets (those the report found in
+// trouble): a category alone in a roomy subnet of its own is not told to
+// move.
 //
 // When asOf is set the advice comes from the runs that started before it:
 // a capacity report on a past week, or an incident report whose --after
 // names the weeks after a fix, then reads the same when later evidence is
 // added to the database, and a fix's own weeks do not feed the thresholds
 // that should have prevented the failure. Zero asOf takes every run.
-func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Advice, error) {
+func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Options) ([]Advice, error) {
 	d, err := pd.wait()
 	if err != nil {
 		return nil, err
@@ -102,7 +104,7 @@ func ipAdvice(pd *pendingDemand, subnet string, asOf time.Time, o Options) ([]Ad
 	}
 	cats := map[string]bool{}
 	for _, r := range d.Runs {
-		if subnet == "" || r.Subnet == subnet {
+		if subnets[r.Subnet] {
 			cats[r.Category] = true
 		}
 	}
@@ -305,7 +307,7 @@ func upperFirst(s string) string {
 func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *Incident, asOf time.Time, o Options) (Fix, error) {
 	var f Fix
 	if inc.IP != nil {
-		adv, err := ipAdvice(pd, inc.IP.SubnetID, asOf, o)
+		adv, err := ipAdvice(pd, map[string]bool{inc.IP.SubnetID: true}, asOf, o)
 		if err != nil {
 			return f, err
 		}
