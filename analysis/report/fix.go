@@ -130,30 +130,44 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 			headroom = h
 		}
 	}
-	var split *plan.Alternative // the advised subnets, when a split is advised
+	var split *plan.Alternative // the advised subnets, when subnets are advised
 	var proposals []plan.SubnetProposal
 	subnetAdvice := map[string]int{} // advised subnet → index of its advice in out
-	if len(groups) > 1 {
+	if len(groups) > 0 {
 		sp, err := plan.ProposeSubnets(d, groups, headroom, nil)
 		if err != nil {
 			return nil, fmt.Errorf("sizing the subnet split: %w", err)
 		}
-		proposals = sp.Proposals
-		split = &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
 		for _, p := range sp.Proposals {
-			for _, c := range p.Categories {
-				split.Assign[c] = p.Subnet
-			}
-			split.Prefixes[p.Subnet] = p.Prefix
-			subnetAdvice[p.Subnet] = len(out)
-			out = append(out, Advice{
+			a := Advice{
 				Area:  "subnet",
 				Title: fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", strings.Join(p.Categories, ", "), p.Subnet, p.CIDR, p.UsableIPs),
 				Detail: fmt.Sprintf("Their runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs, and %s holds %d. A blast radius of one category: a burst of one no longer starves the others.",
 					p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs, p.CIDR, p.UsableIPs),
 				Config:   p.Config,
 				Evidence: fmt.Sprintf("replay of the recorded runs at this size: %d of %d refused creates avoided, peak %d IPs in use", p.FailuresAvoided, p.RecordedFailures, p.ReplayPeakInUse),
-			})
+			}
+			if len(groups) == 1 {
+				// Nothing to split: the subnet is too small for what
+				// uses it, or it is not and there is no subnet advice.
+				cur := largestUsed(d, subnets, p.Categories)
+				if p.RecordedFailures == 0 && p.UsableIPs <= cur.Usable {
+					continue
+				}
+				a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", strings.Join(p.Categories, ", "), p.CIDR, p.UsableIPs)
+				a.Detail = fmt.Sprintf("Its runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs, and %s holds %d, where %s (%s) holds %d.",
+					p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs, p.CIDR, p.UsableIPs, cur.ID, cidrOrUnknown(cur.CIDR), cur.Usable)
+			}
+			if split == nil {
+				split = &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
+			}
+			for _, c := range p.Categories {
+				split.Assign[c] = p.Subnet
+			}
+			split.Prefixes[p.Subnet] = p.Prefix
+			proposals = append(proposals, p)
+			subnetAdvice[p.Subnet] = len(out)
+			out = append(out, a)
 		}
 	}
 
@@ -222,6 +236,29 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		})
 	}
 	return out, nil
+}
+
+// largestUsed returns the largest of subnets that runs of cats used (its
+// usable IPs 0 when its size is unknown).
+func largestUsed(d *plan.Demand, subnets map[string]bool, cats []string) plan.SubnetInfo {
+	var best plan.SubnetInfo
+	for _, r := range d.Runs {
+		if !subnets[r.Subnet] || !slices.Contains(cats, r.Category) {
+			continue
+		}
+		if info := d.Subnets[r.Subnet]; best.ID == "" || info.Usable > best.Usable {
+			best = info
+			best.ID = r.Subnet
+		}
+	}
+	return best
+}
+
+func cidrOrUnknown(cidr string) string {
+	if cidr == "" {
+		return "size unknown"
+	}
+	return cidr
 }
 
 // gateWaits says how often the launch gate held back the runs of an advised

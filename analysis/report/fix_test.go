@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +63,63 @@ func TestGateWaits(t *testing.T) {
 	}
 	if got, err := gateWaits(d, alt, fixed, p); err != nil || got != "" {
 		t.Errorf("gateWaits at /25 = %q, %v; want nothing", got, err)
+	}
+}
+
+// TestIPAdviceSingleCategory: a troubled subnet used by one category has
+// nothing to split; the advice is a subnet big enough for it. Five ingest
+// runs of 5 IPs start 5 minutes apart and run 30 minutes (ENIs deleted as
+// they end), so all 25 IPs are in use at t0+20m. With 25 % headroom that
+// is ceil(31.25) = 32 IPs: a /26 (59 usable) where the /27 holds 27. In a
+// /24 the same runs need nothing new.
+func TestIPAdviceSingleCategory(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
+	demand := func(cidr string, prefix int) *pendingDemand {
+		d := &plan.Demand{Start: t0, End: t0.Add(2 * time.Hour),
+			Subnets: map[string]plan.SubnetInfo{"s1": {ID: "s1", CIDR: cidr, Prefix: prefix, Usable: plan.UsableIPs(prefix)}}}
+		for i := range 5 {
+			r := plan.Run{ID: fmt.Sprint("jr_", i), Job: "ingest-x", Category: "ingest", Subnet: "s1", Workers: 5,
+				Start: t0.Add(time.Duration(5*i) * time.Minute), Duration: 30 * time.Minute}
+			r.RecordedEnd = r.Start.Add(r.Duration)
+			for range 5 {
+				r.Attempts = append(r.Attempts, plan.Attempt{IPs: 1})
+			}
+			d.Runs = append(d.Runs, r)
+		}
+		pd := &pendingDemand{done: make(chan struct{}), d: d}
+		close(pd.done)
+		return pd
+	}
+	subnetAdvice := func(adv []Advice) []Advice {
+		var out []Advice
+		for _, a := range adv {
+			if a.Area == "subnet" {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+
+	adv, err := ipAdvice(demand("10.0.0.0/27", 27), map[string]bool{"s1": true}, time.Time{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := subnetAdvice(adv)
+	if len(got) != 1 {
+		t.Fatalf("subnet advice %+v, want one", got)
+	}
+	want := Advice{Area: "subnet", Title: "Give ingest a subnet of /26 (59 usable IPs)",
+		Detail:   "Its runs needed at most 25 IPs at once, linger included (25 recorded); with 25 % headroom that is 32 IPs, and /26 holds 59, where s1 (10.0.0.0/27) holds 27.",
+		Evidence: "replay of the recorded runs at this size: 0 of 0 refused creates avoided, peak 25 IPs in use"}
+	if g := got[0]; g.Title != want.Title || g.Detail != want.Detail || g.Evidence != want.Evidence || !strings.Contains(g.Config, "/26") {
+		t.Errorf("advice\n%+v\nwant\n%+v", g, want)
+	}
+
+	adv, err = ipAdvice(demand("10.0.0.0/24", 24), map[string]bool{"s1": true}, time.Time{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := subnetAdvice(adv); len(got) != 0 {
+		t.Errorf("subnet advice for a /24 holding 25: %+v, want none", got)
 	}
 }
