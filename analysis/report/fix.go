@@ -111,8 +111,6 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 	if len(cats) == 0 {
 		return nil, nil
 	}
-	var out []Advice
-
 	groups := configuredSplit(o.Config)
 	if len(groups) == 0 {
 		names := make([]string, 0, len(cats))
@@ -130,60 +128,14 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 			headroom = h
 		}
 	}
-	var split *plan.Alternative // the advised subnets, when subnets are advised
-	var proposals []plan.SubnetProposal
-	subnetAdvice := map[string]int{} // advised subnet → index of its advice in out
-	if len(groups) > 0 {
-		sp, err := plan.ProposeSubnets(d, groups, headroom, nil)
-		if err != nil {
-			return nil, fmt.Errorf("sizing the subnet split: %w", err)
-		}
-		for _, p := range sp.Proposals {
-			a := Advice{
-				Area:  "subnet",
-				Title: fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", strings.Join(p.Categories, ", "), p.Subnet, p.CIDR, p.UsableIPs),
-				Detail: fmt.Sprintf("Their runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs, and %s holds %d. A blast radius of one category: a burst of one no longer starves the others.",
-					p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs, p.CIDR, p.UsableIPs),
-				Config:   p.Config,
-				Evidence: fmt.Sprintf("replay of the recorded runs at this size: %d of %d refused creates avoided, peak %d IPs in use", p.FailuresAvoided, p.RecordedFailures, p.ReplayPeakInUse),
-			}
-			if len(groups) == 1 {
-				// Nothing to split: the subnet is too small for what
-				// uses it, or it is not and there is no subnet advice.
-				cur := largestUsed(d, subnets, p.Categories)
-				if p.RecordedFailures == 0 && p.UsableIPs <= cur.Usable {
-					continue
-				}
-				a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", strings.Join(p.Categories, ", "), p.CIDR, p.UsableIPs)
-				a.Detail = fmt.Sprintf("Its runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs, and %s holds %d, where %s (%s) holds %d.",
-					p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs, p.CIDR, p.UsableIPs, cur.ID, cidrOrUnknown(cur.CIDR), cur.Usable)
-			}
-			if split == nil {
-				split = &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
-			}
-			for _, c := range p.Categories {
-				split.Assign[c] = p.Subnet
-			}
-			split.Prefixes[p.Subnet] = p.Prefix
-			proposals = append(proposals, p)
-			subnetAdvice[p.Subnet] = len(out)
-			out = append(out, a)
-		}
+	ts := plan.Thresholds(d, thresholdOptions(asOf, o))
+	gate := plan.GateOf(ts)
+	out, split, err := subnetAdvice(d, groups, subnets, headroom, gate)
+	if err != nil {
+		return nil, err
 	}
 
-	topt := plan.ThresholdOptions{Buffer: -1, ComputedAt: o.Now, End: asOf}
-	if o.Config != nil {
-		if o.Config.Plan.WindowDays > 0 {
-			topt.Window = durationDays(o.Config.Plan.WindowDays)
-		}
-		if o.Config.Plan.Buffer != "" {
-			if b, err := config.ParseBuffer(o.Config.Plan.Buffer); err == nil {
-				topt.Buffer = b
-			}
-		}
-	}
-	ts := plan.Thresholds(d, topt)
-	gate, err := plan.Replay(d, plan.Alternative{Gate: plan.GateOf(ts)})
+	gated, err := plan.Replay(d, plan.Alternative{Gate: gate})
 	if err != nil {
 		return nil, fmt.Errorf("replaying with launch thresholds: %w", err)
 	}
@@ -191,30 +143,19 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 	if err != nil {
 		return nil, fmt.Errorf("replaying the recorded layout: %w", err)
 	}
-	var gateEvidence string
-	if split == nil {
-		gateEvidence = fmt.Sprintf("replay with every category gated: %d refused creates (recorded layout: %d)%s",
-			len(gate.Failures), len(recorded.Failures), gateDelays(gate))
-	} else {
-		// The advice is the split and the gate together: replay both. The
-		// gate alone on the recorded layout says why the split comes first.
+	gateEvidence := fmt.Sprintf("replay with every category gated: %d refused creates (recorded layout: %d)%s",
+		len(gated.Failures), len(recorded.Failures), gateDelays(gated))
+	if split != nil {
+		// The advice is the subnets and the gate together: replay both. The
+		// gate alone on the recorded layout says why the subnets come first.
 		both := *split
-		both.Gate = plan.GateOf(ts)
+		both.Gate = gate
 		fixed, err := plan.Replay(d, both)
 		if err != nil {
 			return nil, fmt.Errorf("replaying the advised subnets with launch thresholds: %w", err)
 		}
 		gateEvidence = fmt.Sprintf("replay with the subnets above and every category gated: %d refused creates (recorded layout: %d)%s; with the gate alone on the recorded layout: %d refused creates%s",
-			len(fixed.Failures), len(recorded.Failures), gateDelays(fixed), len(gate.Failures), gateDelays(gate))
-		for _, p := range proposals {
-			note, err := gateWaits(d, both, fixed, p)
-			if err != nil {
-				return nil, err
-			}
-			if note != "" {
-				out[subnetAdvice[p.Subnet]].Evidence += "; " + note
-			}
-		}
+			len(fixed.Failures), len(recorded.Failures), gateDelays(fixed), len(gated.Failures), gateDelays(gated))
 	}
 	for _, t := range ts {
 		if !cats[t.Category] {
@@ -236,6 +177,123 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		})
 	}
 	return out, nil
+}
+
+// thresholdOptions are the launch-threshold options of the report: the
+// lingering buffer and 14 days unless gluelens.yaml says otherwise, the
+// window ending at asOf.
+func thresholdOptions(asOf time.Time, o Options) plan.ThresholdOptions {
+	topt := plan.ThresholdOptions{Buffer: -1, ComputedAt: o.Now, End: asOf}
+	if o.Config != nil {
+		if o.Config.Plan.WindowDays > 0 {
+			topt.Window = durationDays(o.Config.Plan.WindowDays)
+		}
+		if o.Config.Plan.Buffer != "" {
+			if b, err := config.ParseBuffer(o.Config.Plan.Buffer); err == nil {
+				topt.Buffer = b
+			}
+		}
+	}
+	return topt
+}
+
+// subnetAdvice sizes a subnet per group (plan.ProposeSubnets: peak need,
+// linger included, plus headroom) and returns the advice with the layout
+// it advises (nil when it advises none). A single group has nothing to
+// split: it is advised only when its subnet refused creates or is smaller
+// than its size.
+//
+// The report also advises the launch gate, and a subnet sized from the
+// demand alone can be tight for it: a category whose threshold is large
+// against its subnet waits for its own lingering ENIs. So the split is
+// replayed with the gate, and a subnet whose runs the gate held back is
+// widened to the smallest size, up to three prefixes larger, at which
+// none of them waits; the advice says so.
+func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]bool, headroom float64, gate map[string]int) ([]Advice, *plan.Alternative, error) {
+	if len(groups) == 0 {
+		return nil, nil, nil
+	}
+	propose := func(prefixes map[string]int) ([]plan.SubnetProposal, *plan.Alternative, error) {
+		sp, err := plan.ProposeSubnets(d, groups, headroom, prefixes)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sizing the subnet split: %w", err)
+		}
+		var kept []plan.SubnetProposal
+		alt := &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
+		for _, p := range sp.Proposals {
+			if len(groups) == 1 && p.RecordedFailures == 0 && p.UsableIPs <= largestUsed(d, subnets, p.Categories).Usable {
+				continue
+			}
+			for _, c := range p.Categories {
+				alt.Assign[c] = p.Subnet
+			}
+			alt.Prefixes[p.Subnet] = p.Prefix
+			kept = append(kept, p)
+		}
+		if len(kept) == 0 {
+			return nil, nil, nil
+		}
+		return kept, alt, nil
+	}
+	props, split, err := propose(nil)
+	if split == nil || err != nil {
+		return nil, nil, err
+	}
+	withGate := *split
+	withGate.Gate = gate
+	fixed, err := plan.Replay(d, withGate)
+	if err != nil {
+		return nil, nil, fmt.Errorf("replaying the advised subnets with launch thresholds: %w", err)
+	}
+	fits := map[string]gateFit{}
+	widen := map[string]int{}
+	for _, p := range props {
+		f, err := fitGate(d, withGate, fixed, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		fits[p.Subnet] = f
+		if f.waited > 0 && f.prefix != 0 {
+			widen[p.Subnet] = f.prefix
+		}
+	}
+	if len(widen) > 0 {
+		if props, split, err = propose(widen); err != nil {
+			return nil, nil, err
+		}
+	}
+
+	var out []Advice
+	for _, p := range props {
+		cats := strings.Join(p.Categories, ", ")
+		a := Advice{
+			Area:     "subnet",
+			Title:    fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", cats, p.Subnet, p.CIDR, p.UsableIPs),
+			Config:   p.Config,
+			Evidence: fmt.Sprintf("replay of the recorded runs at this size: %d of %d refused creates avoided, peak %d IPs in use", p.FailuresAvoided, p.RecordedFailures, p.ReplayPeakInUse),
+		}
+		need := fmt.Sprintf("runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs",
+			p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs)
+		size := fmt.Sprintf("%s holds %d", p.CIDR, p.UsableIPs)
+		f := fits[p.Subnet]
+		switch {
+		case f.waited > 0 && f.prefix != 0:
+			size = fmt.Sprintf("a /%d holds that, but with the launch gate %d of their runs would wait there (p50 %.1f min, max %.1f min), and %s, %d IPs, lets every one launch on time",
+				f.from, f.waited, f.p50, f.max, p.CIDR, p.UsableIPs)
+		case f.waited > 0:
+			a.Evidence += fmt.Sprintf("; with the launch gate %d of its runs wait (p50 %.1f min, max %.1f min), and even a /%d does not remove every wait",
+				f.waited, f.p50, f.max, max(plan.MinPrefix, f.from-3))
+		}
+		if len(groups) == 1 {
+			cur := largestUsed(d, subnets, p.Categories)
+			a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", cats, p.CIDR, p.UsableIPs)
+			a.Detail = fmt.Sprintf("Its %s, and %s, where %s (%s) holds %d.", need, size, cur.ID, cidrOrUnknown(cur.CIDR), cur.Usable)
+		} else {
+			a.Detail = fmt.Sprintf("Their %s, and %s. A blast radius of one category: a burst of one no longer starves the others.", need, size)
+		}
+		out = append(out, a)
+	}
+	return out, split, nil
 }
 
 // largestUsed returns the largest of subnets that runs of cats used (its
@@ -261,44 +319,51 @@ func cidrOrUnknown(cidr string) string {
 	return cidr
 }
 
-// gateWaits says how often the launch gate held back the runs of an advised
-// subnet in the replay of the split with the gate (fixed), and the
-// smallest larger size, up to three prefixes larger, at which none of them
-// waits: the split is sized from the demand alone, and a category whose
-// threshold is large against its subnet waits for its own lingering ENIs.
-// "" when none of its runs waited.
-func gateWaits(d *plan.Demand, alt plan.Alternative, fixed *plan.ReplayResult, p plan.SubnetProposal) (string, error) {
-	waits := func(r *plan.ReplayResult) (n int, delays []float64) {
+// gateFit is how the launch gate treated the runs of one advised subnet
+// in the replay of the advised layout with the gate.
+type gateFit struct {
+	from     int     // the prefix replayed
+	waited   int     // runs of the subnet's categories the gate held back
+	p50, max float64 // their delays, minutes
+	prefix   int     // smallest larger prefix (up to 3 larger) at which none waits; 0 if none
+}
+
+// fitGate counts the runs of p's categories the gate held back in fixed
+// (the replay of alt) and, when some were, replays larger sizes of p's
+// subnet, one prefix at a time up to three, until none of them waits.
+func fitGate(d *plan.Demand, alt plan.Alternative, fixed *plan.ReplayResult, p plan.SubnetProposal) (gateFit, error) {
+	waits := func(r *plan.ReplayResult) (delays []float64) {
 		if r.GateDelays == nil {
-			return 0, nil
+			return nil
 		}
 		for _, dr := range r.GateDelays.Delayed {
 			if slices.Contains(p.Categories, dr.Category) {
-				n++
 				delays = append(delays, dr.DelayMin)
 			}
 		}
-		return n, delays
+		return delays
 	}
-	n, delays := waits(fixed)
-	if n == 0 {
-		return "", nil
+	f := gateFit{from: p.Prefix}
+	delays := waits(fixed)
+	if len(delays) == 0 {
+		return f, nil
 	}
 	pc := percentiles(delays)
-	note := fmt.Sprintf("with the launch gate %d of its runs waited (p50 %.1f min, max %.1f min)", n, *pc.P50, *pc.Max)
+	f.waited, f.p50, f.max = len(delays), *pc.P50, *pc.Max
 	for prefix := p.Prefix - 1; prefix >= max(plan.MinPrefix, p.Prefix-3); prefix-- {
 		wider := alt
 		wider.Prefixes = maps.Clone(alt.Prefixes)
 		wider.Prefixes[p.Subnet] = prefix
 		r, err := plan.Replay(d, wider)
 		if err != nil {
-			return "", fmt.Errorf("replaying %s at /%d: %w", p.Subnet, prefix, err)
+			return f, fmt.Errorf("replaying %s at /%d: %w", p.Subnet, prefix, err)
 		}
-		if k, _ := waits(r); k == 0 {
-			return fmt.Sprintf("%s; a /%d (%d usable IPs) lets every one launch on time", note, prefix, plan.UsableIPs(prefix)), nil
+		if len(waits(r)) == 0 {
+			f.prefix = prefix
+			return f, nil
 		}
 	}
-	return note + fmt.Sprintf("; even a /%d does not remove every wait", max(plan.MinPrefix, p.Prefix-3)), nil
+	return f, nil
 }
 
 // gateDelays describes the launch delays a gated replay added.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +10,7 @@ import (
 	"github.com/gluelens/gluelens/analysis/plan"
 )
 
-// TestGateWaits: four runs of category a, 10 IPs each, every 20 minutes
+// TestFitGate: four runs of category a, 10 IPs each, every 20 minutes
 // from t0, each running 10 minutes with its ENIs deleted 60 minutes after
 // it ends. The lingering buffer is what lingers at a run's start: 10, 20
 // and 30 IPs at the 2nd, 3rd and 4th start, so the threshold is 10 + 30 =
@@ -21,7 +22,7 @@ import (
 //   - t0+90: run 2's ENIs go, 10 in use, 49 free: run 4 launches (30 min).
 //
 // In a /25 (123 usable) at most 30 are ever in use at a start: no wait.
-func TestGateWaits(t *testing.T) {
+func TestFitGate(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
 	d := &plan.Demand{Start: t0, End: t0.Add(6 * time.Hour),
 		Subnets: map[string]plan.SubnetInfo{"s1": {ID: "s1", CIDR: "10.0.0.0/24", Prefix: 24, Usable: 251}}}
@@ -44,25 +45,59 @@ func TestGateWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := plan.SubnetProposal{Subnet: "glue-a", Categories: []string{"a"}, Prefix: 26}
-	got, err := gateWaits(d, alt, fixed, p)
+	got, err := fitGate(d, alt, fixed, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "with the launch gate 2 of its runs waited (p50 30.0 min, max 30.0 min); a /25 (123 usable IPs) lets every one launch on time"
-	if got != want {
-		t.Errorf("gateWaits at /26:\n got %q\nwant %q", got, want)
+	if want := (gateFit{from: 26, waited: 2, p50: 30, max: 30, prefix: 25}); got != want {
+		t.Errorf("fitGate at /26 = %+v, want %+v", got, want)
 	}
 	if alt.Prefixes["glue-a"] != 26 {
-		t.Errorf("gateWaits changed the caller's prefixes: %v", alt.Prefixes)
+		t.Errorf("fitGate changed the caller's prefixes: %v", alt.Prefixes)
 	}
-	// At /25 nothing waits, so there is nothing to say.
+	// At /25 nothing waits.
 	alt.Prefixes = map[string]int{"glue-a": 25}
 	p.Prefix = 25
 	if fixed, err = plan.Replay(d, alt); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := gateWaits(d, alt, fixed, p); err != nil || got != "" {
-		t.Errorf("gateWaits at /25 = %q, %v; want nothing", got, err)
+	if got, err := fitGate(d, alt, fixed, p); err != nil || got != (gateFit{from: 25}) {
+		t.Errorf("fitGate at /25 = %+v, %v; want no wait", got, err)
+	}
+
+	// The advice sizes the subnet for the gate: ceil(40 × 1.25) = 50 IPs
+	// fit a /26, where two runs would wait, so the advice is the /25. A
+	// second category, b (one run of 2 IPs at t0+2h, deleted as it ends),
+	// makes it a split: b needs ceil(2 × 1.25) = 3 IPs, a /28, and its
+	// threshold is 2 + 0 lingering.
+	b := plan.Run{ID: "b1", Job: "b-job", Category: "b", Subnet: "s1", Workers: 2, Start: t0.Add(2 * time.Hour), Duration: 10 * time.Minute,
+		Attempts: []plan.Attempt{{IPs: 1}, {IPs: 1}}}
+	b.RecordedEnd = b.Start.Add(b.Duration)
+	withB := *d
+	withB.Runs = append(slices.Clone(d.Runs), b)
+	pd := &pendingDemand{done: make(chan struct{}), d: &withB}
+	close(pd.done)
+	adv, err := ipAdvice(pd, map[string]bool{"s1": true}, time.Time{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, a := range adv {
+		titles = append(titles, a.Title)
+		if a.Area == "subnet" && strings.Contains(a.Title, "glue-a") {
+			want := "Their runs needed at most 40 IPs at once, linger included (40 recorded); with 25 % headroom that is 50 IPs, and a /26 holds that, but with the launch gate 2 of their runs would wait there (p50 30.0 min, max 30.0 min), and /25, 123 IPs, lets every one launch on time"
+			if !strings.HasPrefix(a.Detail, want) {
+				t.Errorf("detail %q\nwant it to start %q", a.Detail, want)
+			}
+		}
+		if a.Area == "launch" && !strings.Contains(a.Evidence, "none of 5 gated runs delayed") {
+			t.Errorf("launch evidence %q: want no run delayed in the advised subnets", a.Evidence)
+		}
+	}
+	want := []string{"Move a to their own subnet glue-a (/25, 123 usable IPs)", "Move b to their own subnet glue-b (/28, 11 usable IPs)",
+		"Hold a runs until 40 IPs are free", "Hold b runs until 2 IPs are free"}
+	if !slices.Equal(titles, want) {
+		t.Errorf("advice %q\nwant %q", titles, want)
 	}
 }
 
