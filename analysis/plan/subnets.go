@@ -2,8 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -149,6 +151,125 @@ type SubnetPlan struct {
 	// Config is a complete gluelens.yaml for the split: every proposal's
 	// categories and sizes in one document.
 	Config string `json:"config"`
+	// GateFits, from ProposeSubnetsForGate: how the launch gate treated
+	// each subnet's runs at the size the demand alone gives.
+	GateFits []GateFit `json:"gate_fits,omitempty"`
+}
+
+// GateFit is how a launch gate treats the runs of one proposed subnet
+// when the split is replayed with the gate.
+type GateFit struct {
+	Subnet string `json:"subnet"`
+	// DemandPrefix is the size replayed: from the demand (or forced).
+	DemandPrefix int `json:"demand_prefix"`
+	// RunsWaited counts the runs of the subnet's categories the gate held
+	// back there; WaitP50Min and WaitMaxMin are their delays.
+	RunsWaited int     `json:"runs_waited"`
+	WaitP50Min float64 `json:"wait_p50_minutes,omitempty"`
+	WaitMaxMin float64 `json:"wait_max_minutes,omitempty"`
+	// FitPrefix is the smallest size, up to MaxWiden prefixes larger, at
+	// which none of them waits; 0 when none waited or no such size exists.
+	FitPrefix int `json:"fit_prefix,omitempty"`
+}
+
+// MaxWiden is how many prefixes larger than its demand size
+// ProposeSubnetsForGate looks for a subnet the gate holds no run back in.
+const MaxWiden = 3
+
+// Layout is the alternative that moves every proposal's categories to its
+// subnet at its size.
+func (sp *SubnetPlan) Layout() Alternative {
+	alt := Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
+	for _, p := range sp.Proposals {
+		for _, c := range p.Categories {
+			alt.Assign[c] = p.Subnet
+		}
+		alt.Prefixes[p.Subnet] = p.Prefix
+	}
+	return alt
+}
+
+// ProposeSubnetsForGate sizes the split as ProposeSubnets does, then
+// replays it with gate (launch thresholds per category): a subnet sized
+// from the demand alone can be tight for the gate, whose threshold is a
+// whole run plus what lingers, so a category waits for its own lingering
+// ENIs. Each subnet whose runs the gate held back, and whose size is not
+// forced in prefixes, is widened to the smallest size, up to MaxWiden
+// prefixes larger, at which none of them waits. The plan is sized again
+// at those sizes; GateFits says what the gate did at the demand sizes.
+func ProposeSubnetsForGate(d *Demand, groups []SplitGroup, headroom float64, prefixes map[string]int, gate map[string]int) (*SubnetPlan, error) {
+	sp, err := ProposeSubnets(d, groups, headroom, prefixes)
+	if err != nil {
+		return nil, err
+	}
+	alt := sp.Layout()
+	alt.Gate = gate
+	gated, err := Replay(d, alt)
+	if err != nil {
+		return nil, err
+	}
+	var fits []GateFit
+	widened := maps.Clone(prefixes)
+	if widened == nil {
+		widened = map[string]int{}
+	}
+	wider := false
+	for _, p := range sp.Proposals {
+		f, err := fitGate(d, alt, gated, p)
+		if err != nil {
+			return nil, err
+		}
+		fits = append(fits, f)
+		if _, forced := prefixes[p.Subnet]; f.FitPrefix != 0 && !forced {
+			widened[p.Subnet] = f.FitPrefix
+			wider = true
+		}
+	}
+	if wider {
+		if sp, err = ProposeSubnets(d, groups, headroom, widened); err != nil {
+			return nil, err
+		}
+	}
+	sp.GateFits = fits
+	return sp, nil
+}
+
+// fitGate counts the runs of p's categories the gate held back in gated
+// (the replay of alt) and, when some were, replays larger sizes of p's
+// subnet, one prefix at a time, until none of them waits.
+func fitGate(d *Demand, alt Alternative, gated *ReplayResult, p SubnetProposal) (GateFit, error) {
+	waits := func(r *ReplayResult) (delays []float64) {
+		if r.GateDelays == nil {
+			return nil
+		}
+		for _, dr := range r.GateDelays.Delayed {
+			if slices.Contains(p.Categories, dr.Category) {
+				delays = append(delays, dr.DelayMin)
+			}
+		}
+		return delays
+	}
+	f := GateFit{Subnet: p.Subnet, DemandPrefix: p.Prefix}
+	delays := waits(gated)
+	if len(delays) == 0 {
+		return f, nil
+	}
+	f.RunsWaited, f.WaitP50Min = len(delays), round2(quantile(delays, 0.5)) // quantile sorts delays
+	f.WaitMaxMin = round2(delays[len(delays)-1])
+	for prefix := p.Prefix - 1; prefix >= max(MinPrefix, p.Prefix-MaxWiden); prefix-- {
+		wider := alt
+		wider.Prefixes = maps.Clone(alt.Prefixes)
+		wider.Prefixes[p.Subnet] = prefix
+		r, err := Replay(d, wider)
+		if err != nil {
+			return f, fmt.Errorf("replaying %s at /%d: %w", p.Subnet, prefix, err)
+		}
+		if len(waits(r)) == 0 {
+			f.FitPrefix = prefix
+			return f, nil
+		}
+	}
+	return f, nil
 }
 
 // ProposeSubnets sizes each group's subnet to hold its peak needed IPs

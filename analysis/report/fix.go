@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -197,74 +196,32 @@ func thresholdOptions(asOf time.Time, o Options) plan.ThresholdOptions {
 	return topt
 }
 
-// subnetAdvice sizes a subnet per group (plan.ProposeSubnets: peak need,
-// linger included, plus headroom) and returns the advice with the layout
-// it advises (nil when it advises none). A single group has nothing to
-// split: it is advised only when its subnet refused creates or is smaller
-// than its size.
-//
-// The report also advises the launch gate, and a subnet sized from the
-// demand alone can be tight for it: a category whose threshold is large
-// against its subnet waits for its own lingering ENIs. So the split is
-// replayed with the gate, and a subnet whose runs the gate held back is
-// widened to the smallest size, up to three prefixes larger, at which
-// none of them waits; the advice says so.
+// subnetAdvice sizes a subnet per group for the launch gate the report
+// also advises (plan.ProposeSubnetsForGate: peak need, linger included,
+// plus headroom, widened where the gate would hold runs back) and returns
+// the advice with the layout it advises (nil when it advises none). A
+// single group has nothing to split: it is advised only when its subnet
+// refused creates or is smaller than its size.
 func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]bool, headroom float64, gate map[string]int) ([]Advice, *plan.Alternative, error) {
 	if len(groups) == 0 {
 		return nil, nil, nil
 	}
-	propose := func(prefixes map[string]int) ([]plan.SubnetProposal, *plan.Alternative, error) {
-		sp, err := plan.ProposeSubnets(d, groups, headroom, prefixes)
-		if err != nil {
-			return nil, nil, fmt.Errorf("sizing the subnet split: %w", err)
-		}
-		var kept []plan.SubnetProposal
-		alt := &plan.Alternative{Assign: map[string]string{}, Prefixes: map[string]int{}}
-		for _, p := range sp.Proposals {
-			if len(groups) == 1 && p.RecordedFailures == 0 && p.UsableIPs <= largestUsed(d, subnets, p.Categories).Usable {
-				continue
-			}
-			for _, c := range p.Categories {
-				alt.Assign[c] = p.Subnet
-			}
-			alt.Prefixes[p.Subnet] = p.Prefix
-			kept = append(kept, p)
-		}
-		if len(kept) == 0 {
+	sp, err := plan.ProposeSubnetsForGate(d, groups, headroom, nil, gate)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sizing the subnet split: %w", err)
+	}
+	if len(groups) == 1 {
+		p := sp.Proposals[0]
+		if p.RecordedFailures == 0 && p.UsableIPs <= largestUsed(d, subnets, p.Categories).Usable {
 			return nil, nil, nil
 		}
-		return kept, alt, nil
 	}
-	props, split, err := propose(nil)
-	if split == nil || err != nil {
-		return nil, nil, err
+	fits := map[string]plan.GateFit{}
+	for _, f := range sp.GateFits {
+		fits[f.Subnet] = f
 	}
-	withGate := *split
-	withGate.Gate = gate
-	fixed, err := plan.Replay(d, withGate)
-	if err != nil {
-		return nil, nil, fmt.Errorf("replaying the advised subnets with launch thresholds: %w", err)
-	}
-	fits := map[string]gateFit{}
-	widen := map[string]int{}
-	for _, p := range props {
-		f, err := fitGate(d, withGate, fixed, p)
-		if err != nil {
-			return nil, nil, err
-		}
-		fits[p.Subnet] = f
-		if f.waited > 0 && f.prefix != 0 {
-			widen[p.Subnet] = f.prefix
-		}
-	}
-	if len(widen) > 0 {
-		if props, split, err = propose(widen); err != nil {
-			return nil, nil, err
-		}
-	}
-
 	var out []Advice
-	for _, p := range props {
+	for _, p := range sp.Proposals {
 		cats := strings.Join(p.Categories, ", ")
 		a := Advice{
 			Area:     "subnet",
@@ -275,14 +232,13 @@ func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]b
 		need := fmt.Sprintf("runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs",
 			p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs)
 		size := fmt.Sprintf("%s holds %d", p.CIDR, p.UsableIPs)
-		f := fits[p.Subnet]
-		switch {
-		case f.waited > 0 && f.prefix != 0:
+		switch f := fits[p.Subnet]; {
+		case f.RunsWaited > 0 && f.FitPrefix != 0:
 			size = fmt.Sprintf("a /%d holds that, but with the launch gate %d of their runs would wait there (p50 %.1f min, max %.1f min), and %s, %d IPs, lets every one launch on time",
-				f.from, f.waited, f.p50, f.max, p.CIDR, p.UsableIPs)
-		case f.waited > 0:
+				f.DemandPrefix, f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, p.CIDR, p.UsableIPs)
+		case f.RunsWaited > 0:
 			a.Evidence += fmt.Sprintf("; with the launch gate %d of its runs wait (p50 %.1f min, max %.1f min), and even a /%d does not remove every wait",
-				f.waited, f.p50, f.max, max(plan.MinPrefix, f.from-3))
+				f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
 		}
 		if len(groups) == 1 {
 			cur := largestUsed(d, subnets, p.Categories)
@@ -293,7 +249,8 @@ func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]b
 		}
 		out = append(out, a)
 	}
-	return out, split, nil
+	layout := sp.Layout()
+	return out, &layout, nil
 }
 
 // largestUsed returns the largest of subnets that runs of cats used (its
@@ -317,53 +274,6 @@ func cidrOrUnknown(cidr string) string {
 		return "size unknown"
 	}
 	return cidr
-}
-
-// gateFit is how the launch gate treated the runs of one advised subnet
-// in the replay of the advised layout with the gate.
-type gateFit struct {
-	from     int     // the prefix replayed
-	waited   int     // runs of the subnet's categories the gate held back
-	p50, max float64 // their delays, minutes
-	prefix   int     // smallest larger prefix (up to 3 larger) at which none waits; 0 if none
-}
-
-// fitGate counts the runs of p's categories the gate held back in fixed
-// (the replay of alt) and, when some were, replays larger sizes of p's
-// subnet, one prefix at a time up to three, until none of them waits.
-func fitGate(d *plan.Demand, alt plan.Alternative, fixed *plan.ReplayResult, p plan.SubnetProposal) (gateFit, error) {
-	waits := func(r *plan.ReplayResult) (delays []float64) {
-		if r.GateDelays == nil {
-			return nil
-		}
-		for _, dr := range r.GateDelays.Delayed {
-			if slices.Contains(p.Categories, dr.Category) {
-				delays = append(delays, dr.DelayMin)
-			}
-		}
-		return delays
-	}
-	f := gateFit{from: p.Prefix}
-	delays := waits(fixed)
-	if len(delays) == 0 {
-		return f, nil
-	}
-	pc := percentiles(delays)
-	f.waited, f.p50, f.max = len(delays), *pc.P50, *pc.Max
-	for prefix := p.Prefix - 1; prefix >= max(plan.MinPrefix, p.Prefix-3); prefix-- {
-		wider := alt
-		wider.Prefixes = maps.Clone(alt.Prefixes)
-		wider.Prefixes[p.Subnet] = prefix
-		r, err := plan.Replay(d, wider)
-		if err != nil {
-			return f, fmt.Errorf("replaying %s at /%d: %w", p.Subnet, prefix, err)
-		}
-		if len(waits(r)) == 0 {
-			f.prefix = prefix
-			return f, nil
-		}
-	}
-	return f, nil
 }
 
 // gateDelays describes the launch delays a gated replay added.

@@ -10,19 +10,11 @@ import (
 	"github.com/gluelens/gluelens/analysis/plan"
 )
 
-// TestFitGate: four runs of category a, 10 IPs each, every 20 minutes
-// from t0, each running 10 minutes with its ENIs deleted 60 minutes after
-// it ends. The lingering buffer is what lingers at a run's start: 10, 20
-// and 30 IPs at the 2nd, 3rd and 4th start, so the threshold is 10 + 30 =
-// 40. Worked by hand in the advised /26 (59 usable):
-//   - t0+20: 10 in use (run 1 lingers), 49 free: run 2 launches;
-//   - t0+40: 20 in use, 39 free: run 3 waits; t0+60: run 4 waits too;
-//   - t0+70: run 1's ENIs go, 10 in use, 49 free: run 3 launches (30 min
-//     late), 20 in use, 39 free: run 4 keeps waiting;
-//   - t0+90: run 2's ENIs go, 10 in use, 49 free: run 4 launches (30 min).
-//
-// In a /25 (123 usable) at most 30 are ever in use at a start: no wait.
-func TestFitGate(t *testing.T) {
+// TestIPAdviceSizesForGate: four runs of category a, 10 IPs each, every
+// 20 minutes, each running 10 minutes with its ENIs deleted 60 minutes
+// after it ends (threshold 10 + 30 lingering = 40; worked by hand in
+// analysis/plan's gateDemand), and one run of b, 2 IPs.
+func TestIPAdviceSizesForGate(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
 	d := &plan.Demand{Start: t0, End: t0.Add(6 * time.Hour),
 		Subnets: map[string]plan.SubnetInfo{"s1": {ID: "s1", CIDR: "10.0.0.0/24", Prefix: 24, Usable: 251}}}
@@ -35,36 +27,6 @@ func TestFitGate(t *testing.T) {
 		}
 		d.Runs = append(d.Runs, r)
 	}
-	ts := plan.Thresholds(d, plan.ThresholdOptions{Buffer: -1})
-	if len(ts) != 1 || ts[0].Threshold != 40 {
-		t.Fatalf("thresholds %+v, want a: 40", ts)
-	}
-	alt := plan.Alternative{Assign: map[string]string{"a": "glue-a"}, Prefixes: map[string]int{"glue-a": 26}, Gate: plan.GateOf(ts)}
-	fixed, err := plan.Replay(d, alt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := plan.SubnetProposal{Subnet: "glue-a", Categories: []string{"a"}, Prefix: 26}
-	got, err := fitGate(d, alt, fixed, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (gateFit{from: 26, waited: 2, p50: 30, max: 30, prefix: 25}); got != want {
-		t.Errorf("fitGate at /26 = %+v, want %+v", got, want)
-	}
-	if alt.Prefixes["glue-a"] != 26 {
-		t.Errorf("fitGate changed the caller's prefixes: %v", alt.Prefixes)
-	}
-	// At /25 nothing waits.
-	alt.Prefixes = map[string]int{"glue-a": 25}
-	p.Prefix = 25
-	if fixed, err = plan.Replay(d, alt); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := fitGate(d, alt, fixed, p); err != nil || got != (gateFit{from: 25}) {
-		t.Errorf("fitGate at /25 = %+v, %v; want no wait", got, err)
-	}
-
 	// The advice sizes the subnet for the gate: ceil(40 × 1.25) = 50 IPs
 	// fit a /26, where two runs would wait, so the advice is the /25. A
 	// second category, b (one run of 2 IPs at t0+2h, deleted as it ends),
@@ -73,9 +35,8 @@ func TestFitGate(t *testing.T) {
 	b := plan.Run{ID: "b1", Job: "b-job", Category: "b", Subnet: "s1", Workers: 2, Start: t0.Add(2 * time.Hour), Duration: 10 * time.Minute,
 		Attempts: []plan.Attempt{{IPs: 1}, {IPs: 1}}}
 	b.RecordedEnd = b.Start.Add(b.Duration)
-	withB := *d
-	withB.Runs = append(slices.Clone(d.Runs), b)
-	pd := &pendingDemand{done: make(chan struct{}), d: &withB}
+	d.Runs = append(d.Runs, b)
+	pd := &pendingDemand{done: make(chan struct{}), d: d}
 	close(pd.done)
 	adv, err := ipAdvice(pd, map[string]bool{"s1": true}, time.Time{}, Options{})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -380,6 +381,7 @@ func TestCapacityPlanningOnIPExhaustionScenario(t *testing.T) {
 			P95         float64 `json:"delay_p95_minutes"`
 			Max         float64 `json:"delay_max_minutes"`
 			Delayed     []struct {
+				Category  string    `json:"category"`
 				Requested time.Time `json:"requested"`
 				Launched  time.Time `json:"launched"`
 			} `json:"delayed"`
@@ -630,6 +632,75 @@ subnets:
 		os.WriteFile(proposed, []byte(p.Config), 0o644)
 		if r := whatif("--config", proposed, "--split", "config"); len(r.Failures) != 0 {
 			t.Errorf("the proposed config still refuses %d creates:\n%s", len(r.Failures), p.Config)
+		}
+	})
+
+	t.Run("plan subnets --gate thresholds sizes for the gate", func(t *testing.T) {
+		// With no headroom ingest's subnet is tight: the gate holds runs
+		// back there. The command's figures must agree with whatif's replays
+		// of the same layouts, and its config must let every run launch.
+		split := "a=ingest-*;b=transform-*;c=export-*"
+		var p struct {
+			Proposals []struct {
+				Subnet     string   `json:"subnet"`
+				Categories []string `json:"categories"`
+				Prefix     int      `json:"prefix"`
+			} `json:"proposals"`
+			Config   string `json:"config"`
+			GateFits []struct {
+				Subnet       string `json:"subnet"`
+				DemandPrefix int    `json:"demand_prefix"`
+				RunsWaited   int    `json:"runs_waited"`
+				FitPrefix    int    `json:"fit_prefix"`
+			} `json:"gate_fits"`
+		}
+		out := mustCLI(t, "--db", db, "plan", "subnets", "--split", split, "--headroom", "0%", "--gate", "thresholds", "--format", "json")
+		if err := json.Unmarshal([]byte(out), &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.GateFits) != len(p.Proposals) {
+			t.Fatalf("%d gate fits for %d proposals", len(p.GateFits), len(p.Proposals))
+		}
+		atDemand := []string{"--split", split, "--gate", "thresholds"}
+		for _, f := range p.GateFits {
+			atDemand = append(atDemand, "--cidr", f.Subnet+"=/"+strconv.Itoa(f.DemandPrefix))
+		}
+		gatedAtDemand := whatif(atDemand...)
+		widened := 0
+		for i, f := range p.GateFits {
+			prop := p.Proposals[i]
+			waited := 0
+			for _, d := range gatedAtDemand.GateDelays.Delayed {
+				if slices.Contains(prop.Categories, d.Category) {
+					waited++
+				}
+			}
+			want := f.DemandPrefix
+			if f.RunsWaited > 0 && f.FitPrefix != 0 {
+				want, widened = f.FitPrefix, widened+1
+			}
+			if f.Subnet != prop.Subnet || waited != f.RunsWaited || prop.Prefix != want {
+				t.Errorf("%s: fit %+v, proposed /%d; whatif at the demand sizes delays %d of its runs", prop.Subnet, f, prop.Prefix, waited)
+			}
+		}
+		if widened == 0 {
+			t.Fatal("no subnet was widened: the scenario no longer exercises the gate sizing")
+		}
+		proposed := filepath.Join(dir, "proposed-gate.yaml")
+		os.WriteFile(proposed, []byte(p.Config), 0o644)
+		r := whatif("--config", proposed, "--split", "config", "--gate", "thresholds")
+		if len(r.Failures) != 0 {
+			t.Errorf("the gate-sized config refuses %d creates", len(r.Failures))
+		}
+		for i, f := range p.GateFits {
+			if f.FitPrefix == 0 {
+				continue
+			}
+			for _, d := range r.GateDelays.Delayed {
+				if slices.Contains(p.Proposals[i].Categories, d.Category) {
+					t.Errorf("%s at /%d: a %s run still waits", f.Subnet, f.FitPrefix, d.Category)
+				}
+			}
 		}
 	})
 

@@ -85,6 +85,8 @@ type planSubnetsOptions struct {
 	split      string
 	headroom   string
 	cidrs      []string
+	gate       string
+	thr        thresholdFlags
 }
 
 func init() {
@@ -192,7 +194,10 @@ replayed with unlimited IPs so runs that failed for lack of IPs count what they 
 prefix whose usable IPs (2^(32-p) - 5) hold peak x (1 + headroom), and the failures the split avoids
 when the recorded demand is replayed against it. The split comes from --split
 "critical=ingest-*,transform-*;adhoc=export-*" (patterns match category or job names) or from the
-categories' subnet: entries in gluelens.yaml.`,
+categories' subnet: entries in gluelens.yaml. With --gate thresholds the split is also replayed with the
+launch gate (thresholds as plan thresholds computes them, with --days and --buffer), and a subnet
+whose runs the gate held back is widened, up to three prefixes, to the smallest size at which none
+waits (a size forced with --cidr stays); the GATE section says what the gate did at the demand sizes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(o.format); err != nil {
@@ -206,6 +211,8 @@ categories' subnet: entries in gluelens.yaml.`,
 	c.Flags().StringVar(&o.split, "split", "", `proposed subnets: "NAME=PATTERN,PATTERN;NAME=PATTERN" (default: the config's category subnets)`)
 	c.Flags().StringVar(&o.headroom, "headroom", "", "spare capacity on top of the peak (default 25%, or plan.headroom)")
 	c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "force a size for a proposed subnet: NAME=/26 (repeatable)")
+	c.Flags().StringVar(&o.gate, "gate", "none", "size for a launch gate too: none, or thresholds")
+	o.thr.add(c)
 	return c
 }
 
@@ -301,7 +308,19 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.ProposeSubnets(d, groups, headroom, forced)
+	var p *plan.SubnetPlan
+	switch o.gate {
+	case "none", "":
+		p, err = plan.ProposeSubnets(d, groups, headroom, forced)
+	case "thresholds":
+		opt, oerr := o.thr.options(cfg, a.now())
+		if oerr != nil {
+			return oerr
+		}
+		p, err = plan.ProposeSubnetsForGate(d, groups, headroom, forced, plan.GateOf(plan.Thresholds(d, opt)))
+	default:
+		return usagef("--gate %q: want none or thresholds", o.gate)
+	}
 	if err != nil {
 		return err
 	}
@@ -331,6 +350,31 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	}
 	if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
 		return err
+	}
+	if len(p.GateFits) > 0 {
+		fmt.Fprintf(a.out, "\nGATE: the launch gate at the demand sizes\n")
+		type grow struct {
+			Subnet     string  `json:"subnet"`
+			DemandCIDR string  `json:"demand_cidr"`
+			Waited     int     `json:"runs_waited"`
+			WaitP50    float64 `json:"wait_p50_min"`
+			WaitMax    float64 `json:"wait_max_min"`
+			Fit        string  `json:"no_wait_cidr"`
+		}
+		grows := make([]grow, len(p.GateFits))
+		for i, f := range p.GateFits {
+			fit := ""
+			switch {
+			case f.FitPrefix != 0:
+				fit = fmt.Sprintf("/%d", f.FitPrefix)
+			case f.RunsWaited > 0:
+				fit = fmt.Sprintf("none up to /%d", max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
+			}
+			grows[i] = grow{f.Subnet, fmt.Sprintf("/%d", f.DemandPrefix), f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, fit}
+		}
+		if err := reports.WriteRows(a.out, reports.FormatTable, grows); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(a.out, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*headroom, p.Config)
 	return writeReplayTable(a.out, p.Replay)
