@@ -351,33 +351,40 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
 		return err
 	}
-	if len(p.GateFits) > 0 {
-		fmt.Fprintf(a.out, "\nGATE: the launch gate at the demand sizes\n")
-		type grow struct {
-			Subnet     string  `json:"subnet"`
-			DemandCIDR string  `json:"demand_cidr"`
-			Waited     int     `json:"runs_waited"`
-			WaitP50    float64 `json:"wait_p50_min"`
-			WaitMax    float64 `json:"wait_max_min"`
-			Fit        string  `json:"no_wait_cidr"`
-		}
-		grows := make([]grow, len(p.GateFits))
-		for i, f := range p.GateFits {
-			fit := ""
-			switch {
-			case f.FitPrefix != 0:
-				fit = fmt.Sprintf("/%d", f.FitPrefix)
-			case f.RunsWaited > 0:
-				fit = fmt.Sprintf("none up to /%d", max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
-			}
-			grows[i] = grow{f.Subnet, fmt.Sprintf("/%d", f.DemandPrefix), f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, fit}
-		}
-		if err := reports.WriteRows(a.out, reports.FormatTable, grows); err != nil {
-			return err
-		}
+	if err := writeGateFits(a.out, p.GateFits); err != nil {
+		return err
 	}
 	fmt.Fprintf(a.out, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*headroom, p.Config)
 	return writeReplayTable(a.out, p.Replay)
+}
+
+// writeGateFits prints the GATE section of plan subnets: what the launch
+// gate did at the demand sizes, and the size that lets every run launch.
+func writeGateFits(w io.Writer, fits []plan.GateFit) error {
+	if len(fits) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nGATE: the launch gate at the demand sizes\n")
+	type fitRow struct {
+		Subnet     string  `json:"subnet"`
+		DemandCIDR string  `json:"demand_cidr"`
+		Waited     int     `json:"runs_waited"`
+		WaitP50    float64 `json:"wait_p50_min"`
+		WaitMax    float64 `json:"wait_max_min"`
+		Fit        string  `json:"no_wait_cidr"`
+	}
+	rows := make([]fitRow, len(fits))
+	for i, f := range fits {
+		fit := ""
+		switch {
+		case f.FitPrefix != 0:
+			fit = fmt.Sprintf("/%d", f.FitPrefix)
+		case f.RunsWaited > 0:
+			fit = fmt.Sprintf("none up to /%d", max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
+		}
+		rows[i] = fitRow{f.Subnet, fmt.Sprintf("/%d", f.DemandPrefix), f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, fit}
+	}
+	return reports.WriteRows(w, reports.FormatTable, rows)
 }
 
 func writeJSON(w io.Writer, v any) error {
