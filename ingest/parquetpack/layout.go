@@ -77,12 +77,77 @@ func layoutFor(table string) (*layout, bool) {
 	return nil, false
 }
 
-// scanDests returns pointers to every field of row, in column order; a
-// pointer field gives a pointer to pointer so NULL scans as nil.
-func scanDests(rv reflect.Value) []any {
-	out := make([]any, rv.NumField())
+// fieldSetter stores a value scanned from DuckDB (nil for NULL) in one
+// field of a row struct.
+type fieldSetter func(f reflect.Value, v any) error
+
+// settersOf returns a setter per field of rt, in column order. Scanning
+// into *any and setting fields by their known type skips database/sql's
+// conversion by reflection, which allocated and reflected per pointer
+// field and was most of the export's scanning. A pointer field gets a
+// fresh value on every row, so a copied row never shares one; NULL leaves
+// it nil. A value of another type than the field's (which the table's
+// column types rule out) is converted when Go can, or is an error naming
+// the column.
+func settersOf(rt reflect.Type, columns []string) []fieldSetter {
+	out := make([]fieldSetter, rt.NumField())
 	for i := range out {
-		out[i] = rv.Field(i).Addr().Interface()
+		ft, col := rt.Field(i).Type, columns[i]
+		ptr := ft.Kind() == reflect.Pointer
+		elem := ft
+		if ptr {
+			elem = ft.Elem()
+		}
+		convert := func(v any) (reflect.Value, error) {
+			rv := reflect.ValueOf(v)
+			if rv.Type() == elem {
+				return rv, nil
+			}
+			out := reflect.New(elem).Elem()
+			switch {
+			case rv.CanInt() && out.CanInt() && !out.OverflowInt(rv.Int()):
+				out.SetInt(rv.Int())
+			case rv.CanFloat() && out.CanFloat():
+				out.SetFloat(rv.Float())
+			default:
+				return reflect.Value{}, fmt.Errorf("column %s: %T %v does not go into a %s field", col, v, v, elem)
+			}
+			return out, nil
+		}
+		out[i] = func(f reflect.Value, v any) error {
+			if v == nil {
+				f.SetZero()
+				return nil
+			}
+			if !ptr {
+				switch x := v.(type) {
+				case string:
+					if elem.Kind() == reflect.String {
+						f.SetString(x)
+						return nil
+					}
+				case int64:
+					if elem.Kind() == reflect.Int64 {
+						f.SetInt(x)
+						return nil
+					}
+				}
+				cv, err := convert(v)
+				if err != nil {
+					return err
+				}
+				f.Set(cv)
+				return nil
+			}
+			cv, err := convert(v)
+			if err != nil {
+				return err
+			}
+			p := reflect.New(elem)
+			p.Elem().Set(cv)
+			f.Set(p)
+			return nil
+		}
 	}
 	return out
 }
@@ -169,12 +234,17 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 		written <- err
 	}()
 
-	// Scan every row into the same struct: database/sql allocates a new
-	// value behind each pointer field on every scan, so copying the struct
-	// into the batch is safe and the destinations are built once.
+	// Scan every row into the same values and struct: the setters give
+	// each pointer field a new value on every row, so copying the struct
+	// into the batch is safe.
 	var row T
 	rv := reflect.ValueOf(&row).Elem()
-	dests := scanDests(rv)
+	setters := settersOf(rv.Type(), l.columns)
+	vals := make([]any, len(setters))
+	dests := make([]any, len(setters))
+	for i := range vals {
+		dests[i] = &vals[i]
+	}
 	var groupIdx []int
 	for _, g := range l.Group {
 		groupIdx = append(groupIdx, slices.Index(l.columns, g))
@@ -201,6 +271,11 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 	readErr := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
 		if err := scan(dests...); err != nil {
 			return err
+		}
+		for i, set := range setters {
+			if err := set(rv.Field(i), vals[i]); err != nil {
+				return err
+			}
 		}
 		// A new file starts only where a group starts; without groups
 		// every row is its own group.
