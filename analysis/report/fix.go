@@ -210,9 +210,11 @@ func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]b
 	if err != nil {
 		return nil, nil, fmt.Errorf("sizing the subnet split: %w", err)
 	}
+	var cur plan.SubnetInfo // with a single group: the subnet it is in now
 	if len(groups) == 1 {
 		p := sp.Proposals[0]
-		if p.RecordedFailures == 0 && p.UsableIPs <= largestUsed(d, subnets, p.Categories).Usable {
+		cur = largestUsed(d, subnets, p.Categories)
+		if p.RecordedFailures == 0 && p.UsableIPs <= cur.Usable {
 			return nil, nil, nil
 		}
 	}
@@ -241,7 +243,6 @@ func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]b
 				f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
 		}
 		if len(groups) == 1 {
-			cur := largestUsed(d, subnets, p.Categories)
 			a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", cats, p.CIDR, p.UsableIPs)
 			a.Detail = fmt.Sprintf("Its %s, and %s, where %s (%s) holds %d.", need, size, cur.ID, cidrOrUnknown(cur.CIDR), cur.Usable)
 		} else {
