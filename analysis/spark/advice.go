@@ -28,7 +28,7 @@ const (
 	// of the non-empty partitions of its stage is skewed.
 	SkewFactor = 3.0
 	// ZstdSavingLow and ZstdSavingHigh are the published shuffle/spill byte
-	// savings of zstd over lz4 (FORMATS.md §4: TPC-DS 3 TB −44 % shuffle
+	// savings of zstd over lz4 (docs/formats.md §4: TPC-DS 3 TB −44 % shuffle
 	// write, apache/spark#32286; Facebook production −48 %, #18805). The
 	// projection uses the smaller saving.
 	ZstdSavingLow  = 0.44

@@ -47,13 +47,18 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
-// Exit codes.
+// Exit codes, one meaning each (documented in the README's "Exit status").
 const (
-	exitOK      = 0
-	exitFailure = 1 // the command failed
-	exitUsage   = 2 // bad flags or arguments
-	exitPartial = 3 // ingest finished but some objects failed
-	exitCheck   = 4 // a check found a problem (gluelens check ...)
+	exitOK          = 0
+	exitFailure     = 1   // the command failed
+	exitUsage       = 2   // bad flags, arguments or an unknown subcommand
+	exitPartial     = 3   // ingest finished but some objects failed
+	exitCheck       = 4   // a check found a problem (gluelens check ...)
+	exitIntegrity   = 5   // verify found a problem in the CloudTrail evidence
+	exitNotFound    = 6   // the question was valid and the evidence holds no answer (e.g. no failure in the window)
+	exitEvidence    = 7   // the evidence cannot answer the question: unknown subnet/run/job, window outside the evidence, no database
+	exitGateWait    = 75  // gate: wait before launching (EX_TEMPFAIL)
+	exitInterrupted = 130 // interrupted by a signal (Ctrl-C, SIGTERM)
 )
 
 func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {

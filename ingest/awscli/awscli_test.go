@@ -264,7 +264,7 @@ func TestGeneratedShapes(t *testing.T) {
 				{"SubnetId":"subnet-16","CidrBlock":"10.1.0.0/16"},{"SubnetId":"subnet-28","CidrBlock":"10.2.0.0/28"},
 				{"SubnetId":"subnet-bad","CidrBlock":"nonsense"},{"VpcId":"vpc-no-id"}]}`,
 			want: []map[string]any{
-				// 2^(32-26) - 5 = 59 (FORMATS.md §1.5 gives the same for a /26)
+				// 2^(32-26) - 5 = 59 (docs/formats.md §1.5 gives the same for a /26)
 				{"subnet_id": "subnet-26", "prefix_length": int32(26), "usable_ips": int32(59), "available_ip_count": int32(3), "name": "glue-private-a", "account_id": "123456789012"},
 				{"subnet_id": "subnet-16", "prefix_length": int32(16), "usable_ips": int32(65531), "name": nil, "available_ip_count": nil},
 				{"subnet_id": "subnet-28", "usable_ips": int32(11)},

@@ -13,7 +13,7 @@ import (
 )
 
 // reservedPerSubnet is the number of addresses AWS keeps in every subnet:
-// network, router, DNS, future use, broadcast (FORMATS.md §1.5).
+// network, router, DNS, future use, broadcast (docs/formats.md §1.5).
 const reservedPerSubnet = 5
 
 type tag struct {

@@ -11,7 +11,7 @@ import (
 )
 
 // Timestamp is an AWS CLI / boto3 timestamp in any of its renderings
-// (FORMATS.md §2.1): epoch seconds as a JSON number ("wire" output of CLI v1,
+// (docs/formats.md §2.1): epoch seconds as a JSON number ("wire" output of CLI v1,
 // 1602873931.255) or string, ISO 8601 with any offset and an optional
 // fraction (CLI v2, cli_timestamp_format=iso8601), or the same with a space
 // instead of the T (boto3 printed with str()). A time without an offset is

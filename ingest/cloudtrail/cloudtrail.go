@@ -1,7 +1,7 @@
 // Package cloudtrail decodes AWS CloudTrail records into eni_events: the
 // EC2 Create/Delete/Attach/DetachNetworkInterface calls, successful or not.
 //
-// It reads every shape the records come in (shared/FORMATS.md §1.1):
+// It reads every shape the records come in (docs/formats.md §1.1):
 // trail log files {"Records":[...]} (gzip is removed upstream), the output
 // of `aws cloudtrail lookup-events` ({"Events":[{"CloudTrailEvent":"<json>"}]}),
 // JSON lines with one record per line (Athena UNLOAD, CloudTrail Lake

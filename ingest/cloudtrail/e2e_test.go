@@ -79,7 +79,7 @@ func TestIngestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Glue runs read in place from the shared real data.
+	// Glue runs read in place from testdata/realdata.
 	runsSrc, err := localsrc.New(testutil.RealData(t, "glue", "get-job-runs.output.repaired.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// realLogs are plain Spark event logs of several eras read from the shared data.
+// realLogs are plain Spark event logs of several eras read from testdata/realdata.
 var realLogs = []string{
 	"local-1422981780767",     // Spark 1.2, "<driver>"
 	"local-1430917381534",     // 1.4

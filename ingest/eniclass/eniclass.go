@@ -1,6 +1,6 @@
 // Package eniclass classifies ENI evidence: which service asked for a
 // network interface (Requester) and why an ENI call or a Glue run failed
-// (Failure, RunFailure). The rules follow shared/FORMATS.md §1.3, §1.4 and
+// (Failure, RunFailure). The rules follow docs/formats.md §1.3, §1.4 and
 // §1.6; the CloudTrail and AWS CLI decoders share them so that a CloudTrail
 // record and a DescribeNetworkInterfaces snapshot of the same ENI agree.
 package eniclass
@@ -44,7 +44,7 @@ type Evidence struct {
 }
 
 // descriptionPrefixes are the descriptions services give the ENIs they
-// create (FORMATS.md §1.4). The description is the strongest evidence, so it
+// create (docs/formats.md §1.4). The description is the strongest evidence, so it
 // is checked first.
 var descriptionPrefixes = []struct{ prefix, class string }{
 	{"Attached to Glue", Glue},

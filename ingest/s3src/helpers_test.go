@@ -129,7 +129,7 @@ type corpus map[string][]byte
 // evidenceCorpus holds CloudTrail files for two accounts, two regions and
 // three days, an org trail, a digest and an Insights file, and real Spark
 // event logs (a finished log, an .inprogress one and a rolling
-// eventlog_v2_ folder) read in place from the shared sample data.
+// eventlog_v2_ folder) read in place from testdata/realdata.
 func evidenceCorpus(t testing.TB) corpus {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(7, 11))

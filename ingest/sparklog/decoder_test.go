@@ -93,7 +93,7 @@ func TestDecodeGlueStyleLog(t *testing.T) {
 		"added_at": ms(1700000001000), "removed_at": ms(1700000500000), "removed_reason": "Container exited: No space left on device", "log_events": int64(12)})
 }
 
-// TestDecodeDrift covers the key drift of FORMATS.md §3.3.
+// TestDecodeDrift covers the key drift of docs/formats.md §3.3.
 func TestDecodeDrift(t *testing.T) {
 	// Spark 1.2: no LogStart, "Host Name" in metrics, no Shuffle Read/Write
 	// sub-objects except a write without records, "<driver>", no Killed, no Partition ID.

@@ -17,7 +17,7 @@ import (
 )
 
 // golden holds, per real log, the figures listed in
-// ../shared/realdata/SOURCES.md (counted there by the data's curator, not by
+// testdata/SOURCES.md (counted there by the data's curator, not by
 // this code): TaskEnd events per reason, Σ Shuffle Bytes Written, Σ Memory /
 // Disk Bytes Spilled, ExecutorAdded / ExecutorRemoved events. app and attempt
 // are the ApplicationStart ids where SOURCES.md names them.

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Timestamp renderings of the AWS CLI (FORMATS.md §2.1).
+// Timestamp renderings of the AWS CLI (docs/formats.md §2.1).
 const (
 	styleWire     = iota // CLI v1 default: epoch seconds as received, 1602873931.255
 	styleISOUTC          // cli_timestamp_format=iso8601 in UTC: 2020-10-16T18:45:31.255000+00:00

@@ -1,5 +1,5 @@
-// Package testutil holds helpers shared by tests: locating the shared real
-// sample data (read in place, never copied) and the repository root.
+// Package testutil holds helpers shared by tests: locating the real sample
+// data kept in the repository's testdata/realdata and the repository root.
 package testutil
 
 import (
@@ -27,18 +27,15 @@ func RepoRoot(t testing.TB) string {
 	}
 }
 
-// RealData returns the path of a file or directory under ../shared/realdata
-// (beside the repository). The test fails — it is not skipped — when the
-// shared data is missing: CI always has it.
+// RealData returns the path of a file or directory under testdata/realdata at
+// the top of the repository (the real samples and their provenance, listed in
+// testdata/SOURCES.md). The test fails, it is not skipped, when the path is
+// missing: every clone has it.
 func RealData(t testing.TB, rel ...string) string {
 	t.Helper()
-	base := os.Getenv("GLUELENS_REALDATA")
-	if base == "" {
-		base = filepath.Join(filepath.Dir(RepoRoot(t)), "shared", "realdata")
-	}
-	p := filepath.Join(append([]string{base}, rel...)...)
+	p := filepath.Join(append([]string{RepoRoot(t), "testdata", "realdata"}, rel...)...)
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared real data missing: %v (set GLUELENS_REALDATA to its folder)", err)
+		t.Fatalf("real sample missing from testdata/realdata: %v", err)
 	}
 	return p
 }

@@ -2,7 +2,7 @@ package diskfull
 
 // The Spark 3.3 SparkListener events the generators write, as Go structs
 // whose field order and JSON names follow Spark's JsonProtocol (checked
-// against the real 3.3 log shared/realdata/spark-events/local-1642039451826).
+// against the real 3.3 log testdata/realdata/spark-events/local-1642039451826).
 // encoding/json keeps struct field order, so every line is byte-stable.
 
 type logStart struct {
