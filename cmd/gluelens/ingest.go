@@ -165,7 +165,7 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 		// as many workers as concurrent downloads.
 		workers = max(workers, srcs.client.Parallel())
 	}
-	st, err := a.openStore(ctx)
+	st, err := a.openStoreWrite(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/reports"
@@ -9,21 +11,39 @@ import (
 func init() {
 	register(func(a *app) *cobra.Command {
 		var format string
+		var write bool
 		c := &cobra.Command{
 			Use:   `query "SQL"`,
 			Short: "Run SQL against the database (tables and views are documented in docs/schema.md)",
-			Args:  cobra.ExactArgs(1),
+			Long: `Run SQL against the database. The database is opened read-only, so a query never changes the
+evidence; --write opens it for writing (the next ingest rebuilds what the change derives, and puts
+back a dropped table or view).`,
+			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if err := checkFormat(format); err != nil {
 					return err
 				}
-				st, err := a.openStore(cmd.Context())
+				open := a.openStore
+				if write {
+					open = a.openStoreWrite
+				}
+				st, err := open(cmd.Context())
 				if err != nil {
 					return err
 				}
 				defer st.Close()
+				if write {
+					// Whatever the statement changes, what is derived from
+					// the evidence is rebuilt by the next ingest.
+					if err := st.MarkAttributionStale(cmd.Context()); err != nil {
+						return err
+					}
+				}
 				rows, err := st.DB().QueryContext(cmd.Context(), args[0])
 				if err != nil {
+					if !write && strings.Contains(err.Error(), "read-only mode") {
+						return usagef("%v (the database is opened read-only; add --write to change it)", err)
+					}
 					return err
 				}
 				defer rows.Close()
@@ -46,10 +66,17 @@ func init() {
 				if err := rows.Err(); err != nil {
 					return err
 				}
+				rows.Close()
+				if write {
+					// Rebuild now when the statement left the database
+					// readable; otherwise the mark stays for the next ingest.
+					_ = st.RefreshDerived(cmd.Context())
+				}
 				return reports.WriteTable(a.out, format, t)
 			},
 		}
 		formatFlag(c, &format)
+		c.Flags().BoolVar(&write, "write", false, "open the database for writing (the statement may change the evidence)")
 		return c
 	})
 }

@@ -123,9 +123,41 @@ var commands []func(*app) *cobra.Command
 
 func register(c func(*app) *cobra.Command) { commands = append(commands, c) }
 
-// openStore opens the database named by --db.
+// openStore opens the database named by --db read-only: reading never
+// changes the evidence, and a missing database is an error (exit 7).
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, a.dbPath)
+	st, err := store.OpenReadOnly(ctx, a.dbPath)
+	if err != nil {
+		return nil, evidenceErr(err)
+	}
+	if st.StaleAttribution() {
+		fmt.Fprintln(a.errOut, "gluelens: note: the stored ENI attribution is behind the evidence (an ingest stopped before rebuilding it);"+
+			" this command computes it, the next ingest stores it")
+	}
+	return st, nil
+}
+
+// openStoreWrite opens (creating if needed) the database named by --db for
+// a command that changes it, and says what it repaired.
+func (a *app) openStoreWrite(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, a.dbPath)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range st.Repaired {
+		fmt.Fprintf(a.errOut, "gluelens: repaired %s: %s\n", a.dbPath, r)
+	}
+	return st, nil
+}
+
+// evidenceErr gives errors about the database (missing, damaged, another
+// schema) the exit status of an evidence problem.
+func evidenceErr(err error) error {
+	var de *store.DatabaseError
+	if errors.As(err, &de) {
+		return &exitError{code: exitEvidence, msg: err.Error()}
+	}
+	return err
 }
 
 // isTerminal reports whether w is a terminal.

@@ -235,7 +235,12 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 		}
 	}
 	for t := range l.touched {
-		if attributionInputs[t] {
+		if attributionInputs[t] && !l.derived {
+			// In this transaction: a process stopped before Close rebuilt
+			// the attribution leaves the mark for the next one.
+			if err := markAttributionStale(ctx, l.conn); err != nil {
+				return nil, err
+			}
 			l.derived = true
 		}
 		spec, _ := tableSpec(t)
@@ -402,8 +407,10 @@ func (l *Loader) Rollback(ctx context.Context) error {
 }
 
 // Close releases the loader. Pending objects must have been flushed; any
-// that were not are rolled back. When flushed evidence changed what the
-// attribution reads, the eni_attribution table is rebuilt first.
+// that were not are rolled back. When eni_attribution is marked stale (by
+// this loader's flushes, or by an earlier process stopped before it
+// rebuilt it) it is rebuilt first, clearing the mark in the same
+// transaction.
 func (l *Loader) Close(ctx context.Context) error {
 	var err error
 	if l.inTx {
@@ -412,8 +419,14 @@ func (l *Loader) Close(ctx context.Context) error {
 	if _, terr := l.conn.ExecContext(ctx, fmt.Sprintf(`SET threads = %d`, l.threads)); terr != nil && err == nil {
 		err = fmt.Errorf("restoring DuckDB's thread count: %w", terr)
 	}
-	if err == nil && l.derived {
-		err = refreshAttribution(ctx, l.conn)
+	if err == nil {
+		stale := l.derived
+		if !stale {
+			stale, err = attributionIsStale(ctx, l.conn)
+		}
+		if err == nil && stale {
+			err = refreshAttribution(ctx, l.conn)
+		}
 	}
 	for _, a := range l.appenders {
 		if cerr := a.Close(); cerr != nil && err == nil {
@@ -826,12 +839,17 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// refreshAttribution rebuilds eni_attribution from its rule in one transaction.
+// attributionSelect computes eni_attribution's rows from its rule.
+const attributionSelect = `SELECT event_id, eni_id, job_run_id, method, confidence, candidate_runs FROM eni_attribution_rule`
+
+// refreshAttribution rebuilds eni_attribution from its rule and clears its
+// stale mark, in one transaction.
 func refreshAttribution(ctx context.Context, db execer) error {
 	for _, q := range []string{
 		`BEGIN TRANSACTION`,
 		`DELETE FROM eni_attribution`,
-		`INSERT INTO eni_attribution SELECT event_id, eni_id, job_run_id, method, confidence, candidate_runs FROM eni_attribution_rule`,
+		`INSERT INTO eni_attribution ` + attributionSelect,
+		`DELETE FROM gluelens_meta WHERE key = '` + attributionStaleKey + `'`,
 		`COMMIT`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
@@ -845,6 +863,9 @@ func refreshAttribution(ctx context.Context, db execer) error {
 // RefreshDerived rebuilds the materialised eni_attribution table. Loaders do
 // it when they close; call it after changing evidence tables by other means.
 func (s *Store) RefreshDerived(ctx context.Context) error {
+	if s.readOnly {
+		return errReadOnly
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err

@@ -31,15 +31,35 @@ var viewsFS embed.FS
 // ErrNewerSchema is returned when a database was written by a newer gluelens.
 var ErrNewerSchema = errors.New("database schema is newer than this gluelens")
 
-// Store is an open gluelens database.
-type Store struct {
-	db   *sql.DB
-	path string
+var errReadOnly = errors.New("the database is open read-only")
+
+// MarkAttributionStale records that evidence tables were changed by other
+// means than a loader (query --write): the next ingest rebuilds
+// eni_attribution, and reads compute it until then.
+func (s *Store) MarkAttributionStale(ctx context.Context) error {
+	if s.readOnly {
+		return errReadOnly
+	}
+	return markAttributionStale(ctx, s.db)
 }
 
-// Open opens (creating if needed) the DuckDB file at path, applies pending
-// schema migrations and (re)creates the analysis views. An empty path or
-// ":memory:" opens an in-memory database.
+// Store is an open gluelens database.
+type Store struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+	// staleAttribution: the stored eni_attribution is behind its inputs (an
+	// ingest stopped before rebuilding it); a read-only session computes it.
+	staleAttribution bool
+	// Repaired lists what a writable Open found damaged and put back.
+	Repaired []string
+}
+
+// Open opens (creating if needed) the DuckDB file at path for writing,
+// applies pending schema migrations, puts back tables that are missing
+// (see repair) and (re)creates the analysis views. An empty path or
+// ":memory:" opens an in-memory database. Only commands that change the
+// database (ingest, query --write) use it; reads use OpenReadOnly.
 func Open(ctx context.Context, dbPath string) (*Store, error) {
 	dsn := dbPath
 	if dsn == ":memory:" {
@@ -59,6 +79,10 @@ func Open(ctx context.Context, dbPath string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening database %s: %w", displayPath(dbPath), err)
+	}
+	if err := s.repair(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening database %s: repairing: %w", displayPath(dbPath), err)
 	}
 	if err := s.createViews(ctx); err != nil {
 		db.Close()
@@ -82,6 +106,15 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
+
+// ReadOnly reports whether the store was opened with OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// StaleAttribution reports whether the stored eni_attribution is behind the
+// evidence (an ingest stopped before rebuilding it). A read-only store then
+// answers from an attribution computed for the session; the next ingest
+// stores it.
+func (s *Store) StaleAttribution() bool { return s.staleAttribution }
 
 type migration struct {
 	version int
@@ -139,6 +172,27 @@ func (s *Store) migrate(ctx context.Context) error {
 	if latest := SchemaVersion(); current > latest {
 		return fmt.Errorf("%w: database has schema %d, this build knows %d", ErrNewerSchema, current, latest)
 	}
+	if current == 0 {
+		// gluelens_meta is new here: either a new database, or one whose
+		// meta table was dropped. The latter still holds the manifest; its
+		// missing tables are put back by repair rather than by replaying
+		// migrations over the tables it has.
+		var tables int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+			AND schema_name = 'main' AND table_name = 'ingest_manifest'`).Scan(&tables); err != nil {
+			return fmt.Errorf("reading the tables: %w", err)
+		}
+		if tables > 0 {
+			current = SchemaVersion()
+			if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO gluelens_meta VALUES ('schema_version', ?)`, strconv.Itoa(current)); err != nil {
+				return fmt.Errorf("recording schema version: %w", err)
+			}
+			if err := markAttributionStale(ctx, s.db); err != nil {
+				return err
+			}
+		}
+	}
+	upgraded := false
 	for _, m := range ms {
 		if m.version <= current {
 			continue
@@ -162,6 +216,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("applying schema %s: %w", m.name, err)
 		}
+		upgraded = upgraded || current > 0
+	}
+	if upgraded {
+		// Derived tables of an older database were computed by older rules
+		// (or did not exist): rebuild them at the next ingest.
+		return markAttributionStale(ctx, s.db)
 	}
 	return nil
 }
@@ -192,6 +252,9 @@ func ViewSQL(name string) (string, error) {
 // Exec runs a statement that changes derived tables (used by analysis to
 // rebuild its materialised attribution). Values go in as parameters.
 func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
+	if s.readOnly {
+		return errReadOnly
+	}
 	_, err := s.db.ExecContext(ctx, query, args...)
 	return err
 }
