@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +137,7 @@ func golden(t *testing.T, name string, got []byte) {
 // report in a real headless Chromium with the network off.
 func TestGoldenReports(t *testing.T) {
 	for _, f := range build(t) {
+		out := map[string][]byte{}
 		for _, format := range []string{reports.FormatHTML, reports.FormatJSON, reports.FormatMarkdown} {
 			w, err := reports.NewReportWriter(format)
 			if err != nil {
@@ -145,6 +148,7 @@ func TestGoldenReports(t *testing.T) {
 				t.Fatalf("%s.%s: %v", f.name, format, err)
 			}
 			got := buf.Bytes()
+			out[format] = got
 			if format == reports.FormatHTML {
 				got = bytes.Replace(got, html.EChartsJS(), []byte(libraryMarker), 1)
 				if bytes.Equal(got, buf.Bytes()) && bytes.Contains(got, []byte("<script>")) {
@@ -156,6 +160,7 @@ func TestGoldenReports(t *testing.T) {
 				t.Run(f.name+"/browser", func(t *testing.T) { browse(t, f, buf.Bytes()) })
 			}
 		}
+		summaryAgrees(t, f.name, out[reports.FormatHTML], out[reports.FormatJSON])
 	}
 }
 
@@ -168,7 +173,24 @@ func browse(t *testing.T, f findings, page []byte) {
 	if f.rootCause != "" {
 		texts = append(texts, "#root-cause")
 	}
-	p := reportfixture.Open(t, file, texts, []string{"typeof echarts"})
+	// The summary's four parts and how far down the page they end.
+	parts := []string{"#summary-impact", "#summary-cause", "#summary-change", "#summary-status"}
+	texts = append(texts, parts...)
+	bottom := `Math.max.apply(null, ['summary-impact','summary-cause','summary-change','summary-status'].map(function (id) { var r = document.getElementById(id).getBoundingClientRect(); return r.bottom + window.scrollY; }))`
+	p := reportfixture.Open(t, file, texts, []string{"typeof echarts", bottom, "document.documentElement.clientWidth"})
+	if w := p.Eval["document.documentElement.clientWidth"]; w != fmt.Sprint(reportfixture.Width) {
+		t.Errorf("page width %s px, want %d", w, reportfixture.Width)
+	}
+	if b, err := strconv.ParseFloat(p.Eval[bottom], 64); err != nil || b > 1000 {
+		t.Errorf("the summary ends at %s px, want within the first 1000 px at %d px wide", p.Eval[bottom], reportfixture.Width)
+	} else {
+		t.Logf("%s: the summary ends at %.0f px", f.name, b)
+	}
+	for _, sel := range parts {
+		if len(strings.TrimSpace(p.Texts[sel])) < 40 {
+			t.Errorf("%s says only %q", sel, p.Texts[sel])
+		}
+	}
 	if len(p.Console) > 0 {
 		t.Errorf("console errors: %q", p.Console)
 	}
@@ -194,13 +216,11 @@ func browse(t *testing.T, f findings, page []byte) {
 	if f.rootCause != "" && strings.TrimSpace(p.Texts["#root-cause"]) != f.rootCause {
 		t.Errorf("root cause shown = %q, want %q", p.Texts["#root-cause"], f.rootCause)
 	}
-	if err := os.WriteFile(filepath.Join(t.ArtifactDir(), f.name+".png"), p.Screenshot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	t.Logf("screenshot: %s", reportfixture.Keep(t, f.name+".png", p.Screenshot))
 	if !bytes.HasPrefix(p.PDF, []byte("%PDF-")) {
 		t.Errorf("printing gave %d bytes that are not a PDF", len(p.PDF))
-	} else if err := os.WriteFile(filepath.Join(t.ArtifactDir(), f.name+".pdf"), p.PDF, 0o644); err != nil {
-		t.Fatal(err)
+	} else {
+		reportfixture.Keep(t, f.name+".pdf", p.PDF)
 	}
 	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms, PDF %d bytes", f.name, len(page), len(p.Charts), p.FirstPaintMS, len(p.PDF))
 }

@@ -15,6 +15,7 @@ import (
 // close Spark executors came to their disk, and what to change.
 type Capacity struct {
 	Header     Header             `json:"header"`
+	Summary    Summary            `json:"summary"`
 	Subnets    []SubnetCapacity   `json:"subnets"`
 	Jobs       []Consumer         `json:"top_jobs"`
 	Categories []Consumer         `json:"categories"`
@@ -171,6 +172,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	if err != nil {
 		return nil, err
 	}
+	c.Summary = capacitySummary(c, df)
 	c.Header = Header{
 		Kind: "capacity", Title: "Capacity " + Stamp(from) + " – " + Stamp(to), GeneratedAt: o.Now.UTC(),
 		Version: o.Version, Database: databaseName(st.Path()), From: from, To: to, Sources: sources,

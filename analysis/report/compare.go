@@ -53,6 +53,7 @@ type Comparison struct {
 // Compare is the compare report: the before/after results on their own.
 type Compare struct {
 	Header  Header     `json:"header"`
+	Summary Summary    `json:"summary"`
 	Results Comparison `json:"results"`
 }
 
@@ -66,7 +67,7 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 	if err != nil {
 		return nil, err
 	}
-	return &Compare{
+	c := &Compare{
 		Header: Header{
 			Kind:        "compare",
 			Title:       fmt.Sprintf("Before %s – %s vs after %s – %s", Stamp(before.From), Stamp(before.To), Stamp(after.From), Stamp(after.To)),
@@ -74,7 +75,9 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 			From: before.From.UTC(), To: after.To.UTC(), Sources: sources,
 		},
 		Results: *cmp,
-	}, nil
+	}
+	c.Summary = compareSummary(c)
+	return c, nil
 }
 
 // BuildComparison measures both spans.

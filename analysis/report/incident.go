@@ -36,6 +36,7 @@ type Span struct {
 // Incident is one failure told in post-mortem order.
 type Incident struct {
 	Header    Header             `json:"header"`
+	Summary   Summary            `json:"summary"`
 	Class     string             `json:"class"` // ip_exhaustion | disk_full | both | other
 	Failure   Failure            `json:"failure"`
 	IP        *IPInvestigation   `json:"ip,omitempty"`
@@ -96,6 +97,9 @@ type IPInvestigation struct {
 	ENIsLeftOut     int         `json:"enis_left_out"`
 	Linger          Percentiles `json:"linger_minutes"`
 	LingerHistogram []Bucket    `json:"linger_histogram"`
+	// Categories are the job categories whose runs held IPs in the subnet
+	// in the window.
+	Categories []string `json:"categories"`
 }
 
 // FailureMark is one refused create or failed run on the occupancy chart.
@@ -282,6 +286,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	if err != nil {
 		return nil, err
 	}
+	inc.Summary = incidentSummary(inc)
 	inc.Header = Header{
 		Kind: "incident", Title: incidentTitle(inc), GeneratedAt: o.Now.UTC(), Version: o.Version,
 		Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
@@ -402,9 +407,15 @@ func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, t
 	ip.RunningRuns, ip.FinishedRuns = len(running), len(finished)
 
 	var bars []ENIBar
+	cats := map[string]bool{}
+	ip.Categories = []string{}
 	for _, h := range ev.holdings {
 		if h.SubnetID != subnet || !h.HeldFrom.Before(to) || (h.HeldUntil != nil && !h.HeldUntil.After(from)) {
 			continue
+		}
+		if j := deref(h.JobName); j != "" && !cats[o.category(j)] {
+			cats[o.category(j)] = true
+			ip.Categories = append(ip.Categories, o.category(j))
 		}
 		b := ENIBar{
 			ENIID: h.ENIID, JobName: deref(h.JobName), RunID: deref(h.JobRunID), Requester: deref(h.Requester),
@@ -432,6 +443,7 @@ func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, t
 		return bars[i].ENIID < bars[j].ENIID
 	})
 	ip.ENIs = bars
+	sort.Strings(ip.Categories)
 	linger := ev.linger(from, to, subnet)
 	ip.Linger = percentiles(linger)
 	if ip.Linger.Max != nil {

@@ -22,6 +22,32 @@ func ChromiumPath() string {
 	return "/usr/bin/chromium"
 }
 
+// Width is the browser window's width in CSS pixels: the reports are
+// checked at a laptop's 1400 px.
+const Width = 1400
+
+// Keep writes a test artefact (a screenshot, the page, its PDF) and
+// returns its path: into $GLUELENS_ARTEFACTS/<test name>/ when that is set
+// (CI keeps the folder), else into the test's artifact directory (kept by
+// go test -artifacts).
+func Keep(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	dir := ""
+	if root := os.Getenv("GLUELENS_ARTEFACTS"); root != "" {
+		dir = filepath.Join(root, strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatalf("keeping %s: %v", name, err)
+		}
+	} else {
+		dir = t.ArtifactDir()
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatalf("keeping %s: %v", name, err)
+	}
+	return path
+}
+
 // Page is what a headless Chromium saw when it opened a report.
 type Page struct {
 	// Console holds console errors, uncaught exceptions and browser log
@@ -67,7 +93,7 @@ func Open(t testing.TB, file string, texts []string, evals []string) Page {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(Width, 1000),
 	)
 	defer cancelAlloc()
 	cctx, cancelCtx := chromedp.NewContext(actx)

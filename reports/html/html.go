@@ -13,9 +13,12 @@ import (
 	"html/template"
 	"io"
 	"reflect"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 //go:embed assets/echarts.min.js
@@ -74,7 +77,17 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f %%", 100**f)
 	},
-	"dash": orDash,
+	"dash":     orDash,
+	"impact":   words.Impact,
+	"cause":    words.Cause,
+	"status":   words.Status,
+	"nochange": words.NoChange,
+	"tclock": func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return "—"
+		}
+		return report.Clock(*t)
+	},
 	"limit": func(n int, xs any) any {
 		v := reflect.ValueOf(xs)
 		if v.Kind() == reflect.Slice && v.Len() > n {
@@ -132,7 +145,12 @@ func metricValue(f *float64, unit string) string {
 
 // view is what the page template reads.
 type view struct {
-	Header   report.Header
+	Header  report.Header
+	Summary report.Summary
+	// FixAnchor is the id of the section with the lines to paste.
+	FixAnchor string
+	Runs      *runsView
+
 	Incident *report.Incident
 	Capacity *report.Capacity
 	Compare  *report.Compare
@@ -157,7 +175,7 @@ type Writer struct{}
 
 // WriteIncident renders an incident report.
 func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
-	v := &view{Header: inc.Header, Incident: inc}
+	v := &view{Header: inc.Header, Summary: inc.Summary, FixAnchor: "fix", Incident: inc, Runs: affectedRuns(inc.Failure)}
 	if ip := inc.IP; ip != nil {
 		v.add(occupancyChart(ip, inc.Header.From, inc.Header.To))
 		if len(ip.ENIs) > 0 {
@@ -190,7 +208,7 @@ func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 
 // WriteCapacity renders a capacity report.
 func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
-	v := &view{Header: c.Header, Capacity: c}
+	v := &view{Header: c.Header, Summary: c.Summary, FixAnchor: "actions", Capacity: c}
 	if ch, ok := utilizationChart(c.Subnets); ok {
 		v.add(ch)
 	}
@@ -205,7 +223,7 @@ func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 
 // WriteCompare renders a compare report.
 func (Writer) WriteCompare(w io.Writer, c *report.Compare) error {
-	v := &view{Header: c.Header, Compare: c}
+	v := &view{Header: c.Header, Summary: c.Summary, FixAnchor: "results", Compare: c}
 	v.add(failuresChart(c.Results))
 	return render(w, v)
 }
@@ -243,4 +261,71 @@ func nonEmpty(bs []report.Bucket, empty int) []report.Bucket {
 	out := append([]report.Bucket(nil), bs...)
 	out[0].Count -= empty
 	return out
+}
+
+// runsView is the affected-runs table: short run ids (the full id in the
+// title and the copy button) and each distinct error text once.
+type runsView struct {
+	Rows   []runRow
+	Errors []string
+	Note   string
+	// RequestIDs: some error texts had their AWS request id elided.
+	RequestIDs bool
+}
+
+type runRow struct {
+	report.AffectedRun
+	Short string
+	Full  string
+	// Err names the run's error in Errors ("error 2"), "as above" when it
+	// is the failure's error text, "" when the run has none.
+	Err string
+}
+
+// shortID keeps a run id's first 12 characters ("jr_9270c79ea…"); Glue's
+// 64-hex ids are unique well before that.
+func shortID(id string) string {
+	const keep = 12
+	if r := []rune(id); len(r) > keep+1 {
+		return string(r[:keep]) + "…"
+	}
+	return id
+}
+
+// requestID matches the per-call request id AWS puts in an error text, so
+// runs that failed with the same error share one line.
+var requestID = regexp.MustCompile(`(Request ID: )[0-9A-Za-z-]+`)
+
+func affectedRuns(f report.Failure) *runsView {
+	if len(f.Runs) == 0 {
+		return nil
+	}
+	v := &runsView{}
+	index := map[string]int{}
+	asAbove := 0
+	for _, r := range f.Runs {
+		row := runRow{AffectedRun: r, Short: shortID(r.RunID), Full: r.RunID}
+		switch msg := r.ErrorMessage; {
+		case msg == "":
+		case f.ErrorText != "" && (msg == f.ErrorText || strings.HasSuffix(f.ErrorText, ": "+msg)):
+			row.Err = "as above"
+			asAbove++
+		default:
+			if m := requestID.ReplaceAllString(msg, "${1}…"); m != msg {
+				msg, v.RequestIDs = m, true
+			}
+			n, ok := index[msg]
+			if !ok {
+				v.Errors = append(v.Errors, msg)
+				n = len(v.Errors)
+				index[msg] = n
+			}
+			row.Err = fmt.Sprintf("error %d", n)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if asAbove == len(f.Runs) {
+		v.Note = fmt.Sprintf("All %d runs failed with the error above.", asAbove)
+	}
+	return v
 }

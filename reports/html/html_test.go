@@ -106,9 +106,7 @@ func TestHostileInputStaysText(t *testing.T) {
 			t.Errorf("chart %s did not render (charts: %v)", id, p.Charts)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(t.ArtifactDir(), "hostile.png"), p.Screenshot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	t.Logf("screenshot: %s", reportfixture.Keep(t, "hostile.png", p.Screenshot))
 }
 
 // FuzzLogStrings renders an incident whose log-derived strings are the

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // Writer renders reports as Markdown.
@@ -77,6 +78,30 @@ func header(w *bufio.Writer, h report.Header) {
 	fmt.Fprintf(w, "_Window %s – %s · gluelens %s · %s_\n\n", report.Stamp(h.From), report.Stamp(h.To), esc(h.Version), esc(h.Database))
 }
 
+// summary opens every report: impact, cause, what to change, status.
+func summary(w *bufio.Writer, kind string, s report.Summary) {
+	fmt.Fprintf(w, "**What failed.** %s\n\n", esc(words.Impact(kind, s)))
+	fmt.Fprintf(w, "**Why.** %s\n\n", esc(strings.Join(words.Cause(kind, s), " ")))
+	if len(s.Changes) == 0 {
+		fmt.Fprintf(w, "**What to change.** %s\n\n", esc(words.NoChange(kind)))
+	} else {
+		fmt.Fprint(w, "**What to change.** ")
+		for i, c := range s.Changes {
+			if i > 0 {
+				fmt.Fprint(w, " ")
+			}
+			fmt.Fprint(w, esc(words.Change(c)))
+			if !strings.HasSuffix(c.Title, ".") {
+				fmt.Fprint(w, ".")
+			}
+		}
+		fmt.Fprint(w, " The lines to paste are below.\n\n")
+	}
+	fmt.Fprintf(w, "**Status.** %s\n\n", esc(words.Status(s.Status)))
+	fmt.Fprintln(w, "---")
+	fmt.Fprintln(w)
+}
+
 func fix(w *bufio.Writer, f report.Fix) {
 	if len(f.Advice) == 0 && len(f.Unavailable) == 0 {
 		fmt.Fprintln(w, "No change is needed for what this evidence shows.")
@@ -121,6 +146,7 @@ func value(f *float64, unit string) string {
 func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 	w := bufio.NewWriter(out)
 	header(w, inc.Header)
+	summary(w, inc.Header.Kind, inc.Summary)
 	fmt.Fprintf(w, "**The failure.** %s\n\n", esc(inc.Failure.Summary))
 	if inc.Failure.ErrorText != "" {
 		fmt.Fprintf(w, "Error at %s: %s\n\n", report.Stamp(inc.Failure.At), code(inc.Failure.ErrorText))
@@ -155,6 +181,7 @@ func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 func (Writer) WriteCapacity(out io.Writer, c *report.Capacity) error {
 	w := bufio.NewWriter(out)
 	header(w, c.Header)
+	summary(w, c.Header.Kind, c.Summary)
 	fmt.Fprintln(w, "| Subnet | CIDR | Peak | Peak % | p95 % | h ≥ 90 % | Failed creates | Linger p95 (min) |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|")
 	for _, s := range c.Subnets {
@@ -195,6 +222,7 @@ func opt(f *float64) string {
 func (Writer) WriteCompare(out io.Writer, c *report.Compare) error {
 	w := bufio.NewWriter(out)
 	header(w, c.Header)
+	summary(w, c.Header.Kind, c.Summary)
 	comparison(w, c.Results)
 	return w.Flush()
 }
