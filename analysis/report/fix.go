@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/internal/shellquote"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -160,10 +162,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		if !cats[t.Category] {
 			continue
 		}
-		item, err := json.Marshal(map[string]any{
-			"pk":        map[string]string{"S": "category#" + t.Category},
-			"threshold": map[string]string{"N": fmt.Sprint(t.Threshold)},
-		})
+		line, err := putItemLine(thresholdTable, t.Category, t.Threshold)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +170,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 			Area:     "launch",
 			Title:    fmt.Sprintf("Hold %s runs until %d IPs are free", t.Category, t.Threshold),
 			Detail:   upperFirst(t.Rule) + ".",
-			Config:   "aws dynamodb put-item --table-name " + thresholdTable + " --item '" + string(item) + "'",
+			Config:   line,
 			Evidence: gateEvidence,
 		})
 	}
@@ -288,6 +287,20 @@ func gateDelays(r *plan.ReplayResult) string {
 	}
 	return fmt.Sprintf(", %d of %d gated runs delayed (p50 %.1f min, p95 %.1f min, max %.1f min)",
 		g.RunsDelayed, g.RunsGated, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin)
+}
+
+// putItemLine is the pasteable aws CLI line storing one category's
+// threshold: the item is built by the JSON encoder and every word is
+// shell-quoted, since the category comes from job names in the evidence.
+func putItemLine(table, category string, threshold int) (string, error) {
+	item, err := json.Marshal(map[string]any{
+		"pk":        map[string]string{"S": "category#" + category},
+		"threshold": map[string]string{"N": strconv.Itoa(threshold)},
+	})
+	if err != nil {
+		return "", fmt.Errorf("encoding the threshold item of %q: %w", category, err)
+	}
+	return shellquote.Join("aws", "dynamodb", "put-item", "--table-name", table, "--item", string(item)), nil
 }
 
 // thresholdTable is the DynamoDB table `gluelens plan thresholds

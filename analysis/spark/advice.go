@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gluelens/gluelens/internal/shellquote"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -482,7 +483,7 @@ func (in adviceInput) diskAdvice(peak *Executor, codecSaves bool) *Recommendatio
 		rank := workerRank(w.WorkerType)
 		if rank > current && rank < len(workerTypes) && w.UsableBytes >= projected {
 			ev.SuggestedWorkerType, ev.SuggestedUsable = w.WorkerType, w.UsableBytes
-			paste := "--worker-type " + w.WorkerType
+			paste := shellquote.Join("--worker-type", w.WorkerType)
 			if in.conf.Workers != nil {
 				paste += " --number-of-workers " + strconv.FormatInt(*in.conf.Workers, 10)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/internal/shellquote"
 	"github.com/gluelens/gluelens/reports"
 )
 
@@ -147,7 +148,7 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 			return err
 		}
 		for _, f := range files {
-			fmt.Fprintf(a.errOut, "wrote %s (aws dynamodb batch-write-item --request-items file://%s)\n", f, f)
+			fmt.Fprintf(a.errOut, "wrote %s (%s)\n", f, shellquote.Join("aws", "dynamodb", "batch-write-item", "--request-items", "file://"+f))
 		}
 	}
 	if o.format == reports.FormatTable {
