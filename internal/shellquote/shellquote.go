@@ -17,9 +17,10 @@ func safe(b byte) bool {
 }
 
 // Quote returns s as one shell word: unchanged when every byte is safe,
-// otherwise in single quotes with each embedded single quote written as
-// '\” (close, escaped quote, reopen). The empty string becomes ''.
-// Single quotes make every other byte literal, newlines included.
+// otherwise in single quotes, each embedded single quote written as a
+// closing quote, a backslash-escaped quote and a reopening quote. The empty
+// string becomes a pair of single quotes. Single quotes make every other
+// byte literal, newlines included.
 func Quote(s string) string {
 	if s == "" {
 		return "''"
