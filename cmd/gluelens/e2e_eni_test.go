@@ -56,7 +56,7 @@ type truthFile struct {
 
 func readTruth(t *testing.T, dir string) truthFile {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	b, err := os.ReadFile(filepath.Clean(dir) + ".truth.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestIPExhaustionScenarioMatchesTruth(t *testing.T) {
 	dir := t.TempDir()
 	evidence := filepath.Join(dir, "evidence")
 	db := filepath.Join(dir, "g.duckdb")
-	cli(t, "synth", "ip-exhaustion", "--out", evidence, "--seed", "7")
+	cli(t, "synth", "ip-exhaustion", "--out", evidence, "--seed", "7", "--eni-share", "0")
 	tr := readTruth(t, evidence)
 	cli(t, "--db", db, "ingest", "--quiet", evidence)
 
@@ -169,7 +169,7 @@ func tableCounts(t *testing.T, db string) map[string]float64 {
 func TestReingestAndOrderIndependence(t *testing.T) {
 	dir := t.TempDir()
 	evidence := filepath.Join(dir, "evidence")
-	cli(t, "synth", "ip-exhaustion", "--out", evidence, "--seed", "3")
+	cli(t, "synth", "ip-exhaustion", "--out", evidence, "--seed", "3", "--eni-share", "0")
 	dbA := filepath.Join(dir, "a.duckdb")
 	cli(t, "--db", dbA, "ingest", "--quiet", evidence)
 	before := tableCounts(t, dbA)

@@ -34,7 +34,7 @@ func TestExportPackGivesSameAnalysis(t *testing.T) {
 		}
 		return out
 	}
-	must("synth", "ip-exhaustion", "--out", ev)
+	must("synth", "ip-exhaustion", "--out", ev, "--eni-share", "0")
 	must("synth", "disk-full", "--out", filepath.Join(ev, "spark"))
 	must("--db", dbA, "ingest", "--quiet", ev)
 	must("--db", dbA, "export", "--out", pack)
@@ -121,7 +121,7 @@ func TestExportS3(t *testing.T) {
 		}
 		return out
 	}
-	must("synth", "ip-exhaustion", "--out", ev)
+	must("synth", "ip-exhaustion", "--out", ev, "--eni-share", "0")
 	must("--db", dbA, "ingest", "--quiet", ev)
 	must("--db", dbA, "export", "--out", "s3://packs/incident-42", "--endpoint-url", srv.URL)
 	if _, errOut, code := runGluelens("--db", dbA, "export", "--out", "s3://packs/incident-42/", "--endpoint-url", srv.URL); code != exitUsage || !strings.Contains(errOut, "not empty") {

@@ -342,10 +342,10 @@ func TestCapacityPlanningOnIPExhaustionScenario(t *testing.T) {
 	// Seed 1: the morning burst fits two /26s when ingest is split from
 	// transform and export (with seed 11 no two-way split fits; the
 	// subtest below would say so).
-	mustCLI(t, "synth", "ip-exhaustion", "--out", evidence, "--seed", "1")
+	mustCLI(t, "synth", "ip-exhaustion", "--out", evidence, "--seed", "1", "--eni-share", "0")
 	mustCLI(t, "--db", db, "ingest", "--quiet", evidence)
 	var truth planTruth
-	b, err := os.ReadFile(filepath.Join(evidence, "truth.json"))
+	b, err := os.ReadFile(evidence + ".truth.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -194,7 +194,7 @@ func TestIngestS3MatchesLocal(t *testing.T) {
 	cliAWSEnv(t)
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"synth", "ip-exhaustion", "--out", dir}, strings.NewReader(""), &out, &errOut); code != exitOK {
+	if code := run(context.Background(), []string{"synth", "ip-exhaustion", "--out", dir, "--eni-share", "0"}, strings.NewReader(""), &out, &errOut); code != exitOK {
 		t.Fatalf("synth: exit %d: %s", code, errOut.String())
 	}
 	spark := map[string][]string{

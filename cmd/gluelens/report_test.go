@@ -68,7 +68,7 @@ func TestReportCommands(t *testing.T) {
 	dir := t.TempDir()
 	ev := filepath.Join(dir, "ev")
 	db := filepath.Join(dir, "g.duckdb")
-	cli(t, "synth", "ip-exhaustion", "--out", ev, "--seed", "1")
+	cli(t, "synth", "ip-exhaustion", "--out", ev, "--seed", "1", "--eni-share", "0")
 	cli(t, "--db", db, "ingest", "--quiet", ev)
 	tr := readTruth(t, ev)
 	first := tr.FailedCreates[0]

@@ -37,7 +37,7 @@ func diskFullDB(t *testing.T, seed int) (string, diskfull.Truth) {
 	t.Helper()
 	dir := t.TempDir()
 	sparkCLI(t, "synth", "disk-full", "--out", dir, "--seed", fmt.Sprint(seed))
-	body, err := os.ReadFile(filepath.Join(dir, diskfull.TruthFile))
+	body, err := os.ReadFile(diskfull.TruthPath(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

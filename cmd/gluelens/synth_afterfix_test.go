@@ -23,7 +23,7 @@ func TestCompareAfterFix(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "g.duckdb")
 	ipx, disk, after := filepath.Join(dir, "ipx"), filepath.Join(dir, "disk"), filepath.Join(dir, "after")
-	cli(t, "synth", "ip-exhaustion", "--out", ipx, "--seed", "1")
+	cli(t, "synth", "ip-exhaustion", "--out", ipx, "--seed", "1", "--eni-share", "0")
 	cli(t, "synth", "disk-full", "--out", disk, "--seed", "1")
 	cli(t, "synth", "after-fix", "--out", after, "--seed", "1")
 	cli(t, "--db", db, "ingest", "--quiet", ipx, disk, after)
@@ -40,7 +40,7 @@ func TestCompareAfterFix(t *testing.T) {
 		}
 		return tr
 	}
-	before, fixed := read(filepath.Join(disk, "truth.json")), read(filepath.Join(after, "spark", "truth.json"))
+	before, fixed := read(disk+".truth.json"), read(after+".spark-truth.json")
 	if before.Outcome != "FAILED" || fixed.Outcome != "SUCCEEDED" || fixed.PeakDiskBytes >= before.PeakDiskBytes {
 		t.Fatalf("truths: before %+v, after %+v", before, fixed)
 	}

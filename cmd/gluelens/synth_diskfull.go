@@ -10,8 +10,8 @@ import (
 )
 
 type synthDiskFullOptions struct {
-	out  string
-	seed uint64
+	out, truth string
+	seed       uint64
 }
 
 type synthSparkBenchOptions struct {
@@ -29,8 +29,9 @@ func init() {
 			Long: `Write the disk-full scenario: a Spark 3.3 event log as Glue 4.0 writes it (sparkHistoryLogs/
 spark-application-<ms>) for a G.2X job with 10 workers whose reduce stage spills over 400 badly sized
 shuffle partitions until one executor's disk is full ("No space left on device"), the AWS CLI
-get-job-runs output of the FAILED run, and truth.json — what the analysis must find, computed by
-the generator's own simulation. The same --seed always writes the same bytes.`,
+get-job-runs output of the FAILED run, and beside the folder (DIR.truth.json, or --truth) what the
+analysis must find, computed by the generator's own simulation. The same --seed always writes the
+same bytes.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if opts.out == "" {
@@ -40,6 +41,7 @@ the generator's own simulation. The same --seed always writes the same bytes.`,
 			},
 		}
 		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
 		return c
 	})
@@ -67,13 +69,17 @@ the generator's own simulation. The same --seed always writes the same bytes.`,
 }
 
 func runSynthDiskFull(ctx context.Context, a *app, opts *synthDiskFullOptions) error {
-	res, err := diskfull.Write(opts.out, diskfull.DefaultParams(opts.seed))
+	truth := opts.truth
+	if truth == "" {
+		truth = diskfull.TruthPath(opts.out)
+	}
+	res, err := diskfull.WriteTo(opts.out, truth, diskfull.DefaultParams(opts.seed))
 	if err != nil {
 		return err
 	}
 	t := res.Truth
-	fmt.Fprintf(a.out, "wrote %s, %s and %s/%s: executor %s filled its %s disk %.2f min after the start; recommended shuffle partitions %d\n",
-		res.EventLog, res.GlueRuns, opts.out, diskfull.TruthFile, t.FailingExecutor, t.WorkerType, t.MinutesAfterStart, t.RecommendedPartitions)
+	fmt.Fprintf(a.out, "wrote %s and %s, truth in %s: executor %s filled its %s disk %.2f min after the start; recommended shuffle partitions %d\n",
+		res.EventLog, res.GlueRuns, truth, t.FailingExecutor, t.WorkerType, t.MinutesAfterStart, t.RecommendedPartitions)
 	return nil
 }
 

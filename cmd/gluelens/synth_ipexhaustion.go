@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -10,8 +13,17 @@ import (
 )
 
 type synthIPOptions struct {
-	out  string
-	seed uint64
+	out, truth string
+	seed       uint64
+	start      string
+	accounts   []string
+	regions    []string
+	jobs       []string
+	scale      int
+	noise      int
+	eniShare   float64
+	digests    bool
+	tamper     string
 }
 
 func init() {
@@ -20,10 +32,16 @@ func init() {
 		c := &cobra.Command{
 			Use:   "ip-exhaustion --out DIR",
 			Short: "Write a day of CloudTrail, Glue and EC2 evidence in which a shared /26 runs out of IPs",
-			Long: `Write the ip-exhaustion scenario: CloudTrail log files in the S3 key layout (AWSLogs/...),
-AWS CLI output of glue get-job-runs / get-jobs / get-connections and ec2 describe-subnets,
-and truth.json — what the analysis must find, computed by the generator's own simulation.
-The same --seed always writes the same bytes.`,
+			Long: `Write the ip-exhaustion scenario: CloudTrail log files in the S3 key layout (AWSLogs/...) among
+realistic non-ENI management events (--eni-share), signed CloudTrail digest files and the matching
+list-public-keys output, AWS CLI output of glue get-job-runs / get-jobs / get-connections and ec2
+describe-subnets / describe-network-interfaces — and, beside the folder (DIR.truth.json, or --truth),
+what the analysis must find, computed by the generator's own simulation of AWS. The same flags and
+--seed always write the same bytes.
+
+--tamper damages the trail after delivery (needs --digests): a comma-separated list of
+delete-log=N, alter-log=N, recompress-log=N, add-log=N, delete-digest=N, alter-digest=N;
+the truth's integrity.problems lists what 'gluelens verify' must report.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if opts.out == "" {
@@ -32,22 +50,105 @@ The same --seed always writes the same bytes.`,
 				return runSynthIP(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
-		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		f := c.Flags()
+		f.StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		f.StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
+		f.Uint64Var(&opts.seed, "seed", 1, "random seed")
+		f.StringVar(&opts.start, "start", "2026-11-02", "first day of the evidence (YYYY-MM-DD, UTC)")
+		f.StringSliceVar(&opts.accounts, "accounts", nil, "account ids (12 digits, comma-separated; default 481516234200)")
+		f.StringSliceVar(&opts.regions, "regions", nil, "regions (comma-separated; default eu-west-1)")
+		f.StringArrayVar(&opts.jobs, "jobs", nil, "CATEGORY=JOB,JOB…: rename a category's jobs (ingest, transform, export, report; repeatable)")
+		f.IntVar(&opts.scale, "scale", 1, fmt.Sprintf("copies of the workload per account and region (1–%d)", synth.MaxWeekScale))
+		f.IntVar(&opts.noise, "noise", 1, "irregularities ×N: duplicate deliveries, DryRun probes, light non-ENI records (0: clean)")
+		f.Float64Var(&opts.eniShare, "eni-share", 0.005, "share of ENI calls among the CloudTrail records (a real trail: 0.005; 0: no padding)")
+		f.BoolVar(&opts.digests, "digests", false, "a digest file for every hour of the trail (default: the first hour only)")
+		f.StringVar(&opts.tamper, "tamper", "", "damage to the trail, e.g. delete-log=1,alter-digest=1 (see above)")
 		return c
 	})
 }
 
+// parseTamper reads --tamper into the damage counts.
+func parseTamper(s string, in *synth.Integrity) error {
+	if s == "" {
+		return nil
+	}
+	fields := map[string]*int{"delete-log": &in.DeleteLogs, "alter-log": &in.AlterLogs, "recompress-log": &in.RecompressLog,
+		"add-log": &in.AddLogs, "delete-digest": &in.DeleteDigests, "alter-digest": &in.AlterDigests}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			v = "1"
+		}
+		p := fields[k]
+		n, err := strconv.Atoi(v)
+		if p == nil || err != nil || n < 0 {
+			return fmt.Errorf("--tamper %q: want delete-log, alter-log, recompress-log, add-log, delete-digest or alter-digest = a count", part)
+		}
+		*p = n
+	}
+	return nil
+}
+
+func (o *synthIPOptions) options() (synth.Options, error) {
+	start, err := time.Parse("2006-01-02", o.start)
+	if err != nil {
+		return synth.Options{}, usagef("--start %q: want YYYY-MM-DD", o.start)
+	}
+	so := synth.Options{Start: start, Accounts: o.accounts, Regions: o.regions, Scale: o.scale, Noise: &o.noise, ENIShare: o.eniShare,
+		Integrity: synth.Integrity{Chain: o.digests}}
+	if len(o.jobs) > 0 {
+		so.Jobs = map[string][]string{}
+		for _, j := range o.jobs {
+			cat, names, ok := strings.Cut(j, "=")
+			if !ok || names == "" {
+				return so, usagef("--jobs %q: want CATEGORY=JOB,JOB…", j)
+			}
+			so.Jobs[cat] = strings.Split(names, ",")
+		}
+	}
+	if err := parseTamper(o.tamper, &so.Integrity); err != nil {
+		return so, usagef("%v", err)
+	}
+	if so.Integrity != (synth.Integrity{Chain: so.Integrity.Chain}) && !o.digests {
+		return so, usagef("--tamper needs --digests")
+	}
+	return so, nil
+}
+
 func runSynthIP(ctx context.Context, a *app, opts *synthIPOptions) error {
-	out, err := synth.Generate(synth.IPExhaustion(), opts.seed)
+	so, err := opts.options()
 	if err != nil {
 		return err
 	}
-	if err := out.WriteDir(opts.out); err != nil {
+	s, err := synth.Customize(so)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	out, err := synth.Generate(s, opts.seed)
+	if err != nil {
+		return err
+	}
+	return writeSynthOutput(a, out, opts.out, opts.truth)
+}
+
+// writeSynthOutput writes the evidence into dir and the truth to
+// truthPath (default: beside dir), and says what it wrote.
+func writeSynthOutput(a *app, out *synth.Output, dir, truthPath string) error {
+	if truthPath == "" {
+		truthPath = synth.TruthPath(dir)
+	}
+	if err := out.WriteDir(dir); err != nil {
+		return err
+	}
+	if err := out.WriteTruth(truthPath); err != nil {
 		return err
 	}
 	t := out.Truth
-	fmt.Fprintf(a.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files\n",
-		len(out.Files)+1, opts.out, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles)
+	fmt.Fprintf(a.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files (%d records, %.2f %% ENI calls), %d digests; truth in %s\n",
+		len(out.Files), dir, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles, t.Counts.CloudTrailRecords,
+		100*t.Counts.ENIShare, t.Counts.DigestFiles, truthPath)
+	if it := t.Integrity; it != nil && len(it.Damage) > 0 {
+		fmt.Fprintf(a.out, "damaged the trail %d times: %d problems for verify to find (truth: integrity.problems)\n", len(it.Damage), len(it.Problems))
+	}
 	return nil
 }

@@ -13,9 +13,23 @@ import (
 )
 
 type synthScenarioOptions struct {
-	out   string
-	seed  uint64
-	scale int
+	out, truth, sparkTruth string
+	seed                   uint64
+	scale                  int
+}
+
+// scenarioTruthFlags adds --truth and --spark-truth: both files go beside
+// the evidence folder by default, never inside it.
+func scenarioTruthFlags(c *cobra.Command, opts *synthScenarioOptions) {
+	c.Flags().StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
+	c.Flags().StringVar(&opts.sparkTruth, "spark-truth", "", "file to write the Spark job's truth to (default DIR.spark-truth.json)")
+}
+
+func (o *synthScenarioOptions) sparkTruthPath() string {
+	if o.sparkTruth != "" {
+		return o.sparkTruth
+	}
+	return filepath.Clean(o.out) + ".spark-truth.json"
 }
 
 func init() {
@@ -28,9 +42,9 @@ func init() {
 2026-11-09), with the ingest, transform and export categories moved to their own subnets sized by
 'gluelens plan subnets' (/25, /26, /27) and every launch gated by its category's threshold
 ('gluelens plan thresholds' with the lingering buffer, computed from the ip-exhaustion history of
-the same --seed); truth.json lists the runs the gate delayed. Under spark/ it writes the disk-full
-job (orders-daily-rollup) after its fix, on 2026-11-09 02:00: zstd, AQE and the recommended
-shuffle partitions, a run that succeeds, with spark/truth.json. No ENI create is refused, no disk
+the same --seed); the truth (DIR.truth.json) lists the runs the gate delayed. Under spark/ it writes
+the disk-full job (orders-daily-rollup) after its fix, on 2026-11-09 02:00: zstd, AQE and the
+recommended shuffle partitions, a run that succeeds, with its truth in DIR.spark-truth.json. No ENI create is refused, no disk
 fills and the peaks are lower: the "after" of 'gluelens report compare'. Its ids derive from --seed
 and the scenario, so it can be ingested into the same database as ip-exhaustion and disk-full. The
 same --seed always writes the same bytes.`,
@@ -44,6 +58,7 @@ same --seed always writes the same bytes.`,
 		}
 		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		scenarioTruthFlags(c, opts)
 		return c
 	})
 	registerSynth(func(a *app) *cobra.Command {
@@ -66,22 +81,21 @@ also serves as a benchmark. The same --seed and --scale always write the same by
 		}
 		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		scenarioTruthFlags(c, opts)
 		c.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply jobs, ENIs and CloudTrail noise (1–%d)", synth.MaxWeekScale))
 		return c
 	})
 }
 
-func writeScenario(a *app, s synth.Scenario, seed uint64, dir string) error {
+func writeScenario(a *app, s synth.Scenario, seed uint64, dir, truthPath string) error {
 	out, err := synth.Generate(s, seed)
 	if err != nil {
 		return err
 	}
-	if err := out.WriteDir(dir); err != nil {
+	if err := writeSynthOutput(a, out, dir, truthPath); err != nil {
 		return err
 	}
 	t := out.Truth
-	fmt.Fprintf(a.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files\n",
-		len(out.Files)+1, dir, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles)
 	if g := t.LaunchGate; g != nil {
 		fmt.Fprintf(a.out, "launch gate (%d categories): %d runs delayed\n", len(g.Thresholds), g.DelayedRuns)
 	}
@@ -97,7 +111,7 @@ func runSynthAfterFix(_ context.Context, a *app, opts *synthScenarioOptions) err
 	if err != nil {
 		return err
 	}
-	if err := writeScenario(a, s, synth.AfterFixSeed(opts.seed), opts.out); err != nil {
+	if err := writeScenario(a, s, synth.AfterFixSeed(opts.seed), opts.out, opts.truth); err != nil {
 		return err
 	}
 	p, err := diskfull.AfterFixParams(diskfull.DefaultParams(opts.seed))
@@ -106,7 +120,7 @@ func runSynthAfterFix(_ context.Context, a *app, opts *synthScenarioOptions) err
 	}
 	p.Start = afterFixSparkStart
 	dir := filepath.Join(opts.out, "spark")
-	res, err := diskfull.Write(dir, p)
+	res, err := diskfull.WriteTo(dir, opts.sparkTruthPath(), p)
 	if err != nil {
 		return err
 	}
@@ -121,14 +135,14 @@ func runSynthWeek(_ context.Context, a *app, opts *synthScenarioOptions) error {
 	if err != nil {
 		return usagef("--scale: %v", err)
 	}
-	if err := writeScenario(a, s, synth.WeekSeed(opts.seed), opts.out); err != nil {
+	if err := writeScenario(a, s, synth.WeekSeed(opts.seed), opts.out, opts.truth); err != nil {
 		return err
 	}
 	p := diskfull.DefaultParams(opts.seed)
 	p.Start = time.Date(2026, 11, 18, 2, 0, 0, 0, time.UTC)
 	p.Account, p.Region = s.AccountID, s.Region
 	dir := filepath.Join(opts.out, "spark")
-	res, err := diskfull.Write(dir, p)
+	res, err := diskfull.WriteTo(dir, opts.sparkTruthPath(), p)
 	if err != nil {
 		return err
 	}

@@ -88,14 +88,14 @@ func TestTightGateDelaysRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := out.WriteDir(dir); err != nil {
+	if err := writeAll(out, dir); err != nil {
 		t.Fatal(err)
 	}
 	un, err := Generate(free, AfterFixSeed(seed))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := un.WriteDir(ungatedDir); err != nil {
+	if err := writeAll(un, ungatedDir); err != nil {
 		t.Fatal(err)
 	}
 	ev := loadEvidence(t, dir)

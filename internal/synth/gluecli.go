@@ -168,10 +168,35 @@ func runErrorMessage(r *run) string {
 // describe-subnets, and an earlier describe-network-interfaces snapshot
 // that lists the pre-existing ENIs.
 func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
+	for _, c := range s.cells() {
+		if err := writeCellCLI(s, c, g, sim, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cliPrefix is the folder of an account and region's AWS CLI output: the
+// top of the tree when the scenario has one account and region, else
+// ACCOUNT/REGION/.
+func cliPrefix(s *Scenario, c cell) string {
+	if len(s.cells()) == 1 {
+		return ""
+	}
+	return c.acct + "/" + c.region + "/"
+}
+
+// writeCellCLI writes the AWS CLI output of one account and region.
+func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) error {
 	collected := sim.Cutoff.Add(7 * time.Minute)
+	pre := cliPrefix(s, cl)
+	inCell := func(subnet string) bool { return s.subnetCell(subnet) == cl }
 	dpu := map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}
 	for ci := range s.Categories {
 		c := &s.Categories[ci]
+		if !inCell(c.Subnet) {
+			continue
+		}
 		for _, job := range c.Jobs {
 			var runs []*run
 			for i := len(sim.Runs) - 1; i >= 0; i-- { // GetJobRuns lists newest first
@@ -200,7 +225,7 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 				if err != nil {
 					return fmt.Errorf("encoding get-job-runs for %s: %w", job, err)
 				}
-				out.Files = append(out.Files, File{Path: fmt.Sprintf("glue/get-job-runs/%s.page-%d.json", job, page), Data: b, ModTime: collected})
+				out.Files = append(out.Files, File{Path: fmt.Sprintf("%sglue/get-job-runs/%s.page-%d.json", pre, job, page), Data: b, ModTime: collected})
 			}
 		}
 	}
@@ -211,20 +236,23 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 	created := s.Start.Add(-41 * 24 * time.Hour)
 	for ci := range s.Categories {
 		c := &s.Categories[ci]
+		if !inCell(c.Subnet) {
+			continue
+		}
 		sn, _ := s.subnet(c.Subnet)
 		for _, job := range c.Jobs {
 			mod := created.Add(g.duration(24*time.Hour, 30*24*time.Hour))
 			jobs.Jobs = append(jobs.Jobs, cliJob{
-				Name: job, Description: c.Name + " job " + job, Role: roleARN(s.AccountID, c.Role),
+				Name: job, Description: c.Name + " job " + job, Role: roleARN(cl.acct, c.Role),
 				CreatedOn: cliTime{created, styleWire}, LastModifiedOn: cliTime{mod, styleWire},
 				ExecutionProperty: map[string]int{"MaxConcurrentRuns": 3},
-				Command:           cliCommand{Name: "glueetl", ScriptLocation: "s3://aws-glue-assets-" + s.AccountID + "-" + s.Region + "/scripts/" + job + ".py", PythonVersion: "3"},
+				Command:           cliCommand{Name: "glueetl", ScriptLocation: "s3://aws-glue-assets-" + cl.acct + "-" + cl.region + "/scripts/" + job + ".py", PythonVersion: "3"},
 				DefaultArguments: map[string]string{
-					"--TempDir":                          "s3://aws-glue-assets-" + s.AccountID + "-" + s.Region + "/temporary/",
+					"--TempDir":                          "s3://aws-glue-assets-" + cl.acct + "-" + cl.region + "/temporary/",
 					"--enable-metrics":                   "true",
 					"--enable-continuous-cloudwatch-log": "true",
 					"--enable-spark-ui":                  "true",
-					"--spark-event-logs-path":            "s3://aws-glue-assets-" + s.AccountID + "-" + s.Region + "/sparkHistoryLogs/",
+					"--spark-event-logs-path":            "s3://aws-glue-assets-" + cl.acct + "-" + cl.region + "/sparkHistoryLogs/",
 					"--job-language":                     "python",
 				},
 				Connections: cliConnections{Connections: []string{sn.Connection}},
@@ -238,13 +266,13 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 	if err != nil {
 		return fmt.Errorf("encoding get-jobs: %w", err)
 	}
-	out.Files = append(out.Files, File{Path: "glue/get-jobs.json", Data: b, ModTime: collected})
+	out.Files = append(out.Files, File{Path: pre + "glue/get-jobs.json", Data: b, ModTime: collected})
 
 	var conns struct {
 		ConnectionList []cliConnection `json:"ConnectionList"`
 	}
 	for _, sn := range s.Subnets {
-		if sn.Connection == "" {
+		if sn.Connection == "" || !inCell(sn.ID) {
 			continue
 		}
 		conns.ConnectionList = append(conns.ConnectionList, cliConnection{
@@ -252,25 +280,28 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 			ConnectionProperties:           map[string]string{},
 			PhysicalConnectionRequirements: cliPhysical{SubnetID: sn.ID, SecurityGroupIDList: []string{sn.SecurityGroup}, AvailabilityZone: sn.AZ},
 			CreationTime:                   cliTime{created.Add(-2 * time.Hour), styleISOLocal}, LastUpdatedTime: cliTime{created.Add(-2 * time.Hour), styleISOLocal},
-			LastUpdatedBy: "arn:aws:sts::" + s.AccountID + ":assumed-role/platform-admin/jane.doe",
+			LastUpdatedBy: "arn:aws:sts::" + cl.acct + ":assumed-role/platform-admin/jane.doe",
 		})
 	}
 	if b, err = cliJSON(conns); err != nil {
 		return fmt.Errorf("encoding get-connections: %w", err)
 	}
-	out.Files = append(out.Files, File{Path: "glue/get-connections.json", Data: b, ModTime: collected})
+	out.Files = append(out.Files, File{Path: pre + "glue/get-connections.json", Data: b, ModTime: collected})
 
 	var subnets struct {
 		Subnets []cliSubnet `json:"Subnets"`
 	}
 	for _, sn := range s.Subnets {
+		if !inCell(sn.ID) {
+			continue
+		}
 		p, _ := parseCIDR(sn.CIDR)
-		azID := "euw1-az" + string(sn.AZ[len(sn.AZ)-1]-'a'+'1')
+		azID := azPrefix(cl.region) + "-az" + string(sn.AZ[len(sn.AZ)-1]-'a'+'1')
 		subnets.Subnets = append(subnets.Subnets, cliSubnet{
 			AvailabilityZone: sn.AZ, AvailabilityZoneID: azID, AvailableIPAddressCount: len(p.hosts) - sim.InUseAtCutoff[sn.ID],
-			CidrBlock: sn.CIDR, State: "available", SubnetID: sn.ID, VpcID: s.VPCID, OwnerID: s.AccountID,
+			CidrBlock: sn.CIDR, State: "available", SubnetID: sn.ID, VpcID: cl.vpc, OwnerID: cl.acct,
 			Ipv6CidrBlockAssociationSet: []string{}, Tags: []cliTag{{Key: "Name", Value: sn.Name}},
-			SubnetArn:                     "arn:aws:ec2:" + s.Region + ":" + s.AccountID + ":subnet/" + sn.ID,
+			SubnetArn:                     "arn:aws:ec2:" + cl.region + ":" + cl.acct + ":subnet/" + sn.ID,
 			MapPublicIPOnLaunch:           sn.Connection == "",
 			PrivateDNSNameOptionsOnLaunch: map[string]any{"HostnameType": "ip-name", "EnableResourceNameDnsARecord": false, "EnableResourceNameDnsAAAARecord": false},
 			BlockPublicAccessStates:       map[string]string{"InternetGatewayBlockMode": "off"},
@@ -279,7 +310,7 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 	if b, err = cliJSON(subnets); err != nil {
 		return fmt.Errorf("encoding describe-subnets: %w", err)
 	}
-	out.Files = append(out.Files, File{Path: "ec2/describe-subnets.json", Data: b, ModTime: collected})
+	out.Files = append(out.Files, File{Path: pre + "ec2/describe-subnets.json", Data: b, ModTime: collected})
 
 	// An audit snapshot taken before the evidence starts: the only record
 	// of where the pre-existing ENIs live, since their deletes name no subnet.
@@ -287,25 +318,25 @@ func writeCLI(s *Scenario, g *rng, sim *simulation, out *Output) error {
 		NetworkInterfaces []cliENI `json:"NetworkInterfaces"`
 	}
 	for _, e := range sim.ENIs {
-		if e.Owner != ownerPreexisting {
+		if e.Owner != ownerPreexisting || !inCell(e.Subnet) {
 			continue
 		}
 		sn, _ := s.subnet(e.Subnet)
 		ip := e.IP.String()
-		dns := "ip-" + dashed(ip) + "." + s.Region + ".compute.internal"
+		dns := "ip-" + dashed(ip) + "." + cl.region + ".compute.internal"
 		nis.NetworkInterfaces = append(nis.NetworkInterfaces, cliENI{
 			AvailabilityZone: sn.AZ, Description: e.Description, Groups: []cliGroup{{GroupName: "glue-vpc-endpoints", GroupID: sn.SecurityGroup}},
-			InterfaceType: "interface", Ipv6Addresses: []string{}, MacAddress: e.MAC, NetworkInterfaceID: e.ID, OwnerID: s.AccountID,
+			InterfaceType: "interface", Ipv6Addresses: []string{}, MacAddress: e.MAC, NetworkInterfaceID: e.ID, OwnerID: cl.acct,
 			PrivateDNSName: dns, PrivateIPAddress: ip, PrivateIPAddresses: []cliPrivateIP{{PrivateDNSName: dns, PrivateIPAddress: ip, Primary: true}},
-			RequesterID: principalID("AROA", 0, s.AccountID+"glue-legacy-role") + ":GlueJobRunnerSession", RequesterManaged: false,
-			SourceDestCheck: true, Status: "available", SubnetID: e.Subnet, TagSet: []cliTag{}, VpcID: s.VPCID,
+			RequesterID: principalID("AROA", 0, cl.acct+"glue-legacy-role") + ":GlueJobRunnerSession", RequesterManaged: false,
+			SourceDestCheck: true, Status: "available", SubnetID: e.Subnet, TagSet: []cliTag{}, VpcID: cl.vpc,
 		})
 	}
 	if len(nis.NetworkInterfaces) > 0 {
 		if b, err = cliJSON(nis); err != nil {
 			return fmt.Errorf("encoding describe-network-interfaces: %w", err)
 		}
-		out.Files = append(out.Files, File{Path: "ec2/describe-network-interfaces.json", Data: b, ModTime: s.Start.Add(-10 * time.Minute)})
+		out.Files = append(out.Files, File{Path: pre + "ec2/describe-network-interfaces.json", Data: b, ModTime: s.Start.Add(-10 * time.Minute)})
 	}
 	return nil
 }
@@ -370,4 +401,19 @@ func cliRun(c *Category, r *run, style int, dpu float64, g *rng) cliJobRun {
 	}
 	j.LastModifiedOn = cliTime{last, style}
 	return j
+}
+
+// azPrefix is the prefix of a region's zone ids: eu-west-1 → euw1,
+// us-east-1 → use1, ap-southeast-2 → apse2.
+func azPrefix(region string) string {
+	parts := strings.Split(region, "-")
+	if len(parts) != 3 {
+		return region
+	}
+	dir := map[string]string{"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+		"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}[parts[1]]
+	if dir == "" {
+		dir = parts[1][:1]
+	}
+	return parts[0] + dir + parts[2]
 }

@@ -44,6 +44,9 @@ func (g *rng) seconds(lo, hi time.Duration) time.Duration {
 // chance reports true with probability p.
 func (g *rng) chance(p float64) bool { return g.r.Float64() < p }
 
+// shuffle permutes n elements with swap.
+func (g *rng) shuffle(n int, swap func(i, j int)) { g.r.Shuffle(n, swap) }
+
 // float returns a float64 in [0, 1).
 func (g *rng) float() float64 { return g.r.Float64() }
 

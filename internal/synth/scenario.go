@@ -47,10 +47,19 @@ type Scenario struct {
 	// before it.
 	MinStartGap time.Duration
 
-	NoisePerHour     int // non-ENI CloudTrail records per hour
+	NoisePerHour int // non-ENI CloudTrail records per hour
+	// ENIShare, when above 0, pads every CloudTrail log file with further
+	// realistic non-ENI records until ENI records are this share of the
+	// trail (a real management trail: about 0.005). The padding is drawn
+	// from each file's own random stream, so it never changes the rest of
+	// the evidence.
+	ENIShare         float64
 	DuplicateRecords int // ENI records delivered a second time in a later file
-	DigestFiles      int // CloudTrail-Digest files (hourly)
-	JobRunsPageSize  int // runs per get-job-runs page
+	DigestFiles      int // CloudTrail-Digest files (hourly), signed; see Integrity
+	// Integrity: a digest chain over the whole trail, and damage done to
+	// the delivered files (digest.go).
+	Integrity       Integrity
+	JobRunsPageSize int // runs per get-job-runs page
 }
 
 // Subnet is one VPC subnet.
@@ -63,6 +72,54 @@ type Subnet struct {
 	// ("" when no Glue connection uses it).
 	Connection    string
 	SecurityGroup string
+	// Account, Region and VPC place the subnet in another account or
+	// region than the scenario's own (empty: the scenario's AccountID,
+	// Region and VPCID). Each account and region gets its own CloudTrail
+	// files, digests and AWS CLI output.
+	Account, Region, VPC string
+}
+
+// cell is one account and region of a scenario: its own trail and CLI output.
+type cell struct{ acct, region, vpc string }
+
+// cellOf returns the account, region and VPC of subnet sn.
+func (s *Scenario) cellOf(sn Subnet) cell {
+	c := cell{acct: s.AccountID, region: s.Region, vpc: s.VPCID}
+	if sn.Account != "" {
+		c.acct = sn.Account
+	}
+	if sn.Region != "" {
+		c.region = sn.Region
+	}
+	if sn.VPC != "" {
+		c.vpc = sn.VPC
+	}
+	return c
+}
+
+// cells lists the scenario's accounts and regions, its own first, then in
+// the order their subnets appear.
+func (s *Scenario) cells() []cell {
+	out := []cell{{acct: s.AccountID, region: s.Region, vpc: s.VPCID}}
+	seen := map[[2]string]bool{{s.AccountID, s.Region}: true}
+	for _, sn := range s.Subnets {
+		c := s.cellOf(sn)
+		if !seen[[2]string{c.acct, c.region}] {
+			seen[[2]string{c.acct, c.region}] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// subnetCell returns the cell of the subnet with id (the scenario's own
+// for an unknown id).
+func (s *Scenario) subnetCell(id string) cell {
+	sn, err := s.subnet(id)
+	if err != nil {
+		return cell{acct: s.AccountID, region: s.Region, vpc: s.VPCID}
+	}
+	return s.cellOf(sn)
 }
 
 // Category is a family of Glue jobs sharing an IAM role and a subnet.
@@ -180,6 +237,9 @@ func (s *Scenario) subnet(id string) (Subnet, error) {
 func (s *Scenario) validate() error {
 	if s.CreateDelay[1] >= s.MinStartGap {
 		return fmt.Errorf("scenario %s: create delay %s must stay below the start gap %s so attribution is unambiguous", s.Name, s.CreateDelay[1], s.MinStartGap)
+	}
+	if s.ENIShare < 0 || s.ENIShare > 1 {
+		return fmt.Errorf("scenario %s: ENI share %g must lie between 0 and 1", s.Name, s.ENIShare)
 	}
 	if s.Cutoff <= s.RunSpan {
 		return fmt.Errorf("scenario %s: cutoff %s must come after the run span %s", s.Name, s.Cutoff, s.RunSpan)

@@ -278,7 +278,7 @@ func (m *simulator) handle(ev *simEvent) error {
 		}
 		sn, _ := s.subnet(r.Cat.Subnet)
 		e := &eni{ID: "eni-0" + g.hex(16), Subnet: sn.ID, IPCount: 1, Owner: ownerGlue, Run: r,
-			Description: "Attached to Glue using role: " + roleARN(s.AccountID, r.Cat.Role), Created: ev.at, MAC: mac(g)}
+			Description: "Attached to Glue using role: " + roleARN(s.cellOf(sn).acct, r.Cat.Role), Created: ev.at, MAC: mac(g)}
 		if err := m.hold(ev.at, e); err != nil {
 			return err
 		}

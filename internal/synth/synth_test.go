@@ -14,6 +14,17 @@ import (
 	"time"
 )
 
+// truthKey holds the truth beside the tree in TestGenerateDeterministic.
+const truthKey = "../truth"
+
+// writeAll writes the evidence into dir and its truth beside it.
+func writeAll(o *Output, dir string) error {
+	if err := o.WriteDir(dir); err != nil {
+		return err
+	}
+	return o.WriteTruth(TruthPath(dir))
+}
+
 func TestGenerateDeterministic(t *testing.T) {
 	render := func(seed uint64) map[string][]byte {
 		t.Helper()
@@ -22,16 +33,25 @@ func TestGenerateDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := out.WriteDir(dir); err != nil {
+		if err := writeAll(out, dir); err != nil {
 			t.Fatal(err)
 		}
-		return readTree(t, dir)
+		tree := readTree(t, dir)
+		if _, inside := tree["truth.json"]; inside {
+			t.Error("truth.json written inside the evidence folder")
+		}
+		tj, err := os.ReadFile(TruthPath(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree[truthKey] = tj
+		return tree
 	}
 	a, b, c := render(7), render(7), render(8)
 	if !equalTrees(a, b) {
 		t.Error("seed 7 twice gave different output")
 	}
-	if equalTrees(a, c) || bytes.Equal(a["truth.json"], c["truth.json"]) {
+	if equalTrees(a, c) || bytes.Equal(a[truthKey], c[truthKey]) {
 		t.Error("seeds 7 and 8 gave the same output")
 	}
 }
@@ -97,6 +117,7 @@ type evidence struct {
 	runs       map[string]*cliRunRecord
 	jobRole    map[string]string // job → role ARN
 	jobSubnet  map[string]string // job → subnet of its first connection
+	jobConn    map[string]string // job → its first connection
 	usable     map[string]int
 	preSubnet  map[string]string // ENI → subnet, from the snapshot
 	truth      Truth
@@ -119,9 +140,13 @@ func cliTimeValue(t *testing.T, v any) time.Time {
 	return time.Time{}
 }
 
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
+// cliFiles lists the AWS CLI outputs matching pattern at the top of dir
+// and, for scenarios over several accounts and regions, under
+// ACCOUNT/REGION/.
+func cliFiles(dir, pattern string) []string {
+	top, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
+	nested, _ := filepath.Glob(filepath.Join(dir, "*", "*", filepath.FromSlash(pattern)))
+	return append(top, nested...)
 }
 
 func readJSON(t *testing.T, path string, v any) {
@@ -138,7 +163,7 @@ func readJSON(t *testing.T, path string, v any) {
 
 func loadEvidence(t *testing.T, dir string) *evidence {
 	t.Helper()
-	ev := &evidence{styles: map[string]int{}, runs: map[string]*cliRunRecord{}, jobRole: map[string]string{}, jobSubnet: map[string]string{}, usable: map[string]int{}, preSubnet: map[string]string{}}
+	ev := &evidence{styles: map[string]int{}, runs: map[string]*cliRunRecord{}, jobRole: map[string]string{}, jobSubnet: map[string]string{}, jobConn: map[string]string{}, usable: map[string]int{}, preSubnet: map[string]string{}}
 	digestLogs := map[string]string{}
 	sums := map[string]string{}
 	walkCorpus(t, dir, func(key string, raw, stored []byte) {
@@ -167,7 +192,8 @@ func loadEvidence(t *testing.T, dir string) *evidence {
 		if m == nil {
 			t.Fatalf("%s: not in the CloudTrail key layout", key)
 		}
-		sum := sha256.Sum256(stored)
+		// AWS hashes a log file's uncompressed content (docs/formats.md §1.7).
+		sum := sha256.Sum256(raw)
 		sums[key] = hex.EncodeToString(sum[:])
 		ev.logFiles++
 		var doc struct{ Records []json.RawMessage }
@@ -200,7 +226,7 @@ func loadEvidence(t *testing.T, dir string) *evidence {
 		}
 	}
 
-	pages, _ := filepath.Glob(filepath.Join(dir, "glue", "get-job-runs", "*.json"))
+	pages := cliFiles(dir, "glue/get-job-runs/*.json")
 	byJob := map[string][]string{}
 	for _, p := range pages {
 		var page struct {
@@ -245,21 +271,28 @@ func loadEvidence(t *testing.T, dir string) *evidence {
 			Connections struct{ Connections []string }
 		}
 	}
-	readJSON(t, filepath.Join(dir, "glue", "get-jobs.json"), &jobs)
+	for _, p := range cliFiles(dir, "glue/get-jobs.json") {
+		readJSON(t, p, &jobs)
+		for _, j := range jobs.Jobs {
+			ev.jobRole[j.Name] = j.Role
+			ev.jobConn[j.Name] = j.Connections.Connections[0]
+		}
+	}
 	var conns struct {
 		ConnectionList []struct {
 			Name                           string
 			PhysicalConnectionRequirements struct{ SubnetId string }
 		}
 	}
-	readJSON(t, filepath.Join(dir, "glue", "get-connections.json"), &conns)
 	connSubnet := map[string]string{}
-	for _, c := range conns.ConnectionList {
-		connSubnet[c.Name] = c.PhysicalConnectionRequirements.SubnetId
+	for _, p := range cliFiles(dir, "glue/get-connections.json") {
+		readJSON(t, p, &conns)
+		for _, c := range conns.ConnectionList {
+			connSubnet[c.Name] = c.PhysicalConnectionRequirements.SubnetId
+		}
 	}
-	for _, j := range jobs.Jobs {
-		ev.jobRole[j.Name] = j.Role
-		ev.jobSubnet[j.Name] = connSubnet[j.Connections.Connections[0]]
+	for job, conn := range ev.jobConn {
+		ev.jobSubnet[job] = connSubnet[conn]
 	}
 	var subnets struct {
 		Subnets []struct {
@@ -267,8 +300,15 @@ func loadEvidence(t *testing.T, dir string) *evidence {
 			CidrBlock string
 		}
 	}
-	readJSON(t, filepath.Join(dir, "ec2", "describe-subnets.json"), &subnets)
-	for _, s := range subnets.Subnets {
+	var all []struct {
+		SubnetId  string
+		CidrBlock string
+	}
+	for _, p := range cliFiles(dir, "ec2/describe-subnets.json") {
+		readJSON(t, p, &subnets)
+		all = append(all, subnets.Subnets...)
+	}
+	for _, s := range all {
 		var bits int
 		if i := strings.IndexByte(s.CidrBlock, '/'); i > 0 {
 			bits = int(s.CidrBlock[i+1]-'0')*10 + int(s.CidrBlock[i+2]-'0')
@@ -282,13 +322,13 @@ func loadEvidence(t *testing.T, dir string) *evidence {
 		}
 	}
 	// The snapshot lists pre-existing ENIs; a scenario without any (after-fix) writes none.
-	if snap := filepath.Join(dir, "ec2", "describe-network-interfaces.json"); fileExists(snap) {
+	for _, snap := range cliFiles(dir, "ec2/describe-network-interfaces.json") {
 		readJSON(t, snap, &nis)
+		for _, n := range nis.NetworkInterfaces {
+			ev.preSubnet[n.NetworkInterfaceId] = n.SubnetId
+		}
 	}
-	for _, n := range nis.NetworkInterfaces {
-		ev.preSubnet[n.NetworkInterfaceId] = n.SubnetId
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	b, err := os.ReadFile(TruthPath(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

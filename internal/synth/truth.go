@@ -58,6 +58,13 @@ type Truth struct {
 	// LaunchGate: the thresholds of a gated scenario and the runs the gate
 	// delayed (absent without a gate).
 	LaunchGate *GateTruth `json:"launch_gate,omitempty"`
+	// Accounts and Regions list every account and region of the evidence
+	// (AccountID and Region are the first).
+	Accounts []string `json:"accounts"`
+	Regions  []string `json:"regions"`
+	// Integrity: the digest files, the damage done to the trail and the
+	// problems an offline verification must report (absent without digests).
+	Integrity *IntegrityTruth `json:"integrity,omitempty"`
 }
 
 // GateTruth is what the launch gate did.
@@ -132,6 +139,12 @@ type Counts struct {
 	DryRunRecords    int `json:"dryrun_records"`
 	DigestFiles      int `json:"digest_files"`
 	CloudTrailFiles  int `json:"cloudtrail_files"`
+	// CloudTrailRecords counts every record of the log files (duplicates
+	// included), ENIRecords those that are ENI calls; ENIShare is their
+	// ratio.
+	CloudTrailRecords int     `json:"cloudtrail_records"`
+	ENIRecords        int     `json:"eni_records"`
+	ENIShare          float64 `json:"eni_share"`
 }
 
 // UTCTime marshals as RFC 3339 in UTC, with a fraction only when non-zero.
@@ -243,7 +256,20 @@ func truth(s *Scenario, seed uint64, sim *simulation, ct ctStats) Truth {
 	}
 	t.LingerMinutes = lingerStats(linger)
 
-	t.Counts = Counts{Runs: len(sim.Runs), DuplicateRecords: ct.duplicates, DigestFiles: ct.digests, CloudTrailFiles: ct.files}
+	t.Counts = Counts{Runs: len(sim.Runs), DuplicateRecords: ct.duplicates, DigestFiles: ct.digests, CloudTrailFiles: ct.files,
+		CloudTrailRecords: ct.records, ENIRecords: ct.eniRecords}
+	if ct.records > 0 {
+		t.Counts.ENIShare = math.Round(float64(ct.eniRecords)/float64(ct.records)*1e6) / 1e6
+	}
+	for _, c := range s.cells() {
+		if !slices.Contains(t.Accounts, c.acct) {
+			t.Accounts = append(t.Accounts, c.acct)
+		}
+		if !slices.Contains(t.Regions, c.region) {
+			t.Regions = append(t.Regions, c.region)
+		}
+	}
+	t.Integrity = ct.integrity
 	for _, e := range sim.ENIs {
 		switch {
 		case e.Owner == ownerGlue:

@@ -30,7 +30,7 @@ func TestTruthRecomputed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := out.WriteDir(dir); err != nil {
+		if err := writeAll(out, dir); err != nil {
 			t.Fatal(err)
 		}
 		checkTruth(t, seed, loadEvidence(t, dir), true)
@@ -60,7 +60,7 @@ func TestScenarioVariants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := out.WriteDir(dir); err != nil {
+		if err := writeAll(out, dir); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(out.Truth.FailedCreates) > 0; got != c.failures {
@@ -345,7 +345,14 @@ func checkTruth(t *testing.T, seed uint64, ev *evidence, promises bool) {
 	}
 
 	want := Counts{Runs: len(ev.runs), GlueENIs: glueENIs, LambdaENIs: lambdas, PreexistingENIs: preexisting,
-		DuplicateRecords: dups, DryRunRecords: dryRuns, DigestFiles: ev.digests, CloudTrailFiles: ev.logFiles}
+		DuplicateRecords: dups, DryRunRecords: dryRuns, DigestFiles: ev.digests, CloudTrailFiles: ev.logFiles,
+		CloudTrailRecords: len(ev.records)}
+	for _, r := range ev.records {
+		if r.EventSource == "ec2.amazonaws.com" && strings.HasSuffix(r.EventName, "NetworkInterface") && !strings.HasPrefix(r.EventName, "Describe") {
+			want.ENIRecords++
+		}
+	}
+	want.ENIShare = math.Round(float64(want.ENIRecords)/float64(want.CloudTrailRecords)*1e6) / 1e6
 	if tr.Counts != want {
 		t.Errorf("seed %d: counts %+v, recomputed %+v", seed, tr.Counts, want)
 	}

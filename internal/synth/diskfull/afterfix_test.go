@@ -19,7 +19,7 @@ func writeAfterFix(t *testing.T, seed uint64) (string, Result) {
 		t.Fatal(err)
 	}
 	p.Start = time.Date(2026, 11, 9, 2, 0, 0, 0, time.UTC)
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "ev") // the truth goes beside it
 	res, err := Write(dir, p)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func writeAfterFix(t *testing.T, seed uint64) (string, Result) {
 func TestAfterFixIsByteIdenticalPerSeed(t *testing.T) {
 	dirA, a := writeAfterFix(t, 11)
 	dirB, _ := writeAfterFix(t, 11)
-	for _, rel := range []string{a.EventLog[len(dirA):], a.GlueRuns[len(dirA):], "/" + TruthFile} {
+	for _, rel := range []string{a.EventLog[len(dirA):], a.GlueRuns[len(dirA):], "/../" + filepath.Base(TruthPath(dirA))} {
 		x, err := os.ReadFile(filepath.Join(dirA, rel))
 		if err != nil {
 			t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 
 func writeScenario(t *testing.T, seed uint64) (string, Result) {
 	t.Helper()
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "ev") // the truth goes beside it
 	res, err := Write(dir, DefaultParams(seed))
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +28,7 @@ func TestWriteIsByteIdenticalPerSeed(t *testing.T) {
 	dirA, a := writeScenario(t, 11)
 	dirB, b := writeScenario(t, 11)
 	_, c := writeScenario(t, 12)
-	for _, rel := range []string{a.EventLog[len(dirA):], a.GlueRuns[len(dirA):], "/" + TruthFile} {
+	for _, rel := range []string{a.EventLog[len(dirA):], a.GlueRuns[len(dirA):], "/../" + filepath.Base(TruthPath(dirA))} {
 		x, err := os.ReadFile(filepath.Join(dirA, rel))
 		if err != nil {
 			t.Fatal(err)

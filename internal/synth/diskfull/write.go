@@ -16,8 +16,11 @@ import (
 const (
 	EventLogDir = "sparkHistoryLogs"
 	GlueRunsDir = "glue"
-	TruthFile   = "truth.json"
 )
+
+// TruthPath is where Write puts the truth of evidence written to dir:
+// beside the folder (DIR.truth.json), never inside it.
+func TruthPath(dir string) string { return filepath.Clean(dir) + ".truth.json" }
 
 // Result names what Write produced.
 type Result struct {
@@ -26,10 +29,14 @@ type Result struct {
 	Truth    Truth
 }
 
-// Write runs the scenario for p and writes its evidence under dir: the
-// event log (as Glue names it: spark-application-<start ms>), the Glue
-// get-job-runs output and truth.json. The same Params give the same bytes.
-func Write(dir string, p Params) (Result, error) {
+// Write runs the scenario for p and writes its evidence under dir — the
+// event log (as Glue names it: spark-application-<start ms>) and the Glue
+// get-job-runs output — and its truth to TruthPath(dir). The same Params
+// give the same bytes.
+func Write(dir string, p Params) (Result, error) { return WriteTo(dir, TruthPath(dir), p) }
+
+// WriteTo is Write with the truth written to truthPath.
+func WriteTo(dir, truthPath string, p Params) (Result, error) {
 	if err := p.validate(); err != nil {
 		return Result{}, err
 	}
@@ -67,7 +74,7 @@ func Write(dir string, p Params) (Result, error) {
 	}{
 		{res.EventLog, lw.bytes()},
 		{res.GlueRuns, append(runsJSON, '\n')},
-		{filepath.Join(dir, TruthFile), append(truthJSON, '\n')},
+		{truthPath, append(truthJSON, '\n')},
 	} {
 		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
 			return Result{}, fmt.Errorf("writing %s: %w", f.path, err)
