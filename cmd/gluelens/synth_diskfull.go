@@ -10,8 +10,9 @@ import (
 )
 
 type synthDiskFullOptions struct {
-	out, truth string
-	seed       uint64
+	out, truth  string
+	seed        uint64
+	glueVersion string
 }
 
 type synthSparkBenchOptions struct {
@@ -43,6 +44,7 @@ same bytes.`,
 		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
 		c.Flags().StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+		c.Flags().StringVar(&opts.glueVersion, "glue-version", "4.0", "4.0 (Spark 3.3, Java 8) or 5.0 (Spark 3.5, Java 17)")
 		return c
 	})
 	registerSynth(func(a *app) *cobra.Command {
@@ -73,7 +75,15 @@ func runSynthDiskFull(ctx context.Context, a *app, opts *synthDiskFullOptions) e
 	if truth == "" {
 		truth = diskfull.TruthPath(opts.out)
 	}
-	res, err := diskfull.WriteTo(opts.out, truth, diskfull.DefaultParams(opts.seed))
+	p := diskfull.DefaultParams(opts.seed)
+	switch opts.glueVersion {
+	case "4.0":
+	case "5.0":
+		p = diskfull.Glue50(p)
+	default:
+		return usagef("--glue-version %q: want 4.0 or 5.0", opts.glueVersion)
+	}
+	res, err := diskfull.WriteTo(opts.out, truth, p)
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,23 @@ const (
 	ZstdRatio = 0.56
 )
 
+// Glue50 is p as a Glue 5.0 job writes it: Spark 3.5.4 on Java 17 (Glue
+// release notes), whose SQLExecutionEnd also carries the failure's
+// errorMessage (Spark 3.4+).
+func Glue50(p Params) Params {
+	p.GlueVersion, p.SparkVersion = "5.0", "3.5.4-amzn-0"
+	return p
+}
+
+// jvm is the JVM Information of the environment update: Glue 4.0 runs
+// Java 8, Glue 5.0 Java 17 (Amazon Corretto).
+func (p Params) jvm() map[string]string {
+	if p.GlueVersion >= "5.0" {
+		return map[string]string{"Java Home": "/usr/lib/jvm/java-17-amazon-corretto.x86_64", "Java Version": "17.0.13 (Amazon.com Inc.)", "Scala Version": "version 2.12.18"}
+	}
+	return map[string]string{"Java Home": "/usr/lib/jvm/java-1.8.0-amazon-corretto.x86_64/jre", "Java Version": "1.8.0_382 (Amazon.com Inc.)", "Scala Version": "version 2.12.15"}
+}
+
 // DefaultParams is the disk-full scenario for a seed: a G.2X job with 10
 // workers (9 executors × 8 cores) shuffling about 500 GB through 400
 // partitions, 45 % of them empty.

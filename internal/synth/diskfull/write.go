@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -219,23 +220,21 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 		MaximumMemory:  11_655_329_587, Timestamp: start - 1_210, MaximumOnheapMemory: 11_655_329_587,
 	})
 	w.add(head, environmentUpdate{
-		Event: "SparkListenerEnvironmentUpdate",
-		JVMInformation: map[string]string{
-			"Java Home": "/usr/lib/jvm/java-1.8.0-amazon-corretto.x86_64/jre", "Java Version": "1.8.0_382 (Amazon.com Inc.)", "Scala Version": "version 2.12.15",
-		},
+		Event:           "SparkListenerEnvironmentUpdate",
+		JVMInformation:  p.jvm(),
 		SparkProperties: s.sparkProperties(appID, runID),
 		HadoopProperties: map[string]string{
 			"fs.s3.impl": "com.amazon.ws.emr.hadoop.fs.EmrFileSystem", "fs.s3.buffer.dir": "/tmp/hadoop-spark/s3",
 			"mapreduce.fileoutputcommitter.marksuccessfuljobs": "false", "hadoop.tmp.dir": "/tmp/hadoop-spark",
 		},
 		SystemProperties: map[string]string{
-			"java.version": "1.8.0_382", "user.name": "spark", "os.name": "Linux", "java.io.tmpdir": "/tmp",
+			"java.version": p.jvm()["Java Version"][:strings.IndexByte(p.jvm()["Java Version"], ' ')], "user.name": "spark", "os.name": "Linux", "java.io.tmpdir": "/tmp",
 			"sun.java.command": "org.apache.spark.deploy.PythonRunner --JOB_ID j_" + runID[3:19] + " --JOB_RUN_ID " + runID,
 		},
 		ClasspathEntries: map[string]string{
-			"/opt/amazon/spark/jars/spark-core_2.12-3.3.0-amzn-1.jar": "System Classpath",
-			"/opt/amazon/spark/jars/spark-sql_2.12-3.3.0-amzn-1.jar":  "System Classpath",
-			"/opt/amazon/lib/hadoop-lzo.jar":                          "System Classpath",
+			"/opt/amazon/spark/jars/spark-core_2.12-" + p.SparkVersion + ".jar": "System Classpath",
+			"/opt/amazon/spark/jars/spark-sql_2.12-" + p.SparkVersion + ".jar":  "System Classpath",
+			"/opt/amazon/lib/hadoop-lzo.jar":                                    "System Classpath",
 		},
 	})
 	w.add(start, applicationStart{Event: "SparkListenerApplicationStart", AppName: "nativespark-" + p.JobName + "-" + runID, AppID: appID, Timestamp: start, User: "spark"})
@@ -256,6 +255,7 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 	stage1 := s.stageInfo(1)
 	stage2 := stageInfo{StageID: 2, StageName: "pyWriteDynamicFrame at NativeMethodAccessorImpl.java:0", NumberOfTasks: p.Partitions,
 		RDDInfo: []rddInfo{}, ParentIDs: []int{1}, Details: "org.apache.spark.sql.Dataset.write", Accumulables: []accumulable{}}
+	s.writeSQLStart(w, s.stage0Sub-40)
 	w.add(s.stage0Sub-12, jobStart{Event: "SparkListenerJobStart", JobID: 0, SubmissionTime: s.stage0Sub - 12,
 		StageInfos: []stageInfo{stage0, stage1, stage2}, StageIDs: []int{0, 1, 2}, Properties: props})
 	sub0 := stage0
@@ -282,6 +282,7 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 	done0.SubmissionTime = s.stage0Sub
 	done0.CompletionTime = s.stage0Done + 21
 	w.add(done0.CompletionTime, stageCompleted{Event: "SparkListenerStageCompleted", StageInfo: done0})
+	s.writeSQLStageDone(w, done0.CompletionTime+3)
 	sub1 := stage1
 	sub1.SubmissionTime = s.stage1Sub
 	w.add(s.stage1Sub, stageSubmitted{Event: "SparkListenerStageSubmitted", StageInfo: sub1, Properties: props})
@@ -306,6 +307,7 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 	w.add(done1.CompletionTime, stageCompleted{Event: "SparkListenerStageCompleted", StageInfo: done1})
 	w.add(s.abortAt+24, jobEnd{Event: "SparkListenerJobEnd", JobID: 0, CompletionTime: s.abortAt + 24,
 		JobResult: jobResult{Result: "JobFailed", Exception: &jobException{Message: "Job aborted due to stage failure: " + reason + "\n\nDriver stacktrace:", StackTrace: []any{}}}})
+	s.writeSQLEnd(w, s.abortAt+30, "Job aborted due to stage failure: "+reason)
 	for _, k := range s.tasks {
 		last = max(last, k.Finish)
 	}
@@ -330,6 +332,7 @@ func (s *simulation) writeSuccess(w *logWriter, stage1, stage2 stageInfo, props 
 	done2.CompletionTime = s.stage2Done + 19
 	w.add(done2.CompletionTime, stageCompleted{Event: "SparkListenerStageCompleted", StageInfo: done2})
 	w.add(s.stage2Done+31, jobEnd{Event: "SparkListenerJobEnd", JobID: 0, CompletionTime: s.stage2Done + 31, JobResult: jobResult{Result: "JobSucceeded"}})
+	s.writeSQLEnd(w, s.stage2Done+38, "")
 	appEnd := s.stage2Done + 31 + 2_500 + g.Int64N(1_500)
 	w.add(appEnd, applicationEnd{Event: "SparkListenerApplicationEnd", Timestamp: appEnd})
 	return appEnd
