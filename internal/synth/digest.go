@@ -150,7 +150,7 @@ func writeDigests(s *Scenario, c cell, ci int, seed uint64, ct *cellTrail, st *c
 	}
 	it := st.integrity
 	if ci == 0 && s.Integrity.damaged() {
-		if err := damage(s, c, seed, ct, ds, it); err != nil {
+		if err := damage(s, c, seed, ct, ds, it, st); err != nil {
 			return err
 		}
 	}
@@ -285,7 +285,9 @@ func signDigest(k *rsa.PrivateKey, end time.Time, bucket, key, sum, prevSig stri
 
 // damage applies Scenario.Integrity to the cell's files and records the
 // damage and the problems it causes.
-func damage(s *Scenario, c cell, seed uint64, ct *cellTrail, ds []*digestOut, it *IntegrityTruth) error {
+// The counts of st follow the tree as written: deleted files and their
+// records leave it, added ones join it.
+func damage(s *Scenario, c cell, seed uint64, ct *cellTrail, ds []*digestOut, it *IntegrityTruth, st *ctStats) error {
 	in := s.Integrity
 	g := newRNG(seed, 0x74616d706572) // "tamper"
 	n := len(ds)
@@ -356,6 +358,9 @@ func damage(s *Scenario, c cell, seed uint64, ct *cellTrail, ds []*digestOut, it
 		switch {
 		case k < in.DeleteLogs:
 			deleted = append(deleted, l.file)
+			st.files--
+			st.records -= l.records
+			st.eniRecords -= l.eni
 			it.Damage = append(it.Damage, DamageTruth{Action: "deleted_log_file", Object: l.key})
 			it.Problems = append(it.Problems, ProblemTruth{Kind: "missing_log_file", Object: l.key})
 		case k < in.DeleteLogs+in.AlterLogs:
@@ -388,7 +393,8 @@ func damage(s *Scenario, c cell, seed uint64, ct *cellTrail, ds []*digestOut, it
 		slot := d.start.Add(time.Duration(4+k%6) * 5 * time.Minute).Truncate(5 * time.Minute)
 		var body []byte
 		body = append(body, `{"Records":[`...)
-		for r := 0; r < 3+g.intn(5); r++ {
+		n := 3 + g.intn(5)
+		for r := 0; r < n; r++ {
 			if r > 0 {
 				body = append(body, ',')
 			}
@@ -403,6 +409,8 @@ func damage(s *Scenario, c cell, seed uint64, ct *cellTrail, ds []*digestOut, it
 		}
 		key := logKey(c.acct, c.region, slot, g.alnum(16))
 		ct.files = append(ct.files, File{Path: key, Data: z, ModTime: slot.Add(g.seconds(5*time.Second, 50*time.Second))})
+		st.files++
+		st.records += n
 		it.Damage = append(it.Damage, DamageTruth{Action: "added_log_file", Object: key})
 		it.Problems = append(it.Problems, ProblemTruth{Kind: "unlisted_log_file", Object: key})
 	}

@@ -29,6 +29,7 @@ type logFile struct {
 	at             time.Time // delivery slot (the key's stamp)
 	mtime          time.Time // delivery time: the object's modification time
 	eni            int       // ENI records in the file
+	records        int       // records in the file
 	file           int       // index in the cell's files
 }
 
@@ -268,7 +269,7 @@ func renderLogFile(d *delivered, idx []int, pad int, pg *rng, wd *world) *logFil
 	}
 	body = append(body, "]}"...)
 	sum := sha256.Sum256(body)
-	return &logFile{raw: body, sum: hex.EncodeToString(sum[:]), oldest: oldest, newest: newest, at: d.at, eni: d.eni}
+	return &logFile{raw: body, sum: hex.EncodeToString(sum[:]), oldest: oldest, newest: newest, at: d.at, eni: d.eni, records: n}
 }
 
 // noiseTime is the eventTime of a padding record in the file delivered at
