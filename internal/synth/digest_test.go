@@ -45,7 +45,9 @@ func checkTrail(t *testing.T, dir string, meta map[string]string) []ProblemTruth
 	keys := map[string]*rsa.PublicKey{}
 	pks, _ := filepath.Glob(filepath.Join(dir, "cloudtrail", "list-public-keys.*.json"))
 	for _, p := range pks {
-		var out struct{ PublicKeyList []struct{ Value, Fingerprint string } }
+		var out struct {
+			PublicKeyList []struct{ Value, Fingerprint string }
+		}
 		readJSON(t, p, &out)
 		for _, k := range out.PublicKeyList {
 			der, err := base64.StdEncoding.DecodeString(k.Value)
