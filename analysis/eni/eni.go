@@ -10,35 +10,18 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
 //go:embed sql/*.sql
-var queries embed.FS
+var sqlFiles embed.FS
 
-func query(name string) string {
-	b, err := queries.ReadFile("sql/" + name + ".sql")
-	if err != nil {
-		panic("eni: missing embedded query " + name)
-	}
-	return string(b)
-}
+var query = store.NewQueries(sqlFiles, "eni").SQL
 
 // Window bounds a question in time; zero values mean "from the start" and
 // "to the end" of the evidence.
-type Window struct {
-	From, To time.Time
-}
-
-func (w Window) args() (from, to any) {
-	if !w.From.IsZero() {
-		from = w.From.UTC()
-	}
-	if !w.To.IsZero() {
-		to = w.To.UTC()
-	}
-	return from, to
-}
+type Window = facts.Window
 
 // SubnetSummary is one subnet's occupancy over a window.
 type SubnetSummary struct {
@@ -54,7 +37,7 @@ type SubnetSummary struct {
 // Subnets summarises every subnet seen in the evidence or described by
 // describe-subnets, most troubled first.
 func Subnets(ctx context.Context, st *store.Store, w Window) ([]SubnetSummary, error) {
-	from, to := w.args()
+	from, to := w.Args()
 	rows, err := store.Select[SubnetSummary](ctx, st, query("subnet_summary"), from, to)
 	if err != nil {
 		return nil, fmt.Errorf("summarising subnets: %w", err)
@@ -108,16 +91,19 @@ type Lifetime struct {
 
 // Lifetimes lists ENIs whose holding overlaps the window, optionally in one subnet.
 func Lifetimes(ctx context.Context, st *store.Store, w Window, subnet string) ([]Lifetime, error) {
-	from, to := w.args()
-	var sub any
-	if subnet != "" {
-		sub = subnet
-	}
-	rows, err := store.Select[Lifetime](ctx, st, query("lifetimes"), from, to, sub)
+	rows, err := facts.Holdings(ctx, st, w, subnet)
 	if err != nil {
 		return nil, fmt.Errorf("listing ENI lifetimes: %w", err)
 	}
-	return rows, nil
+	out := make([]Lifetime, len(rows))
+	for i, h := range rows {
+		subnet := h.SubnetID
+		out[i] = Lifetime{ENIID: h.ENIID, SubnetID: &subnet, CreatedAt: h.CreatedAt, DeletedAt: h.DeletedAt, IPCount: h.IPCount,
+			Requester: h.Requester, RoleARN: h.RoleARN, JobRunID: h.JobRunID, JobName: h.JobName, RunCompletedAt: h.RunCompletedAt,
+			LingerMinutes: h.LingerMinutes, AttributionMethod: h.AttributionMethod, AttributionConfidence: h.AttributionConfidence,
+			CandidateRuns: h.CandidateRuns}
+	}
+	return out, nil
 }
 
 // Exhaustion is one failure for lack of IPs and who held the subnet's IPs then.
@@ -142,7 +128,7 @@ type Exhaustion struct {
 
 // Exhaustions lists the IP-exhaustion failures in the window, in time order.
 func Exhaustions(ctx context.Context, st *store.Store, w Window) ([]Exhaustion, error) {
-	from, to := w.args()
+	from, to := w.Args()
 	rows, err := store.Select[Exhaustion](ctx, st, query("exhaustion"), from, to)
 	if err != nil {
 		return nil, fmt.Errorf("listing IP exhaustion events: %w", err)
@@ -167,28 +153,10 @@ type Run struct {
 
 // Runs lists Glue runs started in the window.
 func Runs(ctx context.Context, st *store.Store, w Window) ([]Run, error) {
-	from, to := w.args()
+	from, to := w.Args()
 	rows, err := store.Select[Run](ctx, st, query("runs"), from, to)
 	if err != nil {
 		return nil, fmt.Errorf("listing Glue runs: %w", err)
 	}
 	return rows, nil
-}
-
-// LingerStats summarises how long Glue ENIs outlived their runs.
-type LingerStats struct {
-	Count      int64    `json:"count"`
-	P50Minutes *float64 `json:"p50_minutes"`
-	P95Minutes *float64 `json:"p95_minutes"`
-	MaxMinutes *float64 `json:"max_minutes"`
-}
-
-// Linger computes linger percentiles for Glue ENIs deleted in the window.
-func Linger(ctx context.Context, st *store.Store, w Window) (LingerStats, error) {
-	from, to := w.args()
-	rows, err := store.Select[LingerStats](ctx, st, query("linger"), from, to)
-	if err != nil || len(rows) != 1 {
-		return LingerStats{}, fmt.Errorf("computing ENI linger: %w", err)
-	}
-	return rows[0], nil
 }

@@ -4,8 +4,8 @@
 // demand against an alternative layout that proves (or refutes) them.
 //
 // The planning functions are pure Go over typed inputs (Demand); LoadDemand
-// builds a Demand from the store's eni_lifetimes, ip_exhaustion_events and
-// glue_runs views. docs/planning.md states the rules and the replay model.
+// builds a Demand from the runs, ENI holdings and refused creates that
+// analysis/facts reads. docs/planning.md states the rules and the replay model.
 package plan
 
 import (

@@ -7,89 +7,43 @@ import (
 	"sort"
 	"time"
 
+	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
 //go:embed sql/*.sql
-var queries embed.FS
+var sqlFiles embed.FS
 
-func query(name string) string {
-	b, err := queries.ReadFile("sql/" + name + ".sql")
-	if err != nil {
-		panic("plan: missing embedded query " + name)
-	}
-	return string(b)
-}
+var query = store.NewQueries(sqlFiles, "plan").SQL
 
-type boundsRow struct {
-	Start *time.Time `db:"evidence_start"`
-	End   *time.Time `db:"evidence_end"`
-}
-
-type subnetRow struct {
-	ID     string  `db:"subnet_id"`
-	CIDR   *string `db:"cidr_block"`
-	Prefix *int32  `db:"prefix_length"`
-	Usable *int32  `db:"usable_ips"`
-}
-
-type runRow struct {
-	ID           string     `db:"run_id"`
-	Job          string     `db:"job_name"`
-	Started      time.Time  `db:"started_on"`
-	Completed    *time.Time `db:"completed_on"`
-	State        *string    `db:"state"`
-	Workers      int64      `db:"number_of_workers"`
-	FailedForIPs bool       `db:"failed_for_ips"`
-	Subnet       *string    `db:"subnet_id"`
-}
-
-type holdingRow struct {
-	ENI       string     `db:"eni_id"`
-	Subnet    string     `db:"subnet_id"`
-	Requester *string    `db:"requester"`
-	Created   *time.Time `db:"created_at"`
-	From      time.Time  `db:"held_from"`
-	Until     *time.Time `db:"held_until"`
-	IPs       int64      `db:"ip_count"`
-	RunID     *string    `db:"job_run_id"`
-}
-
-type refusedRow struct {
-	At      time.Time `db:"at"`
-	Subnet  *string   `db:"subnet_id"`
-	EventID *string   `db:"event_id"`
-	RunID   *string   `db:"job_run_id"`
-}
-
-// LoadDemand reads the recorded demand from the store's views and fills
+// LoadDemand reads the recorded demand through the facts reader and fills
 // in the documented model for runs that failed for lack of IPs. cfg puts
 // jobs into categories (nil: the default rule).
 func LoadDemand(ctx context.Context, st *store.Store, cfg *config.Config) (*Demand, error) {
-	bounds, err := store.Select[boundsRow](ctx, st, query("bounds"))
+	bounds, err := facts.ReadBounds(ctx, st)
 	if err != nil {
-		return nil, fmt.Errorf("loading demand: reading evidence bounds: %w", err)
+		return nil, fmt.Errorf("loading demand: %w", err)
 	}
-	subnets, err := store.Select[subnetRow](ctx, st, query("subnets"))
+	subnets, err := facts.Subnets(ctx, st)
 	if err != nil {
-		return nil, fmt.Errorf("loading demand: reading subnets: %w", err)
+		return nil, fmt.Errorf("loading demand: %w", err)
 	}
-	runs, err := store.Select[runRow](ctx, st, query("runs"))
+	runs, err := facts.Runs(ctx, st, facts.Window{})
 	if err != nil {
-		return nil, fmt.Errorf("loading demand: reading runs: %w", err)
+		return nil, fmt.Errorf("loading demand: %w", err)
 	}
-	holdings, err := store.Select[holdingRow](ctx, st, query("holdings"))
+	holdings, err := facts.Holdings(ctx, st, facts.Window{}, "")
 	if err != nil {
-		return nil, fmt.Errorf("loading demand: reading ENI holdings: %w", err)
+		return nil, fmt.Errorf("loading demand: %w", err)
 	}
-	refused, err := store.Select[refusedRow](ctx, st, query("refused"))
+	refused, err := facts.RefusedCreates(ctx, st, facts.Window{})
 	if err != nil {
-		return nil, fmt.Errorf("loading demand: reading refused creates: %w", err)
+		return nil, fmt.Errorf("loading demand: %w", err)
 	}
 	d := &Demand{Subnets: map[string]SubnetInfo{}}
-	if len(bounds) == 1 && bounds[0].Start != nil {
-		d.Start, d.End = bounds[0].Start.UTC(), bounds[0].End.UTC()
+	if bounds.EvidenceStart != nil && bounds.EvidenceEnd != nil {
+		d.Start, d.End = bounds.EvidenceStart.UTC(), bounds.EvidenceEnd.UTC()
 	}
 	for _, s := range subnets {
 		info := SubnetInfo{ID: s.ID}
@@ -104,10 +58,21 @@ func LoadDemand(ctx context.Context, st *store.Store, cfg *config.Config) (*Dema
 		}
 		d.Subnets[s.ID] = info
 	}
-	b := demandBuilder{cfg: cfg, d: d, runs: map[string]*Run{}, rows: map[string]*runRow{}}
+	b := demandBuilder{cfg: cfg, d: d, runs: map[string]*Run{}, rows: map[string]*facts.Run{}}
 	for i := range runs {
-		b.addRun(&runs[i])
+		// The replay needs a start and a job to put a run in a category.
+		if runs[i].StartedOn != nil && runs[i].JobName != nil {
+			b.addRun(&runs[i])
+		}
 	}
+	// Background holds go in the order they began.
+	sort.SliceStable(holdings, func(i, j int) bool {
+		a, c := holdings[i], holdings[j]
+		if !a.HeldFrom.Equal(c.HeldFrom) {
+			return a.HeldFrom.Before(c.HeldFrom)
+		}
+		return a.ENIID < c.ENIID
+	})
 	for i := range holdings {
 		b.addHolding(&holdings[i])
 	}
@@ -123,29 +88,33 @@ type demandBuilder struct {
 	d     *Demand
 	order []string
 	runs  map[string]*Run
-	rows  map[string]*runRow
+	rows  map[string]*facts.Run
 }
 
-func (b *demandBuilder) addRun(r *runRow) {
-	run := &Run{ID: r.ID, Job: r.Job, Category: b.cfg.CategoryOf(r.Job), Start: r.Started.UTC(),
+func (b *demandBuilder) addRun(r *facts.Run) {
+	job := *r.JobName
+	run := &Run{ID: r.RunID, Job: job, Category: b.cfg.CategoryOf(job), Start: r.StartedOn.UTC(),
 		Workers: int(r.Workers), FailedForIPs: r.FailedForIPs}
-	if r.Subnet != nil {
-		run.Subnet = *r.Subnet
+	if r.SubnetID != nil {
+		run.Subnet = *r.SubnetID
 	}
-	if r.Completed != nil {
-		run.RecordedEnd = r.Completed.UTC()
+	if r.CompletedOn != nil {
+		run.RecordedEnd = r.CompletedOn.UTC()
 		run.Duration = run.RecordedEnd.Sub(run.Start)
 	}
-	b.order = append(b.order, r.ID)
-	b.runs[r.ID] = run
-	b.rows[r.ID] = r
+	b.order = append(b.order, r.RunID)
+	b.runs[r.RunID] = run
+	b.rows[r.RunID] = r
 }
 
-func (b *demandBuilder) addHolding(h *holdingRow) {
-	if h.RunID != nil {
-		if run, ok := b.runs[*h.RunID]; ok {
-			a := Attempt{ENI: h.ENI, Offset: h.Created.UTC().Sub(run.Start), IPs: int(h.IPs)}
-			if h.Until == nil {
+// addHolding makes an ENI one of its run's attempts when it was attributed
+// to a run and its create is in the evidence; other ENIs (non-Glue,
+// pre-existing, unattributed Glue ENIs) are background for the replay.
+func (b *demandBuilder) addHolding(h *facts.Holding) {
+	if h.JobRunID != nil && h.CreatedAt != nil {
+		if run, ok := b.runs[*h.JobRunID]; ok {
+			a := Attempt{ENI: h.ENIID, Offset: h.CreatedAt.UTC().Sub(run.Start), IPs: int(h.IPCount)}
+			if h.HeldUntil == nil {
 				a.Kept = true
 			} else {
 				// Linger is from the recorded completion; a run still
@@ -154,34 +123,34 @@ func (b *demandBuilder) addHolding(h *holdingRow) {
 				if end.IsZero() {
 					end = b.d.End
 				}
-				a.Linger = h.Until.UTC().Sub(end)
+				a.Linger = h.HeldUntil.UTC().Sub(end)
 			}
-			run.Subnet = h.Subnet
+			run.Subnet = h.SubnetID
 			run.Attempts = append(run.Attempts, a)
 			return
 		}
 	}
-	hold := Hold{ENI: h.ENI, Subnet: h.Subnet, From: h.From.UTC(), IPs: int(h.IPs)}
+	hold := Hold{ENI: h.ENIID, Subnet: h.SubnetID, From: h.HeldFrom.UTC(), IPs: int(h.IPCount)}
 	if h.Requester != nil {
 		hold.Requester = *h.Requester
 	}
-	if h.Until != nil {
-		hold.To = h.Until.UTC()
+	if h.HeldUntil != nil {
+		hold.To = h.HeldUntil.UTC()
 	}
 	b.d.Background = append(b.d.Background, hold)
 }
 
-func (b *demandBuilder) addRefused(f *refusedRow) {
+func (b *demandBuilder) addRefused(f *facts.Refused) {
 	subnet := ""
-	if f.Subnet != nil {
-		subnet = *f.Subnet
+	if f.SubnetID != nil {
+		subnet = *f.SubnetID
 	}
 	id := ""
 	if f.EventID != nil {
 		id = *f.EventID
 	}
-	if f.RunID != nil {
-		if run, ok := b.runs[*f.RunID]; ok {
+	if f.JobRunID != nil {
+		if run, ok := b.runs[*f.JobRunID]; ok {
 			run.Attempts = append(run.Attempts, Attempt{EventID: id, Offset: f.At.UTC().Sub(run.Start), IPs: 1, Refused: true})
 			run.FailedForIPs = true
 			if subnet != "" {

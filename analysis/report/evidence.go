@@ -2,58 +2,29 @@ package report
 
 import (
 	"context"
-	"fmt"
-	"sort"
+	"sync"
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/eni"
+	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
-// The ENI views rebuild lifetimes and attribution on every read, so a
-// report reads them once — the holdings overlapping its span and the IP
-// exhaustion events — and derives occupancy, holders, linger and IP-hours
-// from those rows here, with the conventions of the subnet_occupancy view:
-// an ENI holds ip_count IPs over [held_from, held_until), changes at one
-// instant are netted (deletes before creates), a missing delete holds to
-// the end of the span.
+// A report reads the ENI facts once — the holdings overlapping its span,
+// the subnets' occupancy over it and the IP exhaustion events — and derives
+// holders, linger and IP-hours from those rows here. Occupancy itself is
+// the subnet_occupancy view's, clipped to each window asked for.
 
-// holding is one row of holdings.sql.
-type holding struct {
-	ENIID          string     `db:"eni_id"`
-	SubnetID       string     `db:"subnet_id"`
-	HeldFrom       time.Time  `db:"held_from"`
-	HeldUntil      *time.Time `db:"held_until"`
-	IPCount        int64      `db:"ip_count"`
-	Requester      *string    `db:"requester"`
-	JobRunID       *string    `db:"job_run_id"`
-	JobName        *string    `db:"job_name"`
-	RunCompletedAt *time.Time `db:"run_completed_at"`
-	CreatedAt      *time.Time `db:"created_at"`
-	DeletedAt      *time.Time `db:"deleted_at"`
-	LingerMinutes  *float64   `db:"linger_minutes"`
-}
-
-type subnetRow struct {
-	SubnetID  string  `db:"subnet_id"`
-	CIDR      *string `db:"cidr_block"`
-	UsableIPs *int64  `db:"usable_ips"`
-}
+// holding is one ENI's holding as the facts reader gives it.
+type holding = facts.Holding
 
 // evidence is what one report reads from the store.
 type evidence struct {
-	span     Span
-	holdings []holding
-	exh      []eni.Exhaustion
-	subnets  map[string]subnetRow
-}
-
-type refusedRow struct {
-	At           time.Time `db:"at"`
-	SubnetID     *string   `db:"subnet_id"`
-	EventID      *string   `db:"event_id"`
-	ErrorCode    *string   `db:"error_code"`
-	ErrorMessage *string   `db:"error_message"`
+	span      Span
+	holdings  []holding
+	occupancy map[string][]facts.Step
+	exh       []eni.Exhaustion
+	subnets   map[string]facts.Subnet
 }
 
 // Evidence detail: the incident report needs who held the IPs at each
@@ -64,23 +35,26 @@ const (
 	countsOnly      = false
 )
 
-// loadEvidence reads the holdings and the refused creates over span; with
-// split, the refused creates come from ip_exhaustion_events with who held
-// the IPs (and failed runs with no create record are added).
+// loadEvidence reads the holdings, the occupancy and the refused creates
+// over span; with split, the refused creates come from
+// ip_exhaustion_events with who held the IPs (and failed runs with no
+// create record are added).
 func loadEvidence(ctx context.Context, st *store.Store, span Span, split bool) (*evidence, error) {
-	e := &evidence{span: span, subnets: map[string]subnetRow{}}
-	// Both queries can rebuild the ENI lifetimes; run them side by side.
-	var exhErr error
-	done := make(chan struct{})
+	e := &evidence{span: span, subnets: map[string]facts.Subnet{}}
+	w := facts.Window{From: span.From, To: span.To}
+	// The queries each read the ENI lifetimes; run them side by side.
+	var exhErr, occErr error
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		if split {
-			e.exh, exhErr = eni.Exhaustions(ctx, st, eni.Window{From: span.From, To: span.To})
+			e.exh, exhErr = eni.Exhaustions(ctx, st, w)
 			return
 		}
-		rows, err := store.Select[refusedRow](ctx, st, query("refused"), optTime(span.From), optTime(span.To))
+		rows, err := facts.RefusedCreates(ctx, st, w)
 		if err != nil {
-			exhErr = fmt.Errorf("reading refused creates: %w", err)
+			exhErr = err
 			return
 		}
 		for _, r := range rows {
@@ -88,28 +62,31 @@ func loadEvidence(ctx context.Context, st *store.Store, span Span, split bool) (
 				EventID: r.EventID, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage})
 		}
 	}()
+	go func() {
+		defer wg.Done()
+		e.occupancy, occErr = facts.Occupancy(ctx, st, w)
+	}()
 	var err error
-	e.holdings, err = store.Select[holding](ctx, st, query("holdings"), optTime(span.From), optTime(span.To))
-	<-done
-	if err != nil {
-		return nil, fmt.Errorf("reading ENI holdings: %w", err)
+	e.holdings, err = facts.Holdings(ctx, st, w, "")
+	wg.Wait()
+	for _, err := range []error{err, exhErr, occErr} {
+		if err != nil {
+			return nil, err
+		}
 	}
-	if exhErr != nil {
-		return nil, exhErr
-	}
-	subs, err := store.Select[subnetRow](ctx, st, query("subnets"))
+	subs, err := facts.Subnets(ctx, st)
 	if err != nil {
-		return nil, fmt.Errorf("reading subnets: %w", err)
+		return nil, err
 	}
 	for _, s := range subs {
-		e.subnets[s.SubnetID] = s
+		e.subnets[s.ID] = s
 	}
 	return e, nil
 }
 
 func (e *evidence) usable(subnet string) *int64 {
 	if s, ok := e.subnets[subnet]; ok {
-		return s.UsableIPs
+		return s.Usable
 	}
 	return nil
 }
@@ -121,53 +98,34 @@ func (e *evidence) cidr(subnet string) string {
 	return ""
 }
 
-// steps is the occupancy step series of every subnet over [from, to).
+// steps is the occupancy of every subnet that held IPs in [from, to),
+// clipped to that window: the first step starts at from (at 0 when the
+// subnet's first ENI came later) and the last ends at to.
 func (e *evidence) steps(from, to time.Time) map[string][]step {
-	type delta struct {
-		at time.Time
-		d  int64
-	}
-	per := map[string][]delta{}
-	base := map[string]int64{}
-	for _, h := range e.holdings {
-		if !h.HeldFrom.Before(to) || (h.HeldUntil != nil && !h.HeldUntil.After(from)) {
+	out := map[string][]step{}
+	for subnet, series := range e.occupancy {
+		var ss []step
+		held := false
+		for _, s := range series {
+			t0, t1 := s.From.UTC(), to
+			if t0.Before(from) {
+				t0 = from
+			}
+			if s.To != nil && s.To.Before(to) {
+				t1 = s.To.UTC()
+			}
+			if !t1.After(t0) {
+				continue
+			}
+			ss = append(ss, step{from: t0, to: t1, value: float64(s.InUse)})
+			held = held || s.InUse > 0
+		}
+		if !held {
 			continue
 		}
-		if !h.HeldFrom.After(from) {
-			base[h.SubnetID] += h.IPCount
-		} else {
-			per[h.SubnetID] = append(per[h.SubnetID], delta{h.HeldFrom.UTC(), h.IPCount})
+		if ss[0].from.After(from) {
+			ss = append([]step{{from: from, to: ss[0].from}}, ss...)
 		}
-		if h.HeldUntil != nil && h.HeldUntil.Before(to) {
-			per[h.SubnetID] = append(per[h.SubnetID], delta{h.HeldUntil.UTC(), -h.IPCount})
-		}
-		if _, ok := per[h.SubnetID]; !ok {
-			per[h.SubnetID] = nil
-		}
-	}
-	out := make(map[string][]step, len(per))
-	for subnet, ds := range per {
-		sort.Slice(ds, func(i, j int) bool { return ds[i].at.Before(ds[j].at) })
-		cur := base[subnet]
-		ss := []step{{from: from, value: float64(cur)}}
-		for i := 0; i < len(ds); {
-			j, net := i, int64(0)
-			for ; j < len(ds) && ds[j].at.Equal(ds[i].at); j++ {
-				net += ds[j].d
-			}
-			if net != 0 {
-				cur += net
-				last := &ss[len(ss)-1]
-				if last.from.Equal(ds[i].at) {
-					last.value = float64(cur)
-				} else {
-					last.to = ds[i].at
-					ss = append(ss, step{from: ds[i].at, value: float64(cur)})
-				}
-			}
-			i = j
-		}
-		ss[len(ss)-1].to = to
 		out[subnet] = ss
 	}
 	return out
@@ -302,9 +260,5 @@ func (e *evidence) consumers(from, to time.Time) []consumerRow {
 
 // loadRuns reads the Glue runs started or completed in [from, to).
 func loadRuns(ctx context.Context, st *store.Store, from, to time.Time) ([]runRow, error) {
-	rows, err := store.Select[runRow](ctx, st, query("runs"), optTime(from), optTime(to))
-	if err != nil {
-		return nil, fmt.Errorf("reading Glue runs: %w", err)
-	}
-	return rows, nil
+	return facts.Runs(ctx, st, facts.Window{From: from, To: to})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/eni"
+	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -176,7 +177,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	center := q.At.UTC()
 	if q.RunID != "" {
 		var err error
-		if run, err = loadRun(ctx, st, q.RunID); err != nil {
+		if run, err = facts.RunByID(ctx, st, q.RunID); err != nil {
 			return nil, err
 		}
 		if run == nil {

@@ -6,19 +6,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
 //go:embed sql/*.sql
-var queries embed.FS
+var sqlFiles embed.FS
 
-func query(name string) string {
-	b, err := queries.ReadFile("sql/" + name + ".sql")
-	if err != nil {
-		panic("report: missing embedded query " + name)
-	}
-	return string(b)
-}
+var query = store.NewQueries(sqlFiles, "report").SQL
 
 // optTime turns a zero time into a NULL parameter.
 func optTime(t time.Time) any {
@@ -52,23 +47,12 @@ func loadSources(ctx context.Context, st *store.Store) ([]Source, error) {
 	return rows, nil
 }
 
-type boundsRow struct {
-	EvidenceStart *time.Time `db:"evidence_start"`
-	EvidenceEnd   *time.Time `db:"evidence_end"`
-	RunsStart     *time.Time `db:"runs_start"`
-	RunsEnd       *time.Time `db:"runs_end"`
-}
-
 // evidenceBounds is the span of the ENI evidence, widened to the Glue runs.
 func evidenceBounds(ctx context.Context, st *store.Store) (from, to time.Time, err error) {
-	rows, err := store.Select[boundsRow](ctx, st, query("bounds"))
+	r, err := facts.ReadBounds(ctx, st)
 	if err != nil {
-		return from, to, fmt.Errorf("reading evidence bounds: %w", err)
+		return from, to, err
 	}
-	if len(rows) == 0 {
-		return from, to, nil
-	}
-	r := rows[0]
 	for _, t := range []*time.Time{r.EvidenceStart, r.RunsStart} {
 		if t != nil && (from.IsZero() || t.Before(from)) {
 			from = t.UTC()
@@ -94,28 +78,8 @@ func stepPoints(steps []step) []Point {
 	return out
 }
 
-type runRow struct {
-	RunID           string     `db:"run_id"`
-	JobName         *string    `db:"job_name"`
-	State           *string    `db:"state"`
-	StartedOn       *time.Time `db:"started_on"`
-	CompletedOn     *time.Time `db:"completed_on"`
-	WorkerType      *string    `db:"worker_type"`
-	NumberOfWorkers *int32     `db:"number_of_workers"`
-	FailureClass    *string    `db:"failure_class"`
-	ErrorMessage    *string    `db:"error_message"`
-}
-
-func loadRun(ctx context.Context, st *store.Store, id string) (*runRow, error) {
-	rows, err := store.Select[runRow](ctx, st, query("run"), id)
-	if err != nil {
-		return nil, fmt.Errorf("reading job run %s: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	return &rows[0], nil
-}
+// runRow is one Glue run as the facts reader gives it.
+type runRow = facts.Run
 
 // DiskFailure is one thing lost to a full local disk.
 type DiskFailure struct {

@@ -151,7 +151,7 @@ func TestIncidentOther(t *testing.T) {
 	sc := reportfixture.Write(t, synth.IPExhaustion(), 1)
 	st := reportfixture.Store(t, "other.duckdb", sc.Dir)
 	ctx := context.Background()
-	if err := st.Exec(ctx, `INSERT INTO glue_runs (run_id, job_name, state, started_on, completed_on, error_message, failure_class)
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO glue_runs (run_id, job_name, state, started_on, completed_on, error_message, failure_class)
 		VALUES ('jr_other', 'ingest-orders', 'FAILED', TIMESTAMP '2026-11-02 15:00:00', TIMESTAMP '2026-11-02 15:07:30',
 		        'AnalysisException: Path does not exist: s3://bucket/in/', 'other')`); err != nil {
 		t.Fatal(err)

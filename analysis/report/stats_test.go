@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/gluelens/gluelens/analysis/facts"
 	"math"
 	"testing"
 	"time"
@@ -111,21 +112,31 @@ func TestDownsampleSteps(t *testing.T) {
 }
 
 func TestEvidenceSteps(t *testing.T) {
-	end := at(30)
-	ev := &evidence{holdings: []holding{
-		{ENIID: "a", SubnetID: "s", HeldFrom: at(-10), HeldUntil: &end, IPCount: 1}, // before the window
-		{ENIID: "b", SubnetID: "s", HeldFrom: at(10), IPCount: 2},                   // never deleted
-		{ENIID: "c", SubnetID: "s", HeldFrom: at(30), HeldUntil: ptr(at(40)), IPCount: 1},
+	// Occupancy series as the subnet_occupancy view gives them: s holds 1
+	// from -10, 3 from 10, 2 from 40 on; z's first ENI comes at 20; e was
+	// empty before the window.
+	ev := &evidence{occupancy: map[string][]facts.Step{
+		"s": {{From: at(-10), To: ptr(at(10)), InUse: 1}, {From: at(10), To: ptr(at(40)), InUse: 3}, {From: at(40), InUse: 2}},
+		"z": {{From: at(20), To: ptr(at(70)), InUse: 4}, {From: at(70), InUse: 0}},
+		"e": {{From: at(-30), To: ptr(at(-20)), InUse: 1}, {From: at(-20), InUse: 0}},
 	}}
-	// c is created when a is deleted: the swap nets to no change at 30.
-	got := ev.steps(at(0), at(60))["s"]
-	want := []step{{at(0), at(10), 1}, {at(10), at(40), 3}, {at(40), at(60), 2}}
+	got := ev.steps(at(0), at(60))
+	want := map[string][]step{
+		"s": {{at(0), at(10), 1}, {at(10), at(40), 3}, {at(40), at(60), 2}},
+		"z": {{at(0), at(20), 0}, {at(20), at(60), 4}},
+	}
 	if len(got) != len(want) {
 		t.Fatalf("steps = %v, want %v", got, want)
 	}
-	for i := range want {
-		if !got[i].from.Equal(want[i].from) || !got[i].to.Equal(want[i].to) || got[i].value != want[i].value {
-			t.Errorf("step %d = %v, want %v", i, got[i], want[i])
+	for subnet, ws := range want {
+		gs := got[subnet]
+		if len(gs) != len(ws) {
+			t.Fatalf("%s: steps = %v, want %v", subnet, gs, ws)
+		}
+		for i := range ws {
+			if !gs[i].from.Equal(ws[i].from) || !gs[i].to.Equal(ws[i].to) || gs[i].value != ws[i].value {
+				t.Errorf("%s step %d = %v, want %v", subnet, i, gs[i], ws[i])
+			}
 		}
 	}
 }

@@ -2,7 +2,6 @@ package spark
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"sort"
@@ -157,35 +156,23 @@ type Advice struct {
 
 // ReduceStage is what reduce_stages.sql reports for one shuffle-reading stage.
 type ReduceStage struct {
-	StageID          int
-	NumTasks         int64
-	PartitionsSeen   int64
-	EmptyPartitions  int64
-	MaxRead          int64
-	MeanNonEmptyRead float64
-	InputBytes       int64
-	DiskSpilled      int64
-	MemorySpilled    int64
+	StageID          int     `db:"stage_id"`
+	NumTasks         int64   `db:"num_tasks"`
+	PartitionsSeen   int64   `db:"partitions_seen"`
+	EmptyPartitions  int64   `db:"empty_partitions"`
+	MaxRead          int64   `db:"max_read"`
+	MeanNonEmptyRead float64 `db:"mean_nonempty_read"`
+	InputBytes       int64   `db:"input_bytes"`
+	DiskSpilled      int64   `db:"disk_spilled"`
+	MemorySpilled    int64   `db:"memory_spilled"`
 }
 
 func reduceStages(ctx context.Context, st *store.Store, ref AppRef) ([]ReduceStage, error) {
-	rows, err := st.DB().QueryContext(ctx, query("reduce_stages"), ref.AppID, ref.AttemptID)
+	out, err := store.Select[ReduceStage](ctx, st, query("reduce_stages"), ref.AppID, ref.AttemptID)
 	if err != nil {
 		return nil, fmt.Errorf("reading shuffle stages of %s: %w", ref, err)
 	}
-	defer rows.Close()
-	var out []ReduceStage
-	for rows.Next() {
-		var r ReduceStage
-		var input sql.NullInt64
-		if err := rows.Scan(&r.StageID, &r.NumTasks, &r.PartitionsSeen, &r.EmptyPartitions, &r.MaxRead, &r.MeanNonEmptyRead,
-			&input, &r.DiskSpilled, &r.MemorySpilled); err != nil {
-			return nil, fmt.Errorf("reading shuffle stages of %s: %w", ref, err)
-		}
-		r.InputBytes = input.Int64
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Advise reads one application attempt and returns its recommendations.

@@ -7,7 +7,6 @@ package spark
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -18,15 +17,9 @@ import (
 )
 
 //go:embed sql/*.sql
-var queries embed.FS
+var sqlFiles embed.FS
 
-func query(name string) string {
-	b, err := queries.ReadFile("sql/" + name + ".sql")
-	if err != nil {
-		panic("analysis/spark: missing embedded query " + name)
-	}
-	return string(b)
-}
+var query = store.NewQueries(sqlFiles, "analysis/spark").SQL
 
 // ErrNoApp is returned when no application (or Glue run link) matches.
 var ErrNoApp = errors.New("no such Spark application in the database")
@@ -46,21 +39,16 @@ func (r AppRef) String() string {
 
 // ResolveApp picks an attempt of appID: the given one, or the newest.
 func ResolveApp(ctx context.Context, st *store.Store, appID, attempt string) (AppRef, error) {
-	rows, err := st.DB().QueryContext(ctx, query("resolve_app"), appID)
+	type attemptRow struct {
+		AttemptID string `db:"attempt_id"`
+	}
+	rows, err := store.Select[attemptRow](ctx, st, query("resolve_app"), appID)
 	if err != nil {
 		return AppRef{}, fmt.Errorf("resolving application %s: %w", appID, err)
 	}
-	defer rows.Close()
-	var attempts []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return AppRef{}, fmt.Errorf("resolving application %s: %w", appID, err)
-		}
-		attempts = append(attempts, a)
-	}
-	if err := rows.Err(); err != nil {
-		return AppRef{}, fmt.Errorf("resolving application %s: %w", appID, err)
+	attempts := make([]string, len(rows))
+	for i, r := range rows {
+		attempts[i] = r.AttemptID
 	}
 	if len(attempts) == 0 {
 		return AppRef{}, fmt.Errorf("%w: %s", ErrNoApp, appID)
@@ -79,15 +67,18 @@ func ResolveApp(ctx context.Context, st *store.Store, appID, attempt string) (Ap
 // AppForRun finds the newest application attempt that ran Glue job run runID
 // (its spark.glue.JOB_RUN_ID).
 func AppForRun(ctx context.Context, st *store.Store, runID string) (AppRef, error) {
-	var r AppRef
-	err := st.DB().QueryRowContext(ctx, query("app_for_run"), runID).Scan(&r.AppID, &r.AttemptID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("%w: no event log carries spark.glue.JOB_RUN_ID=%s", ErrNoApp, runID)
+	type refRow struct {
+		AppID     string `db:"app_id"`
+		AttemptID string `db:"attempt_id"`
 	}
+	rows, err := store.Select[refRow](ctx, st, query("app_for_run"), runID)
 	if err != nil {
-		return r, fmt.Errorf("finding the application of run %s: %w", runID, err)
+		return AppRef{}, fmt.Errorf("finding the application of run %s: %w", runID, err)
 	}
-	return r, nil
+	if len(rows) == 0 {
+		return AppRef{}, fmt.Errorf("%w: no event log carries spark.glue.JOB_RUN_ID=%s", ErrNoApp, runID)
+	}
+	return AppRef{AppID: rows[0].AppID, AttemptID: rows[0].AttemptID}, nil
 }
 
 // App is one application attempt in the list of applications.
@@ -113,27 +104,11 @@ type App struct {
 
 // Apps lists application attempts that ran in [from, to) (zero = unbounded).
 func Apps(ctx context.Context, st *store.Store, from, to time.Time) ([]App, error) {
-	rows, err := st.DB().QueryContext(ctx, query("apps"), nullTime(from), nullTime(to))
+	rows, err := store.Select[App](ctx, st, query("apps"), nullTime(from), nullTime(to))
 	if err != nil {
 		return nil, fmt.Errorf("listing Spark applications: %w", err)
 	}
-	defer rows.Close()
-	var out []App
-	for rows.Next() {
-		var a App
-		var name, ver, job, run, state, wt sql.NullString
-		var start, end sql.NullTime
-		var completed sql.NullBool
-		var peak sql.NullInt64
-		if err := rows.Scan(&a.AppID, &a.AttemptID, &name, &ver, &start, &end, &completed, &job, &run, &state, &wt,
-			&a.Tasks, &a.FailedTasks, &a.DiskSpilled, &a.ShuffleWritten, &peak, &a.DiskFullFailures); err != nil {
-			return nil, fmt.Errorf("listing Spark applications: %w", err)
-		}
-		a.AppName, a.SparkVersion, a.GlueJobName, a.GlueRunID, a.RunState, a.WorkerType = name.String, ver.String, job.String, run.String, state.String, wt.String
-		a.Start, a.End, a.Completed, a.PeakDiskBytes = timePtr(start), timePtr(end), completed.Bool, intPtr(peak)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return rows, nil
 }
 
 // Stage is one stage attempt with the totals the History Server shows.
@@ -163,30 +138,17 @@ type Stage struct {
 
 // Stages returns the stage attempts of an application attempt.
 func Stages(ctx context.Context, st *store.Store, ref AppRef) ([]Stage, error) {
-	rows, err := st.DB().QueryContext(ctx, query("stages"), ref.AppID, ref.AttemptID)
+	out, err := store.Select[Stage](ctx, st, query("stages"), ref.AppID, ref.AttemptID)
 	if err != nil {
 		return nil, fmt.Errorf("reading stages of %s: %w", ref, err)
 	}
-	defer rows.Close()
-	var out []Stage
-	for rows.Next() {
-		var s Stage
-		var name, status, reason sql.NullString
-		var num sql.NullInt64
-		var sub, done sql.NullTime
-		if err := rows.Scan(&s.StageID, &s.StageAttempt, &name, &num, &status, &sub, &done, &s.Tasks, &s.FailedTasks, &s.KilledTasks,
-			&s.MemorySpilled, &s.DiskSpilled, &s.ShuffleWritten, &s.ShuffleRead, &s.InputBytes, &s.OutputBytes, &s.RunTimeMs, &reason); err != nil {
-			return nil, fmt.Errorf("reading stages of %s: %w", ref, err)
-		}
-		s.Name, s.Status, s.FailureReason = name.String, status.String, reason.String
-		s.NumTasks, s.Submitted, s.Completed = intPtr(num), timePtr(sub), timePtr(done)
-		if s.DiskSpilled > 0 {
+	for i := range out {
+		if s := &out[i]; s.DiskSpilled > 0 {
 			r := float64(s.MemorySpilled) / float64(s.DiskSpilled)
 			s.SpillRatio = &r
 		}
-		out = append(out, s)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Disk tables of worker_disk, and the markers for a user's figures: an
@@ -242,28 +204,16 @@ func (o DiskOptions) usable(job, workerType string, table map[string]WorkerDisk)
 
 // WorkerDisk is one row of the worker_disk table.
 type WorkerDisk struct {
-	WorkerType  string
-	DiskBytes   int64
-	UsableBytes int64
-	Source      string
+	WorkerType  string `db:"worker_type"`
+	DiskBytes   int64  `db:"disk_bytes"`
+	UsableBytes int64  `db:"usable_bytes"`
+	Source      string `db:"source"`
 }
 
 func workerDisks(ctx context.Context, st *store.Store, table string) ([]WorkerDisk, error) {
-	rows, err := st.DB().QueryContext(ctx, query("worker_disk"), table)
+	out, err := store.Select[WorkerDisk](ctx, st, query("worker_disk"), table)
 	if err != nil {
 		return nil, fmt.Errorf("reading worker disk table %q: %w", table, err)
-	}
-	defer rows.Close()
-	var out []WorkerDisk
-	for rows.Next() {
-		var w WorkerDisk
-		if err := rows.Scan(&w.WorkerType, &w.DiskBytes, &w.UsableBytes, &w.Source); err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("unknown worker disk table %q (want current or older)", table)
@@ -312,24 +262,13 @@ func executors(ctx context.Context, st *store.Store, ref AppRef, job, workerType
 	for _, w := range disks {
 		byType[w.WorkerType] = w
 	}
-	rows, err := st.DB().QueryContext(ctx, query("executors"), ref.AppID, ref.AttemptID)
+	out, err := store.Select[Executor](ctx, st, query("executors"), ref.AppID, ref.AttemptID)
 	if err != nil {
 		return nil, fmt.Errorf("reading executors of %s: %w", ref, err)
 	}
-	var out []Executor
-	for rows.Next() {
-		var e Executor
-		var host, reason sql.NullString
-		var cores, peak, shuffle, spill sql.NullInt64
-		var added, removed, peakAt sql.NullTime
-		if err := rows.Scan(&e.ExecutorID, &host, &cores, &added, &removed, &reason, &e.Tasks, &e.FailedTasks, &e.DiskFullTasks,
-			&peak, &peakAt, &shuffle, &spill); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("reading executors of %s: %w", ref, err)
-		}
-		e.Host, e.RemovedReason, e.WorkerType = host.String, reason.String, workerType
-		e.Cores, e.Added, e.Removed = intPtr(cores), timePtr(added), timePtr(removed)
-		e.PeakDiskBytes, e.PeakAt, e.PeakShuffle, e.PeakSpill = intPtr(peak), timePtr(peakAt), intPtr(shuffle), intPtr(spill)
+	for i := range out {
+		e := &out[i]
+		e.WorkerType = workerType
 		if n, src, ok := opt.usable(job, workerType, byType); ok {
 			e.UsableDisk, e.DiskTable = &n, src
 			if e.PeakDiskBytes != nil && n > 0 {
@@ -337,60 +276,55 @@ func executors(ctx context.Context, st *store.Store, ref AppRef, job, workerType
 				e.ShareUsed = &share
 			}
 		}
-		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return nil, err
-	}
-	rows.Close()
 	for i := range out {
 		e := &out[i]
 		if e.UsableDisk == nil || e.PeakDiskBytes == nil || *e.PeakDiskBytes <= *e.UsableDisk {
 			continue
 		}
-		var at sql.NullTime
-		if err := st.DB().QueryRowContext(ctx, query("crossed"), ref.AppID, ref.AttemptID, e.ExecutorID, *e.UsableDisk).Scan(&at); err != nil {
+		type crossedRow struct {
+			At *time.Time `db:"crossed_at"`
+		}
+		rows, err := store.Select[crossedRow](ctx, st, query("crossed"), ref.AppID, ref.AttemptID, e.ExecutorID, *e.UsableDisk)
+		if err != nil {
 			return nil, fmt.Errorf("finding when executor %s of %s filled its disk: %w", e.ExecutorID, ref, err)
 		}
-		e.CrossedUsable = timePtr(at)
+		if len(rows) == 1 {
+			e.CrossedUsable = rows[0].At
+		}
 	}
 	return out, nil
 }
 
 // appConf is what the advice reads about an application attempt.
 type appConf struct {
-	AppName, SparkVersion, GlueJobName, GlueRunID string
-	Start, End                                    *time.Time
-	ShufflePartitions                             *int64
-	IOCodec                                       string
-	AdaptiveEnabled, CoalesceEnabled, SkewEnabled *bool
-	AdvisoryBytes, ExecutorCores                  *int64
-	WorkerType                                    string
-	Workers                                       *int64
-	RunState                                      string
+	AppName           string     `db:"app_name"`
+	SparkVersion      string     `db:"spark_version"`
+	GlueJobName       string     `db:"glue_job_name"`
+	GlueRunID         string     `db:"glue_job_run_id"`
+	Start             *time.Time `db:"start_time"`
+	End               *time.Time `db:"end_time"`
+	ShufflePartitions *int64     `db:"shuffle_partitions"`
+	IOCodec           string     `db:"io_compression_codec"`
+	AdaptiveEnabled   *bool      `db:"adaptive_enabled"`
+	CoalesceEnabled   *bool      `db:"adaptive_coalesce_enabled"`
+	SkewEnabled       *bool      `db:"adaptive_skewjoin_enabled"`
+	AdvisoryBytes     *int64     `db:"advisory_partition_bytes"`
+	ExecutorCores     *int64     `db:"executor_cores"`
+	WorkerType        string     `db:"worker_type"`
+	Workers           *int64     `db:"number_of_workers"`
+	RunState          string     `db:"state"`
 }
 
 func appInfo(ctx context.Context, st *store.Store, ref AppRef) (appConf, error) {
-	var c appConf
-	var name, ver, job, run, codec, wt, state sql.NullString
-	var start, end sql.NullTime
-	var parts, adv, cores, workers sql.NullInt64
-	var aqe, coalesce, skew sql.NullBool
-	var appID, attempt string
-	err := st.DB().QueryRowContext(ctx, query("app"), ref.AppID, ref.AttemptID).Scan(&appID, &attempt, &name, &ver, &start, &end,
-		&job, &run, &parts, &codec, &aqe, &coalesce, &skew, &adv, &cores, &wt, &workers, &state)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("%w: %s", ErrNoApp, ref)
-	}
+	rows, err := store.Select[appConf](ctx, st, query("app"), ref.AppID, ref.AttemptID)
 	if err != nil {
-		return c, fmt.Errorf("reading application %s: %w", ref, err)
+		return appConf{}, fmt.Errorf("reading application %s: %w", ref, err)
 	}
-	c.AppName, c.SparkVersion, c.GlueJobName, c.GlueRunID = name.String, ver.String, job.String, run.String
-	c.Start, c.End, c.ShufflePartitions, c.IOCodec = timePtr(start), timePtr(end), intPtr(parts), codec.String
-	c.AdaptiveEnabled, c.CoalesceEnabled, c.SkewEnabled = boolPtr(aqe), boolPtr(coalesce), boolPtr(skew)
-	c.AdvisoryBytes, c.ExecutorCores, c.WorkerType, c.Workers, c.RunState = intPtr(adv), intPtr(cores), wt.String, intPtr(workers), state.String
-	return c, nil
+	if len(rows) == 0 {
+		return appConf{}, fmt.Errorf("%w: %s", ErrNoApp, ref)
+	}
+	return rows[0], nil
 }
 
 func nullTime(t time.Time) any {
@@ -398,28 +332,4 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return t.UTC()
-}
-
-func timePtr(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
-}
-
-func intPtr(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
-}
-
-func boolPtr(b sql.NullBool) *bool {
-	if !b.Valid {
-		return nil
-	}
-	v := b.Bool
-	return &v
 }

@@ -10,11 +10,8 @@ import (
 
 // decoders lists every input format gluelens reads, most specific first.
 func decoders() []ingest.Decoder {
-	return []ingest.Decoder{
-		cloudtrail.New(), awscli.GlueJobRuns(), awscli.GlueJobs(), awscli.GlueConnections(), awscli.EC2Subnets(), awscli.EC2NetworkInterfaces(),
-		&parquetpack.Decoder{},
-		sparklog.Decoder{},
-	}
+	out := append([]ingest.Decoder{cloudtrail.New()}, awscli.Decoders()...)
+	return append(out, &parquetpack.Decoder{}, sparklog.Decoder{})
 }
 
 // groupObjects maps keys of multi-file inputs (rolling Spark event logs) to

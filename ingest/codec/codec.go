@@ -41,17 +41,6 @@ func Register(c Codec) {
 	codecs = append(codecs, c)
 }
 
-// Names lists the registered codecs in detection order.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]string, len(codecs))
-	for i, c := range codecs {
-		out[i] = c.Name
-	}
-	return out
-}
-
 // Detect peeks at r and returns a reader of the decompressed content and the
 // codec name ("plain" when no magic matched).
 func Detect(r *bufio.Reader) (io.ReadCloser, string, error) {

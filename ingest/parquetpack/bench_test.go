@@ -38,7 +38,7 @@ func benchDB(b *testing.B, rows int) *store.Store {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := st.Exec(context.Background(), strings.ReplaceAll(string(q), "__ROWS__", strconv.Itoa(rows))); err != nil {
+		if _, err := st.DB().ExecContext(context.Background(), strings.ReplaceAll(string(q), "__ROWS__", strconv.Itoa(rows))); err != nil {
 			b.Fatalf("%s: %v", f, err)
 		}
 	}
@@ -99,7 +99,7 @@ func BenchmarkDuckDBCopy(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				p := filepath.Join(b.TempDir(), fmt.Sprintf("%s-%d.parquet", table, i))
 				q := fmt.Sprintf(`COPY (SELECT * FROM %s) TO '%s' (FORMAT PARQUET, COMPRESSION ZSTD)`, table, p)
-				if err := st.Exec(context.Background(), q); err != nil {
+				if _, err := st.DB().ExecContext(context.Background(), q); err != nil {
 					b.Fatal(err)
 				}
 				info, err := os.Stat(p)

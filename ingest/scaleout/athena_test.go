@@ -225,7 +225,7 @@ func trailTable(t *testing.T, st *store.Store, files []synth.File) {
 		s("sharedEventID"), s("vpcEndpointId"), s("eventCategory"),
 		s("addendum.reason"), j("addendum.updatedFields"), s("addendum.originalRequestID"), s("addendum.originalEventID"),
 		strings.ReplaceAll(p, "'", "''"))
-	if err := st.Exec(context.Background(), q); err != nil {
+	if _, err := st.DB().ExecContext(context.Background(), q); err != nil {
 		t.Fatalf("building cloudtrail_logs: %v", err)
 	}
 }

@@ -25,10 +25,8 @@ var Now = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
 // Decoders are the input formats the synth scenarios are written in.
 func Decoders() []ingest.Decoder {
-	return []ingest.Decoder{
-		cloudtrail.New(), awscli.GlueJobRuns(), awscli.GlueJobs(), awscli.GlueConnections(), awscli.EC2Subnets(), awscli.EC2NetworkInterfaces(),
-		sparklog.Decoder{},
-	}
+	out := append([]ingest.Decoder{cloudtrail.New()}, awscli.Decoders()...)
+	return append(out, sparklog.Decoder{})
 }
 
 // Scenario is one synth scenario written into a test directory.

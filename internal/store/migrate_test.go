@@ -22,7 +22,7 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 		`ALTER TABLE glue_job_connections DROP COLUMN job_modified_on`,
 		`UPDATE gluelens_meta SET value = '11' WHERE key = 'schema_version'`,
 	} {
-		if err := s.Exec(ctx, q); err != nil {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"strings"
 )
@@ -63,4 +64,27 @@ func Select[T any](ctx context.Context, s *Store, query string, args ...any) ([]
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Queries serves a package's embedded SQL files sql/NAME.sql by name: the one
+// helper every analysis package reads its queries through.
+type Queries struct {
+	fsys  fs.FS
+	owner string
+}
+
+// NewQueries serves the files sql/*.sql of fsys (a package's //go:embed
+// sql/*.sql); owner names the package in the panic for a missing file.
+func NewQueries(fsys fs.FS, owner string) Queries {
+	return Queries{fsys: fsys, owner: owner}
+}
+
+// SQL returns the text of sql/name.sql. The files are embedded at build
+// time, so a missing one is a programming error and panics.
+func (q Queries) SQL(name string) string {
+	b, err := fs.ReadFile(q.fsys, "sql/"+name+".sql")
+	if err != nil {
+		panic(q.owner + ": missing embedded query " + name)
+	}
+	return string(b)
 }

@@ -242,19 +242,3 @@ func (s *Store) createViews(ctx context.Context) error {
 	}
 	return nil
 }
-
-// ViewSQL returns the embedded SQL text of a views file (for docs and tests).
-func ViewSQL(name string) (string, error) {
-	b, err := viewsFS.ReadFile(path.Join("views", name))
-	return string(b), err
-}
-
-// Exec runs a statement that changes derived tables (used by analysis to
-// rebuild its materialised attribution). Values go in as parameters.
-func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
-	if s.readOnly {
-		return errReadOnly
-	}
-	_, err := s.db.ExecContext(ctx, query, args...)
-	return err
-}

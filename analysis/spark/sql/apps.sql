@@ -14,8 +14,10 @@ df AS (
     SELECT app_id, attempt_id, count(*) AS disk_full_failures FROM disk_full_failures
     WHERE app_id IS NOT NULL GROUP BY app_id, attempt_id
 )
-SELECT a.app_id, a.attempt_id, a.app_name, a.spark_version, a.start_time, a.end_time, a.completed,
-       a.glue_job_name, a.glue_job_run_id, r.state AS run_state, r.worker_type,
+SELECT a.app_id, a.attempt_id, coalesce(a.app_name, '') AS app_name, coalesce(a.spark_version, '') AS spark_version,
+       a.start_time AS "start", a.end_time AS "end", coalesce(a.completed, false) AS completed,
+       coalesce(a.glue_job_name, '') AS glue_job_name, coalesce(a.glue_job_run_id, '') AS glue_run_id,
+       coalesce(r.state, '') AS run_state, coalesce(r.worker_type, '') AS worker_type,
        coalesce(st.tasks, 0) AS tasks, coalesce(st.failed_tasks, 0) AS failed_tasks,
        coalesce(st.disk_bytes_spilled, 0) AS disk_bytes_spilled,
        coalesce(st.shuffle_bytes_written, 0) AS shuffle_bytes_written,

@@ -12,8 +12,10 @@ t AS (
            count(*) FILTER (WHERE error_description ILIKE '%No space left on device%') AS disk_full_tasks
     FROM spark_tasks WHERE app_id = $1 AND attempt_id = $2 GROUP BY executor_id
 )
-SELECT ids.executor_id, x.host, x.total_cores, x.added_at, x.removed_at, x.removed_reason,
-       coalesce(t.tasks, 0), coalesce(t.failed_tasks, 0), coalesce(t.disk_full_tasks, 0),
+SELECT ids.executor_id, coalesce(x.host, '') AS host, x.total_cores AS cores, x.added_at AS added,
+       x.removed_at AS removed, coalesce(x.removed_reason, '') AS removed_reason,
+       coalesce(t.tasks, 0) AS tasks, coalesce(t.failed_tasks, 0) AS failed_tasks,
+       coalesce(t.disk_full_tasks, 0) AS disk_full_tasks,
        d.peak_disk_bytes, d.peak_at, d.peak_shuffle_bytes, d.peak_spill_bytes
 FROM ids
 LEFT JOIN spark_executors x ON x.app_id = $1 AND x.attempt_id = $2 AND x.executor_id = ids.executor_id

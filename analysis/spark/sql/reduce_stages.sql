@@ -49,7 +49,7 @@ parent_in AS (
 )
 SELECT p.stage_id, coalesce(s.num_tasks, p.partitions_seen) AS num_tasks, p.partitions_seen, p.empty_partitions,
        p.max_read, coalesce(p.mean_nonempty_read, 0) AS mean_nonempty_read,
-       coalesce(pi.parent_shuffle_bytes, p.read_bytes) AS input_bytes,
+       coalesce(pi.parent_shuffle_bytes, p.read_bytes, 0) AS input_bytes,
        coalesce(sp.disk_spilled, 0) AS disk_spilled, coalesce(sp.memory_spilled, 0) AS memory_spilled
 FROM pstats p
 LEFT JOIN stage s ON s.stage_id = p.stage_id
