@@ -3,8 +3,11 @@ package parquetpack
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,39 +28,38 @@ type layout struct {
 	// of its earliest Day value.
 	Group        []string
 	columns      []string
+	day          int           // index of the Day column, -1 if none
 	tableColumns []tableColumn // the columns as a pack file loads them
+	leaves       []int         // each column's leaf index in schema
 	schema       *parquet.Schema
 	export       func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error)
-}
-
-// rowCodec maps a struct's fields to table columns by position.
-type rowCodec struct {
-	columns []string
-	day     int // field index of the day column, -1 if none
 }
 
 func newLayout[T any](table, day, window string, key ...string) *layout {
 	var zero T
 	rt := reflect.TypeOf(zero)
-	l := &layout{Table: table, Day: day, Window: window, Key: key, schema: parquet.SchemaOf(zero)}
-	rc := rowCodec{day: -1}
+	l := &layout{Table: table, Day: day, Window: window, Key: key, schema: parquet.SchemaOf(zero), day: -1}
 	for i := 0; i < rt.NumField(); i++ {
 		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("parquet"), ",")
 		if name == "" {
 			panic("parquetpack: field without a parquet column name in " + rt.Name())
 		}
 		if name == day {
-			rc.day = i
+			l.day = i
 		}
-		rc.columns = append(rc.columns, name)
+		leaf, ok := l.schema.Lookup(name)
+		if !ok {
+			panic("parquetpack: column " + name + " is not a leaf of the schema of " + rt.Name())
+		}
+		l.columns = append(l.columns, name)
+		l.leaves = append(l.leaves, leaf.ColumnIndex)
 	}
-	if day != "" && rc.day < 0 {
+	if day != "" && l.day < 0 {
 		panic("parquetpack: day column " + day + " is not a field of " + rt.Name())
 	}
-	l.columns = rc.columns
-	l.tableColumns = tableColumnsOf(rt, rc.columns)
+	l.tableColumns = tableColumnsOf(rt, l.columns)
 	l.export = func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
-		return exportTable[T](ctx, st, l, rc, spec, pw)
+		return exportTable[T](ctx, st, l, spec, pw)
 	}
 	return l
 }
@@ -77,232 +79,67 @@ func layoutFor(table string) (*layout, bool) {
 	return nil, false
 }
 
-// fieldSetter stores a value scanned from DuckDB (nil for NULL) in one
-// field of a row struct.
-type fieldSetter func(f reflect.Value, v any) error
-
-// settersOf returns a setter per field of rt, in column order. Scanning
-// into *any and setting fields by their known type skips database/sql's
-// conversion by reflection, which allocated and reflected per pointer
-// field and was most of the export's scanning. A pointer field gets a
-// fresh value on every row, so a copied row never shares one; NULL leaves
-// it nil. A value of another type than the field's (which the table's
-// column types rule out) is converted when Go can, or is an error naming
-// the column.
-func settersOf(rt reflect.Type, columns []string) []fieldSetter {
-	out := make([]fieldSetter, rt.NumField())
-	for i := range out {
-		ft, col := rt.Field(i).Type, columns[i]
-		ptr := ft.Kind() == reflect.Pointer
-		elem := ft
-		if ptr {
-			elem = ft.Elem()
-		}
-		convert := func(v any) (reflect.Value, error) {
-			rv := reflect.ValueOf(v)
-			if rv.Type() == elem {
-				return rv, nil
-			}
-			out := reflect.New(elem).Elem()
-			switch {
-			case rv.CanInt() && out.CanInt() && !out.OverflowInt(rv.Int()):
-				out.SetInt(rv.Int())
-			case rv.CanFloat() && out.CanFloat():
-				out.SetFloat(rv.Float())
-			default:
-				return reflect.Value{}, fmt.Errorf("column %s: %T %v does not go into a %s field", col, v, v, elem)
-			}
-			return out, nil
-		}
-		out[i] = func(f reflect.Value, v any) error {
-			if v == nil {
-				f.SetZero()
-				return nil
-			}
-			if !ptr {
-				switch x := v.(type) {
-				case string:
-					if elem.Kind() == reflect.String {
-						f.SetString(x)
-						return nil
-					}
-				case int64:
-					if elem.Kind() == reflect.Int64 {
-						f.SetInt(x)
-						return nil
-					}
-				}
-				cv, err := convert(v)
-				if err != nil {
-					return err
-				}
-				f.Set(cv)
-				return nil
-			}
-			cv, err := convert(v)
-			if err != nil {
-				return err
-			}
-			p := reflect.New(elem)
-			p.Elem().Set(cv)
-			f.Set(p)
-			return nil
-		}
-	}
-	return out
+// fileStart opens the n-th file of partition dt.
+type fileStart struct {
+	dt string
+	n  int
 }
 
-// dayOf names the dt partition of a row: its UTC date, or "undated".
-func (rc rowCodec) dayOf(rv reflect.Value) string {
-	if rc.day < 0 {
-		return Undated
-	}
-	f := rv.Field(rc.day)
-	if f.Kind() == reflect.Pointer {
-		if f.IsNil() {
-			return Undated
-		}
-		f = f.Elem()
-	}
-	return f.Interface().(time.Time).UTC().Format(time.DateOnly)
+// segment is a run of a chunk's rows that go to one file; open, when set,
+// closes the current file and opens another before them.
+type segment struct {
+	open     *fileStart
+	from, to int
 }
 
-// exportTable streams one table from the store into dt-partitioned files.
-// Reading (database/sql scans into structs) and writing (Parquet encoding
-// and ZSTD) run in two goroutines joined by a short queue of row batches,
-// so on a machine with two cores or more they overlap.
-func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowCodec, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
+// exportBatch is one chunk read out of DuckDB and where its rows go. The
+// writer releases the chunk once it has written them.
+type exportBatch struct {
+	chunk *store.Chunk
+	segs  []segment
+}
+
+// exportTable streams one table from the store into dt-partitioned files,
+// column by column: DuckDB's result vectors are read in place
+// (store.ScanChunks) and each column's values go to its Parquet column
+// writer in one call per chunk, with no row struct, reflection or boxed
+// value per field. Reading (and cutting the rows into files) and writing
+// (encoding and ZSTD) run in two goroutines joined by a short queue of
+// chunks, so on a machine with two cores or more they overlap.
+func exportTable[T any](ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
 	entry := TableEntry{Name: l.Table, DayColumn: l.Day, Columns: columnsOf(l.schema)}
-	type fileStart struct {
-		dt string
-		n  int
-	}
-	// A chunk optionally closes the current file and opens another, then
-	// carries rows for the open file. The writer owns rows once sent.
-	type chunk struct {
-		open *fileStart
-		rows []T
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	queue := make(chan chunk, 4)
+	queue := make(chan exportBatch, 4)
 	written := make(chan error, 1)
 	go func() {
-		var cur *partWriter[T]
-		var err error
-		closeCur := func() {
-			f, cerr := cur.close()
-			cur = nil
-			if cerr != nil {
-				err = cerr
-				return
-			}
-			entry.Files = append(entry.Files, f)
-			entry.Rows += f.Rows
+		err := writeBatches[T](ctx, l, pw, queue, &entry)
+		if err != nil {
+			cancel()
 		}
-		for c := range queue {
-			if err != nil {
-				continue // drain: the reader stops at its next send
-			}
-			if c.open != nil {
-				if cur != nil {
-					if closeCur(); err != nil {
-						cancel()
-						continue
-					}
-				}
-				if cur, err = openPart[T](ctx, pw, l, c.open.dt, c.open.n); err != nil {
-					cancel()
-					continue
-				}
-			}
-			if len(c.rows) > 0 {
-				if _, werr := cur.w.Write(c.rows); werr != nil {
-					err = fmt.Errorf("writing %s: %w", cur.path, werr)
-					cancel()
-					continue
-				}
-				cur.rows += int64(len(c.rows))
-			}
-		}
-		switch {
-		case err != nil && cur != nil:
-			cur.abort()
-		case err == nil && cur != nil:
-			closeCur()
+		for b := range queue { // drain: the reader stops at its next send
+			b.chunk.Release()
 		}
 		written <- err
 	}()
 
-	// Scan every row into the same values and struct: the setters give
-	// each pointer field a new value on every row, so copying the struct
-	// into the batch is safe.
-	var row T
-	rv := reflect.ValueOf(&row).Elem()
-	setters := settersOf(rv.Type(), l.columns)
-	vals := make([]any, len(setters))
-	dests := make([]any, len(setters))
-	for i := range vals {
-		dests[i] = &vals[i]
-	}
-	var groupIdx []int
-	for _, g := range l.Group {
-		groupIdx = append(groupIdx, slices.Index(l.columns, g))
-	}
-	var (
-		batch      = make([]T, 0, 1024)
-		open       *fileStart
-		parts      = map[string]int{}
-		started    bool
-		curDT      string
-		curGroup   string
-		rowsInFile int64
-	)
-	send := func() error {
-		c := chunk{open: open, rows: batch}
-		open, batch = nil, make([]T, 0, 1024)
+	cut := newFileCutter(l, pw.opt.FileRows)
+	checked := false
+	readErr := st.ScanChunks(ctx, spec, func(c *store.Chunk) (bool, error) {
+		if !checked {
+			if err := checkKinds(l, c); err != nil {
+				return false, err
+			}
+			checked = true
+		}
+		b := exportBatch{chunk: c, segs: cut.segments(c)}
 		select {
-		case queue <- c:
-			return nil
+		case queue <- b:
+			return true, nil
 		case <-ctx.Done():
-			return ctx.Err()
+			return false, ctx.Err()
 		}
-	}
-	readErr := st.ReadRows(ctx, spec, func(scan func(dest ...any) error) error {
-		if err := scan(dests...); err != nil {
-			return err
-		}
-		for i, set := range setters {
-			if err := set(rv.Field(i), vals[i]); err != nil {
-				return err
-			}
-		}
-		// A new file starts only where a group starts; without groups
-		// every row is its own group.
-		if g := groupKey(rv, groupIdx); !started || len(groupIdx) == 0 || g != curGroup {
-			curGroup = g
-			dt := rc.dayOf(rv)
-			if !started || curDT != dt || rowsInFile >= pw.opt.FileRows {
-				if len(batch) > 0 {
-					if err := send(); err != nil {
-						return err
-					}
-				}
-				open = &fileStart{dt: dt, n: parts[dt]}
-				parts[dt]++
-				started, curDT, rowsInFile = true, dt, 0
-			}
-		}
-		batch = append(batch, row)
-		rowsInFile++
-		if len(batch) == cap(batch) {
-			return send()
-		}
-		return nil
 	})
-	if readErr == nil && (len(batch) > 0 || open != nil) {
-		readErr = send()
-	}
 	close(queue)
 	if err := <-written; err != nil {
 		return entry, err
@@ -310,16 +147,253 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, rc rowC
 	return entry, readErr
 }
 
-// groupKey renders the group columns of a row ("" without groups).
-func groupKey(rv reflect.Value, idx []int) string {
-	if len(idx) == 0 {
-		return ""
+// checkKinds makes sure every column DuckDB returns goes into its field.
+func checkKinds(l *layout, c *store.Chunk) error {
+	for i, tc := range l.tableColumns {
+		k := c.Kind(i)
+		if k == tc.kind || (k == store.Int32 && tc.kind == store.Int64) || (k == store.Int64 && tc.kind == store.Int32) {
+			continue
+		}
+		return fmt.Errorf("column %s: DuckDB gives a %s, which does not go into a %s field", tc.name, kindName(k), kindName(tc.kind))
 	}
-	var b strings.Builder
-	for _, i := range idx {
-		fmt.Fprintf(&b, "%v\x00", rv.Field(i).Interface())
+	return nil
+}
+
+// fileCutter decides where files start: where the day changes, or a file
+// is full, but only where a group starts (without groups every row is its
+// own group).
+type fileCutter struct {
+	l        *layout
+	fileRows int64
+	group    []int // column indexes of l.Group
+	started  bool
+	curDay   int64 // day number of curDT (days since the epoch), or undatedDay
+	curDT    string
+	curGroup []string
+	curNull  []bool
+	inFile   int64
+	parts    map[string]int
+}
+
+const undatedDay = math.MinInt64
+
+func newFileCutter(l *layout, fileRows int64) *fileCutter {
+	f := &fileCutter{l: l, fileRows: fileRows, parts: map[string]int{}}
+	for _, g := range l.Group {
+		f.group = append(f.group, slices.Index(l.columns, g))
 	}
-	return b.String()
+	f.curGroup = make([]string, len(f.group))
+	f.curNull = make([]bool, len(f.group))
+	return f
+}
+
+// segments cuts a chunk's rows into runs of one file each.
+func (f *fileCutter) segments(c *store.Chunk) []segment {
+	var segs []segment
+	from := 0
+	for r := range c.Len() {
+		if f.started && len(f.group) > 0 && f.sameGroup(c, r) {
+			f.inFile++
+			continue
+		}
+		f.setGroup(c, r)
+		day := f.dayOf(c, r)
+		if !f.started || day != f.curDay || f.inFile >= f.fileRows {
+			if r > from {
+				segs = append(segs, segment{from: from, to: r})
+			}
+			if day != f.curDay || !f.started {
+				f.curDay, f.curDT = day, dtOf(day)
+			}
+			segs = append(segs, segment{open: &fileStart{dt: f.curDT, n: f.parts[f.curDT]}})
+			f.parts[f.curDT]++
+			f.started, f.inFile, from = true, 0, r
+		}
+		f.inFile++
+	}
+	if from < c.Len() {
+		segs = append(segs, segment{from: from, to: c.Len()})
+	}
+	// An open marker is followed by the rows it opens the file for.
+	out := segs[:0]
+	for i := 0; i < len(segs); i++ {
+		s := segs[i]
+		if s.open != nil && i+1 < len(segs) && segs[i+1].open == nil {
+			s.from, s.to = segs[i+1].from, segs[i+1].to
+			i++
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (f *fileCutter) sameGroup(c *store.Chunk, r int) bool {
+	for i, col := range f.group {
+		null := c.Null(col, r)
+		if null != f.curNull[i] || (!null && groupValue(c, col, r) != f.curGroup[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *fileCutter) setGroup(c *store.Chunk, r int) {
+	for i, col := range f.group {
+		f.curNull[i] = c.Null(col, r)
+		if !f.curNull[i] {
+			f.curGroup[i] = groupValue(c, col, r)
+		}
+	}
+}
+
+// groupValue renders a group column's value for comparison.
+func groupValue(c *store.Chunk, col, r int) string {
+	switch c.Kind(col) {
+	case store.String:
+		return string(c.Bytes(col, r))
+	case store.Bool:
+		return strconv.FormatBool(c.Bool(col, r))
+	case store.Float64:
+		return strconv.FormatFloat(c.Float64(col, r), 'g', -1, 64)
+	default:
+		return strconv.FormatInt(c.Int64(col, r), 10)
+	}
+}
+
+// dayOf is the day number of a row's day column, or undatedDay.
+func (f *fileCutter) dayOf(c *store.Chunk, r int) int64 {
+	if f.l.day < 0 || c.Null(f.l.day, r) {
+		return undatedDay
+	}
+	return floorDiv(c.Int64(f.l.day, r), int64(24*time.Hour/time.Microsecond))
+}
+
+// dtOf names the dt partition of a day number.
+func dtOf(day int64) string {
+	if day == undatedDay {
+		return Undated
+	}
+	return time.UnixMicro(day * int64(24*time.Hour/time.Microsecond)).UTC().Format(time.DateOnly)
+}
+
+// writeBatches writes the chunks of queue into their files.
+func writeBatches[T any](ctx context.Context, l *layout, pw *packWriter, queue <-chan exportBatch, entry *TableEntry) error {
+	var cur *partWriter[T]
+	cw := make([]*columnValues, max(1, min(runtime.GOMAXPROCS(0), len(l.columns))))
+	for i := range cw {
+		cw[i] = newColumnValues(l)
+	}
+	closeCur := func() error {
+		f, err := cur.close()
+		cur = nil
+		if err != nil {
+			return err
+		}
+		entry.Files = append(entry.Files, f)
+		entry.Rows += f.Rows
+		return nil
+	}
+	for b := range queue {
+		for _, s := range b.segs {
+			if s.open != nil {
+				if cur != nil {
+					if err := closeCur(); err != nil {
+						b.chunk.Release()
+						return err
+					}
+				}
+				var err error
+				if cur, err = openPart[T](ctx, pw, l, s.open.dt, s.open.n); err != nil {
+					b.chunk.Release()
+					return err
+				}
+			}
+			if err := cur.writeRows(cw, b.chunk, s.from, s.to); err != nil {
+				b.chunk.Release()
+				cur.abort()
+				return fmt.Errorf("writing %s: %w", cur.path, err)
+			}
+		}
+		b.chunk.Release()
+	}
+	if cur != nil {
+		return closeCur()
+	}
+	return nil
+}
+
+// columnValues turns a chunk's columns into Parquet values.
+type columnValues struct {
+	l    *layout
+	vals []parquet.Value
+}
+
+func newColumnValues(l *layout) *columnValues {
+	return &columnValues{l: l, vals: make([]parquet.Value, 0, 2048)}
+}
+
+// column returns rows from..to of column col as values of its leaf.
+func (cv *columnValues) column(c *store.Chunk, col, from, to int) ([]parquet.Value, error) {
+	tc := cv.l.tableColumns[col]
+	leaf := cv.l.leaves[col]
+	def := 0
+	if tc.nullable {
+		def = 1
+	}
+	vals := cv.vals[:0]
+	kind := c.Kind(col)
+	for r := from; r < to; r++ {
+		if c.Null(col, r) {
+			if tc.nullable {
+				vals = append(vals, parquet.NullValue().Level(0, 0, leaf))
+				continue
+			}
+			vals = append(vals, zeroValue(tc.kind).Level(0, 0, leaf))
+			continue
+		}
+		var v parquet.Value
+		switch tc.kind {
+		case store.String:
+			v = parquet.ByteArrayValue(c.Bytes(col, r))
+		case store.Int64, store.Time:
+			v = parquet.Int64Value(c.Int64(col, r))
+		case store.Int32:
+			if kind == store.Int64 {
+				x := c.Int64(col, r)
+				if x < math.MinInt32 || x > math.MaxInt32 {
+					return nil, fmt.Errorf("column %s: %d does not fit its INT32 field", tc.name, x)
+				}
+				v = parquet.Int32Value(int32(x))
+			} else {
+				v = parquet.Int32Value(c.Int32(col, r))
+			}
+		case store.Bool:
+			v = parquet.BooleanValue(c.Bool(col, r))
+		case store.Float64:
+			v = parquet.DoubleValue(c.Float64(col, r))
+		}
+		vals = append(vals, v.Level(0, def, leaf))
+	}
+	cv.vals = vals
+	return vals, nil
+}
+
+// zeroValue is what a row struct's non-pointer field holds for NULL.
+func zeroValue(k store.Kind) parquet.Value {
+	switch k {
+	case store.String:
+		return parquet.ByteArrayValue(nil)
+	case store.Int32:
+		return parquet.Int32Value(0)
+	case store.Bool:
+		return parquet.BooleanValue(false)
+	case store.Float64:
+		return parquet.DoubleValue(0)
+	case store.Time:
+		return parquet.Int64Value(time.Time{}.UnixMicro())
+	default:
+		return parquet.Int64Value(0)
+	}
 }
 
 // columnsOf describes the leaf columns of a schema for the pack manifest.

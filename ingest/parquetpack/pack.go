@@ -38,6 +38,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -183,8 +184,9 @@ type Options struct {
 }
 
 // zstdCodec is shared by every file so its pool of encoders (and their
-// history buffers) is reused across files.
-var zstdCodec = &zstd.Codec{Level: zstd.SpeedDefault}
+// history buffers) is reused across files. The fastest level compresses
+// at about twice the speed of the default for 5 % more bytes.
+var zstdCodec = &zstd.Codec{Level: zstd.SpeedFastest}
 
 type packWriter struct {
 	dest Dest
@@ -200,6 +202,52 @@ type partWriter[T any] struct {
 	cw   *countingWriter
 	w    *parquet.GenericWriter[T]
 	rows int64
+	// inGroup is the number of rows in the row group being written.
+	inGroup int64
+}
+
+// writeRows writes rows from..to of c, column by column, ending a row
+// group every RowGroupRows rows. The columns are shared out among the
+// writer's workers: each column's writer (its buffer, pages and
+// compression) is its own, so they encode and compress in parallel.
+func (p *partWriter[T]) writeRows(cv []*columnValues, c *store.Chunk, from, to int) error {
+	cols := p.w.ColumnWriters()
+	l := cv[0].l
+	errs := make([]error, len(cv))
+	for from < to {
+		n := min(to-from, int(p.pw.opt.RowGroupRows-p.inGroup))
+		var wg sync.WaitGroup
+		for w := range cv {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(l.columns); i += len(cv) {
+					vals, err := cv[w].column(c, i, from, from+n)
+					if err == nil {
+						_, err = cols[l.leaves[i]].WriteRowValues(vals)
+					}
+					if err != nil {
+						errs[w] = fmt.Errorf("column %s: %w", l.columns[i], err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		from += n
+		p.rows += int64(n)
+		p.inGroup += int64(n)
+		if p.inGroup >= p.pw.opt.RowGroupRows {
+			if err := p.w.Flush(); err != nil {
+				return err
+			}
+			p.inGroup = 0
+		}
+	}
+	return nil
 }
 
 type countingWriter struct {
@@ -222,6 +270,8 @@ func openPart[T any](ctx context.Context, pw *packWriter, l *layout, dt string, 
 	cw := &countingWriter{w: f}
 	w := parquet.NewGenericWriter[T](cw,
 		parquet.Compression(zstdCodec),
+		parquet.PageBufferSize(pageBufferSize),
+		parquet.DataPageVersion(1),
 		parquet.MaxRowsPerRowGroup(pw.opt.RowGroupRows),
 		parquet.CreatedBy("gluelens", store.Version, ""),
 		parquet.KeyValueMetadata(metaTable, l.Table),
@@ -413,3 +463,10 @@ func CheckLayouts(ctx context.Context, st *store.Store) error {
 	}
 	return nil
 }
+
+// pageBufferSize is the uncompressed size at which a column's page is
+// cut. Pages of 1 MiB (with version 1 data pages, whose levels are
+// compressed with the values) keep the benchmark tables' files within 7 %
+// of DuckDB's own COPY at ZSTD, and cost less in page headers and
+// statistics than parquet-go's 256 KiB.
+var pageBufferSize = 1 << 20

@@ -10,7 +10,7 @@ import "time"
 
 // EniEvent is a row of eni_events.
 type EniEvent struct {
-	EventID          string    `parquet:"event_id"`
+	EventID          string    `parquet:"event_id,plain"`
 	EventTime        time.Time `parquet:"event_time,timestamp(microsecond)"`
 	EventName        string    `parquet:"event_name,dict"`
 	AccountID        *string   `parquet:"account_id,optional,dict"`

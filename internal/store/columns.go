@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
 // Kind is the Go-side type of a Columns column and the DuckDB type it is
@@ -283,51 +286,75 @@ func (s *columnsSource) Cardinality() *duckdb.CardinalityInfo {
 
 func (s *columnsSource) Init() {}
 
+// FillChunk writes the next rows into DuckDB's vectors in place: numbers,
+// booleans and timestamps as their memory, strings of up to 12 bytes inline
+// and longer ones by one call each that copies them into the vector, and
+// NULLs as validity bits.
 func (s *columnsSource) FillChunk(chunk duckdb.DataChunk) error {
 	c := s.c
 	n := min(duckdb.GetDataChunkCapacity(), c.rows-s.row)
 	for col, k := range c.kinds {
-		nulls := c.nulls[col][s.row : s.row+n]
-		var err error
-		switch k {
-		case String:
-			vals := c.strs[col][s.row : s.row+n]
-			for i, v := range vals {
-				if nulls[i] {
-					err = duckdb.SetChunkValue[any](chunk, col, i, nil)
-				} else {
-					err = duckdb.SetChunkValue(chunk, col, i, v)
-				}
-				if err != nil {
-					break
-				}
-			}
-		default:
-			vals := c.nums[col][s.row : s.row+n]
-			for i, v := range vals {
-				switch {
-				case nulls[i]:
-					err = duckdb.SetChunkValue[any](chunk, col, i, nil)
-				case k == Int32:
-					err = duckdb.SetChunkValue(chunk, col, i, int32(v))
-				case k == Bool:
-					err = duckdb.SetChunkValue(chunk, col, i, v != 0)
-				case k == Time:
-					err = duckdb.SetChunkValue(chunk, col, i, time.UnixMicro(v).UTC())
-				case k == Float64:
-					err = duckdb.SetChunkValue(chunk, col, i, math.Float64frombits(uint64(v)))
-				default:
-					err = duckdb.SetChunkValue(chunk, col, i, v)
-				}
-				if err != nil {
-					break
-				}
-			}
-		}
+		v, err := chunk.GetVector(col)
 		if err != nil {
 			return fmt.Errorf("column %d of %s: %w", col+1, c.table, err)
+		}
+		vec, err := rawVector(v)
+		if err != nil {
+			return fmt.Errorf("column %d of %s: %w", col+1, c.table, err)
+		}
+		nulls := c.nulls[col][s.row : s.row+n]
+		setValidity(vec, nulls)
+		data := mapping.VectorGetData(vec)
+		switch k {
+		case String:
+			dst := unsafe.Slice((*duckString)(data), n)
+			for i, v := range c.strs[col][s.row : s.row+n] {
+				switch {
+				case nulls[i]:
+				case len(v) <= duckInlineMax:
+					dst[i] = duckString{length: uint32(len(v))}
+					copy(dst[i].inline[:], v)
+				default:
+					mapping.VectorAssignStringElement(vec, mapping.IdxT(i), v)
+				}
+			}
+		case Int64, Time, Float64: // Float64 columns hold the bits
+			copy(unsafe.Slice((*int64)(data), n), c.nums[col][s.row:s.row+n])
+		case Int32:
+			dst := unsafe.Slice((*int32)(data), n)
+			for i, v := range c.nums[col][s.row : s.row+n] {
+				dst[i] = int32(v)
+			}
+		case Bool:
+			dst := unsafe.Slice((*byte)(data), n)
+			for i, v := range c.nums[col][s.row : s.row+n] {
+				dst[i] = byte(v)
+			}
 		}
 	}
 	s.row += n
 	return chunk.SetSize(n)
+}
+
+// setValidity sets the validity bits of a vector's first len(nulls) rows.
+func setValidity(vec mapping.Vector, nulls []bool) {
+	if !slices.Contains(nulls, true) {
+		if p := mapping.VectorGetValidity(vec); p != nil {
+			m := unsafe.Slice((*uint64)(p), (len(nulls)+63)/64)
+			for i := range m {
+				m[i] = ^uint64(0)
+			}
+		}
+		return
+	}
+	mapping.VectorEnsureValidityWritable(vec)
+	m := unsafe.Slice((*uint64)(mapping.VectorGetValidity(vec)), (len(nulls)+63)/64)
+	for i := range m {
+		m[i] = ^uint64(0)
+	}
+	for i, null := range nulls {
+		if null {
+			m[i>>6] &^= 1 << (uint(i) & 63)
+		}
+	}
 }

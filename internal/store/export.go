@@ -82,9 +82,31 @@ type ReadSpec struct {
 // database/sql's Rows.Scan); fn must not keep scan after it returns. Table
 // and column names are checked against the catalog before they reach SQL.
 func (s *Store) ReadRows(ctx context.Context, spec ReadSpec, fn func(scan func(dest ...any) error) error) error {
-	cols, err := s.Columns(ctx, spec.Table)
+	q, err := s.readQuery(ctx, spec)
 	if err != nil {
 		return err
+	}
+	rows, err := s.db.QueryContext(ctx, q, spec.Args...)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", spec.Table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return fmt.Errorf("reading %s: %w", spec.Table, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading %s: %w", spec.Table, err)
+	}
+	return nil
+}
+
+// readQuery checks spec against the catalog and writes its SELECT.
+func (s *Store) readQuery(ctx context.Context, spec ReadSpec) (string, error) {
+	cols, err := s.Columns(ctx, spec.Table)
+	if err != nil {
+		return "", err
 	}
 	known := make(map[string]bool, len(cols))
 	for _, c := range cols {
@@ -97,12 +119,12 @@ func (s *Store) ReadRows(ctx context.Context, spec ReadSpec, fn func(scan func(d
 	for _, group := range names {
 		for _, c := range group {
 			if !known[c] {
-				return fmt.Errorf("reading %s: no column %q", spec.Table, c)
+				return "", fmt.Errorf("reading %s: no column %q", spec.Table, c)
 			}
 		}
 	}
 	if len(spec.Columns) == 0 {
-		return fmt.Errorf("reading %s: no columns asked for", spec.Table)
+		return "", fmt.Errorf("reading %s: no columns asked for", spec.Table)
 	}
 	var q strings.Builder
 	fmt.Fprintf(&q, "SELECT %s FROM %s", quoteIdents(spec.Columns), quoteIdent(spec.Table))
@@ -124,20 +146,7 @@ func (s *Store) ReadRows(ctx context.Context, spec ReadSpec, fn func(scan func(d
 	if len(order) > 0 {
 		fmt.Fprintf(&q, " ORDER BY %s", strings.Join(order, ", "))
 	}
-	rows, err := s.db.QueryContext(ctx, q.String(), spec.Args...)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", spec.Table, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return fmt.Errorf("reading %s: %w", spec.Table, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading %s: %w", spec.Table, err)
-	}
-	return nil
+	return q.String(), nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
