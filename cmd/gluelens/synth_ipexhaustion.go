@@ -24,6 +24,13 @@ type synthIPOptions struct {
 	eniShare   float64
 	digests    bool
 	tamper     string
+	deleteOnly int
+	sharedRole bool
+	clockSkew  time.Duration
+	createLag  time.Duration
+	closeFail  bool
+	repoint    bool
+	extraCats  int
 }
 
 func init() {
@@ -63,6 +70,13 @@ the truth's integrity.problems lists what 'gluelens verify' must report.`,
 		f.Float64Var(&opts.eniShare, "eni-share", 0.005, "share of ENI calls among the CloudTrail records (a real trail: 0.005; 0: no padding)")
 		f.BoolVar(&opts.digests, "digests", false, "a digest file for every hour of the trail (default: the first hour only)")
 		f.StringVar(&opts.tamper, "tamper", "", "damage to the trail, e.g. delete-log=1,alter-digest=1 (see above)")
+		f.IntVar(&opts.deleteOnly, "delete-only-enis", 0, "pre-existing ENIs per shared subnet known only by their deletes (no snapshot)")
+		f.BoolVar(&opts.sharedRole, "shared-role", false, "export-* jobs run under transform-*'s IAM role")
+		f.DurationVar(&opts.clockSkew, "clock-skew", 0, "Glue's clock ahead (e.g. 45s) or behind (-30s) CloudTrail's in get-job-runs")
+		f.DurationVar(&opts.createLag, "create-lag", 0, "longest delay from a run's start to an ENI create (default 60s, at most 175s)")
+		f.BoolVar(&opts.closeFail, "close-failures", false, "two runs of different roles (adhoc-a, adhoc-b) refused seconds apart at 06:15")
+		f.BoolVar(&opts.repoint, "repoint", false, "ingest-orders moves to a new /26 at 12:00; get-jobs shows only the new definition")
+		f.IntVar(&opts.extraCats, "extra-categories", 0, "more job categories, each with its own role, in the roomy /24 (0–8)")
 		return c
 	})
 }
@@ -95,7 +109,9 @@ func (o *synthIPOptions) options() (synth.Options, error) {
 		return synth.Options{}, usagef("--start %q: want YYYY-MM-DD", o.start)
 	}
 	so := synth.Options{Start: start, Accounts: o.accounts, Regions: o.regions, Scale: o.scale, Noise: &o.noise, ENIShare: o.eniShare,
-		Integrity: synth.Integrity{Chain: o.digests}}
+		Integrity: synth.Integrity{Chain: o.digests},
+		Hard: synth.Hard{DeleteOnly: o.deleteOnly, SharedRole: o.sharedRole, ClockSkew: o.clockSkew, CreateLag: o.createLag,
+			CloseFailures: o.closeFail, Repoint: o.repoint, ExtraCategories: o.extraCats}}
 	if len(o.jobs) > 0 {
 		so.Jobs = map[string][]string{}
 		for _, j := range o.jobs {

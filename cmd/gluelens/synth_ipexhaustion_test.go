@@ -27,6 +27,11 @@ func TestSynthCommands(t *testing.T) {
 		{"bad start", []string{"synth", "ip-exhaustion", "--out", dir, "--start", "yesterday"}, exitUsage, "", `--start "yesterday"`},
 		{"unknown category", []string{"synth", "ip-exhaustion", "--out", dir, "--jobs", "etl=a,b"}, exitUsage, "", `category "etl"`},
 		{"tamper without digests", []string{"synth", "ip-exhaustion", "--out", dir, "--tamper", "delete-log=1"}, exitUsage, "", "--tamper needs --digests"},
+		{"tampered trail", []string{"synth", "ip-exhaustion", "--out", filepath.Join(dir, "tampered"), "--eni-share", "0", "--digests", "--tamper", "delete-log=1,alter-digest=1"},
+			exitOK, "damaged the trail 2 times: 4 problems for verify to find", ""},
+		{"hard evidence", []string{"synth", "ip-exhaustion", "--out", filepath.Join(dir, "hard"), "--eni-share", "0", "--delete-only-enis", "2", "--shared-role",
+			"--clock-skew", "-30s", "--create-lag", "150s", "--close-failures", "--repoint", "--extra-categories", "2"}, exitOK, "failed for lack of IPs", ""},
+		{"skew too large", []string{"synth", "ip-exhaustion", "--out", dir, "--clock-skew", "1h"}, exitUsage, "", "clock skew 1h0m0s"},
 		{"bad tamper", []string{"synth", "ip-exhaustion", "--out", dir, "--digests", "--tamper", "shred=1"}, exitUsage, "", `--tamper "shred=1"`},
 	} {
 		var out, errOut bytes.Buffer

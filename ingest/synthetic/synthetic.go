@@ -43,6 +43,11 @@ type File = synth.File
 // files; deleted or altered digests).
 type Integrity = synth.Integrity
 
+// Hard adds evidence an analysis finds hard: ENIs known only by their
+// deletes, categories sharing a role, Glue-vs-CloudTrail clock skew, ENI
+// creation lag (issue 16).
+type Hard = synth.Hard
+
 // Options shape the ip-exhaustion scenario. The zero value (seed 0) is a
 // valid scenario; Seed picks the random stream.
 type Options struct {
@@ -68,6 +73,8 @@ type Options struct {
 	ENIShare float64
 	// Integrity: digests over the whole trail and damage to it.
 	Integrity Integrity
+	// Hard: evidence situations that make attribution hard.
+	Hard Hard
 }
 
 // Tree is a generated evidence tree and its truth.
@@ -83,7 +90,7 @@ type Tree struct {
 // describe-network-interfaces output.
 func IPExhaustion(o Options) (*Tree, error) {
 	s, err := synth.Customize(synth.Options{Start: o.Start, Accounts: o.Accounts, Regions: o.Regions, Jobs: o.Jobs,
-		Scale: o.Scale, Noise: o.Noise, ENIShare: o.ENIShare, Integrity: o.Integrity})
+		Scale: o.Scale, Noise: o.Noise, ENIShare: o.ENIShare, Integrity: o.Integrity, Hard: o.Hard})
 	if err != nil {
 		return nil, fmt.Errorf("ip-exhaustion scenario: %w", err)
 	}

@@ -216,7 +216,7 @@ func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) er
 					NextToken string      `json:"NextToken,omitempty"`
 				}
 				for _, r := range runs[from:to] {
-					body.JobRuns = append(body.JobRuns, cliRun(c, r, style, dpu[c.WorkerType], g))
+					body.JobRuns = append(body.JobRuns, cliRun(c, r, style, dpu[c.WorkerType], g, s.GlueClockSkew))
 				}
 				if to < len(runs) {
 					body.NextToken = string(g.appendChars(nil, alnumDigits, 120)) + "=="
@@ -242,6 +242,13 @@ func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) er
 		sn, _ := s.subnet(c.Subnet)
 		for _, job := range c.Jobs {
 			mod := created.Add(g.duration(24*time.Hour, 30*24*time.Hour))
+			conn := sn.Connection
+			// Only the current definition is exported: a re-pointed job
+			// names its new connection, modified when it moved.
+			if rp := c.Repoint; rp != nil && rp.Job == job && s.Start.Add(rp.At).Before(sim.Cutoff) {
+				nsn, _ := s.subnet(rp.Subnet)
+				conn, mod = nsn.Connection, s.Start.Add(rp.At)
+			}
 			jobs.Jobs = append(jobs.Jobs, cliJob{
 				Name: job, Description: c.Name + " job " + job, Role: roleARN(cl.acct, c.Role),
 				CreatedOn: cliTime{created, styleWire}, LastModifiedOn: cliTime{mod, styleWire},
@@ -255,7 +262,7 @@ func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) er
 					"--spark-event-logs-path":            "s3://aws-glue-assets-" + cl.acct + "-" + cl.region + "/sparkHistoryLogs/",
 					"--job-language":                     "python",
 				},
-				Connections: cliConnections{Connections: []string{sn.Connection}},
+				Connections: cliConnections{Connections: []string{conn}},
 				MaxRetries:  0, AllocatedCapacity: int(float64(c.JobWorkers) * dpu[c.WorkerType]), Timeout: 2880,
 				MaxCapacity: float64(c.JobWorkers) * dpu[c.WorkerType], WorkerType: c.WorkerType, NumberOfWorkers: c.JobWorkers,
 				GlueVersion: "4.0", ExecutionClass: "STANDARD",
@@ -318,7 +325,7 @@ func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) er
 		NetworkInterfaces []cliENI `json:"NetworkInterfaces"`
 	}
 	for _, e := range sim.ENIs {
-		if e.Owner != ownerPreexisting || !inCell(e.Subnet) {
+		if e.Owner != ownerPreexisting || !inCell(e.Subnet) || e.noSnapshot {
 			continue
 		}
 		sn, _ := s.subnet(e.Subnet)
@@ -374,10 +381,10 @@ type cliPrivateIP struct {
 }
 
 // cliRun renders one run as GetJobRuns returns it.
-func cliRun(c *Category, r *run, style int, dpu float64, g *rng) cliJobRun {
+func cliRun(c *Category, r *run, style int, dpu float64, g *rng, skew time.Duration) cliJobRun {
 	j := cliJobRun{
 		ID: r.ID, TriggerName: r.Trigger, JobName: r.Job, JobMode: "SCRIPT",
-		StartedOn: cliTime{r.StartedOn, style}, JobRunState: "RUNNING",
+		StartedOn: cliTime{r.StartedOn.Add(skew), style}, JobRunState: "RUNNING",
 		PredecessorRuns: []string{}, AllocatedCapacity: int(float64(r.Workers) * dpu), Timeout: 2880,
 		MaxCapacity: float64(r.Workers) * dpu, WorkerType: c.WorkerType, NumberOfWorkers: r.Workers,
 		LogGroupName: "/aws-glue/jobs", GlueVersion: "4.0", ExecutionClass: "STANDARD",
@@ -388,7 +395,7 @@ func cliRun(c *Category, r *run, style int, dpu float64, g *rng) cliJobRun {
 	last := r.StartedOn
 	if !r.CompletedOn.IsZero() {
 		last = r.CompletedOn
-		j.CompletedOn = &cliTime{r.CompletedOn, style}
+		j.CompletedOn = &cliTime{r.CompletedOn.Add(skew), style}
 		secs := int(r.CompletedOn.Sub(r.StartedOn) / time.Second)
 		if r.Failed {
 			j.JobRunState = "FAILED"
@@ -399,7 +406,7 @@ func cliRun(c *Category, r *run, style int, dpu float64, g *rng) cliJobRun {
 			j.ExecutionTime = max(1, secs-g.between(8, 30))
 		}
 	}
-	j.LastModifiedOn = cliTime{last, style}
+	j.LastModifiedOn = cliTime{last.Add(skew), style}
 	return j
 }
 

@@ -36,6 +36,8 @@ type Options struct {
 	ENIShare float64
 	// Integrity: digest chain and damage to the trail (digest.go).
 	Integrity Integrity
+	// Hard adds the evidence situations of issue 16 (hard.go).
+	Hard Hard
 }
 
 var accountRE = regexp.MustCompile(`^\d{12}$`)
@@ -117,7 +119,11 @@ func Customize(o Options) (Scenario, error) {
 	if n := len(accounts) * len(regions) * scale; n > 230 {
 		return Scenario{}, fmt.Errorf("%d accounts × %d regions × scale %d = %d copies of the workload: at most 230", len(accounts), len(regions), scale, n)
 	}
-	return replicate(base, accounts, regions, scale), nil
+	s := replicate(base, accounts, regions, scale)
+	if err := applyHard(&s, o.Hard); err != nil {
+		return Scenario{}, err
+	}
+	return s, nil
 }
 
 func categoryIndex(s *Scenario, name string) int {

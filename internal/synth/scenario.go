@@ -14,6 +14,7 @@ package synth
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -37,6 +38,9 @@ type Scenario struct {
 	// LaunchGate holds each listed category's runs back until its subnet
 	// has Threshold free IPs (nil: no gate; see gate.go).
 	LaunchGate []GateThreshold
+	// GlueClockSkew shifts every Glue timestamp of get-job-runs: Glue's
+	// clock ahead (+) or behind (−) CloudTrail's, which is the true time.
+	GlueClockSkew time.Duration
 
 	CreateDelay [2]time.Duration // ENI create after the run's StartedOn
 	Linger      [2]time.Duration // ENI delete after the run's CompletedOn
@@ -136,6 +140,19 @@ type Category struct {
 	// Bursts add one run of every job of the category at these offsets
 	// from Start (spread by MinStartGap).
 	Bursts []time.Duration
+	// Exact adds one run of the category's first job at each of these
+	// offsets from Start, to the millisecond.
+	Exact []time.Duration
+	// Repoint moves one job to another subnet: its runs starting at or
+	// after At use Subnet; get-jobs shows only the new definition.
+	Repoint *Repoint
+}
+
+// Repoint is a job re-pointed to another subnet (a new Glue connection).
+type Repoint struct {
+	Job    string
+	At     time.Duration // offset from Start
+	Subnet string
 }
 
 // LambdaENI is a Lambda Hyperplane ENI created in a subnet during the
@@ -153,6 +170,9 @@ type PreexistingENI struct {
 	Subnet      string
 	Description string
 	Delete      time.Duration
+	// NoSnapshot leaves the ENI out of the describe-network-interfaces
+	// snapshot: it is known only by its delete, which names no subnet.
+	NoSnapshot bool
 }
 
 // DryRunProbe is a CreateNetworkInterface with DryRun set: CloudTrail
@@ -252,6 +272,11 @@ func (s *Scenario) validate() error {
 	for _, c := range s.Categories {
 		if _, err := s.subnet(c.Subnet); err != nil {
 			return err
+		}
+		if rp := c.Repoint; rp != nil {
+			if _, err := s.subnet(rp.Subnet); err != nil || !slices.Contains(c.Jobs, rp.Job) {
+				return fmt.Errorf("scenario %s: category %s: re-pointing %s to %s: unknown job or subnet", s.Name, c.Name, rp.Job, rp.Subnet)
+			}
 		}
 		if len(c.Jobs) == 0 || c.Workers[0] < 1 || c.Workers[1] < c.Workers[0] {
 			return fmt.Errorf("scenario %s: category %s: needs jobs and a worker range", s.Name, c.Name)

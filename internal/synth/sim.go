@@ -21,6 +21,7 @@ type run struct {
 	ID          string
 	Job         string
 	Cat         *Category
+	Subnet      string // the category's subnet, or its Repoint subnet once moved
 	Workers     int
 	Trigger     string // "" for a manual start
 	StartedOn   time.Time
@@ -58,6 +59,7 @@ type eni struct {
 	Created     time.Time // zero for a pre-existing ENI
 	Deleted     time.Time // zero when not deleted before the cutoff
 	MAC         string
+	noSnapshot  bool // pre-existing ENI absent from the snapshot
 }
 
 // Kinds of CloudTrail ENI record.
@@ -204,7 +206,7 @@ func simulate(s *Scenario, g *rng) (*simulation, error) {
 		m.push(&simEvent{at: r.plannedEnd, kind: evRunEnd, run: r})
 	}
 	for _, pe := range s.Preexisting {
-		e := &eni{ID: "eni-0" + g.hex(16), Subnet: pe.Subnet, IPCount: 1, Owner: ownerPreexisting, Description: pe.Description, MAC: mac(g)}
+		e := &eni{ID: "eni-0" + g.hex(16), Subnet: pe.Subnet, IPCount: 1, Owner: ownerPreexisting, Description: pe.Description, MAC: mac(g), noSnapshot: pe.NoSnapshot}
 		if err := m.hold(s.Start.Add(-24*time.Hour), e); err != nil {
 			return nil, err
 		}
@@ -271,12 +273,12 @@ func (m *simulator) handle(ev *simEvent) error {
 		if r.Failed {
 			return nil // Glue stops provisioning a run that already failed
 		}
-		p := m.pools[r.Cat.Subnet]
+		p := m.pools[r.Subnet]
 		if p.inUse+1 > p.usable {
 			m.fail(ev.at, r, p)
 			return nil
 		}
-		sn, _ := s.subnet(r.Cat.Subnet)
+		sn, _ := s.subnet(r.Subnet)
 		e := &eni{ID: "eni-0" + g.hex(16), Subnet: sn.ID, IPCount: 1, Owner: ownerGlue, Run: r,
 			Description: "Attached to Glue using role: " + roleARN(s.cellOf(sn).acct, r.Cat.Role), Created: ev.at, MAC: mac(g)}
 		if err := m.hold(ev.at, e); err != nil {
@@ -309,7 +311,7 @@ func (m *simulator) handle(ev *simEvent) error {
 
 // fail records a create that found the subnet full and fails its run.
 func (m *simulator) fail(at time.Time, r *run, p *pool) {
-	f := failure{At: at, Subnet: r.Cat.Subnet, Run: r, InUse: p.inUse}
+	f := failure{At: at, Subnet: r.Subnet, Run: r, InUse: p.inUse}
 	first := true
 	for _, e := range p.held {
 		switch e.Owner {
@@ -344,7 +346,7 @@ func (m *simulator) fail(at time.Time, r *run, p *pool) {
 	r.FailedAt = at
 	r.ErrorCode = code
 	r.CompletedOn = at.Add(m.g.duration(m.s.FailDelay[0], m.s.FailDelay[1]))
-	m.out.Records = append(m.out.Records, eniRecord{Time: at, Kind: recCreateFailed, Run: r, Subnet: r.Cat.Subnet, ErrorCode: code})
+	m.out.Records = append(m.out.Records, eniRecord{Time: at, Kind: recCreateFailed, Run: r, Subnet: r.Subnet, ErrorCode: code})
 	m.lingerThenDelete(r)
 }
 
@@ -406,6 +408,9 @@ func schedule(s *Scenario, g *rng) []*run {
 		c := &s.Categories[ci]
 		var runs []*run
 		for _, job := range c.Jobs {
+			if c.Every <= 0 {
+				break
+			}
 			phase := g.duration(0, c.Every)
 			for t := phase; t < s.RunSpan; t += c.Every {
 				at := t + g.duration(-5*time.Minute, 5*time.Minute)
@@ -418,6 +423,9 @@ func schedule(s *Scenario, g *rng) []*run {
 				runs = append(runs, &run{Job: job, Cat: c, StartedOn: s.Start.Add(b + g.duration(0, 2*time.Minute))})
 			}
 		}
+		for _, at := range c.Exact {
+			runs = append(runs, &run{Job: c.Jobs[0], Cat: c, StartedOn: s.Start.Add(at)})
+		}
 		sort.SliceStable(runs, func(i, j int) bool { return runs[i].StartedOn.Before(runs[j].StartedOn) })
 		for i := 1; i < len(runs); i++ {
 			if min := runs[i-1].StartedOn.Add(s.MinStartGap); runs[i].StartedOn.Before(min) {
@@ -425,6 +433,10 @@ func schedule(s *Scenario, g *rng) []*run {
 			}
 		}
 		for _, r := range runs {
+			r.Subnet = c.Subnet
+			if rp := c.Repoint; rp != nil && r.Job == rp.Job && !r.StartedOn.Before(s.Start.Add(rp.At)) {
+				r.Subnet = rp.Subnet
+			}
 			r.ID = "jr_" + g.hex(64)
 			r.Workers = g.between(c.Workers[0], c.Workers[1])
 			r.plannedEnd = r.StartedOn.Add(g.duration(c.Duration[0], c.Duration[1]))

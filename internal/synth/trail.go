@@ -194,11 +194,10 @@ func writeCellTrail(s *Scenario, c cell, ci int, seed uint64, g *rng, sim *simul
 			return nil, err
 		}
 	}
-	for i, j := range jobs {
+	for _, j := range jobs {
 		st.files++
 		st.records += len(j.d.records) + j.pad
 		st.eniRecords += j.d.eni
-		_ = i
 	}
 	return ct, nil
 }

@@ -40,7 +40,15 @@ import (
 //   - counts: runs (in the get-job-runs output), glue_enis and lambda_enis
 //     (successful creates), preexisting_enis (deletes without a create),
 //     duplicate_records (extra deliveries of an eventID), dryrun_records,
-//     digest_files and cloudtrail_files (log files, digests excluded).
+//     digest_files and cloudtrail_files (log files, digests excluded),
+//     cloudtrail_records, eni_records and eni_share — all of the tree as
+//     written, after any damage (Integrity).
+//   - runs: every run with its true started_on / completed_on (the
+//     CloudTrail clock; get-job-runs shows them glue_clock_skew_seconds
+//     later), its role, the subnet its ENIs went to (a re-pointed job's
+//     earlier runs keep the old one) and the ENIs it held (eni_ids).
+//   - integrity: the digests, the damage done to the trail and the
+//     problems an offline verification must report (digest.go).
 //
 // Times are RFC 3339 UTC.
 type Truth struct {
@@ -65,6 +73,28 @@ type Truth struct {
 	// Integrity: the digest files, the damage done to the trail and the
 	// problems an offline verification must report (absent without digests).
 	Integrity *IntegrityTruth `json:"integrity,omitempty"`
+	// GlueClockSkewSeconds: how far get-job-runs' timestamps are ahead (+)
+	// or behind (−) the true time of every other field here.
+	GlueClockSkewSeconds float64 `json:"glue_clock_skew_seconds"`
+	// Runs: every run with its true StartedOn and CompletedOn (CloudTrail's
+	// clock, before GlueClockSkew) and the ENIs it held — each created for
+	// one of its workers before its create was refused or it completed.
+	Runs []RunTruth `json:"runs"`
+}
+
+// RunTruth is one Glue run as the simulation saw it.
+type RunTruth struct {
+	JobRunID    string   `json:"job_run_id"`
+	JobName     string   `json:"job_name"`
+	Category    string   `json:"category"`
+	Role        string   `json:"role"`
+	SubnetID    string   `json:"subnet_id"`
+	Workers     int      `json:"workers"`
+	ENIs        int      `json:"enis"`
+	ENIIDs      []string `json:"eni_ids"`
+	StartedOn   UTCTime  `json:"started_on"`
+	CompletedOn *UTCTime `json:"completed_on"`
+	Failed      bool     `json:"failed_for_ips"`
 }
 
 // GateTruth is what the launch gate did.
@@ -270,6 +300,19 @@ func truth(s *Scenario, seed uint64, sim *simulation, ct ctStats) Truth {
 		}
 	}
 	t.Integrity = ct.integrity
+	t.GlueClockSkewSeconds = s.GlueClockSkew.Seconds()
+	t.Runs = []RunTruth{}
+	for _, r := range sim.Runs {
+		rt := RunTruth{JobRunID: r.ID, JobName: r.Job, Category: r.Cat.Name, Role: r.Cat.Role, SubnetID: r.Subnet, Workers: r.Workers,
+			ENIs: len(r.enis), ENIIDs: []string{}, StartedOn: UTCTime{r.StartedOn}, Failed: r.Failed}
+		for _, e := range r.enis {
+			rt.ENIIDs = append(rt.ENIIDs, e.ID)
+		}
+		if !r.CompletedOn.IsZero() {
+			rt.CompletedOn = &UTCTime{r.CompletedOn}
+		}
+		t.Runs = append(t.Runs, rt)
+	}
 	for _, e := range sim.ENIs {
 		switch {
 		case e.Owner == ownerGlue:
