@@ -3,6 +3,7 @@ package reports_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -177,7 +178,14 @@ func browse(t *testing.T, f findings, page []byte) {
 	parts := []string{"#summary-impact", "#summary-cause", "#summary-change", "#summary-status"}
 	texts = append(texts, parts...)
 	bottom := `Math.max.apply(null, ['summary-impact','summary-cause','summary-change','summary-status'].map(function (id) { var r = document.getElementById(id).getBoundingClientRect(); return r.bottom + window.scrollY; }))`
-	p := reportfixture.Open(t, file, texts, []string{"typeof echarts", bottom, "document.documentElement.clientWidth"})
+	// Each chart's legend names and series names.
+	legends := `JSON.stringify((window.gluelensChartIDs || []).map(function (id) {
+  var o = echarts.getInstanceByDom(document.getElementById(id)).getOption();
+  var legend = []; (o.legend || []).forEach(function (l) { (l.data || []).forEach(function (d) { legend.push(typeof d === 'string' ? d : d.name); }); });
+  return {id: id, legend: legend, series: o.series.map(function (s) { return s.name; })};
+}))`
+	p := reportfixture.Open(t, file, texts, []string{"typeof echarts", bottom, "document.documentElement.clientWidth", legends})
+	legendsMatch(t, p.Eval[legends])
 	if w := p.Eval["document.documentElement.clientWidth"]; w != fmt.Sprint(reportfixture.Width) {
 		t.Errorf("page width %s px, want %d", w, reportfixture.Width)
 	}
@@ -223,4 +231,38 @@ func browse(t *testing.T, f findings, page []byte) {
 		reportfixture.Keep(t, f.name+".pdf", p.PDF)
 	}
 	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms, PDF %d bytes", f.name, len(page), len(p.Charts), p.FirstPaintMS, len(p.PDF))
+}
+
+// legendsMatch checks that every chart has a legend naming exactly its
+// series (series of one name share an entry).
+func legendsMatch(t *testing.T, js string) {
+	t.Helper()
+	var cs []struct {
+		ID     string   `json:"id"`
+		Legend []string `json:"legend"`
+		Series []string `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(js), &cs); err != nil {
+		t.Fatalf("reading the legends: %v (%s)", err, js)
+	}
+	for _, c := range cs {
+		legend, series := map[string]bool{}, map[string]bool{}
+		for _, l := range c.Legend {
+			legend[l] = true
+		}
+		for _, s := range c.Series {
+			series[s] = true
+			if !legend[s] {
+				t.Errorf("chart %s: series %q is not in its legend %q", c.ID, s, c.Legend)
+			}
+		}
+		if len(legend) == 0 {
+			t.Errorf("chart %s has no legend", c.ID)
+		}
+		for l := range legend {
+			if !series[l] {
+				t.Errorf("chart %s: legend entry %q names no series (series %q)", c.ID, l, c.Series)
+			}
+		}
+	}
 }

@@ -91,8 +91,16 @@ type IPInvestigation struct {
 	FinishedMinMinutesAgo *float64 `json:"finished_min_minutes_ago"`
 	FinishedMaxMinutesAgo *float64 `json:"finished_max_minutes_ago"`
 	// Occupancy is the step series of IPs in use over the window.
-	Occupancy []Point       `json:"occupancy"`
-	Failures  []FailureMark `json:"failures"`
+	Occupancy []Point `json:"occupancy"`
+	// ByHolder is the same occupancy split by holder class.
+	ByHolder []HolderPoint `json:"occupancy_by_holder"`
+	// Runs are the timeline's rows: the runs (and non-Glue or unknown
+	// holders) holding IPs at the failure; RunsLeftOut more runs and
+	// ENIsLeftOutOfRuns more ENIs were alive in the window but held none then.
+	Runs              []RunBar      `json:"runs"`
+	RunsLeftOut       int           `json:"runs_left_out"`
+	ENIsLeftOutOfRuns int           `json:"enis_left_out_of_runs"`
+	Failures          []FailureMark `json:"failures"`
 	// ENIs alive in the window, those holding IPs at At first.
 	ENIs            []ENIBar    `json:"enis"`
 	ENIsLeftOut     int         `json:"enis_left_out"`
@@ -385,6 +393,8 @@ func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, t
 		ip.UsableIPs = ev.usable(subnet)
 	}
 	ip.Occupancy = downsampleSteps(stepPoints(ev.steps(from, to)[subnet]), o.maxPoints())
+	ip.ByHolder = downsampleHolders(ev.byHolder(subnet, from, to), o.maxPoints())
+	ip.Runs, ip.RunsLeftOut, ip.ENIsLeftOutOfRuns = ev.runBars(subnet, f.At, from, to, o)
 	for _, e := range all {
 		if deref(e.SubnetID) != subnet {
 			continue

@@ -65,6 +65,40 @@ func TestIncidentMatchesTruth(t *testing.T) {
 			if v := valueAt(ip.Occupancy, fc.At.Time); v != float64(fc.InUse) {
 				t.Errorf("occupancy at the failure = %v, want %d", v, fc.InUse)
 			}
+			// The occupancy by holder class holds the truth's split at the
+			// failure and adds up to the occupancy at every point.
+			var hp report.HolderPoint
+			for _, p := range ip.ByHolder {
+				if p.At.After(fc.At.Time) {
+					break
+				}
+				hp = p
+			}
+			gotSplit := []int64{hp.Running, hp.Lingering, hp.NonGlue, hp.Unattributed}
+			wantSplit := []int64{int64(fc.HeldByRunningRuns), int64(fc.HeldByFinishedRuns), int64(fc.HeldByNonGlue), int64(fc.Unattributed)}
+			if fmt.Sprint(gotSplit) != fmt.Sprint(wantSplit) {
+				t.Errorf("occupancy by holder at the failure = %v, want %v", gotSplit, wantSplit)
+			}
+			if len(ip.ByHolder) < 10 {
+				t.Errorf("occupancy by holder has %d points", len(ip.ByHolder))
+			}
+			for _, p := range ip.ByHolder {
+				if v := valueAt(ip.Occupancy, p.At); v != float64(p.Total()) {
+					t.Errorf("at %s the holder classes add up to %d, the occupancy is %v", p.At, p.Total(), v)
+				}
+			}
+			// The timeline's rows: one per run holding IPs at the failure,
+			// their IPs adding up to the running and lingering holders.
+			runs, held := 0, int64(0)
+			for _, r := range ip.Runs {
+				if r.Kind == "run" {
+					runs++
+					held += r.IPsAtFailure
+				}
+			}
+			if runs != ip.RunningRuns+ip.FinishedRuns || held != int64(fc.HeldByRunningRuns+fc.HeldByFinishedRuns) {
+				t.Errorf("timeline: %d runs holding %d IPs, want %d runs holding %d", runs, held, ip.RunningRuns+ip.FinishedRuns, fc.HeldByRunningRuns+fc.HeldByFinishedRuns)
+			}
 			if len(inc.Fix.Advice) == 0 {
 				t.Error("no advice for an IP exhaustion")
 			}

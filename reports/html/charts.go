@@ -1,6 +1,7 @@
 package html
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -45,7 +46,7 @@ func finish(c interface {
 	JSON() map[string]interface{}
 }, extra map[string]any) map[string]any {
 	c.Validate()
-	o := c.JSON()
+	o := plain(c.JSON())
 	o["useUTC"] = true
 	o["animation"] = false
 	o["tooltip"] = map[string]any{"trigger": "axis", "renderMode": "richText", "confine": true}
@@ -61,7 +62,48 @@ func finish(c interface {
 	for k, v := range extra {
 		o[k] = v
 	}
+	legendOfSeries(o)
 	return o
+}
+
+// plain turns go-echarts' option (typed structs) into plain maps and
+// slices, so finish can edit any part of it.
+func plain(o map[string]any) map[string]any {
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic(fmt.Sprintf("encoding a chart option: %v", err)) // go-echarts' own types always encode
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(fmt.Sprintf("decoding a chart option: %v", err))
+	}
+	return out
+}
+
+// legendOfSeries names every series in the legend, once per name, unless
+// the chart set its legend's entries itself; a series drawn invisible (a
+// transparent offset) is left out.
+func legendOfSeries(o map[string]any) {
+	lg, ok := o["legend"].(map[string]any)
+	if !ok {
+		return
+	}
+	if d, ok := lg["data"].([]any); ok && len(d) > 0 {
+		return
+	}
+	var names []any
+	seen := map[string]bool{}
+	series, _ := o["series"].([]any)
+	for _, x := range series {
+		s, _ := x.(map[string]any)
+		name, _ := s["name"].(string)
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		names = append(names, name)
+	}
+	lg["data"] = names
 }
 
 // zoom lets a reader zoom a time axis: the mouse wheel inside the chart
@@ -82,44 +124,102 @@ func lineData(pts []report.Point, scale float64, digits int) []opts.LineData {
 	return out
 }
 
-// occupancyChart: IPs in use as a step line against the usable IPs, with
-// every refused create and failed run marked.
+// Holder colours: the occupancy chart's stack and the timeline's bars use
+// the same colour for the same holder class.
+var holderColor = map[string]string{
+	report.HolderRunning:      "#3b6fd4",
+	report.HolderLingering:    "#f0a030",
+	report.HolderNonGlue:      "#6bb36b",
+	report.HolderUnattributed: "#a0a7b4",
+}
+
+// holderName is each holder class as the legends name it.
+var holderName = map[string]string{
+	report.HolderRunning:      "running run",
+	report.HolderLingering:    "lingering after its run ended",
+	report.HolderNonGlue:      "non-Glue",
+	report.HolderUnattributed: "unaccounted for (no known owner)",
+}
+
+// timeGrid is the plot area of the incident's time charts: the same left
+// and right margins so their clock axes line up.
+func timeGrid(bottom int) map[string]any {
+	return map[string]any{"left": 210, "right": 40, "top": 40, "bottom": bottom, "containLabel": false}
+}
+
+// occupancyChart: IPs in use stacked by holder class (running runs, ENIs
+// lingering after their run, non-Glue ENIs, ENIs with no known owner)
+// under the usable-IP line, with every refused create and failed run
+// marked.
 func occupancyChart(ip *report.IPInvestigation, from, to time.Time) chart {
 	id := "chart-occupancy"
 	l := charts.NewLine()
 	l.SetGlobalOptions(initOpts(id),
 		charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: ms(from), Max: ms(to)}), zoom(),
-		charts.WithYAxisOpts(opts.YAxis{Name: "IPs", Min: 0}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}))
-	seriesOpts := []charts.SeriesOpts{
-		charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false)}),
-		charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.15)}),
-	}
-	if ip.UsableIPs != nil {
-		seriesOpts = append(seriesOpts, charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{
-			Name: fmt.Sprintf("usable IPs (%d)", *ip.UsableIPs), YAxis: *ip.UsableIPs}),
-			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-				LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed"},
-				Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}))
-	}
-	l.AddSeries("IPs in use", lineData(ip.Occupancy, 1, 0), seriesOpts...)
-	marks := make([]opts.ScatterData, 0, len(ip.Failures))
-	for _, f := range ip.Failures {
-		label := "refused create"
-		if f.Source == "glue_run" {
-			label = "run failed"
+		charts.WithYAxisOpts(opts.YAxis{Name: "IPs in use", Min: 0}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}))
+	value := func(p report.HolderPoint, class string) int64 {
+		switch class {
+		case report.HolderRunning:
+			return p.Running
+		case report.HolderLingering:
+			return p.Lingering
+		case report.HolderNonGlue:
+			return p.NonGlue
 		}
-		marks = append(marks, opts.ScatterData{Name: label + " " + f.JobName, Value: []any{ms(f.At), f.InUse}})
+		return p.Unattributed
+	}
+	for i, class := range report.HolderClasses {
+		data := make([]opts.LineData, 0, len(ip.ByHolder)+1)
+		for _, p := range ip.ByHolder {
+			data = append(data, opts.LineData{Value: []any{ms(p.At), value(p, class)}})
+		}
+		if n := len(ip.ByHolder); n > 0 {
+			data = append(data, opts.LineData{Value: []any{ms(to), value(ip.ByHolder[n-1], class)}})
+		}
+		so := []charts.SeriesOpts{
+			charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false), Stack: "holders"}),
+			charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.75), Color: holderColor[class]}),
+			charts.WithLineStyleOpts(opts.LineStyle{Width: 0.5, Color: holderColor[class]}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: holderColor[class]}),
+		}
+		if i == 0 && ip.UsableIPs != nil {
+			so = append(so, charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{
+				Name: fmt.Sprintf("usable IPs (%d)", *ip.UsableIPs), YAxis: *ip.UsableIPs}),
+				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
+					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed", Width: 1.5},
+					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideStartTop"}}))
+		}
+		l.AddSeries(holderName[class], data, so...)
+	}
+	var refused, runs []opts.ScatterData
+	for _, f := range ip.Failures {
+		d := opts.ScatterData{Name: f.JobName, Value: []any{ms(f.At), f.InUse}}
+		if f.Source == "glue_run" {
+			runs = append(runs, d)
+		} else {
+			refused = append(refused, d)
+		}
 	}
 	sc := charts.NewScatter()
-	sc.AddSeries("failures", marks, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFailure}),
-		charts.WithMarkPointNameCoordItemOpts(markAt(ip.At, ip.InUse, "the failure explained")))
-	sc.MultiSeries[0].SymbolSize = 11
-	sc.MultiSeries[0].Symbol = "triangle"
+	if len(refused) > 0 {
+		sc.AddSeries("refused ENI create", refused, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFailure}),
+			charts.WithMarkPointNameCoordItemOpts(markAt(ip.At, ip.InUse, "the failure explained")))
+		sc.MultiSeries[len(sc.MultiSeries)-1].SymbolSize = 12
+		sc.MultiSeries[len(sc.MultiSeries)-1].Symbol = "triangle"
+	}
+	if len(runs) > 0 {
+		sc.AddSeries("run failed for lack of IPs", runs, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#7a1010"}))
+		sc.MultiSeries[len(sc.MultiSeries)-1].SymbolSize = 10
+		sc.MultiSeries[len(sc.MultiSeries)-1].Symbol = "diamond"
+	}
 	l.Overlap(sc)
-	return chart{ID: id, Title: "IPs in use in " + ip.SubnetID, Height: 360,
-		Caption: "Step series of the private IPs held by ENIs (deletes apply before creates at the same instant). Red triangles: refused creates and failed runs; the pin marks the failure the root cause explains.",
-		option:  finish(l, nil)}
+	o := finish(l, nil)
+	o["grid"] = timeGrid(80)
+	o["grid"].(map[string]any)["top"] = 64
+	return chart{ID: id, Title: "IPs in use in " + ip.SubnetID + ", by who held them", Height: 380,
+		Caption: "Stacked step series of the private IPs held by ENIs (deletes apply before creates at the same instant): by running runs, by ENIs lingering after their run had ended, by non-Glue ENIs and by ENIs with no known owner. The dashed line is the subnet's usable IPs; red triangles are refused creates, dark diamonds failed runs; the pin marks the failure the summary explains.",
+		option:  o}
 }
 
 func markAt(t time.Time, v int64, name string) opts.MarkPointNameCoordItem {
@@ -127,88 +227,91 @@ func markAt(t time.Time, v int64, name string) opts.MarkPointNameCoordItem {
 		ItemStyle: &opts.ItemStyle{Color: colorFailure}}
 }
 
-// eniTimeline: a Gantt chart of the ENIs alive in the window, one row per
-// ENI — an invisible bar up to its create, then the part while its run was
-// running and the part lingering after the run ended, coloured by run. The
-// axis counts minutes from the window start: ECharts stacks bars on value
-// axes only.
+// eniTimeline: one bar per run holding IPs in the subnet at the failure
+// (and one for non-Glue ENIs and one for ENIs of no known owner holding
+// IPs then): from its first ENI's create to the run's end (running), then
+// to its last ENI's delete (lingering), on the same clock axis as the
+// occupancy chart. ECharts cannot stack bars on a time axis, so each
+// segment is a thick two-point line on a category axis; segments of one
+// holder class share their series name, so the legend has one entry per
+// class in the occupancy chart's colours.
 func eniTimeline(ip *report.IPInvestigation, from, to time.Time) chart {
 	id := "chart-enis"
-	n := len(ip.ENIs)
-	min := func(t time.Time) float64 { return round(t.Sub(from).Minutes(), 2) }
+	n := len(ip.Runs)
 	labels := make([]string, n)
-	offset := make([]opts.BarData, n)
-	running := make([]opts.BarData, n)
-	linger := make([]opts.BarData, n)
-	idle := make([]opts.BarData, n)
-	colors := map[string]string{}
-	for i := n - 1; i >= 0; i-- { // ECharts draws the first category at the bottom
-		e := ip.ENIs[i]
-		row := n - 1 - i
-		owner := e.JobName
-		if owner == "" {
-			owner = orDash(e.Requester)
-		}
-		labels[row] = owner + " · " + e.ENIID
-		end := to
-		if e.To != nil {
-			end = *e.To
-		}
-		offset[row] = opts.BarData{Value: min(e.From)}
-		var runDur, lingerDur, idleDur float64
-		if e.RunID != "" {
-			runEnd := end
-			if e.RunEnd != nil && e.RunEnd.Before(end) {
-				runEnd = *e.RunEnd
-			}
-			if runEnd.Before(e.From) {
-				runEnd = e.From
-			}
-			runDur = min(runEnd) - min(e.From)
-			lingerDur = min(end) - min(runEnd)
-		} else {
-			idleDur = min(end) - min(e.From)
-		}
-		c := colorIdle
-		if e.RunID != "" {
-			if colors[e.RunID] == "" {
-				colors[e.RunID] = palette[len(colors)%len(palette)]
-			}
-			c = colors[e.RunID]
-		}
-		running[row] = opts.BarData{Value: round(runDur, 2), ItemStyle: &opts.ItemStyle{Color: c}}
-		linger[row] = opts.BarData{Value: round(lingerDur, 2), ItemStyle: &opts.ItemStyle{Color: c, Opacity: opts.Float(0.35)}}
-		idle[row] = opts.BarData{Value: round(idleDur, 2)}
+	l := charts.NewLine()
+	height := 110 + 26*n
+	if height < 220 {
+		height = 220
 	}
-	b := charts.NewBar()
-	height := 80 + 12*n
-	if height < 240 {
-		height = 240
-	}
-	b.SetGlobalOptions(
+	legend := []string{holderName[report.HolderRunning], holderName[report.HolderLingering], holderName[report.HolderNonGlue], holderName[report.HolderUnattributed]}
+	l.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", height)}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Data: []string{"running", "lingering after the run ended", "no run (non-Glue or unknown owner)"}}))
-	b.SetXAxis(labels)
-	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "life", BarWidth: "70%"})
-	b.AddSeries("start", offset, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "transparent"}))
-	b.AddSeries("running", running, stack,
-		charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "failure " + report.Clock(ip.At), XAxis: min(ip.At)}),
-		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-			LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed", Width: 2},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
-	b.AddSeries("lingering after the run ended", linger, stack)
-	b.AddSeries("no run (non-Glue or unknown owner)", idle, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorIdle}))
-	b.XYReversal()
-	o := finish(b, map[string]any{
-		"xAxis": []map[string]any{{"type": "value", "min": 0, "max": min(to), "name": "minutes since " + report.Clock(from) + " UTC", "nameLocation": "middle", "nameGap": 28}},
-		"yAxis": []map[string]any{{"type": "category", "data": labels, "axisLabel": map[string]any{"fontSize": 9, "interval": 0, "width": 260, "overflow": "truncate"}}},
-	})
-	o["tooltip"] = map[string]any{"show": false}
-	caption := "One row per ENI in the subnet, bars coloured by job run: solid while the run was running, pale while the ENI lingered after the run had ended, grey for ENIs of no Glue run. The dashed line is the failure."
-	if ip.ENIsLeftOut > 0 {
-		caption += fmt.Sprintf(" %d more ENIs alive in the window are left out (those holding IPs at the failure are all shown).", ip.ENIsLeftOut)
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: ms(from), Max: ms(to)}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Data: legend}))
+	marked := false
+	segment := func(class, label string, a, b time.Time) {
+		if !b.After(a) {
+			return
+		}
+		so := []charts.SeriesOpts{
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Width: 14, Color: holderColor[class]}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: holderColor[class]}),
+		}
+		if !marked {
+			marked = true
+			so = append(so, charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "failure " + report.Clock(ip.At), XAxis: ms(ip.At)}),
+				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
+					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed", Width: 2},
+					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
+		}
+		l.AddSeries(holderName[class], []opts.LineData{{Value: []any{ms(a), label}}, {Value: []any{ms(b), label}}}, so...)
 	}
-	return chart{ID: id, Title: "ENIs alive around the failure", Height: height, Caption: caption, option: o}
+	for i := n - 1; i >= 0; i-- { // ECharts draws the first category at the bottom
+		r := ip.Runs[i]
+		row := n - 1 - i
+		end := to
+		if r.To != nil {
+			end = *r.To
+		}
+		switch r.Kind {
+		case "run":
+			labels[row] = fmt.Sprintf("%s · %s (%s)", r.JobName, shortID(r.RunID), plural(r.ENIs, "ENI", "ENIs"))
+			runEnd := end
+			if r.RunEnd != nil && r.RunEnd.Before(end) {
+				runEnd = *r.RunEnd
+			}
+			if runEnd.Before(r.From) {
+				runEnd = r.From
+			}
+			segment(report.HolderRunning, labels[row], r.From, runEnd)
+			segment(report.HolderLingering, labels[row], runEnd, end)
+		case report.HolderNonGlue:
+			labels[row] = fmt.Sprintf("non-Glue (%s)", plural(r.ENIs, "ENI", "ENIs"))
+			segment(report.HolderNonGlue, labels[row], r.From, end)
+		default:
+			labels[row] = fmt.Sprintf("no known owner (%s)", plural(r.ENIs, "ENI", "ENIs"))
+			segment(report.HolderUnattributed, labels[row], r.From, end)
+		}
+	}
+	o := finish(l, map[string]any{
+		"yAxis": []map[string]any{{"type": "category", "data": labels, "axisLabel": map[string]any{"fontSize": 11, "interval": 0, "width": 200, "overflow": "truncate"}}},
+	})
+	o["grid"] = timeGrid(30)
+	o["tooltip"] = map[string]any{"show": false}
+	caption := "One bar per run whose ENIs held IPs in the subnet at the failure, with its ENI count: from its first ENI's create to the run's end (running), then until its last ENI's delete (lingering after the run ended); non-Glue ENIs and ENIs of no known owner holding IPs then get a bar each. Same clock as the chart above; the dashed line is the failure."
+	if ip.RunsLeftOut > 0 || ip.ENIsLeftOutOfRuns > 0 {
+		caption += fmt.Sprintf(" Not shown: %s with %s alive in the window that held no IP at the failure.", plural(ip.RunsLeftOut, "other run", "other runs"), plural(ip.ENIsLeftOutOfRuns, "ENI", "ENIs"))
+	}
+	return chart{ID: id, Title: "Runs holding IPs at the failure", Height: height, Caption: caption, option: o}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // histogramChart renders buckets as bars labelled "lo–hi".

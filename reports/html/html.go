@@ -178,7 +178,7 @@ func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 	v := &view{Header: inc.Header, Summary: inc.Summary, FixAnchor: "fix", Incident: inc, Runs: affectedRuns(inc.Failure)}
 	if ip := inc.IP; ip != nil {
 		v.add(occupancyChart(ip, inc.Header.From, inc.Header.To))
-		if len(ip.ENIs) > 0 {
+		if len(ip.Runs) > 0 {
 			v.add(eniTimeline(ip, inc.Header.From, inc.Header.To))
 		}
 		if len(ip.LingerHistogram) > 0 {
