@@ -63,6 +63,9 @@ type Subnet struct {
 	CIDR   *string `db:"cidr_block"`
 	Prefix *int32  `db:"prefix_length"`
 	Usable *int64  `db:"usable_ips"`
+	VpcID  *string `db:"vpc_id"`
+	// Name is the subnet's Name tag.
+	Name *string `db:"name"`
 }
 
 // Subnets lists the described subnets by id.

@@ -14,10 +14,13 @@ import (
 // ran, who used the IPs, how the week compares with the weeks before, how
 // close Spark executors came to their disk, and what to change.
 type Capacity struct {
-	Header     Header             `json:"header"`
-	Summary    Summary            `json:"summary"`
-	Subnets    []SubnetCapacity   `json:"subnets"`
-	Jobs       []Consumer         `json:"top_jobs"`
+	Header  Header           `json:"header"`
+	Summary Summary          `json:"summary"`
+	Subnets []SubnetCapacity `json:"subnets"`
+	Jobs    []Consumer       `json:"top_jobs"`
+	// BySubnet lists the top jobs in each subnet, the subnets in the
+	// order of Subnets (most troubled first).
+	BySubnet   []SubnetConsumers  `json:"consumers_by_subnet"`
 	Categories []Consumer         `json:"categories"`
 	Trend      []TrendWeek        `json:"trend"`
 	Disk       []ExecutorPressure `json:"disk_pressure"`
@@ -30,7 +33,9 @@ type Capacity struct {
 // SubnetCapacity is one subnet's occupancy over the window. Percentages
 // are of the usable IPs and nil when the subnet's CIDR is unknown.
 type SubnetCapacity struct {
-	SubnetID      string      `json:"subnet_id"`
+	SubnetID string `json:"subnet_id"`
+	// Name is the subnet's Name tag.
+	Name          string      `json:"name,omitempty"`
 	CIDR          string      `json:"cidr"`
 	UsableIPs     *int64      `json:"usable_ips"`
 	PeakInUse     int64       `json:"peak_in_use"`
@@ -43,6 +48,18 @@ type SubnetCapacity struct {
 	FailedCreates int64       `json:"failed_creates"`
 	Linger        Percentiles `json:"linger_minutes"`
 	Occupancy     []Point     `json:"occupancy"`
+	// RefusedAt lists the refused creates' instants.
+	RefusedAt []time.Time `json:"refused_at"`
+}
+
+// SubnetConsumers is the jobs (and non-Glue requesters) that held IPs in
+// one subnet, most IP-hours first.
+type SubnetConsumers struct {
+	SubnetID string     `json:"subnet_id"`
+	Name     string     `json:"name,omitempty"`
+	Jobs     []Consumer `json:"jobs"`
+	// More counts the consumers left out of Jobs.
+	More int `json:"more"`
 }
 
 // Consumer is a job, a category or a non-Glue requester and the IPs it
@@ -110,7 +127,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 			continue // no ENI held IPs here in the window
 		}
 		sc := SubnetCapacity{
-			SubnetID: id, CIDR: ev.cidr(id), UsableIPs: ev.usable(id),
+			SubnetID: id, Name: ev.name(id), CIDR: ev.cidr(id), UsableIPs: ev.usable(id), RefusedAt: ev.refusedAt(id, from, to),
 			PeakInUse: peak, FailedCreates: failed[id],
 			P95InUse:  timeWeightedQuantile(ss, 0.95),
 			Linger:    percentiles(ev.linger(from, to, id)),
@@ -223,8 +240,12 @@ func (c *Capacity) diskActions(ctx context.Context, st *store.Store, cfg *config
 	return nil
 }
 
-// topJobs is how many jobs the report lists.
-const topJobs = 15
+// topJobs is how many jobs the report lists; topJobsPerSubnet how many
+// per subnet.
+const (
+	topJobs          = 15
+	topJobsPerSubnet = 8
+)
 
 func (c *Capacity) consumers(ev *evidence, from, to time.Time, o Options) {
 	rows := ev.consumers(from, to)
@@ -258,6 +279,32 @@ func (c *Capacity) consumers(ev *evidence, from, to time.Time, o Options) {
 		}
 		add(jobs, name, cat, r)
 		add(cats, cat, "", r)
+	}
+	per := map[string]map[string]*Consumer{}
+	for _, r := range rows {
+		name, cat := r.JobName, ""
+		if name == "" {
+			name = "(" + orDefault(r.Requester, "unknown") + " ENIs)"
+			cat = name
+		} else {
+			cat = o.category(name)
+		}
+		if per[r.SubnetID] == nil {
+			per[r.SubnetID] = map[string]*Consumer{}
+		}
+		add(per[r.SubnetID], name, cat, r)
+	}
+	for _, sc := range c.Subnets {
+		m := per[sc.SubnetID]
+		if len(m) == 0 {
+			continue
+		}
+		g := SubnetConsumers{SubnetID: sc.SubnetID, Name: sc.Name, Jobs: sortConsumers(m)}
+		if len(g.Jobs) > topJobsPerSubnet {
+			g.More = len(g.Jobs) - topJobsPerSubnet
+			g.Jobs = g.Jobs[:topJobsPerSubnet]
+		}
+		c.BySubnet = append(c.BySubnet, g)
 	}
 	c.Jobs = sortConsumers(jobs)
 	if len(c.Jobs) > topJobs {

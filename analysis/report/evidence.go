@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"sort"
 	"sync"
 	"time"
 
@@ -98,6 +99,14 @@ func (e *evidence) cidr(subnet string) string {
 	return ""
 }
 
+// name is the subnet's Name tag ("" when it has none or is not described).
+func (e *evidence) name(subnet string) string {
+	if s, ok := e.subnets[subnet]; ok {
+		return deref(s.Name)
+	}
+	return ""
+}
+
 // steps is the occupancy of every subnet that held IPs in [from, to),
 // clipped to that window: the first step starts at from (at 0 when the
 // subnet's first ENI came later) and the last ends at to.
@@ -155,6 +164,18 @@ func (e *evidence) failedCreates(from, to time.Time) map[string]int64 {
 			out[deref(x.SubnetID)]++
 		}
 	}
+	return out
+}
+
+// refusedAt lists the instants creates were refused in subnet in [from, to).
+func (e *evidence) refusedAt(subnet string, from, to time.Time) []time.Time {
+	out := []time.Time{}
+	for _, x := range e.exh {
+		if x.Source == "cloudtrail" && deref(x.SubnetID) == subnet && !x.At.Before(from) && x.At.Before(to) {
+			out = append(out, x.At.UTC())
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
 	return out
 }
 

@@ -76,10 +76,12 @@ type AffectedRun struct {
 
 // IPInvestigation is the subnet's story around an IP-exhaustion failure.
 type IPInvestigation struct {
-	SubnetID  string    `json:"subnet_id"`
-	CIDR      string    `json:"cidr"`
-	UsableIPs *int64    `json:"usable_ips"`
-	At        time.Time `json:"at"`
+	SubnetID string `json:"subnet_id"`
+	// SubnetName is the subnet's Name tag.
+	SubnetName string    `json:"subnet_name,omitempty"`
+	CIDR       string    `json:"cidr"`
+	UsableIPs  *int64    `json:"usable_ips"`
+	At         time.Time `json:"at"`
 	// The split of the IPs in use at At (from ip_exhaustion_events).
 	InUse                 int64    `json:"in_use"`
 	HeldByRunningRuns     int64    `json:"held_by_running_runs"`
@@ -384,7 +386,7 @@ func failedRuns(ctx context.Context, st *store.Store, from, to time.Time, o Opti
 func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, to time.Time, o Options) *IPInvestigation {
 	subnet := deref(f.SubnetID)
 	ip := &IPInvestigation{
-		SubnetID: subnet, CIDR: ev.cidr(subnet), UsableIPs: f.UsableIPs, At: f.At.UTC(),
+		SubnetID: subnet, SubnetName: ev.name(subnet), CIDR: ev.cidr(subnet), UsableIPs: f.UsableIPs, At: f.At.UTC(),
 		InUse: f.InUse, HeldByRunningRuns: f.HeldByRunningRuns, HeldByFinishedRuns: f.HeldByFinishedRuns,
 		HeldByNonGlue: f.HeldByNonGlue, Unattributed: f.Unattributed,
 		FinishedMinMinutesAgo: f.FinishedMinMinutesAgo, FinishedMaxMinutesAgo: f.FinishedMaxMinutesAgo,

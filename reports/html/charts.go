@@ -343,7 +343,7 @@ func trimNum(f float64) string {
 
 // executorDiskChart: each executor's estimated disk (GiB) over time against
 // the usable disk of the worker type.
-func executorDiskChart(d *report.DiskInvestigation) chart {
+func executorDiskChart(d *report.DiskInvestigation, failedAt time.Time) chart {
 	id := "chart-executor-disk"
 	l := charts.NewLine()
 	l.SetGlobalOptions(initOpts(id),
@@ -359,10 +359,13 @@ func executorDiskChart(d *report.DiskInvestigation) chart {
 					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed"},
 					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}))
 		}
+		if i == 0 && !failedAt.IsZero() {
+			so = append(so, charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "first loss to a full disk " + report.Clock(failedAt), XAxis: ms(failedAt)}))
+		}
 		l.AddSeries("executor "+e.ExecutorID, lineData(e.Points, 1.0/(1<<30), 3), so...)
 	}
 	return chart{ID: id, Title: "Estimated local disk per executor", Height: 360,
-		Caption: "Shuffle files written by finished map tasks plus the spill of running tasks, per executor (an estimate: Spark logs no disk usage). The dashed line is what the worker type can use.",
+		Caption: "Shuffle files written by finished map tasks plus the spill of running tasks, per executor (an estimate: Spark logs no disk usage). The horizontal dashed line is what the worker type can use; the vertical one the first task, executor or run lost to a full disk.",
 		option:  finish(l, nil)}
 }
 
@@ -396,16 +399,26 @@ func stageDiskChart(d *report.DiskInvestigation) chart {
 // the table lists them all.
 const maxUtilizationSeries = 12
 
+// subnetLabel names a subnet by its Name tag and id.
+func subnetLabel(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
 // utilizationChart: the most troubled sized subnets' IPs in use as a share
-// of usable (subs come most troubled first).
+// of usable (subs come most troubled first), each refused create marked
+// on its subnet's line.
 func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 	id := "chart-utilization"
 	l := charts.NewLine()
 	l.SetGlobalOptions(initOpts(id),
 		charts.WithXAxisOpts(opts.XAxis{Type: "time"}), zoom(),
 		charts.WithYAxisOpts(opts.YAxis{Name: "% of usable IPs", Min: 0, Max: 100}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}))
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}))
 	n := 0
+	var refused []opts.ScatterData
 	for _, s := range subs {
 		if s.UsableIPs == nil || *s.UsableIPs <= 0 || len(s.Occupancy) == 0 {
 			continue
@@ -413,47 +426,97 @@ func utilizationChart(subs []report.SubnetCapacity) (chart, bool) {
 		if n == maxUtilizationSeries {
 			break
 		}
+		scale := 100 / float64(*s.UsableIPs)
 		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false)})}
 		if n == 0 {
 			so = append(so, charts.WithMarkLineNameYAxisItemOpts(
 				opts.MarkLineNameYAxisItem{Name: "80 %", YAxis: 80}, opts.MarkLineNameYAxisItem{Name: "90 %", YAxis: 90}),
 				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
-					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed"},
-					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}))
+					LineStyle: &opts.LineStyle{Color: "#b0b6c0", Type: "dashed"},
+					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "end"}}))
 		}
-		l.AddSeries(s.SubnetID, lineData(s.Occupancy, 100/float64(*s.UsableIPs), 1), so...)
+		label := subnetLabel(s.SubnetID, s.Name)
+		l.AddSeries(label, lineData(s.Occupancy, scale, 1), so...)
+		for _, at := range s.RefusedAt {
+			refused = append(refused, opts.ScatterData{Name: label, Value: []any{ms(at), round(valueAt(s.Occupancy, at)*scale, 1)}})
+		}
 		n++
 	}
-	return chart{ID: id, Title: "Subnet utilization", Height: 360,
-		Caption: fmt.Sprintf("IPs in use as a share of each subnet's usable IPs (2^(32−prefix) − 5), for the %d most troubled subnets of known size (the table lists every subnet). Dashed: 80 %% and 90 %%.", maxUtilizationSeries),
-		option:  finish(l, nil)}, n > 0
+	if len(refused) > 0 {
+		sc := charts.NewScatter()
+		sc.AddSeries("refused ENI create", refused, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFailure}))
+		sc.MultiSeries[0].SymbolSize = 11
+		sc.MultiSeries[0].Symbol = "triangle"
+		l.Overlap(sc)
+	}
+	o := finish(l, nil)
+	o["grid"] = map[string]any{"left": 60, "right": 60, "top": 56, "bottom": 80, "containLabel": true}
+	return chart{ID: id, Title: "Subnet utilization", Height: 380,
+		Caption: fmt.Sprintf("IPs in use as a share of each subnet's usable IPs (2^(32−prefix) − 5), for the %d most troubled subnets of known size (the table lists every subnet). Red triangles: refused ENI creates. Dashed grey: 80 %% and 90 %%.", maxUtilizationSeries),
+		option:  o}, n > 0
 }
 
-// consumersChart: IP-hours per job, split into running and lingering.
-func consumersChart(cs []report.Consumer) chart {
-	id := "chart-consumers"
-	n := len(cs)
-	labels := make([]string, n)
-	run := make([]opts.BarData, n)
-	lin := make([]opts.BarData, n)
-	for i := range cs {
-		c := cs[n-1-i] // biggest at the top
-		labels[i] = c.Name
-		run[i] = opts.BarData{Value: round(c.IPHours-c.LingerIPHours, 1)}
-		lin[i] = opts.BarData{Value: round(c.LingerIPHours, 1)}
+// valueAt reads a step series at t (its first value before the series starts).
+func valueAt(pts []report.Point, t time.Time) float64 {
+	if len(pts) == 0 {
+		return 0
 	}
+	v := pts[0].Value
+	for _, p := range pts {
+		if p.At.After(t) {
+			break
+		}
+		v = p.Value
+	}
+	return v
+}
+
+// maxConsumerSubnets bounds the subnets the consumers chart groups by.
+const maxConsumerSubnets = 4
+
+// consumersChart: IP-hours per job, grouped by subnet (most troubled
+// subnet first, at the top), split into running and lingering.
+func consumersChart(groups []report.SubnetConsumers) chart {
+	id := "chart-consumers"
+	var labels []string
+	var run, lin, other []opts.BarData
+	if len(groups) > maxConsumerSubnets {
+		groups = groups[:maxConsumerSubnets]
+	}
+	for gi := len(groups) - 1; gi >= 0; gi-- { // ECharts draws the first category at the bottom
+		g := groups[gi]
+		name := g.Name
+		if name == "" {
+			name = g.SubnetID
+		}
+		for i := len(g.Jobs) - 1; i >= 0; i-- {
+			c := g.Jobs[i]
+			labels = append(labels, name+" › "+c.Name)
+			if strings.HasPrefix(c.Name, "(") { // non-Glue requesters
+				run, lin = append(run, opts.BarData{Value: 0}), append(lin, opts.BarData{Value: 0})
+				other = append(other, opts.BarData{Value: round(c.IPHours, 1)})
+				continue
+			}
+			run = append(run, opts.BarData{Value: round(c.IPHours-c.LingerIPHours, 1)})
+			lin = append(lin, opts.BarData{Value: round(c.LingerIPHours, 1)})
+			other = append(other, opts.BarData{Value: 0})
+		}
+	}
+	n := len(labels)
 	b := charts.NewBar()
 	b.SetGlobalOptions(
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", 100+22*n)}),
-		charts.WithXAxisOpts(opts.XAxis{Name: "IP-hours"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}))
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", 110+22*n)}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "IP-hours", NameLocation: "middle", NameGap: 26}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}))
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "h"})
-	b.SetXAxis(labels).AddSeries("while the run was running", run, stack).
-		AddSeries("lingering after the run ended", lin, stack, charts.WithItemStyleOpts(opts.ItemStyle{Opacity: opts.Float(0.5)}))
+	b.SetXAxis(labels).AddSeries(holderName[report.HolderRunning], run, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: holderColor[report.HolderRunning]})).
+		AddSeries(holderName[report.HolderLingering], lin, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: holderColor[report.HolderLingering]})).
+		AddSeries(holderName[report.HolderNonGlue], other, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: holderColor[report.HolderNonGlue]}))
 	b.XYReversal()
 	o := finish(b, nil)
-	return chart{ID: id, Title: "Top consumers of IPs", Height: 100 + 22*n,
-		Caption: "IP-hours held in the window per job (non-Glue ENIs by requester), split at the run's completion.", option: o}
+	o["grid"] = map[string]any{"left": 20, "right": 40, "top": 36, "bottom": 40, "containLabel": true}
+	return chart{ID: id, Title: "Who held the IPs, by subnet", Height: 110 + 22*n,
+		Caption: "IP-hours held in the window per job (non-Glue ENIs by requester) in each subnet, the most troubled subnet at the top, split at the run's completion into running and lingering after the run ended.", option: o}
 }
 
 // trendChart: peak utilization per earlier window and subnet.

@@ -189,7 +189,7 @@ func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 	}
 	if d := inc.Disk; d != nil {
 		if len(d.Executors) > 0 {
-			v.add(executorDiskChart(d))
+			v.add(executorDiskChart(d, firstLoss(d)))
 		}
 		if len(d.Stages) > 0 {
 			v.add(stageDiskChart(d))
@@ -212,8 +212,8 @@ func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 	if ch, ok := utilizationChart(c.Subnets); ok {
 		v.add(ch)
 	}
-	if len(c.Jobs) > 0 {
-		v.add(consumersChart(c.Jobs))
+	if len(c.BySubnet) > 0 {
+		v.add(consumersChart(c.BySubnet))
 	}
 	if ch, ok := trendChart(c.Trend); ok {
 		v.add(ch)
@@ -328,4 +328,16 @@ func affectedRuns(f report.Failure) *runsView {
 		v.Note = fmt.Sprintf("All %d runs failed with the error above.", asAbove)
 	}
 	return v
+}
+
+// firstLoss is the first instant the disk investigation lost work to a
+// full disk (zero when no loss has a time).
+func firstLoss(d *report.DiskInvestigation) time.Time {
+	var t time.Time
+	for _, f := range d.Failures {
+		if f.At != nil && (t.IsZero() || f.At.Before(t)) {
+			t = f.At.UTC()
+		}
+	}
+	return t
 }

@@ -55,7 +55,12 @@ func hostileIncident() *report.Incident {
 			SubnetID: "subnet-" + hostile, CIDR: "10.0.0.0/26", UsableIPs: &usable, At: at, InUse: 59, HeldByRunningRuns: 20, HeldByFinishedRuns: 39,
 			RunningRuns: 1, FinishedRuns: 2,
 			Occupancy: []report.Point{{At: from, Value: 10}, {At: at, Value: 59}, {At: to, Value: 30}},
-			Failures:  []report.FailureMark{{At: at, Source: "cloudtrail", JobName: job, RunID: "jr_" + hostile, InUse: 59, ErrorMsg: hostile}},
+			ByHolder:  []report.HolderPoint{{At: from, Running: 10}, {At: at, Running: 20, Lingering: 39}, {At: to, Running: 30}},
+			Runs: []report.RunBar{
+				{Kind: "run", RunID: "jr_" + hostile, JobName: job, Category: "cat" + hostile, ENIs: 1, IPsAtFailure: 1, From: from.Add(time.Minute), RunEnd: &end},
+				{Kind: "non-glue", ENIs: 1, IPsAtFailure: 1, From: from},
+			},
+			Failures: []report.FailureMark{{At: at, Source: "cloudtrail", JobName: job, RunID: "jr_" + hostile, InUse: 59, ErrorMsg: hostile}},
 			ENIs: []report.ENIBar{
 				{ENIID: "eni-" + hostile, JobName: job, RunID: "jr_" + hostile, IPs: 1, From: from.Add(time.Minute), RunEnd: &end, StateAtFailure: "lingering"},
 				{ENIID: "eni-2", Requester: "lambda" + hostile, IPs: 1, From: from, StateAtFailure: "non-glue"},
@@ -120,7 +125,7 @@ func FuzzLogStrings(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		inc := hostileIncident()
 		inc.RootCause, inc.Failure.ErrorText, inc.IP.ENIs[0].JobName, inc.Fix.Advice[0].Config = s, s, s, s
-		inc.Failure.Runs[0].JobName, inc.IP.Failures[0].JobName = s, s
+		inc.Failure.Runs[0].JobName, inc.IP.Failures[0].JobName, inc.IP.Runs[0].JobName, inc.IP.Runs[0].RunID = s, s, s, s
 		var buf bytes.Buffer
 		if err := (html.Writer{}).WriteIncident(&buf, inc); err != nil {
 			t.Fatal(err)

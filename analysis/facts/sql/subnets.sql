@@ -1,9 +1,11 @@
 -- subnets: the size of every subnet described by describe-subnets (usable = 2^(32-prefix) - 5),
--- one row per subnet. Reads: subnets.
+-- its VPC and its Name tag, one row per subnet. Reads: subnets.
 SELECT subnet_id,
        any_value(cidr_block) AS cidr_block,
        any_value(prefix_length) AS prefix_length,
-       any_value(usable_ips)::BIGINT AS usable_ips
+       any_value(usable_ips)::BIGINT AS usable_ips,
+       any_value(vpc_id) AS vpc_id,
+       any_value(name) AS name
 FROM subnets
 GROUP BY subnet_id
 ORDER BY subnet_id;
