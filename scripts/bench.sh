@@ -3,9 +3,14 @@
 # table. Each section is a function bench_<name>; SECTIONS lists them in the order they run. To add
 # a section, write its function below the existing ones and append its name to SECTIONS.
 #
+# Where gluelens has a peer doing the same work (DuckDB's own reader or writer), the two run
+# alternately BENCH_REPS times (default 3) and the table ends with one line per pair: the ratio of
+# the medians (peer / gluelens: above 1 means gluelens is faster) with both figures beside it.
+#
 # Environment: BIN (default bin/gluelens), BENCH_OUT (default bench-out), BENCH_SIZE (decompressed
-# size of the CloudTrail corpus, default 1GiB), BENCH_SEED (default 1), BENCH_SECTIONS (override the
-# list, e.g. "cloudtrail").
+# size of the CloudTrail corpus, default 1GiB), BENCH_SEED (default 1), BENCH_REPS (default 3),
+# BENCH_SECTIONS (override the list, e.g. "cloudtrail"; "scale" is the 10 GB Spark log, not run
+# by default).
 set -euo pipefail
 
 BIN=${BIN:-bin/gluelens}
@@ -13,18 +18,25 @@ OUT=${BENCH_OUT:-bench-out}
 SIZE=${BENCH_SIZE:-1GiB}
 SEED=${BENCH_SEED:-1}
 SECTIONS=(${BENCH_SECTIONS:-cloudtrail s3 export spark reports})
+REPS=${BENCH_REPS:-3}
 RESULTS="$OUT/results.tsv"
+RATIOS="$OUT/ratios.txt"
 
 # ensure_time installs GNU time when /usr/bin/time -v is missing.
 ensure_time() {
 	if /usr/bin/time -v true >/dev/null 2>&1; then
 		return
 	fi
-	echo "installing GNU time (package 'time')" >&2
+	ensure_pkg time
+}
+
+# ensure_pkg PACKAGE installs a Debian package.
+ensure_pkg() {
+	echo "installing $1" >&2
 	if [ "$(id -u)" = 0 ]; then
-		apt-get update -qq && apt-get install -y -qq time >/dev/null
+		apt-get update -qq && apt-get install -y -qq "$1" >/dev/null
 	else
-		sudo apt-get update -qq && sudo apt-get install -y -qq time >/dev/null
+		sudo apt-get update -qq && sudo apt-get install -y -qq "$1" >/dev/null
 	fi
 }
 
@@ -47,6 +59,37 @@ timed() {
 	# CPU seconds (user + system) say more than wall time on a machine shared with other work.
 	cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$label" "$wall" "$rss" "$out" "$cpu" >>"$RESULTS"
+}
+
+# pair SECTION WHAT LABEL_A FUNC_A LABEL_B FUNC_B: runs the functions FUNC_A (gluelens) and FUNC_B
+# (its peer) alternately REPS times, each under timed with its label (FUNC_A LABEL_A runs its command
+# under timed), and records the ratio of the median wall times, peer / gluelens, with the medians of
+# both (wall and CPU) in $RATIOS.
+pair() {
+	local section=$1 what=$2 la=$3 fa=$4 lb=$5 fb=$6 i
+	for i in $(seq "$REPS"); do
+		"$fa" "$la"
+		"$fb" "$lb"
+	done
+	local a b
+	a=$(medians "$section" "$la")
+	b=$(medians "$section" "$lb")
+	awk -v what="$what" -v la="$la" -v lb="$lb" -v a="$a" -v b="$b" -v reps="$REPS" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		printf "%-40s %5.2fx  gluelens %6.2f s (CPU %6.2f s)  %s %6.2f s (CPU %6.2f s)  [%s; median of %d]\n",
+			what, (x[1] > 0 ? y[1] / x[1] : 0), x[1], x[2], "peer", y[1], y[2], lb, reps }' >>"$RATIOS"
+}
+
+# medians SECTION LABEL: the median wall and CPU seconds of the runs with that label.
+medians() {
+	awk -F'\t' -v s="$1" -v l="$2" '$1 == s && $2 == l {w[++n] = $3; c[n] = $6}
+		END {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
+				if (w[j] < w[i]) {t = w[i]; w[i] = w[j]; w[j] = t}
+				if (c[j] < c[i]) {t = c[i]; c[i] = c[j]; c[j] = t}
+			}
+			m = int((n + 1) / 2); printf "%s %s", w[m], c[m]
+		}' "$RESULTS"
 }
 
 # corpus_cloudtrail generates the CloudTrail corpus once; a marker file records what was generated
@@ -156,33 +199,61 @@ bench_export() {
 	local rows=${BENCH_EXPORT_ROWS:-1000000} db="$OUT/export.duckdb"
 	local sqldir
 	sqldir="$(dirname "$0")/../ingest/parquetpack/testdata"
-	rm -rf "$db" "$db.wal" "$OUT/export-pack" "$OUT/export-copy" "$OUT/export-b.duckdb" "$OUT/export-b.duckdb.wal"
+	rm -rf "$db" "$db.wal" "$OUT/export-pack" "$OUT/export-copy"
 	mkdir -p "$OUT/export-copy"
 	for t in eni_events spark_tasks; do
 		"$BIN" --db "$db" query --format csv -- "$(sed "s/__ROWS__/$rows/" "$sqldir/bench_$t.sql")" >/dev/null
 	done
-	timed export "gluelens export, 2 tables x $rows rows" "$BIN" --db "$db" export --out "$OUT/export-pack" --tables eni_events,spark_tasks
+	EXPORT_DB=$db EXPORT_ROWS=$rows
+	pair export "export vs DuckDB COPY (2 tables x $rows rows)" \
+		"gluelens export, 2 tables x $rows rows" run_export "DuckDB COPY both tables, ZSTD" run_copy
 	for t in eni_events spark_tasks; do
-		timed export "DuckDB COPY $t ZSTD" "$BIN" --db "$db" query "COPY (SELECT * FROM $t) TO '$OUT/export-copy/$t.parquet' (FORMAT PARQUET, COMPRESSION ZSTD)" --format csv
+		local ours theirs
+		ours=$(du -sb "$OUT/export-pack/table=$t" | cut -f1)
+		theirs=$(stat -c %s "$OUT/export-copy/$t.parquet")
+		echo "[export] $t bytes: gluelens $ours, DuckDB COPY $theirs" >&2
+		awk -v t="$t" -v a="$ours" -v b="$theirs" 'BEGIN {printf "%-40s %5.2fx  gluelens %d bytes  DuckDB COPY %d bytes\n", "export file size " t, a / b, a, b}' >>"$RATIOS"
 	done
-	for t in eni_events spark_tasks; do
-		echo "[export] $t bytes: gluelens $(du -sb "$OUT/export-pack/table=$t" | cut -f1), DuckDB COPY $(stat -c %s "$OUT/export-copy/$t.parquet")" >&2
-	done
-	timed export "gluelens ingest pack (fresh DB)" "$BIN" --db "$OUT/export-b.duckdb" ingest --quiet "$OUT/export-pack"
 
 	# The peer of loading a pack: DuckDB's read_parquet inserting the same files into the same
 	# tables of a fresh database (no manifest, no per-file transaction, no deduplication).
-	local peer="$OUT/export-peer.duckdb" ins=""
-	rm -f "$peer" "$peer.wal"
+	PEER_INSERT=""
 	for t in eni_events spark_tasks; do
-		ins+="INSERT INTO $t SELECT * EXCLUDE (\"dt\", \"table\") FROM read_parquet('$OUT/export-pack/table=$t/*/*.parquet', hive_partitioning = true); "
+		PEER_INSERT+="INSERT INTO $t SELECT * EXCLUDE (\"dt\", \"table\") FROM read_parquet('$OUT/export-pack/table=$t/*/*.parquet', hive_partitioning = true); "
 	done
-	"$BIN" --db "$peer" query "SELECT 1" --format csv >/dev/null # creates the schema
-	timed export "DuckDB read_parquet into the same tables (fresh DB)" "$BIN" --db "$peer" query "$ins" --format csv
+	pair export "pack load vs DuckDB read_parquet" \
+		"gluelens ingest pack (fresh DB)" run_pack_load "DuckDB read_parquet into the same tables (fresh DB)" run_read_parquet
 	local a b
 	a=$("$BIN" --db "$OUT/export-b.duckdb" query "SELECT (SELECT count(*) FROM eni_events) + (SELECT count(*) FROM spark_tasks)" --format csv | tail -n 1)
-	b=$("$BIN" --db "$peer" query "SELECT (SELECT count(*) FROM eni_events) + (SELECT count(*) FROM spark_tasks)" --format csv | tail -n 1)
+	b=$("$BIN" --db "$OUT/export-peer.duckdb" query "SELECT (SELECT count(*) FROM eni_events) + (SELECT count(*) FROM spark_tasks)" --format csv | tail -n 1)
 	echo "[export] rows loaded: gluelens $a, DuckDB read_parquet $b" >&2
+}
+
+run_export() {
+	rm -rf "$OUT/export-pack"
+	timed export "$1" "$BIN" --db "$EXPORT_DB" export --out "$OUT/export-pack" --tables eni_events,spark_tasks
+}
+
+run_copy() {
+	local q=""
+	for t in eni_events spark_tasks; do
+		q+="COPY (SELECT * FROM $t) TO '$OUT/export-copy/$t.parquet' (FORMAT PARQUET, COMPRESSION ZSTD); "
+	done
+	timed export "$1" "$BIN" --db "$EXPORT_DB" query "$q" --format csv
+}
+
+run_pack_load() {
+	rm -f "$OUT/export-b.duckdb" "$OUT/export-b.duckdb.wal"
+	timed export "$1" "$BIN" --db "$OUT/export-b.duckdb" ingest --quiet "$OUT/export-pack"
+}
+
+# run_read_parquet: the schema is created before the timed run, as the pack load's fresh
+# database creates it inside its own.
+run_read_parquet() {
+	local peer="$OUT/export-peer.duckdb"
+	rm -f "$peer" "$peer.wal"
+	"$BIN" --db "$peer" query "SELECT 1" --format csv >/dev/null
+	timed export "$1" "$BIN" --db "$peer" query "$PEER_INSERT" --format csv
 }
 
 # corpus_spark generates the Spark event log once (gluelens synth spark-bench, about 3.9 KB per
@@ -212,9 +283,6 @@ bench_spark() {
 	corpus_spark "$tasks"
 	local dir="$OUT/spark-$tasks"
 	echo "[spark] event log: $(du -sb "$dir" | cut -f1) bytes, $tasks tasks" >&2
-	rm -f "$OUT/spark.duckdb" "$OUT/spark.duckdb.wal"
-	timed spark "gluelens ingest ($tasks tasks, fresh DB)" "$BIN" --db "$OUT/spark.duckdb" ingest --force --quiet "$dir"
-
 	local reader="read_json('$dir/spark-application-*', format = 'newline_delimited', maximum_object_size = 67108864,
     columns = {Event: 'VARCHAR', \"Stage ID\": 'INTEGER', \"Stage Attempt ID\": 'INTEGER', \"Task Type\": 'VARCHAR',
       \"Task End Reason\": 'STRUCT(Reason VARCHAR, Description VARCHAR)',
@@ -253,8 +321,9 @@ bench_spark() {
   1::BIGINT AS log_events
 FROM $reader
 WHERE Event = 'SparkListenerTaskEnd'"
-	rm -f "$OUT/spark-peer.duckdb" "$OUT/spark-peer.duckdb.wal"
-	timed spark "DuckDB read_json into a table (same 38 columns, file DB)" "$BIN" --db "$OUT/spark-peer.duckdb" query "$store" --format csv
+	SPARK_DIR=$dir SPARK_STORE=$store
+	pair spark "spark ingest vs DuckDB read_json into a table" \
+		"gluelens ingest ($tasks tasks, fresh DB)" run_spark_ingest "DuckDB read_json into a table (same 38 columns, file DB)" run_spark_peer
 
 	# The decoder alone on the same bytes (held in memory: no file reads, no SHA-256, no database).
 	local log per
@@ -276,6 +345,46 @@ WHERE Event = 'SparkListenerTaskEnd'"
 		rm -f "$OUT/spark-big.duckdb" "$OUT/spark-big.duckdb.wal"
 		timed spark "gluelens ingest ($BENCH_SPARK_BIG_TASKS tasks, fresh DB)" "$BIN" --db "$OUT/spark-big.duckdb" ingest --force --quiet "$OUT/spark-$BENCH_SPARK_BIG_TASKS"
 	fi
+}
+
+run_spark_ingest() {
+	rm -f "$OUT/spark.duckdb" "$OUT/spark.duckdb.wal"
+	timed spark "$1" "$BIN" --db "$OUT/spark.duckdb" ingest --force --quiet "$SPARK_DIR"
+}
+
+run_spark_peer() {
+	rm -f "$OUT/spark-peer.duckdb" "$OUT/spark-peer.duckdb.wal"
+	timed spark "$1" "$BIN" --db "$OUT/spark-peer.duckdb" query "$SPARK_STORE" --format csv
+}
+
+# bench_scale: the scale point, a Spark event log of BENCH_SCALE_TASKS tasks (default 2,730,000:
+# about 10 GiB decompressed, 3.9 KB a task) compressed with zstd as Spark writes it
+# (spark.eventLog.compression.codec=zstd). gluelens synth writes into a named pipe that zstd reads,
+# so the decompressed log never lands on disk; the .zst is deleted after the ingest, whose wall
+# time, CPU time and peak RSS are the figures.
+bench_scale() {
+	local tasks=${BENCH_SCALE_TASKS:-2730000}
+	local dir="$OUT/scale" db="$OUT/scale.duckdb"
+	rm -rf "$dir" "$db" "$db.wal"
+	command -v zstd >/dev/null || ensure_pkg zstd
+	# The file name synth writes (its application id) from a one-task log of the same seed.
+	mkdir -p "$dir/name" "$dir/gen"
+	"$BIN" synth spark-bench --out "$dir/name" --tasks 1 --seed "$SEED" >/dev/null
+	local name
+	name=$(basename "$(ls "$dir/name"/spark-application-*)")
+	rm -rf "$dir/name"
+	mkfifo "$dir/gen/$name"
+	zstd -v -T1 -3 <"$dir/gen/$name" >"$dir/$name.zst" 2>"$dir/zstd.log" &
+	local zpid=$!
+	echo "[scale] generating $tasks tasks into $dir/$name.zst" >&2
+	/usr/bin/time -f '[scale] generated in %e s' "$BIN" synth spark-bench --out "$dir/gen" --tasks "$tasks" --seed "$SEED" >&2
+	wait "$zpid"
+	rm -rf "$dir/gen"
+	# zstd -v ends with "(N B => M B, …)": N is the decompressed size of the log.
+	echo "[scale] zstd log: $(stat -c %s "$dir/$name.zst") bytes for $tasks tasks; zstd: $(tr '\r' '\n' <"$dir/zstd.log" | grep '=>' | tail -n 1)" >&2
+	timed scale "gluelens ingest, $tasks tasks, zstd (fresh DB)" "$BIN" --db "$db" ingest --force --quiet "$dir"
+	echo "[scale] spark_tasks rows: $("$BIN" --db "$db" query "SELECT count(*) FROM spark_tasks" --format csv | tail -n 1)" >&2
+	rm -rf "$dir" "$db" "$db.wal"
 }
 
 # bench_reports: the reports on a week of a busy account (gluelens synth week --scale
@@ -307,6 +416,11 @@ print_results() {
 	echo
 	printf '%-12s %-44s %10s %10s %12s\n' section run wall_s cpu_s max_rss_MiB
 	awk -F'\t' '{printf "%-12s %-44s %10s %10s %12s\n", $1, $2, $3, $6, $4}' "$RESULTS"
+	if [ -s "$RATIOS" ]; then
+		echo
+		echo "ratios (peer / gluelens; above 1: gluelens is faster; file sizes gluelens / DuckDB):"
+		cat "$RATIOS"
+	fi
 	echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 }
 
@@ -318,6 +432,7 @@ main() {
 	ensure_time
 	mkdir -p "$OUT"
 	: >"$RESULTS"
+	: >"$RATIOS"
 	echo "bench: $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%M:%SZ), $("$BIN" --version)" >&2
 	for s in "${SECTIONS[@]}"; do
 		"bench_$s"

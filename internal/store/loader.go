@@ -319,11 +319,13 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 // merge moves the staged rows of one table into it by its policy and
 // returns how many rows of each object were kept (not duplicates).
 //
-// When one object staged all rows without repeating a key (the common case,
-// and the case of a multi-million-row event log) the stage is used as it is:
-// no window, no copy; the kept count is what the INSERT reports. Otherwise
-// the stage is first reduced to one row per key (greatest Version, then the
-// earliest object).
+// The stage is reduced to one row per key (greatest Version, then the
+// earliest object) only when it repeats a key; otherwise it is used as it
+// is: no window, no copy. When no row of the table shares a key with the
+// stage (a fresh database, a new day of CloudTrail, a new Spark
+// application: the common case, and the case of a multi-million-row
+// event log) every staged row is kept and goes in without the anti-join
+// against the whole table; the kept counts are the staged counts.
 func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, error) {
 	stage := stageName(spec.Name)
 	kept := map[int64]int64{}
@@ -339,17 +341,12 @@ func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, er
 		return kept, nil
 	}
 	key := strings.Join(spec.Key, ", ")
-	dedupe := objects > 1
-	if !dedupe {
-		// One object: reduce only if it repeats a key (a CloudTrail file may).
-		repeated, err := l.repeatedKeys(ctx, spec, stage, "true")
-		if err != nil {
-			return nil, err
-		}
-		dedupe = repeated > 0
+	repeated, err := l.repeatedKeys(ctx, spec, stage, "true")
+	if err != nil {
+		return nil, err
 	}
 	src := stage
-	if dedupe {
+	if repeated > 0 {
 		if _, err := l.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE merge_src AS SELECT * FROM %s
 			QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s) = 1`, stage, key, spec.keepFirst("_obj"))); err != nil {
 			return nil, err
@@ -357,7 +354,12 @@ func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, er
 		src = "merge_src"
 	}
 	match := joinEq(spec.Key, "t", "s")
-	if spec.Policy == ReplaceIfNewer {
+	var overlap bool
+	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s t WHERE EXISTS (SELECT 1 FROM %s s WHERE %s))`,
+		spec.Name, src, match)).Scan(&overlap); err != nil {
+		return nil, err
+	}
+	if spec.Policy == ReplaceIfNewer && overlap {
 		v := spec.Version
 		q := fmt.Sprintf(`DELETE FROM %s t WHERE EXISTS (SELECT 1 FROM %s s WHERE %s AND (s.%s > t.%s OR (t.%s IS NULL AND s.%s IS NOT NULL)))`,
 			spec.Name, src, match, v, v, v, v)
@@ -365,7 +367,10 @@ func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, er
 			return nil, err
 		}
 	}
-	fresh := fmt.Sprintf(`FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE %s)`, src, spec.Name, match)
+	fresh := "FROM " + src + " s"
+	if overlap {
+		fresh = fmt.Sprintf(`FROM %s s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE %s)`, src, spec.Name, match)
+	}
 	if objects > 1 {
 		rows, err := l.conn.QueryContext(ctx, `SELECT _obj, count(*) `+fresh+` GROUP BY _obj`)
 		if err != nil {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -199,5 +201,63 @@ func TestLoaderStreamsPartitions(t *testing.T) {
 	must(err)
 	if got, want := rows("x"), "1@h20:20 2@h2:6 3@h3:20"; got != want {
 		t.Errorf("app x after the longer log = %q, want %q", got, want)
+	}
+}
+
+// TestLoaderMergesObjectsOfOneFlush: several objects merged in one flush
+// keep the first object's row of a key they share, count the others as
+// duplicates, and when they share nothing with each other or the table
+// (the merge that skips the anti-join) every row is kept and counted.
+func TestLoaderMergesObjectsOfOneFlush(t *testing.T) {
+	ctx := context.Background()
+	s, l := newTestLoader(t)
+	ts := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
+	object := func(uri string, ids ...string) {
+		t.Helper()
+		w, err := l.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			vals := make([]any, 25)
+			vals[0], vals[1], vals[2], vals[23] = id, ts, "CreateNetworkInterface", uri
+			if err := w.Append("eni_events", vals...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Commit(ManifestEntry{URI: uri, Status: StatusOK, Kept: int64(len(ids)), SHA256: "h-" + uri}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []struct {
+		objects map[string][]string
+		dups    map[string]int64
+	}{
+		{objects: map[string][]string{"g1": {"e", "f"}, "g2": {"f", "g"}}, dups: map[string]int64{"g1": 0, "g2": 1}},
+		{objects: map[string][]string{"g3": {"h", "i"}, "g4": {"j"}}, dups: map[string]int64{"g3": 0, "g4": 0}},
+		{objects: map[string][]string{"g5": {"e", "k"}, "g6": {"l"}}, dups: map[string]int64{"g5": 1, "g6": 0}},
+	} {
+		for _, uri := range slices.Sorted(maps.Keys(step.objects)) {
+			object(uri, step.objects[uri]...)
+		}
+		flushed, err := l.Flush(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range flushed {
+			if e.Duplicate != step.dups[e.URI] {
+				t.Errorf("%s: %d duplicates, want %d", e.URI, e.Duplicate, step.dups[e.URI])
+			}
+		}
+	}
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := s.DB().QueryRow(`SELECT string_agg(event_id || '@' || source_uri, ',' ORDER BY event_id) FROM eni_events`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "e@g1,f@g1,g@g2,h@g3,i@g3,j@g4,k@g5,l@g6"; got != want {
+		t.Errorf("rows = %s, want %s", got, want)
 	}
 }
