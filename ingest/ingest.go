@@ -86,6 +86,39 @@ type Input struct {
 	// part, after a warning naming the cut one and a line break, so the
 	// partial last line stands alone and is counted as malformed.
 	CutParts func() int
+	// HashContent asks the decoder to report the SHA-256 of the
+	// decompressed content (DecodedHashSink) when its format is listed by
+	// that hash elsewhere: CloudTrail log files, which digest files list.
+	// The pipeline sets it when the evidence holds CloudTrail digest files
+	// (this run's objects or the database's), so a trail without log file
+	// validation is not slowed by hashing.
+	HashContent bool
+	// Metadata is the user metadata stored with the object (S3
+	// x-amz-meta-*), keyed by lower-case name without the prefix
+	// ("signature" for x-amz-meta-signature); nil for local files.
+	Metadata map[string]string
+}
+
+// A MetadataReader is an opened object that carries user metadata (an S3
+// GetObject body); the pipeline hands it to the decoder as Input.Metadata.
+type MetadataReader interface {
+	Metadata() map[string]string
+}
+
+// A DecodedHashSink records the SHA-256 of an object's decompressed
+// content, which a decoder computed in the pass that read it (CloudTrail
+// log files: what digest files list). The pipeline's sink implements it;
+// the hash lands in the manifest's decoded_sha256.
+type DecodedHashSink interface {
+	DecodedSHA256(hexDigest string)
+}
+
+// RecordDecodedSHA256 hands a decompressed-content hash to out when out
+// records one.
+func RecordDecodedSHA256(out Sink, hexDigest string) {
+	if h, ok := out.(DecodedHashSink); ok {
+		h.DecodedSHA256(hexDigest)
+	}
 }
 
 // Decoder reads one input format.

@@ -47,6 +47,8 @@ type Options struct {
 	// BufferRows is how many rows of one object are buffered before the
 	// object takes the loader and streams into it; 0 means 20,000.
 	BufferRows int
+
+	hashContent bool // Input.HashContent for every object of the run
 }
 
 // ObjectResult is what happened to one object.
@@ -160,6 +162,13 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 		}
 	}
 
+	keys := make([]string, len(jobs))
+	for i, j := range jobs {
+		keys[i] = j.obj.Key
+	}
+	if opt.hashContent, err = digestsInPlay(ctx, st, keys); err != nil {
+		return Summary{}, err
+	}
 	if opt.Planned != nil {
 		var total int64
 		for _, j := range jobs {
@@ -243,6 +252,22 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	sort.Strings(sum.Warnings)
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// digestsInPlay reports whether CloudTrail digest files are among the
+// objects of the run or already in the database: then log files are hashed
+// for gluelens verify (Input.HashContent).
+func digestsInPlay(ctx context.Context, st *store.Store, keys []string) (bool, error) {
+	for _, k := range keys {
+		if strings.Contains(k, "CloudTrail-Digest") {
+			return true, nil
+		}
+	}
+	has, err := st.HasRows(ctx, "cloudtrail_digests")
+	if err != nil {
+		return false, fmt.Errorf("looking for CloudTrail digest files in the database: %w", err)
+	}
+	return has, nil
 }
 
 func (sum *Summary) add(o Object, res ObjectResult) {
@@ -383,7 +408,11 @@ type objectSink struct {
 	bad     int64
 	issues  []store.Issue
 	nIssues int
+	decoded string // SHA-256 of the decompressed content, when the decoder computed it
 }
+
+// DecodedSHA256 implements DecodedHashSink.
+func (s *objectSink) DecodedSHA256(hexDigest string) { s.decoded = hexDigest }
 
 // bufRow is one buffered row, or buffered rows held column by column.
 type bufRow struct {
@@ -565,6 +594,7 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 	entry.Kind = kind
 	entry.SHA256 = hr.sum()
 	entry.Kept, entry.Skipped, entry.Bad = sink.kept, sink.skipped, sink.bad
+	entry.DecodedSHA256 = sink.decoded
 	res := ObjectResult{Bytes: hr.n}
 	if sink.nIssues > len(sink.issues) {
 		sink.issues = append(sink.issues, store.Issue{Record: -1, Severity: "warning", Message: fmt.Sprintf("%d more issue(s) not recorded", sink.nIssues-len(sink.issues))})
@@ -632,6 +662,7 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 	idx := 0
 	var openErr error
 	codecName := ""
+	var meta map[string]string
 	next := func() (io.Reader, error) {
 		if current != nil {
 			current.Close()
@@ -645,6 +676,9 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		raw, err := src.Open(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", p.Key, err)
+		}
+		if mr, ok := raw.(MetadataReader); ok && meta == nil {
+			meta = mr.Metadata()
 		}
 		hr.r = raw
 		br := bufio.NewReaderSize(hr, 256<<10)
@@ -715,7 +749,7 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		}
 		return "", Ignore(ErrUnknownFormat.Error())
 	}
-	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names}
+	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent}
 	if len(o.Parts) > 0 {
 		in.CutParts = func() int { return cut }
 	}

@@ -58,7 +58,11 @@ func (d *discard) SkipRecords(n int64)         { d.skipped += n }
 func (d *discard) Bad(int64, error) error      { d.bad++; return nil }
 func (d *discard) Warn(int64, string)          {}
 
-func benchDecode(b *testing.B, eniEvery int) {
+func benchDecode(b *testing.B, eniEvery int) { benchDecodeKey(b, eniEvery, "b", false) }
+
+// benchDecodeKey decodes a trail file named key; hash asks for the content
+// hash digest files list (Input.HashContent).
+func benchDecodeKey(b *testing.B, eniEvery int, key string, hash bool) {
 	data, records, enis := trailFile(8<<20, eniEvery)
 	d := cloudtrail.New()
 	b.SetBytes(int64(len(data)))
@@ -67,7 +71,7 @@ func benchDecode(b *testing.B, eniEvery int) {
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		sink := &discard{}
-		in := &ingest.Input{Object: ingest.Object{URI: "/b", Key: "b"}, R: bytes.NewReader(data)}
+		in := &ingest.Input{Object: ingest.Object{URI: "/b", Key: key}, R: bytes.NewReader(data), HashContent: hash}
 		if err := d.Decode(context.Background(), in, sink); err != nil {
 			b.Fatal(err)
 		}
@@ -88,3 +92,9 @@ func BenchmarkDecodeENIHalfPercent(b *testing.B) { benchDecode(b, 200) }
 
 // BenchmarkDecodeENIAll: every record is an ENI create (the JSON-decoding cost).
 func BenchmarkDecodeENIAll(b *testing.B) { benchDecode(b, 1) }
+
+// BenchmarkDecodeNoENIHashed: BenchmarkDecodeNoENI for a log file of a
+// trail with digests, whose decompressed content is also hashed.
+func BenchmarkDecodeNoENIHashed(b *testing.B) {
+	benchDecodeKey(b, 0, "AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/02/123456789012_CloudTrail_eu-west-1_20261102T0705Z_a1b2c3d4e5f6a7b8.json.gz", true)
+}

@@ -23,9 +23,14 @@ package cloudtrail
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
+	"path"
 	"strings"
 	"time"
 
@@ -134,11 +139,28 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	}
 	buf := getBuf()
 	defer putBuf(buf)
-	if _, err := buf.ReadFrom(in.R); err != nil {
+	r, h := in.R, hash.Hash(nil)
+	if in.HashContent && isLogFileName(in.Key) {
+		// Digest files list the SHA-256 of a log file's decompressed
+		// content; hash it as it is read, while each chunk is in cache.
+		h = sha256.New()
+		r = io.TeeReader(in.R, h)
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
 		return fmt.Errorf("reading: %w", err)
+	}
+	if h != nil {
+		ingest.RecordDecodedSHA256(out, hex.EncodeToString(h.Sum(nil)))
 	}
 	f := &file{ctx: ctx, b: bytes.TrimPrefix(buf.Bytes(), utf8BOM), out: out, uri: in.URI}
 	return f.decode()
+}
+
+// isLogFileName reports whether key names a file CloudTrail delivered to a
+// trail (ACCOUNT_CloudTrail_REGION_STAMP_UNIQUE.json.gz, docs/formats.md
+// §1.7): the files digests list. Digest and Insights files have other names.
+func isLogFileName(key string) bool {
+	return strings.Contains(path.Base(key), "_CloudTrail_")
 }
 
 // file is one object being decoded.

@@ -28,6 +28,8 @@ var structs = map[string]any{
 	"subnets": parquetpack.Subnet{}, "eni_snapshots": parquetpack.EniSnapshot{}, "spark_apps": parquetpack.SparkApp{},
 	"spark_executors": parquetpack.SparkExecutor{}, "spark_stages": parquetpack.SparkStage{}, "spark_tasks": parquetpack.SparkTask{},
 	"spark_jobs": parquetpack.SparkJob{}, "ingest_manifest": parquetpack.IngestManifestRow{},
+	"cloudtrail_digests": parquetpack.CloudTrailDigest{}, "cloudtrail_digest_log_files": parquetpack.CloudTrailDigestLogFile{},
+	"cloudtrail_public_keys": parquetpack.CloudTrailPublicKey{},
 }
 
 // TestLayoutsMatchTables checks every row struct against the database: same

@@ -254,6 +254,53 @@ type IngestManifestRow struct {
 	Error            *string    `parquet:"error,optional,dict"`
 	IngestedAt       time.Time  `parquet:"ingested_at,timestamp(microsecond)"`
 	GluelensVersion  *string    `parquet:"gluelens_version,optional,dict"`
+	DecodedSHA256    *string    `parquet:"decoded_sha256,optional"`
+}
+
+// CloudTrailDigest is a row of cloudtrail_digests.
+type CloudTrailDigest struct {
+	SourceURI                   string     `parquet:"source_uri"`
+	ContentSHA256               string     `parquet:"content_sha256"`
+	AccountID                   *string    `parquet:"account_id,optional,dict"`
+	DigestStartTime             *time.Time `parquet:"digest_start_time,optional,timestamp(microsecond)"`
+	DigestEndTime               *time.Time `parquet:"digest_end_time,optional,timestamp(microsecond)"`
+	DigestEndTimeText           *string    `parquet:"digest_end_time_text,optional"`
+	DigestS3Bucket              *string    `parquet:"digest_s3_bucket,optional,dict"`
+	DigestS3Object              *string    `parquet:"digest_s3_object,optional"`
+	PublicKeyFingerprint        *string    `parquet:"public_key_fingerprint,optional,dict"`
+	SignatureAlgorithm          *string    `parquet:"signature_algorithm,optional,dict"`
+	NewestEventTime             *time.Time `parquet:"newest_event_time,optional,timestamp(microsecond)"`
+	OldestEventTime             *time.Time `parquet:"oldest_event_time,optional,timestamp(microsecond)"`
+	PreviousDigestS3Bucket      *string    `parquet:"previous_digest_s3_bucket,optional,dict"`
+	PreviousDigestS3Object      *string    `parquet:"previous_digest_s3_object,optional"`
+	PreviousDigestHashValue     *string    `parquet:"previous_digest_hash_value,optional"`
+	PreviousDigestHashAlgorithm *string    `parquet:"previous_digest_hash_algorithm,optional,dict"`
+	PreviousDigestSignature     *string    `parquet:"previous_digest_signature,optional"`
+	LogFileCount                int32      `parquet:"log_file_count"`
+	S3Signature                 *string    `parquet:"s3_signature,optional"`
+	S3SignatureAlgorithm        *string    `parquet:"s3_signature_algorithm,optional,dict"`
+}
+
+// CloudTrailDigestLogFile is a row of cloudtrail_digest_log_files.
+type CloudTrailDigestLogFile struct {
+	DigestURI       string     `parquet:"digest_uri"`
+	DigestSHA256    string     `parquet:"digest_sha256"`
+	Position        int32      `parquet:"position"`
+	S3Bucket        *string    `parquet:"s3_bucket,optional,dict"`
+	S3Object        *string    `parquet:"s3_object,optional"`
+	HashValue       *string    `parquet:"hash_value,optional"`
+	HashAlgorithm   *string    `parquet:"hash_algorithm,optional,dict"`
+	NewestEventTime *time.Time `parquet:"newest_event_time,optional,timestamp(microsecond)"`
+	OldestEventTime *time.Time `parquet:"oldest_event_time,optional,timestamp(microsecond)"`
+}
+
+// CloudTrailPublicKey is a row of cloudtrail_public_keys.
+type CloudTrailPublicKey struct {
+	Fingerprint       string     `parquet:"fingerprint"`
+	PublicKey         string     `parquet:"public_key"`
+	ValidityStartTime *time.Time `parquet:"validity_start_time,optional,timestamp(microsecond)"`
+	ValidityEndTime   *time.Time `parquet:"validity_end_time,optional,timestamp(microsecond)"`
+	SourceURI         *string    `parquet:"source_uri,optional,dict"`
 }
 
 // ManifestTable is the name of the exporting database's ingest manifest in
@@ -275,6 +322,9 @@ var layouts = []*layout{
 	newLayout[SparkStage]("spark_stages", "submission_time", sparkChild, "app_id", "attempt_id", "stage_id", "stage_attempt").grouped("app_id", "attempt_id"),
 	newLayout[SparkTask]("spark_tasks", "launch_time", sparkChild, "app_id", "attempt_id", "task_id").grouped("app_id", "attempt_id"),
 	newLayout[SparkJob]("spark_jobs", "submission_time", sparkChild, "app_id", "attempt_id", "job_id").grouped("app_id", "attempt_id"),
+	newLayout[CloudTrailDigest]("cloudtrail_digests", "digest_end_time", "digest_start_time < ? AND digest_end_time >= ?", "source_uri", "content_sha256"),
+	newLayout[CloudTrailDigestLogFile]("cloudtrail_digest_log_files", "", digestChild, "digest_uri", "digest_sha256", "position"),
+	newLayout[CloudTrailPublicKey]("cloudtrail_public_keys", "", "", "fingerprint"),
 	newLayout[IngestManifestRow](ManifestTable, "", "", "uri"),
 }
 
@@ -286,4 +336,5 @@ var layouts = []*layout{
 const (
 	sparkAppOverlap = "start_time < ? AND COALESCE(end_time, start_time) >= ?"
 	sparkChild      = "(app_id, attempt_id) IN (SELECT app_id, attempt_id FROM spark_apps WHERE " + sparkAppOverlap + ")"
+	digestChild     = "(digest_uri, digest_sha256) IN (SELECT source_uri, content_sha256 FROM cloudtrail_digests WHERE digest_start_time < ? AND digest_end_time >= ?)"
 )

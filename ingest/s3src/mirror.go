@@ -64,6 +64,14 @@ type teeBody struct {
 	done bool
 }
 
+// Metadata passes on the mirrored body's user metadata (ingest.MetadataReader).
+func (t *teeBody) Metadata() map[string]string {
+	if mr, ok := t.rc.(interface{ Metadata() map[string]string }); ok {
+		return mr.Metadata()
+	}
+	return nil
+}
+
 func (t *teeBody) Read(p []byte) (int, error) {
 	n, err := t.rc.Read(p)
 	if n > 0 && t.f != nil {

@@ -28,7 +28,12 @@ type body struct {
 	off     int64
 	resumes int
 	slot    bool // holds one of the client's body slots until Close
+	meta    map[string]string
 }
+
+// Metadata returns the object's user metadata (x-amz-meta-*, keys without
+// the prefix), as the first GET returned it (ingest.MetadataReader).
+func (b *body) Metadata() map[string]string { return b.meta }
 
 func (b *body) uri() string { return b.s.uri(b.key) }
 
@@ -62,6 +67,9 @@ func (b *body) get() error {
 		}
 	}
 	b.rc = out.Body
+	if b.meta == nil {
+		b.meta = out.Metadata
+	}
 	return nil
 }
 

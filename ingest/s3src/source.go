@@ -118,7 +118,7 @@ func (s *Source) pruning() bool {
 }
 
 // keep reports whether an object listed under the prefix is input: folder
-// markers, CloudTrail digest and Insights files, other services' logs under
+// markers, CloudTrail Insights files, other services' logs under
 // AWSLogs/ and CloudTrail day folders outside the window or the filters are
 // not.
 func (s *Source) keep(key string) bool {
@@ -136,9 +136,9 @@ func (s *Source) keep(key string) bool {
 		return true
 	}
 	switch {
-	case l.service == serviceDigest || l.service == serviceInsight:
+	case l.service == serviceInsight:
 		return false
-	case l.service != serviceCloudTrail:
+	case l.service != serviceCloudTrail && l.service != serviceDigest:
 		// Another service's logs (VPC flow logs, ELB access logs) are read
 		// only when the prefix points into them.
 		return l.service == s.user.service
@@ -208,14 +208,20 @@ func (s *Source) dispatch(ctx context.Context, sem chan struct{}, prefix string,
 		if s.accounts != nil && !s.accounts[l.account] {
 			return nil, nil
 		}
-		// Only CloudTrail/ is read; its siblings are digests, Insights and
-		// other services' logs.
-		return s.dispatch(ctx, sem, prefix+serviceCloudTrail+"/", false)
+		// Only CloudTrail/ and CloudTrail-Digest/ (what gluelens verify
+		// checks the log files against) are read; their siblings are
+		// Insights and other services' logs.
+		tasks, err := s.dispatch(ctx, sem, prefix+serviceCloudTrail+"/", false)
+		if err != nil {
+			return nil, err
+		}
+		digests, err := s.dispatch(ctx, sem, prefix+serviceDigest+"/", false)
+		return append(tasks, digests...), err
 	}
-	if l.service == serviceDigest || l.service == serviceInsight {
+	if l.service == serviceInsight {
 		return nil, nil
 	}
-	if l.service != serviceCloudTrail {
+	if l.service != serviceCloudTrail && l.service != serviceDigest {
 		if explicit {
 			return flat, nil
 		}

@@ -52,6 +52,10 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 	acct := func(a, r string) string { return "AWSLogs/" + a + "/CloudTrail/" + r + "/" }
 	all := []string{acct("111111111111", "eu-west-1"), acct("111111111111", "us-east-1"), acct("222222222222", "eu-west-1"), acct("222222222222", "us-east-1")}
 	org := "AWSLogs/o-abc123/333333333333/CloudTrail/us-west-2/"
+	// Digest folders are listed beside CloudTrail/ (gluelens verify reads
+	// them); only account 111111111111 has digests, in us-east-1.
+	digestRoot := func(a string) string { return "AWSLogs/" + a + "/CloudTrail-Digest/|/" }
+	digests := "AWSLogs/111111111111/CloudTrail-Digest/us-east-1/"
 	// Files exist on 2026/11/02, 03 and 04 (07:00 and 12:00); the org
 	// trail has one file on 2026/11/03.
 	inDays := func(days ...string) func(string) bool {
@@ -75,11 +79,11 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 		want      func(key string) bool
 	}{
 		{
-			name:      "no window lists the prefix flat and drops digests and Insights",
+			name:      "no window lists the prefix flat, keeps digests and drops Insights",
 			uri:       "s3://ev/",
 			wantLists: []string{"|"},
 			want: func(k string) bool {
-				return !strings.Contains(k, "CloudTrail-Digest/") && !strings.Contains(k, "CloudTrail-Insight/")
+				return !strings.Contains(k, "CloudTrail-Insight/")
 			},
 		},
 		{
@@ -89,7 +93,8 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			wantLists: append(append(append([]string{
 				"|/", "AWSLogs/|/", "AWSLogs/111111111111/CloudTrail/|/", "AWSLogs/222222222222/CloudTrail/|/",
 				"AWSLogs/o-abc123/|/", "AWSLogs/o-abc123/333333333333/CloudTrail/|/",
-			}, sparkLists...), dayLists(all, "2026/11/04", "2026/11/05", "2026/11/06")...), dayLists([]string{org}, "2026/11/04", "2026/11/05", "2026/11/06")...),
+				digestRoot("111111111111"), digestRoot("222222222222"), digestRoot("o-abc123/333333333333"),
+			}, sparkLists...), dayLists(append(all, digests), "2026/11/04", "2026/11/05", "2026/11/06")...), dayLists([]string{org}, "2026/11/04", "2026/11/05", "2026/11/06")...),
 			want: inDays("2026/11/04"),
 		},
 		{
@@ -97,7 +102,7 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			uri:  "s3://ev/",
 			opt:  s3src.Options{From: utc("2026-11-05T00:00:00Z"), To: utc("2026-11-05T06:00:00Z"), Accounts: []string{"222222222222"}, Regions: []string{"us-east-1"}},
 			wantLists: append(append([]string{"|/", "AWSLogs/|/", "AWSLogs/o-abc123/|/"}, sparkLists...),
-				dayLists([]string{acct("222222222222", "us-east-1")}, "2026/11/04", "2026/11/05", "2026/11/06")...),
+				dayLists([]string{acct("222222222222", "us-east-1"), "AWSLogs/222222222222/CloudTrail-Digest/us-east-1/"}, "2026/11/04", "2026/11/05", "2026/11/06")...),
 			want: func(k string) bool {
 				return strings.HasPrefix(k, "sparkui/") || strings.HasPrefix(k, acct("222222222222", "us-east-1")+"2026/11/04/")
 			},
@@ -106,7 +111,7 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			name:      "org trail prefix",
 			uri:       "s3://ev/AWSLogs/o-abc123/",
 			opt:       s3src.Options{From: utc("2026-11-03T00:00:00Z"), To: utc("2026-11-04T00:00:00Z")},
-			wantLists: append([]string{"AWSLogs/o-abc123/|/", "AWSLogs/o-abc123/333333333333/CloudTrail/|/"}, dayLists([]string{org}, "2026/11/02", "2026/11/03", "2026/11/04")...),
+			wantLists: append([]string{"AWSLogs/o-abc123/|/", "AWSLogs/o-abc123/333333333333/CloudTrail/|/", digestRoot("o-abc123/333333333333")}, dayLists([]string{org}, "2026/11/02", "2026/11/03", "2026/11/04")...),
 			want:      func(k string) bool { return strings.HasPrefix(k, "AWSLogs/o-abc123/") },
 		},
 		{
@@ -127,7 +132,7 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			name: "partial key prefix is expanded",
 			uri:  "s3://ev/AWSLogs/2",
 			opt:  s3src.Options{From: utc("2026-11-05T00:00:00Z"), To: utc("2026-11-05T06:00:00Z")},
-			wantLists: append([]string{"AWSLogs/2|/", "AWSLogs/222222222222/CloudTrail/|/"},
+			wantLists: append([]string{"AWSLogs/2|/", "AWSLogs/222222222222/CloudTrail/|/", digestRoot("222222222222")},
 				dayLists([]string{acct("222222222222", "eu-west-1"), acct("222222222222", "us-east-1")}, "2026/11/04", "2026/11/05", "2026/11/06")...),
 			want: func(k string) bool {
 				return strings.HasPrefix(k, "AWSLogs/222222222222/") && strings.Contains(k, "/2026/11/04/")
@@ -137,9 +142,10 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			name:      "only --to lists regions flat and filters by day",
 			uri:       "s3://ev/AWSLogs/111111111111/",
 			opt:       s3src.Options{To: utc("2026-11-03T00:00:00Z")},
-			wantLists: []string{"AWSLogs/111111111111/CloudTrail/|/", acct("111111111111", "eu-west-1") + "|", acct("111111111111", "us-east-1") + "|"},
+			wantLists: []string{"AWSLogs/111111111111/CloudTrail/|/", acct("111111111111", "eu-west-1") + "|", acct("111111111111", "us-east-1") + "|",
+				digestRoot("111111111111"), digests + "|"},
 			want: func(k string) bool {
-				return strings.HasPrefix(k, "AWSLogs/111111111111/CloudTrail/") && !strings.Contains(k, "/2026/11/04/")
+				return (strings.HasPrefix(k, "AWSLogs/111111111111/CloudTrail/") || strings.HasPrefix(k, digests)) && !strings.Contains(k, "/2026/11/04/")
 			},
 		},
 	}
@@ -205,7 +211,8 @@ func TestWalkOrgTrailMonth(t *testing.T) {
 		t.Errorf("kept %d of %d objects, want %d", len(keys), total, want)
 	}
 	lists := srv.Lists()
-	if want := 3 + accounts + accounts*len(regions)*32; len(lists) != want {
+	// One more discovery call per account: its (empty) CloudTrail-Digest/.
+	if want := 3 + 2*accounts + accounts*len(regions)*32; len(lists) != want {
 		t.Errorf("%d list calls, want %d", len(lists), want)
 	}
 	for _, l := range lists {
@@ -316,7 +323,7 @@ func TestWalkManyFoldersOutsideAWSLogs(t *testing.T) {
 		t.Errorf("listed %d keys, want %d", len(got), len(want))
 	}
 	day := func(d string) string { return "AWSLogs/111111111111/CloudTrail/us-east-1/2026/11/" + d + "/|" }
-	wantLists := []string{"|/", "AWSLogs/|/", "AWSLogs/111111111111/CloudTrail/|/", day("01"), day("02"), day("03"), "sparkui/|", "sparkui/|/"}
+	wantLists := []string{"|/", "AWSLogs/|/", "AWSLogs/111111111111/CloudTrail/|/", "AWSLogs/111111111111/CloudTrail-Digest/|/", day("01"), day("02"), day("03"), "sparkui/|", "sparkui/|/"}
 	slices.Sort(wantLists)
 	if lists := listCalls(srv); !slices.Equal(lists, wantLists) {
 		t.Errorf("list calls:\n got %q\nwant %q", lists, wantLists)

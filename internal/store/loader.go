@@ -22,18 +22,21 @@ const (
 
 // ManifestEntry is one row of ingest_manifest: what happened to one input object.
 type ManifestEntry struct {
-	URI       string
-	Size      int64
-	ModTime   time.Time
-	ETag      string
-	SHA256    string
-	Kind      string
-	Kept      int64
-	Skipped   int64
-	Bad       int64
-	Duplicate int64
-	Status    string
-	Error     string
+	URI     string
+	Size    int64
+	ModTime time.Time
+	ETag    string
+	SHA256  string
+	// DecodedSHA256 is the SHA-256 of the decompressed content, when the
+	// decoder computed it (CloudTrail log and digest files).
+	DecodedSHA256 string
+	Kind          string
+	Kept          int64
+	Skipped       int64
+	Bad           int64
+	Duplicate     int64
+	Status        string
+	Error         string
 	// IngestedAt is set by the loader.
 	IngestedAt time.Time
 }
@@ -44,7 +47,7 @@ func (e ManifestEntry) Done() bool { return e.Status != StatusFailed }
 // Manifest returns every manifest entry keyed by URI.
 func (s *Store) Manifest(ctx context.Context) (map[string]ManifestEntry, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT uri, size, mtime, etag, content_sha256, kind,
-		records_kept, records_skipped, records_bad, records_duplicate, status, error, ingested_at FROM ingest_manifest`)
+		records_kept, records_skipped, records_bad, records_duplicate, status, error, ingested_at, decoded_sha256 FROM ingest_manifest`)
 	if err != nil {
 		return nil, fmt.Errorf("reading ingest manifest: %w", err)
 	}
@@ -53,11 +56,12 @@ func (s *Store) Manifest(ctx context.Context) (map[string]ManifestEntry, error) 
 	for rows.Next() {
 		var e ManifestEntry
 		var mtime sql.NullTime
-		var etag, sha, kind, errText sql.NullString
-		if err := rows.Scan(&e.URI, &e.Size, &mtime, &etag, &sha, &kind, &e.Kept, &e.Skipped, &e.Bad, &e.Duplicate, &e.Status, &errText, &e.IngestedAt); err != nil {
+		var etag, sha, kind, errText, decoded sql.NullString
+		if err := rows.Scan(&e.URI, &e.Size, &mtime, &etag, &sha, &kind, &e.Kept, &e.Skipped, &e.Bad, &e.Duplicate, &e.Status, &errText, &e.IngestedAt, &decoded); err != nil {
 			return nil, fmt.Errorf("reading ingest manifest: %w", err)
 		}
 		e.ModTime, e.ETag, e.SHA256, e.Kind, e.Error = mtime.Time, etag.String, sha.String, kind.String, errText.String
+		e.DecodedSHA256 = decoded.String
 		out[e.URI] = e
 	}
 	return out, rows.Err()
@@ -276,7 +280,8 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 			mtime = e.ModTime.UTC()
 		}
 		if err := ma.AppendRow(e.URI, e.Size, mtime, nullIfEmpty(e.ETag), nullIfEmpty(e.SHA256), nullIfEmpty(e.Kind),
-			e.Kept, e.Skipped, e.Bad, e.Duplicate, e.Status, nullIfEmpty(e.Error), e.IngestedAt, nullIfEmpty(Version)); err != nil {
+			e.Kept, e.Skipped, e.Bad, e.Duplicate, e.Status, nullIfEmpty(e.Error), e.IngestedAt, nullIfEmpty(Version),
+			nullIfEmpty(e.DecodedSHA256)); err != nil {
 			return nil, fmt.Errorf("recording %s in the manifest: %w", e.URI, err)
 		}
 		for _, is := range p.issues {

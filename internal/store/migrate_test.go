@@ -8,7 +8,8 @@ import (
 )
 
 // TestMigratesAnOlderDatabase: a database written at schema 11 (before the
-// attribution table and the job-connection history) gains both on Open.
+// attribution table, the job-connection history and the CloudTrail
+// integrity evidence) gains them on Open.
 func TestMigratesAnOlderDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -20,6 +21,8 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 		`DROP VIEW eni_lifetimes`, `DROP VIEW eni_holdings`, `DROP VIEW ip_exhaustion_events`, `DROP VIEW subnet_occupancy`,
 		`DROP TABLE eni_attribution`,
 		`ALTER TABLE glue_job_connections DROP COLUMN job_modified_on`,
+		`DROP TABLE cloudtrail_digests`, `DROP TABLE cloudtrail_digest_log_files`, `DROP TABLE cloudtrail_public_keys`,
+		`ALTER TABLE ingest_manifest DROP COLUMN decoded_sha256`,
 		`UPDATE gluelens_meta SET value = '11' WHERE key = 'schema_version'`,
 	} {
 		if _, err := s.DB().ExecContext(ctx, q); err != nil {
@@ -37,8 +40,14 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 	s.DB().QueryRow(`SELECT value FROM gluelens_meta WHERE key = 'schema_version'`).Scan(&version)
 	s.DB().QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'glue_job_connections' AND column_name = 'job_modified_on'`).Scan(&cols)
 	s.DB().QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'eni_attribution'`).Scan(&tables)
-	if version != strconv.Itoa(SchemaVersion()) || SchemaVersion() < 13 || cols != 1 || tables != 1 {
-		t.Errorf("after reopening: schema %s (build knows %d), job_modified_on columns %d, eni_attribution tables %d; want the build's version ≥ 13, 1, 1",
+	if version != strconv.Itoa(SchemaVersion()) || SchemaVersion() < 14 || cols != 1 || tables != 1 {
+		t.Errorf("after reopening: schema %s (build knows %d), job_modified_on columns %d, eni_attribution tables %d; want the build's version ≥ 14, 1, 1",
 			version, SchemaVersion(), cols, tables)
+	}
+	var digestTables, decodedCols int
+	s.DB().QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'cloudtrail\_%' ESCAPE '\'`).Scan(&digestTables)
+	s.DB().QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'ingest_manifest' AND column_name = 'decoded_sha256'`).Scan(&decodedCols)
+	if digestTables != 3 || decodedCols != 1 {
+		t.Errorf("after reopening: %d cloudtrail_ tables, %d decoded_sha256 columns; want 3, 1", digestTables, decodedCols)
 	}
 }

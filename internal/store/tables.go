@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -99,4 +100,14 @@ func joinEq(cols []string, a, b string) string {
 		parts[i] = fmt.Sprintf("%s.%s %s %s.%s", a, c, op, b, c)
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// HasRows reports whether a registered table holds any row.
+func (s *Store) HasRows(ctx context.Context, table string) (bool, error) {
+	if _, ok := tableSpec(table); !ok {
+		return false, fmt.Errorf("table %q is not registered", table)
+	}
+	var has bool
+	err := s.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+")").Scan(&has)
+	return has, err
 }
