@@ -139,9 +139,9 @@ func TestWalkPrunesCloudTrailLayout(t *testing.T) {
 			},
 		},
 		{
-			name:      "only --to lists regions flat and filters by day",
-			uri:       "s3://ev/AWSLogs/111111111111/",
-			opt:       s3src.Options{To: utc("2026-11-03T00:00:00Z")},
+			name: "only --to lists regions flat and filters by day",
+			uri:  "s3://ev/AWSLogs/111111111111/",
+			opt:  s3src.Options{To: utc("2026-11-03T00:00:00Z")},
 			wantLists: []string{"AWSLogs/111111111111/CloudTrail/|/", acct("111111111111", "eu-west-1") + "|", acct("111111111111", "us-east-1") + "|",
 				digestRoot("111111111111"), digests + "|"},
 			want: func(k string) bool {
