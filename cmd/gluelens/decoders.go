@@ -4,13 +4,14 @@ import (
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/awscli"
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
+	"github.com/gluelens/gluelens/ingest/ctdigest"
 	"github.com/gluelens/gluelens/ingest/parquetpack"
 	"github.com/gluelens/gluelens/ingest/sparklog"
 )
 
 // decoders lists every input format gluelens reads, most specific first.
 func decoders() []ingest.Decoder {
-	out := append([]ingest.Decoder{cloudtrail.New()}, awscli.Decoders()...)
+	out := append([]ingest.Decoder{ctdigest.Digest{}, ctdigest.PublicKeys{}, cloudtrail.New()}, awscli.Decoders()...)
 	return append(out, &parquetpack.Decoder{}, sparklog.Decoder{})
 }
 

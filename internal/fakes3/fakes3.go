@@ -100,6 +100,27 @@ func (s *Server) Put(bucket, key string, data []byte) error {
 	return nil
 }
 
+// PutWithMetadata stores an object with user metadata, as a PutObject
+// with x-amz-meta-NAME headers would: GETs answer with those headers (what
+// CloudTrail does with a digest's signature). Keys are NAMEs without the
+// prefix.
+func (s *Server) PutWithMetadata(bucket, key string, data []byte, meta map[string]string) error {
+	if ok, _ := s.backend.BucketExists(bucket); !ok {
+		if err := s.backend.CreateBucket(bucket); err != nil {
+			return err
+		}
+	}
+	headers := map[string]string{}
+	for k, v := range meta {
+		headers[http.CanonicalHeaderKey("X-Amz-Meta-"+k)] = v
+	}
+	_, err := s.backend.PutObject(bucket, key, headers, bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil {
+		return fmt.Errorf("putting s3://%s/%s: %w", bucket, key, err)
+	}
+	return nil
+}
+
 // LoadDir stores every regular file under dir as prefix + its slash path
 // relative to dir. It returns the number of objects and bytes stored.
 func (s *Server) LoadDir(bucket, prefix, dir string) (int, int64, error) {
