@@ -105,12 +105,16 @@ func TestVerifyKinds(t *testing.T) {
 			tamper: func(t *testing.T, tr *trailfixture.Trail) {
 				edit(t, tr, tr.Hours[1].Logs[0], func(b []byte) []byte { return bytes.Replace(b, []byte("GetObject"), []byte("PutObject"), 1) })
 			},
-			want: func(tr *trailfixture.Trail) []problem { return []problem{{integrity.HashMismatch, tr.Hours[1].Logs[0]}} },
+			want: func(tr *trailfixture.Trail) []problem {
+				return []problem{{integrity.HashMismatch, tr.Hours[1].Logs[0]}}
+			},
 		},
 		{
 			name:   "deleted log file",
 			tamper: func(t *testing.T, tr *trailfixture.Trail) { delete(tr.Files, tr.Hours[2].Logs[1]) },
-			want:   func(tr *trailfixture.Trail) []problem { return []problem{{integrity.MissingLogFile, tr.Hours[2].Logs[1]}} },
+			want: func(tr *trailfixture.Trail) []problem {
+				return []problem{{integrity.MissingLogFile, tr.Hours[2].Logs[1]}}
+			},
 		},
 		{
 			name: "added log file",

@@ -38,7 +38,7 @@ type Trail struct {
 
 // Hour is one digest and the log files delivered in its window.
 type Hour struct {
-	Digest     string   // S3 key of the digest
+	Digest     string // S3 key of the digest
 	Start, End time.Time
 	Logs       []string // S3 keys of the log files it lists
 }
