@@ -274,7 +274,7 @@ func check(ev *evidence, w Window) *Result {
 			if d.Start != nil && w.overlaps(d.Start.Add(-time.Hour), *d.Start) && !missing[*d.PrevObject] {
 				missing[*d.PrevObject] = true
 				add(Problem{Kind: MissingDigest, Object: *d.PrevObject, Digest: d.SourceURI,
-					Detail: "named as the previous digest by " + d.SourceURI + " but not in the evidence"})
+					Detail: "named as the previous digest but not in the evidence"})
 			}
 			continue
 		}
@@ -364,7 +364,7 @@ func check(ev *evidence, w Window) *Result {
 			l := present[ident(f.S3Object)]
 			if l == nil {
 				add(Problem{Kind: MissingLogFile, Object: f.S3Object, Digest: d.SourceURI,
-					Detail: fmt.Sprintf("listed by %s (entry %d) but not in the evidence", d.SourceURI, f.Position)})
+					Detail: fmt.Sprintf("listed (entry %d) but not in the evidence", f.Position)})
 				continue
 			}
 			res.LogFiles++
@@ -374,10 +374,10 @@ func check(ev *evidence, w Window) *Result {
 				res.Matched++
 			case l.Decoded != nil:
 				add(Problem{Kind: HashMismatch, Object: l.URI, Digest: d.SourceURI,
-					Detail: fmt.Sprintf("decompressed content hashes to %s; %s lists %s", *l.Decoded, d.SourceURI, want)})
+					Detail: fmt.Sprintf("decompressed content hashes to %s; the digest lists %s", *l.Decoded, want)})
 			case l.Status == store.StatusFailed:
 				add(Problem{Kind: HashMismatch, Object: l.URI, Digest: d.SourceURI,
-					Detail: fmt.Sprintf("its content could not be read (%s), so it cannot hash to the %s that %s lists", deref(l.Error), want, d.SourceURI)})
+					Detail: fmt.Sprintf("its content could not be read (%s), so it cannot hash to the %s the digest lists", deref(l.Error), want)})
 			default:
 				res.Unhashed = append(res.Unhashed, l.URI)
 			}

@@ -267,15 +267,19 @@ func TestIngestS3MatchesLocal(t *testing.T) {
 			t.Errorf("table %s is empty: the comparison proves nothing for it", tbl)
 		}
 	}
-	if n := countDigests(t, localDB); n == 0 {
-		t.Error("the scenario has no digest file to skip")
+	// Digest files are read from both (gluelens verify checks the log
+	// files against them); Insights files only from the folder, where the
+	// decoder ignores them, and are never listed from S3.
+	if n := countObjects(t, localDB, "Digest"); n == 0 || countObjects(t, s3DB, "Digest") != n {
+		t.Errorf("digest objects: %d from the folder, %d from S3; want the same, not 0", n, countObjects(t, s3DB, "Digest"))
 	}
-	if n := countDigests(t, s3DB); n != 0 {
-		t.Errorf("%d digest or Insights objects were read from S3", n)
+	if n := countObjects(t, s3DB, "Insight"); n != 0 {
+		t.Errorf("%d Insights objects were read from S3", n)
 	}
 }
 
-func countDigests(t *testing.T, path string) int {
+// countObjects counts the manifest's objects under CloudTrail-<service>/.
+func countObjects(t *testing.T, path, service string) int {
 	t.Helper()
 	st, err := store.Open(context.Background(), path)
 	if err != nil {
@@ -283,7 +287,7 @@ func countDigests(t *testing.T, path string) int {
 	}
 	defer st.Close()
 	var n int
-	if err := st.DB().QueryRow(`SELECT count(*) FROM ingest_manifest WHERE uri SIMILAR TO '.*/CloudTrail-(Digest|Insight)/.*'`).Scan(&n); err != nil {
+	if err := st.DB().QueryRow(`SELECT count(*) FROM ingest_manifest WHERE contains(uri, ?)`, "/CloudTrail-"+service+"/").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -317,11 +321,13 @@ func dumpTables(t *testing.T, path, base string) map[string][]string {
 		case "ingest_manifest":
 			// mtime differs by nature (file mtime vs LastModified), and
 			// only S3 objects have ETags.
-			// Digest and Insights files are ignored by the decoder when
-			// read from a folder and never listed from S3.
+			// Insights files are ignored by the decoder when read from a
+			// folder and never listed from S3.
 			q = `SELECT replace(uri, ?, ''), size, content_sha256, kind, records_kept, records_skipped,
-				records_bad, records_duplicate, status, error FROM ingest_manifest
-				WHERE uri NOT SIMILAR TO '.*/CloudTrail-(Digest|Insight)/.*'`
+				records_bad, records_duplicate, status, error, decoded_sha256 FROM ingest_manifest
+				WHERE uri NOT SIMILAR TO '.*/CloudTrail-Insight/.*'`
+		case "cloudtrail_digest_log_files":
+			q = `SELECT * EXCLUDE (digest_uri) FROM cloudtrail_digest_log_files WHERE ? IS NOT NULL`
 		case "ingest_issues":
 			q = `SELECT replace(uri, ?, ''), record, severity, message FROM ingest_issues`
 		default:

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gluelens/gluelens/internal/fakes3"
+	"github.com/gluelens/gluelens/internal/trailfixture"
+)
+
+// tamperedTrail is a six-hour trail with one of each tampering: hour 1's
+// first log file altered, hour 2's second deleted, a log file added in
+// hour 3, hour 2's digest altered (a space added: same JSON, other bytes),
+// hour 4's digest deleted.
+func tamperedTrail(t *testing.T) (*trailfixture.Trail, string) {
+	t.Helper()
+	tr, err := trailfixture.New(6, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(key string, old, new string) {
+		b, err := tr.Decompressed(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb := bytes.Replace(b, []byte(old), []byte(new), 1)
+		if bytes.Equal(nb, b) {
+			t.Fatalf("editing %s changed nothing", key)
+		}
+		tr.Files[key] = trailfixture.Gzip(nb)
+	}
+	edit(tr.Hours[1].Logs[0], "GetObject", "PutObject")
+	delete(tr.Files, tr.Hours[2].Logs[1])
+	added, content := tr.LogFile(tr.Hours[3].Start.Add(30*time.Minute), "injected00000001", 1)
+	tr.Files[added] = trailfixture.Gzip(content)
+	edit(tr.Hours[2].Digest, `"logFiles":[`, `"logFiles": [`)
+	delete(tr.Files, tr.Hours[4].Digest)
+	return tr, added
+}
+
+type verifyRow struct {
+	Kind   string `json:"kind"`
+	Object string `json:"object"`
+	Digest string `json:"digest"`
+	Detail string `json:"detail"`
+}
+
+func verifyJSON(t *testing.T, db string, args ...string) ([]verifyRow, string, int) {
+	t.Helper()
+	out, errOut, code := runGluelens(append([]string{"--db", db, "verify", "--format", "json"}, args...)...)
+	var rows []verifyRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("verify output is not JSON: %v\n%s\n%s", err, out, errOut)
+	}
+	return rows, errOut, code
+}
+
+func kindsAndObjects(rows []verifyRow) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Kind+" "+r.Object)
+	}
+	return out
+}
+
+// TestVerifyLocalTrail: a tampered trail downloaded to a folder gives one
+// row per problem, each naming the object docs/verify.md says, and exit 5;
+// the newest digest and the one before the missing digest are unverified
+// (their signatures live only in S3 metadata). The untouched trail is
+// proven complete up to the newest digest's hour (exit 0), and without its
+// digests cannot be proven at all (exit 7).
+func TestVerifyLocalTrail(t *testing.T) {
+	tr, added := tamperedTrail(t)
+	dir := t.TempDir()
+	if err := tr.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "db.duckdb")
+	if _, errOut, code := runGluelens("--db", db, "ingest", "--quiet", dir); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	rows, errOut, code := verifyJSON(t, db)
+	at := func(key string) string { return filepath.Join(dir, filepath.FromSlash(key)) }
+	want := []string{
+		"hash_mismatch " + at(tr.Hours[1].Logs[0]),
+		"missing_log_file " + tr.Hours[2].Logs[1],
+		"unlisted_log_file " + at(added),
+		"missing_digest " + tr.Hours[4].Digest,
+		"chain_break " + at(tr.Hours[3].Digest),
+		"bad_signature " + at(tr.Hours[2].Digest),
+		"unverified_signature " + at(tr.Hours[3].Digest),
+		"unverified_signature " + at(tr.Hours[5].Digest),
+	}
+	if got := kindsAndObjects(rows); !slices.Equal(got, want) || code != exitIntegrity {
+		t.Errorf("exit %d, rows:\n%s\nwant exit %d, rows:\n%s\nstderr: %s", code, strings.Join(got, "\n"), exitIntegrity, strings.Join(want, "\n"), errOut)
+	}
+	if !strings.Contains(errOut, "8 problem(s): 1 hash_mismatch, 1 missing_log_file, 1 unlisted_log_file, 1 missing_digest, 1 chain_break, 1 bad_signature, 2 unverified_signature") {
+		t.Errorf("stderr does not sum the problems up:\n%s", errOut)
+	}
+
+	clean, err := trailfixture.New(6, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleanDir := t.TempDir()
+	if err := clean.WriteDir(cleanDir); err != nil {
+		t.Fatal(err)
+	}
+	cleanDB := filepath.Join(t.TempDir(), "clean.duckdb")
+	if _, errOut, code := runGluelens("--db", cleanDB, "ingest", "--quiet", cleanDir); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	to := clean.Hours[5].Start.Format(time.RFC3339)
+	if rows, errOut, code := verifyJSON(t, cleanDB, "--to", to); code != exitOK || len(rows) != 0 ||
+		!strings.Contains(errOut, "5 digest file(s), 5 signature(s) verified; 15 listed log file(s) present, 15 with the listed hash") {
+		t.Errorf("clean trail --to %s: exit %d, %d rows, stderr %s", to, code, len(rows), errOut)
+	}
+	if rows, _, code := verifyJSON(t, cleanDB); code != exitIntegrity || len(rows) != 1 || rows[0].Kind != "unverified_signature" {
+		t.Errorf("clean trail, whole evidence: exit %d, rows %+v; want 5 and the newest digest unverified", code, rows)
+	}
+
+	// Log files alone: nothing proves them complete.
+	for _, h := range clean.Hours {
+		delete(clean.Files, h.Digest)
+	}
+	bareDir := t.TempDir()
+	if err := clean.WriteDir(bareDir); err != nil {
+		t.Fatal(err)
+	}
+	bareDB := filepath.Join(t.TempDir(), "bare.duckdb")
+	if _, errOut, code := runGluelens("--db", bareDB, "ingest", "--quiet", bareDir); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := verifyJSON(t, bareDB); code != exitEvidence || !strings.Contains(errOut, "no CloudTrail digest file covers the window") {
+		t.Errorf("no digests: exit %d, stderr %s; want %d", code, errOut, exitEvidence)
+	}
+}
+
+// TestVerifyS3Trail: the same tampered trail in a loopback S3, read
+// through the real SDK with each digest's x-amz-meta-signature: the
+// digests whose signature was unknown locally verify from their metadata,
+// everything else is found as locally. The untouched trail from S3 is
+// proven complete with no window at all (exit 0).
+func TestVerifyS3Trail(t *testing.T) {
+	cliAWSEnv(t)
+	srv, err := fakes3.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	upload := func(bucket string, tr *trailfixture.Trail) {
+		for _, k := range tr.Keys() {
+			if err := srv.PutWithMetadata(bucket, k, tr.Files[k], tr.Meta[k]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := srv.Put(bucket, "keys/public-keys.json", tr.PublicKeys()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, added := tamperedTrail(t)
+	upload("tampered", tr)
+	db := filepath.Join(t.TempDir(), "db.duckdb")
+	if _, errOut, code := runGluelens("--db", db, "ingest", "--quiet", "s3://tampered/", "--endpoint-url", srv.URL); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	rows, errOut, code := verifyJSON(t, db)
+	s3 := func(key string) string { return "s3://tampered/" + key }
+	want := []string{
+		"hash_mismatch " + s3(tr.Hours[1].Logs[0]),
+		"missing_log_file " + tr.Hours[2].Logs[1],
+		"unlisted_log_file " + s3(added),
+		"missing_digest " + tr.Hours[4].Digest,
+		"chain_break " + s3(tr.Hours[3].Digest),
+		"bad_signature " + s3(tr.Hours[2].Digest),
+	}
+	if got := kindsAndObjects(rows); !slices.Equal(got, want) || code != exitIntegrity {
+		t.Errorf("exit %d, rows:\n%s\nwant exit %d, rows:\n%s\nstderr: %s", code, strings.Join(got, "\n"), exitIntegrity, strings.Join(want, "\n"), errOut)
+	}
+	for _, r := range rows {
+		if r.Kind == "bad_signature" && !strings.Contains(r.Detail, "x-amz-meta-signature") && !strings.Contains(r.Detail, "previousDigestSignature") {
+			t.Errorf("bad_signature does not say which signature failed: %s", r.Detail)
+		}
+	}
+
+	clean, err := trailfixture.New(4, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload("clean", clean)
+	cleanDB := filepath.Join(t.TempDir(), "clean.duckdb")
+	if _, errOut, code := runGluelens("--db", cleanDB, "ingest", "--quiet", "s3://clean/", "--endpoint-url", srv.URL); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	if rows, errOut, code := verifyJSON(t, cleanDB); code != exitOK || len(rows) != 0 ||
+		!strings.Contains(errOut, "4 digest file(s), 4 signature(s) verified; 8 listed log file(s) present, 8 with the listed hash") {
+		t.Errorf("clean trail from S3: exit %d, rows %+v, stderr %s", code, rows, errOut)
+	}
+}
