@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/internal/fakes3"
+	"github.com/gluelens/gluelens/internal/synth"
 	"github.com/gluelens/gluelens/internal/trailfixture"
 )
 
@@ -200,5 +202,98 @@ func TestVerifyS3Trail(t *testing.T) {
 	if rows, errOut, code := verifyJSON(t, cleanDB); code != exitOK || len(rows) != 0 ||
 		!strings.Contains(errOut, "4 digest file(s), 4 signature(s) verified; 8 listed log file(s) present, 8 with the listed hash") {
 		t.Errorf("clean trail from S3: exit %d, rows %+v, stderr %s", code, rows, errOut)
+	}
+}
+
+// TestVerifySynthTamperedTrail runs verify over a synth trail damaged in
+// every way --tamper knows and compares with the truth synth wrote (its
+// own simulation of AWS, not this code): the same (kind, object) pairs
+// from a folder; from S3, where every present digest carries its
+// x-amz-meta-signature, the same less the unverified_signature rows (the
+// newest digest, and the one before the deleted digest, verify there).
+func TestVerifySynthTamperedTrail(t *testing.T) {
+	cliAWSEnv(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "trail")
+	tamper := "delete-log=2,alter-log=1,recompress-log=1,add-log=1,delete-digest=1,alter-digest=2"
+	if _, errOut, code := runGluelens("synth", "ip-exhaustion", "--out", dir, "--seed", "3", "--eni-share", "0", "--digests", "--tamper", tamper); code != exitOK {
+		t.Fatalf("synth: exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(dir + ".truth.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var truth struct {
+		Integrity synth.IntegrityTruth `json:"integrity"`
+	}
+	if err := json.Unmarshal(b, &truth); err != nil {
+		t.Fatal(err)
+	}
+	var want, wantS3 []string
+	for _, p := range truth.Integrity.Problems {
+		want = append(want, p.Kind+" "+p.Object)
+		// From S3 every present digest's signature is known (the newest's
+		// and the one's before a missing digest alike).
+		if p.Kind != "unverified_signature" {
+			wantS3 = append(wantS3, p.Kind+" "+p.Object)
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(wantS3)
+	if len(want) < 9 {
+		t.Fatalf("the truth lists %d problems: %v", len(want), want)
+	}
+	rel := func(rows []verifyRow, base string) []string {
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.Kind+" "+strings.TrimPrefix(filepath.ToSlash(r.Object), base))
+		}
+		slices.Sort(out)
+		return out
+	}
+
+	db := filepath.Join(root, "db.duckdb")
+	if _, errOut, code := runGluelens("--db", db, "ingest", "--quiet", dir); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	rows, errOut, code := verifyJSON(t, db)
+	if got := rel(rows, filepath.ToSlash(dir)+"/"); !slices.Equal(got, want) || code != exitIntegrity {
+		t.Errorf("from the folder: exit %d\n got %s\nwant %s\n%s", code, strings.Join(got, "\n     "), strings.Join(want, "\n     "), errOut)
+	}
+
+	// The same tree in S3, with each digest's signature (the truth's, as
+	// AWS stores it) as x-amz-meta-signature.
+	srv, err := fakes3.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		key, _ := filepath.Rel(dir, p)
+		key = filepath.ToSlash(key)
+		var meta map[string]string
+		for _, dg := range truth.Integrity.Digests {
+			if dg.Key == key {
+				meta = map[string]string{"signature": dg.Signature, "signature-algorithm": "SHA256withRSA"}
+			}
+		}
+		return srv.PutWithMetadata("trail", key, data, meta)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s3DB := filepath.Join(root, "s3.duckdb")
+	if _, errOut, code := runGluelens("--db", s3DB, "ingest", "--quiet", "s3://trail/", "--endpoint-url", srv.URL); code != exitOK {
+		t.Fatalf("ingest from S3: exit %d: %s", code, errOut)
+	}
+	rows, errOut, code = verifyJSON(t, s3DB)
+	if got := rel(rows, "s3://trail/"); !slices.Equal(got, wantS3) || code != exitIntegrity {
+		t.Errorf("from S3: exit %d\n got %s\nwant %s\n%s", code, strings.Join(got, "\n     "), strings.Join(wantS3, "\n     "), errOut)
 	}
 }
