@@ -29,15 +29,9 @@ import (
 )
 
 //go:embed sql/*.sql
-var queries embed.FS
+var sqlFiles embed.FS
 
-func query(name string) string {
-	b, err := queries.ReadFile("sql/" + name + ".sql")
-	if err != nil {
-		panic("integrity: missing embedded query " + name)
-	}
-	return string(b)
-}
+var query = store.NewQueries(sqlFiles, "integrity").SQL
 
 // The kinds of problem, in the order they are listed.
 const (
