@@ -224,6 +224,24 @@ type shuffleReadMetrics struct {
 	RemoteBytesReadToDisk int64 `json:"Remote Bytes Read To Disk"`
 	LocalBytesRead        int64 `json:"Local Bytes Read"`
 	TotalRecordsRead      int64 `json:"Total Records Read"`
+	// Spark 3.5 (Glue 5.0) writes these too, as in the real 3.5.3 log
+	// nds_q72_dataproc_2_2.zstd; the 3.3 writer does not.
+	RemoteRequestsDuration *int64            `json:"Remote Requests Duration,omitempty"`
+	PushBasedShuffle       *pushBasedShuffle `json:"Push Based Shuffle,omitempty"`
+}
+
+// pushBasedShuffle is Spark 3.5's push-based shuffle read metrics: all
+// zero on Glue, which does not enable push-based shuffle.
+type pushBasedShuffle struct {
+	CorruptMergedBlockChunks     int64 `json:"Corrupt Merged Block Chunks"`
+	MergedFetchFallbackCount     int64 `json:"Merged Fetch Fallback Count"`
+	MergedRemoteBlocksFetched    int64 `json:"Merged Remote Blocks Fetched"`
+	MergedLocalBlocksFetched     int64 `json:"Merged Local Blocks Fetched"`
+	MergedRemoteChunksFetched    int64 `json:"Merged Remote Chunks Fetched"`
+	MergedLocalChunksFetched     int64 `json:"Merged Local Chunks Fetched"`
+	MergedRemoteBytesRead        int64 `json:"Merged Remote Bytes Read"`
+	MergedLocalBytesRead         int64 `json:"Merged Local Bytes Read"`
+	MergedRemoteRequestsDuration int64 `json:"Merged Remote Requests Duration"`
 }
 
 type shuffleWriteMetrics struct {

@@ -74,6 +74,15 @@ func TestSQLEvents(t *testing.T) {
 				if v, _ := jvm["Java Version"].(string); !strings.HasPrefix(v, c.java) {
 					t.Errorf("%s: Java %q, want %s", c.name, v, c.java)
 				}
+			case "SparkListenerTaskEnd":
+				m, _ := e["Task Metrics"].(map[string]any)
+				if m == nil {
+					break
+				}
+				sr := m["Shuffle Read Metrics"].(map[string]any)
+				if _, push := sr["Push Based Shuffle"]; push != (c.version >= "3.5") {
+					t.Errorf("%s: Push Based Shuffle present %v in Spark %s", c.name, push, c.version)
+				}
 			case sqlStartEvent:
 				order = append(order, "sql-start")
 				root := e["sparkPlanInfo"].(map[string]any)["nodeName"]

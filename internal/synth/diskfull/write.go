@@ -276,7 +276,13 @@ func (s *simulation) writeEvents(w *logWriter, appID, runID string, g *rand.Rand
 	// Task ends go after every other event of their instant except later
 	// launches, so they are added in finish order.
 	for _, k := range ends {
-		w.add(k.Finish, taskEndOf(k, s.execs[k.Exec-1].Host, p.Executors, acc, 0))
+		te := taskEndOf(k, s.execs[k.Exec-1].Host, p.Executors, acc, 0)
+		if p.GlueVersion >= "5.0" && te.TaskMetrics != nil {
+			var zero int64
+			te.TaskMetrics.ShuffleReadMetrics.RemoteRequestsDuration = &zero
+			te.TaskMetrics.ShuffleReadMetrics.PushBasedShuffle = &pushBasedShuffle{}
+		}
+		w.add(k.Finish, te)
 	}
 	done0 := stage0
 	done0.SubmissionTime = s.stage0Sub
