@@ -45,6 +45,21 @@ func TestHard(t *testing.T) {
 			orphans = append(orphans, d)
 		}
 	}
+	inSnap := 0
+	for _, p := range tr.Preexisting {
+		if p.InSnapshot {
+			inSnap++
+			if ev.preSubnet[p.ENIID] != p.SubnetID {
+				t.Errorf("pre-existing %s: snapshot subnet %q, truth %s", p.ENIID, ev.preSubnet[p.ENIID], p.SubnetID)
+			}
+		}
+		if p.SubnetID != "subnet-0d1e2f3a4b5c6d7e8" || p.Deleted == nil {
+			t.Errorf("pre-existing %+v: want the shared /26, deleted during the evidence", p)
+		}
+	}
+	if len(tr.Preexisting) != 4 || inSnap != 1 {
+		t.Errorf("truth lists %d pre-existing ENIs, %d in the snapshot; want 4 and 1", len(tr.Preexisting), inSnap)
+	}
 	if len(orphans) != 4 || len(ev.preSubnet) != 1 || tr.Counts.PreexistingENIs != 4 {
 		t.Errorf("%d deletes without a create, %d ENIs in the snapshot, truth %d pre-existing; want 4, 1, 4", len(orphans), len(ev.preSubnet), tr.Counts.PreexistingENIs)
 	}

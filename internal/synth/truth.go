@@ -47,6 +47,8 @@ import (
 //     CloudTrail clock; get-job-runs shows them glue_clock_skew_seconds
 //     later), its role, the subnet its ENIs went to (a re-pointed job's
 //     earlier runs keep the old one) and the ENIs it held (eni_ids).
+//   - preexisting: the ENIs created before the evidence, with their true
+//     subnet and whether the snapshot lists them.
 //   - integrity: the digests, the damage done to the trail and the
 //     problems an offline verification must report (digest.go).
 //
@@ -80,6 +82,19 @@ type Truth struct {
 	// clock, before GlueClockSkew) and the ENIs it held — each created for
 	// one of its workers before its create was refused or it completed.
 	Runs []RunTruth `json:"runs"`
+	// Preexisting: every ENI that existed before the evidence, the subnet
+	// it really was in, when it was deleted (absent: not before the
+	// cutoff) and whether the describe-network-interfaces snapshot lists
+	// it (false: known only by its delete).
+	Preexisting []PreexistingTruth `json:"preexisting"`
+}
+
+// PreexistingTruth is one ENI created before the evidence.
+type PreexistingTruth struct {
+	ENIID      string   `json:"eni_id"`
+	SubnetID   string   `json:"subnet_id"`
+	Deleted    *UTCTime `json:"deleted"`
+	InSnapshot bool     `json:"in_snapshot"`
 }
 
 // RunTruth is one Glue run as the simulation saw it.
@@ -301,6 +316,17 @@ func truth(s *Scenario, seed uint64, sim *simulation, ct ctStats) Truth {
 	}
 	t.Integrity = ct.integrity
 	t.GlueClockSkewSeconds = s.GlueClockSkew.Seconds()
+	t.Preexisting = []PreexistingTruth{}
+	for _, e := range sim.ENIs {
+		if e.Owner != ownerPreexisting {
+			continue
+		}
+		pt := PreexistingTruth{ENIID: e.ID, SubnetID: e.Subnet, InSnapshot: !e.noSnapshot}
+		if !e.Deleted.IsZero() {
+			pt.Deleted = &UTCTime{e.Deleted}
+		}
+		t.Preexisting = append(t.Preexisting, pt)
+	}
 	t.Runs = []RunTruth{}
 	for _, r := range sim.Runs {
 		rt := RunTruth{JobRunID: r.ID, JobName: r.Job, Category: r.Cat.Name, Role: r.Cat.Role, SubnetID: r.Subnet, Workers: r.Workers,
