@@ -33,16 +33,41 @@ func sparkAdvice(ctx context.Context, st *store.Store, cfg *config.Config, appID
 	for _, r := range a.Recommendations {
 		out = append(out, Advice{Area: "spark", Title: label + r.Title, Detail: r.Detail, Config: r.Paste, Evidence: sparkEvidence(r)})
 	}
-	if len(a.GlueArguments) > 1 {
-		var lines []string
-		for _, g := range a.GlueArguments {
-			lines = append(lines, g.Key+" "+g.Value)
+	if len(a.GlueArguments) > 0 && len(a.Recommendations) > 1 {
+		line, err := mergedArguments(a.GlueJobName, a.GlueArguments)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, Advice{Area: "spark", Title: label + "All of the Spark changes above as Glue job arguments",
-			Detail: "Glue takes several Spark settings as one --conf value joined with \" --conf \".",
-			Config: strings.Join(lines, "\n")})
+		out = append(out, Advice{Area: "spark", Title: label + "All of the Spark changes above in one job argument",
+			Detail: "A Glue job has one --conf argument: the lines above pasted one by one would each replace the last. Set this one value instead (in the console: Job details → Job parameters, key --conf), or try it on one run with the start-job-run line.",
+			Config: line})
 	}
 	return out, nil
+}
+
+// mergedArguments renders the merged Glue arguments three ways: each
+// key with its one value, the same as --default-arguments JSON (for
+// aws glue create-job, or DefaultArguments in update-job's --job-update),
+// and an aws glue start-job-run line that tries them on one run. The JSON
+// comes from the encoder and every shell word is quoted, since the job
+// name and values come from the evidence.
+func mergedArguments(job string, args []spark.GlueArgument) (string, error) {
+	m := map[string]string{}
+	var lines []string
+	for _, g := range args {
+		m[g.Key] = g.Value
+		lines = append(lines, "# "+g.Key+" = "+g.Value)
+	}
+	js, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("encoding the Glue arguments: %w", err)
+	}
+	lines = append(lines, "--default-arguments "+shellquote.Quote(string(js)))
+	if job == "" {
+		job = "JOB_NAME"
+	}
+	lines = append(lines, shellquote.Join("aws", "glue", "start-job-run", "--job-name", job, "--arguments", string(js)))
+	return strings.Join(lines, "\n"), nil
 }
 
 func sparkEvidence(r spark.Recommendation) string {
