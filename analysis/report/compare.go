@@ -19,6 +19,10 @@ type Period struct {
 	RunsFailedIP   int `json:"runs_failed_ip"`
 	RunsFailedDisk int `json:"runs_failed_disk"`
 	Runs           int `json:"runs"`
+	// CoveredHours is the part of the span the evidence covers (from its
+	// first to its last record): the rates per hour divide by it, so a
+	// span the evidence covers only partly is not undercounted.
+	CoveredHours float64 `json:"covered_hours"`
 	// PeakUtilizationPct: the highest peak IPs in use ÷ usable IPs over
 	// the subnets with a known size, and the subnet it was reached in.
 	PeakUtilizationPct *float64    `json:"peak_utilization_pct"`
@@ -124,16 +128,33 @@ func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (
 		}
 		c.Metrics = append(c.Metrics, m)
 	}
+	neutral := func() { c.Metrics[len(c.Metrics)-1].Better = nil }
+	perHour := func(n int, p *Period) *float64 {
+		if p.CoveredHours <= 0 {
+			return nil
+		}
+		return ptr(float64(n) / p.CoveredHours)
+	}
+	add("Hours the evidence covers", "h", ptr(b.CoveredHours), ptr(a.CoveredHours))
+	neutral()
 	add("Glue runs", "runs", i(b.Runs), i(a.Runs))
+	neutral() // more runs is neither better nor worse
+	add("Glue runs per covered hour", "runs/h", perHour(b.Runs, b), perHour(a.Runs, a))
+	neutral()
 	add("ENI creates refused for lack of IPs", "creates", i(b.FailedCreates), i(a.FailedCreates))
+	add("Refused creates per covered hour", "creates/h", perHour(b.FailedCreates, b), perHour(a.FailedCreates, a))
 	add("Runs failed for lack of IPs", "runs", i(b.RunsFailedIP), i(a.RunsFailedIP))
 	add("Runs failed for a full disk", "runs", i(b.RunsFailedDisk), i(a.RunsFailedDisk))
-	add("Peak subnet utilization", "%", b.PeakUtilizationPct, a.PeakUtilizationPct)
-	add("ENI linger after the run, p50", "min", b.Linger.P50, a.Linger.P50)
-	add("ENI linger after the run, p95", "min", b.Linger.P95, a.Linger.P95)
+	add("Failed runs per covered hour", "runs/h", perHour(b.RunsFailedIP+b.RunsFailedDisk, b), perHour(a.RunsFailedIP+a.RunsFailedDisk, a))
+	add("Peak subnet utilization ("+orDefault(b.PeakSubnet, "—")+" → "+orDefault(a.PeakSubnet, "—")+")", "%", b.PeakUtilizationPct, a.PeakUtilizationPct)
+	// Linger is AWS's behaviour, not something the fix changes: shown,
+	// neither better nor worse.
+	add("ENI linger after the run, p50 (AWS's behaviour)", "min", b.Linger.P50, a.Linger.P50)
+	neutral()
+	add("ENI linger after the run, p95 (AWS's behaviour)", "min", b.Linger.P95, a.Linger.P95)
+	neutral()
 	add("Peak executor disk (estimated)", "GiB", peakB, peakA)
 	add("Disk spill", "GiB", spillB, spillA)
-	c.Metrics[0].Better = nil // more runs is neither better nor worse
 	return c, nil
 }
 
@@ -162,6 +183,20 @@ func trimFloat(f float64) string {
 
 func measure(ctx context.Context, st *store.Store, ev *evidence, s Span) (*Period, error) {
 	p := &Period{Span: Span{From: s.From.UTC(), To: s.To.UTC()}}
+	first, last, err := evidenceBounds(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	c0, c1 := p.From, p.To
+	if first.After(c0) {
+		c0 = first
+	}
+	if !last.IsZero() && last.Before(c1) {
+		c1 = last
+	}
+	if c1.After(c0) {
+		p.CoveredHours = c1.Sub(c0).Hours()
+	}
 	for _, n := range ev.failedCreates(s.From, s.To) {
 		p.FailedCreates += int(n)
 	}

@@ -115,7 +115,7 @@ type Status struct {
 	FailedCreatesAfter  int `json:"failed_creates_after"`
 	RunsFailedBefore    int `json:"runs_failed_before"`
 	RunsFailedAfter     int `json:"runs_failed_after"`
-	// Hours* are the lengths of the periods.
+	// Hours* are the hours of each period the evidence covers.
 	HoursBefore float64 `json:"hours_before"`
 	HoursAfter  float64 `json:"hours_after"`
 	// RunsFailedPerHour* are the failed runs per hour of each period.
@@ -146,15 +146,14 @@ func statusOf(c *Comparison) Status {
 		FailedCreatesBefore: c.Before.FailedCreates, FailedCreatesAfter: c.After.FailedCreates,
 		RunsFailedBefore: c.Before.RunsFailedIP + c.Before.RunsFailedDisk, RunsFailedAfter: c.After.RunsFailedIP + c.After.RunsFailedDisk,
 	}
-	s.HoursBefore, s.HoursAfter = s.Before.To.Sub(s.Before.From).Hours(), s.After.To.Sub(s.After.From).Hours()
-	perHour := func(n int, sp Span) *float64 {
-		h := sp.To.Sub(sp.From).Hours()
+	s.HoursBefore, s.HoursAfter = c.Before.CoveredHours, c.After.CoveredHours
+	perHour := func(n int, h float64) *float64 {
 		if h <= 0 {
 			return nil
 		}
 		return ptr(float64(n) / h)
 	}
-	s.RunsFailedPerHourBefore, s.RunsFailedPerHourAfter = perHour(s.RunsFailedBefore, *s.Before), perHour(s.RunsFailedAfter, *s.After)
+	s.RunsFailedPerHourBefore, s.RunsFailedPerHourAfter = perHour(s.RunsFailedBefore, s.HoursBefore), perHour(s.RunsFailedAfter, s.HoursAfter)
 	before, after := s.FailedCreatesBefore+s.RunsFailedBefore, s.FailedCreatesAfter+s.RunsFailedAfter
 	switch {
 	case before == 0 && after == 0:

@@ -134,9 +134,9 @@ func value(f *float64, unit string) string {
 		return "—"
 	}
 	switch unit {
-	case "%", "min":
+	case "%", "min", "h":
 		return fmt.Sprintf("%.1f", *f)
-	case "GiB":
+	case "GiB", "runs/h", "creates/h":
 		return fmt.Sprintf("%.2f", *f)
 	}
 	return fmt.Sprintf("%.0f", *f)

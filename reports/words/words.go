@@ -220,7 +220,7 @@ func Status(s report.Status) string {
 		if creates == 0 && runs == 0 {
 			return "none in " + hours(sp)
 		}
-		return fmt.Sprintf("%s and %s in %s (%s failed runs per hour)", Plural(creates, "refused create", "refused creates"),
+		return fmt.Sprintf("%s and %s in %s of evidence (%s failed runs per hour)", Plural(creates, "refused create", "refused creates"),
 			Plural(runs, "failed run", "failed runs"), hours(sp), rate(perHour))
 	}
 	b := period(s.FailedCreatesBefore, s.RunsFailedBefore, s.RunsFailedPerHourBefore, s.HoursBefore)

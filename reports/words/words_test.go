@@ -34,9 +34,9 @@ func TestSummarySentences(t *testing.T) {
 		{"disk cause", words.Cause("incident", disk)[0], "Shuffle files and spill fill the executors' local disk: at 06:04:37 executor 4 (G.2X, 2.5 GiB usable) went above its usable disk with an estimated 3.0 GiB — 2.0 GiB of shuffle files written and 1.0 GiB spilled."},
 		{"unmeasured", words.Status(report.Status{State: report.StatusUnmeasured}), "Not yet proven: no after period was given. Once the change has run for a while, run the report again with --after FROM..TO (or report compare)."},
 		{"proven", words.Status(report.Status{State: report.StatusProven, Before: &day, After: &week, FailedCreatesBefore: 7, RunsFailedBefore: 7, HoursBefore: 24, HoursAfter: 168, RunsFailedPerHourBefore: ptr(7.0 / 24), RunsFailedPerHourAfter: ptr(0.0)}),
-			"Proven by the after period: before, 7 refused creates and 7 failed runs in 24.0 h (0.29 failed runs per hour); after, none in 168.0 h."},
+			"Proven by the after period: before, 7 refused creates and 7 failed runs in 24.0 h of evidence (0.29 failed runs per hour); after, none in 168.0 h."},
 		{"better", words.Status(report.Status{State: report.StatusBetter, Before: &day, After: &week, FailedCreatesBefore: 1, RunsFailedBefore: 24, FailedCreatesAfter: 0, RunsFailedAfter: 1, HoursBefore: 24, HoursAfter: 168, RunsFailedPerHourBefore: ptr(1.0), RunsFailedPerHourAfter: ptr(1.0 / 168)}),
-			"Better, not yet proven: before, 1 refused create and 24 failed runs in 24.0 h (1.00 failed runs per hour); after, 0 refused creates and 1 failed run in 168.0 h (0.01 failed runs per hour)."},
+			"Better, not yet proven: before, 1 refused create and 24 failed runs in 24.0 h of evidence (1.00 failed runs per hour); after, 0 refused creates and 1 failed run in 168.0 h of evidence (0.01 failed runs per hour)."},
 		{"capacity with nothing", words.Impact("capacity", report.Summary{}), "Nothing failed for lack of IPs or disk in this window."},
 		{"compare change", words.NoChange("compare"), "Nothing to change here: this report measures a change already made."},
 	} {
