@@ -219,6 +219,9 @@ func checkReportFormat(f string) (reports.ReportWriter, error) {
 // writeReport opens the store and the config, builds and renders a report
 // into -o (through a temporary file renamed into place) or stdout.
 func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store.Store, report.Options, io.Writer) error) error {
+	if (o.out == "" || o.out == "-") && (o.format == reports.FormatHTML || o.format == "") && isTerminal(a.out) {
+		return usagef("an HTML report is a whole page (about 1 MB): write it to a file with -o report.html, or ask for --format md or json on the terminal")
+	}
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
 		return err
