@@ -25,7 +25,7 @@ var (
 func jsonNumbers(v any, out *[]float64) {
 	switch x := v.(type) {
 	case float64:
-		*out = append(*out, x, x/(1<<30), x/(1<<20))
+		*out = append(*out, x, x/(1<<30), x/(1<<20), x/1e9)
 	case string:
 		for _, m := range numRe.FindAllString(x, -1) {
 			f, _ := strconv.ParseFloat(m, 64)

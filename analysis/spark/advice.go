@@ -390,7 +390,7 @@ func (in adviceInput) codecAdvice(peak *Executor) (*Recommendation, bool) {
 	}
 	detail := fmt.Sprintf("Shuffle and spill are compressed with %s (%s). Executor %s peaked at %s of estimated disk", codec, how, peak.ExecutorID, bytesText(p))
 	if peak.UsableDisk != nil {
-		detail += fmt.Sprintf(" against %s usable (%.0f %%)", bytesText(*peak.UsableDisk), 100*float64(p)/float64(*peak.UsableDisk))
+		detail += fmt.Sprintf(" against %s usable (%.0f %%)", diskText(*peak.UsableDisk), 100*float64(p)/float64(*peak.UsableDisk))
 	}
 	detail += fmt.Sprintf("; with zstd the same data would take about %s–%s.", bytesText(ev.ProjectedLowBytes), bytesText(ev.ProjectedPeakBytes))
 	return &Recommendation{
@@ -476,10 +476,10 @@ func (in adviceInput) diskAdvice(peak *Executor, codecSaves bool) *Recommendatio
 			}
 			return &Recommendation{
 				Topic: TopicWorkerType, Disk: ev, Paste: paste,
-				Title: fmt.Sprintf("Run on %s workers (%s usable disk each)", w.WorkerType, bytesText(w.UsableBytes)),
+				Title: fmt.Sprintf("Run on %s workers (%s usable disk each)", w.WorkerType, diskText(w.UsableBytes)),
 				Detail: fmt.Sprintf("Executor %s needs about %s of local disk even after the changes above, more than the %s a %s worker has. "+
 					"The worker type is a job property: set it in the job or pass it to aws glue start-job-run.",
-					peak.ExecutorID, bytesText(projected), bytesText(*peak.UsableDisk), orUnknown(peak.WorkerType)),
+					peak.ExecutorID, bytesText(projected), diskText(*peak.UsableDisk), orUnknown(peak.WorkerType)),
 			}
 		}
 	}
@@ -550,18 +550,28 @@ func mergeArguments(recs []Recommendation) []GlueArgument {
 	return out
 }
 
-// bytesText renders a byte count in decimal units with one decimal.
+// bytesText renders a byte count in binary units (KiB, MiB, GiB, TiB),
+// the unit system of every gluelens report.
 func bytesText(n int64) string {
 	f := float64(n)
 	switch {
-	case f >= 1e12:
-		return fmt.Sprintf("%.1f TB", f/1e12)
-	case f >= 1e9:
-		return fmt.Sprintf("%.1f GB", f/1e9)
-	case f >= 1e6:
-		return fmt.Sprintf("%.1f MB", f/1e6)
-	case f >= 1e3:
-		return fmt.Sprintf("%.1f kB", f/1e3)
+	case f >= 1<<40:
+		return fmt.Sprintf("%.1f TiB", f/(1<<40))
+	case f >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", f/(1<<30))
+	case f >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", f/(1<<20))
+	case f >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", f/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// diskText renders a worker's disk the way bytesText does, with the
+// decimal GB AWS's worker-type table quotes beside it ("72.6 GiB (78 GB)").
+func diskText(n int64) string {
+	if n < 1<<30 {
+		return bytesText(n)
+	}
+	return fmt.Sprintf("%s (%s GB)", bytesText(n), strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1e9), ".0"))
 }

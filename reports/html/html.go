@@ -77,7 +77,13 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f %%", 100**f)
 	},
-	"dash":     orDash,
+	"dash": orDash,
+	"pdisk": func(n *int64) string {
+		if n == nil {
+			return "—"
+		}
+		return words.Disk(*n)
+	},
 	"impact":   words.Impact,
 	"cause":    words.Cause,
 	"status":   words.Status,
