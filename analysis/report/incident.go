@@ -631,7 +631,7 @@ func describeFailure(inc *Incident, focus *eni.Exhaustion, disk []DiskFailure, r
 	}
 	switch inc.Class {
 	case ClassDiskFull, ClassBoth:
-		parts = append(parts, plural(f.DiskFailures, "task, executor or run was lost to a full local disk", "tasks, executors or runs were lost to a full local disk"))
+		parts = append(parts, lostBreakdown(disk)+" lost to a full local disk")
 	case ClassOther:
 		parts = append(parts, plural(len(runs), "Glue run failed", "Glue runs failed")+" for a reason other than IPs or disk")
 	}
@@ -778,4 +778,24 @@ func joinList(xs []string) string {
 		return xs[0]
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// lostBreakdown renders "56 tasks, 7 executors, 1 stage and 1 Glue run
+// were" for the records lost to a full disk.
+func lostBreakdown(fs []DiskFailure) string {
+	names := map[string][2]string{"task": {"task", "tasks"}, "executor": {"executor", "executors"}, "stage": {"stage", "stages"}, "glue_run": {"Glue run", "Glue runs"}}
+	var parts []string
+	total := 0
+	for _, k := range diskLost(fs) {
+		w, ok := names[k.Kind]
+		if !ok {
+			w = [2]string{k.Kind, k.Kind}
+		}
+		parts = append(parts, plural(k.Count, w[0], w[1]))
+		total += k.Count
+	}
+	if total == 1 {
+		return joinList(parts) + " was"
+	}
+	return joinList(parts) + " were"
 }

@@ -84,7 +84,11 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return words.Disk(*n)
 	},
-	"impact":   words.Impact,
+	"impact": words.Impact,
+	"lost": func(ks []report.KindCount) string {
+		s, _ := words.DiskLost(ks)
+		return s
+	},
 	"cause":    words.Cause,
 	"status":   words.Status,
 	"nochange": words.NoChange,

@@ -203,7 +203,8 @@ func (Writer) WriteCapacity(out io.Writer, c *report.Capacity) error {
 		fmt.Fprint(w, "\n\n")
 	}
 	if c.DiskFailures > 0 {
-		fmt.Fprintf(w, "%d task(s), executor(s), stage(s) or run(s) were lost to a full local disk.\n\n", c.DiskFailures)
+		lost, _ := words.DiskLost(c.Summary.Impact.DiskLost)
+		fmt.Fprintf(w, "Lost to a full local disk: %s.\n\n", esc(lost))
 	}
 	fmt.Fprintln(w, "**Recommended actions.**")
 	fmt.Fprintln(w)
