@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -114,7 +115,34 @@ func newRootCmd(a *app) *cobra.Command {
 	for _, add := range commands {
 		root.AddCommand(add(a))
 	}
+	strictGroups(root)
 	return root
+}
+
+// strictGroups makes every command group (a command with subcommands and
+// no action of its own) refuse an unknown subcommand with a usage error
+// (exit 2) instead of printing its help and exiting 0; with no argument it
+// still prints its help.
+func strictGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		strictGroups(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		var names []string
+		for _, s := range c.Commands() {
+			if s.IsAvailableCommand() {
+				names = append(names, s.Name())
+			}
+		}
+		return usagef("unknown command %q for %q (one of: %s)", args[0], c.CommandPath(), strings.Join(names, ", "))
+	}
 }
 
 // commands lists the constructors of the top-level commands; each command
