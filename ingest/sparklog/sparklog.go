@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/ingest/internal/jsonscan"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/goccy/go-json"
 )
@@ -507,20 +508,39 @@ func requireID(field string, v int64) error {
 	return nil
 }
 
-var eventKey = []byte(`"Event":"`)
+var eventKey = []byte(`"Event"`)
 
-// eventName finds the "Event" value by a byte scan, without parsing the line.
+// eventName finds the "Event" value by a byte scan, without parsing the
+// line. JSON whitespace may surround the colon (`{"Event": "…"}` as
+// json.dumps and jq write it); Spark's compact form is the first match.
 func eventName(line []byte) ([]byte, bool) {
-	i := bytes.Index(line, eventKey)
-	if i < 0 {
-		return nil, false
+	for off := 0; ; {
+		i := bytes.Index(line[off:], eventKey)
+		if i < 0 {
+			return nil, false
+		}
+		j := off + i + len(eventKey)
+		if j < len(line) && line[j] == ':' && j+1 < len(line) && line[j+1] == '"' {
+			j += 2
+		} else {
+			j = jsonscan.SkipSpace(line, j)
+			if j >= len(line) || line[j] != ':' {
+				off = j
+				continue
+			}
+			if j = jsonscan.SkipSpace(line, j+1); j >= len(line) || line[j] != '"' {
+				off = j
+				continue
+			}
+			j++
+		}
+		rest := line[j:]
+		k := bytes.IndexByte(rest, '"')
+		if k < 0 {
+			return nil, false
+		}
+		return rest[:k], true
 	}
-	rest := line[i+len(eventKey):]
-	j := bytes.IndexByte(rest, '"')
-	if j < 0 {
-		return nil, false
-	}
-	return rest[:j], true
 }
 
 func (d *decoder) badLine(err error) error {
