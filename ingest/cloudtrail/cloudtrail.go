@@ -81,6 +81,12 @@ func (*Decoder) Kind() string { return "cloudtrail" }
 // CloudTrail-Digest/ or CloudTrail-Insight/ prefixes are claimed so that
 // they are ignored rather than reported as unknown.
 func (*Decoder) Sniff(key string, head []byte) bool {
+	if len(head) > 0 && head[0] == '[' {
+		// A top-level array of records (jq -s, SIEM exports): claimed by
+		// its first element.
+		first := jsonscan.SkipSpace(head, 1)
+		return first < len(head) && head[first] == '{' && sniffRecord(head[first:])
+	}
 	if len(head) == 0 || head[0] != '{' {
 		return false
 	}
@@ -94,6 +100,15 @@ func (*Decoder) Sniff(key string, head []byte) bool {
 		return true
 	}
 	if bytes.Contains(head, digestKey) {
+		return true
+	}
+	return sniffRecord(head)
+}
+
+// sniffRecord reports whether head starts a CloudTrail record: first key
+// eventVersion, or eventName, eventSource and eventTime all in the head.
+func sniffRecord(head []byte) bool {
+	if jsonscan.FirstKey(head) == "eventVersion" {
 		return true
 	}
 	return bytes.Contains(head, []byte(`"eventName"`)) && bytes.Contains(head, []byte(`"eventSource"`)) &&
@@ -179,11 +194,16 @@ func (f *file) decode() error {
 	if start == len(b) {
 		return fmt.Errorf("decoding: empty input")
 	}
-	if b[start] != '{' {
-		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: start, Msg: "expected a JSON object"}))
+	if b[start] != '{' && b[start] != '[' {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: start, Msg: "expected a JSON object or array"}))
 	}
 	hasENI := bytes.Contains(b, needle)
-	err := f.dispatch(start, hasENI)
+	var err error
+	if b[start] == '[' {
+		err = f.walkArray(start)
+	} else {
+		err = f.dispatch(start, hasENI)
+	}
 	if f.skipped > 0 {
 		f.out.SkipRecords(f.skipped)
 	}
@@ -413,6 +433,30 @@ func (f *file) walkDocument(start int) error {
 	}
 	if rest := jsonscan.SkipSpace(b, end); rest != len(b) {
 		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: rest, Msg: "unexpected data after the document"}))
+	}
+	return nil
+}
+
+// walkArray scans a top-level array of records ([{…},{…}], as jq -s and
+// SIEM exports write them) and decodes those that contain
+// "NetworkInterface". Record indexes count the array's elements.
+func (f *file) walkArray(start int) error {
+	b := f.b
+	if err := f.checkNewlines(); err != nil {
+		return err
+	}
+	f.nextHit = indexFrom(b, 0)
+	end, err := jsonscan.Array(b, start, func(n, s, e int) error {
+		if b[s] != '{' {
+			return &jsonscan.SyntaxError{Offset: s, Msg: fmt.Sprintf("element %d of the top-level array is not a record object", n)}
+		}
+		return f.record(n, s, e)
+	})
+	if err != nil {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, err))
+	}
+	if rest := jsonscan.SkipSpace(b, end); rest != len(b) {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: rest, Msg: "unexpected data after the array"}))
 	}
 	return nil
 }
