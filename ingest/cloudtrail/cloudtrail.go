@@ -52,7 +52,7 @@ var (
 	insightCat  = []byte(`"eventCategory":"Insight"`)
 	digestKey   = []byte(`"digestStartTime"`)
 	utf8BOM     = []byte("\xef\xbb\xbf")
-	maxPoolCap  = 64 << 20
+	maxPoolCap  = 16 << 20
 	cancelEvery = 4096
 )
 
@@ -120,20 +120,19 @@ func sniffRecord(head []byte) bool {
 // and re-growing (and zeroing) a multi-megabyte buffer for each object took
 // about 15 % of decoding time in profiles. Buffers above maxPoolCap are
 // dropped, so at most cap(bufs)×maxPoolCap bytes stay reserved.
-var bufs = make(chan *bytes.Buffer, 4)
+var bufs = make(chan []byte, 4)
 
-func getBuf() *bytes.Buffer {
+func getBuf() []byte {
 	select {
 	case b := <-bufs:
-		b.Reset()
-		return b
+		return b[:0]
 	default:
-		return new(bytes.Buffer)
+		return nil
 	}
 }
 
-func putBuf(b *bytes.Buffer) {
-	if b.Cap() > maxPoolCap {
+func putBuf(b []byte) {
+	if cap(b) > maxPoolCap {
 		return
 	}
 	select {
@@ -143,7 +142,8 @@ func putBuf(b *bytes.Buffer) {
 }
 
 // Decode implements ingest.Decoder. The whole decompressed object is read
-// into a pooled buffer first: CloudTrail files are one JSON document, and
+// into a pooled buffer first (up to ingest.MaxWholeObject bytes; a larger
+// object fails alone): CloudTrail files are one JSON document, and
 // scanning a buffer is what makes skipping fast.
 func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) error {
 	if strings.Contains(in.Key, "CloudTrail-Insight/") {
@@ -152,8 +152,6 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	if strings.Contains(in.Key, "CloudTrail-Digest/") {
 		return ingest.Ignore("cloudtrail digest file")
 	}
-	buf := getBuf()
-	defer putBuf(buf)
 	r, h := in.R, hash.Hash(nil)
 	if in.HashContent && isLogFileName(in.Key) {
 		// Digest files list the SHA-256 of a log file's decompressed
@@ -161,13 +159,16 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		h = sha256.New()
 		r = io.TeeReader(in.R, h)
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return fmt.Errorf("reading: %w", err)
+	buf, release, err := ingest.ReadWhole(ctx, r, getBuf(), 0)
+	defer release()
+	defer putBuf(buf)
+	if err != nil {
+		return err
 	}
 	if h != nil {
 		ingest.RecordDecodedSHA256(out, hex.EncodeToString(h.Sum(nil)))
 	}
-	f := &file{ctx: ctx, b: bytes.TrimPrefix(buf.Bytes(), utf8BOM), out: out, uri: in.URI}
+	f := &file{ctx: ctx, b: bytes.TrimPrefix(buf, utf8BOM), out: out, uri: in.URI}
 	return f.decode()
 }
 

@@ -36,8 +36,12 @@ import (
 // still fails cleanly, but ingest Parquet from unknown sources only where
 // that much memory is available.
 type Decoder struct {
-	// MemoryLimit is the largest file buffered in memory; 0 means 256 MiB.
+	// MemoryLimit is the largest file buffered in memory; 0 means 64 MiB.
 	MemoryLimit int64
+	// SpillLimit is the largest file spilled to disk; 0 means MaxSpill.
+	// A larger file, or a compressed one (.parquet.gz) that inflates more
+	// than MaxInflation times past MemoryLimit, fails alone.
+	SpillLimit int64
 	// TempDir receives spilled files; "" means os.TempDir().
 	TempDir string
 }
@@ -46,6 +50,12 @@ type Decoder struct {
 func (d *Decoder) Kind() string { return "evidence-pack" }
 
 var magic = []byte("PAR1")
+
+// Limits of one pack file (see Decoder).
+const (
+	MaxSpill     = 2 << 30
+	MaxInflation = 50
+)
 
 // Sniff implements ingest.Decoder.
 func (d *Decoder) Sniff(key string, head []byte) bool {
@@ -69,7 +79,7 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		}
 		return ingest.Ignore(fmt.Sprintf("evidence-pack manifest: %d tables, %d rows, schema %d, written by gluelens %s", len(m.Tables), rows, m.SchemaVersion, m.GluelensVersion))
 	}
-	ra, size, cleanup, err := d.buffer(in.R)
+	ra, size, cleanup, err := d.buffer(in.R, in.Codec, in.Size)
 	if err != nil {
 		return err
 	}
@@ -162,11 +172,17 @@ func tableFromKey(key string) string {
 }
 
 // buffer makes r randomly accessible: in memory up to the limit, else in a
-// temporary file.
-func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
+// temporary file of at most SpillLimit bytes. stored is the object's
+// stored size; a compressed object inflating past MaxInflation times it is
+// refused as a bomb before more than MemoryLimit bytes are spilled.
+func (d *Decoder) buffer(r io.Reader, codec string, stored int64) (io.ReaderAt, int64, func(), error) {
 	limit := d.MemoryLimit
 	if limit <= 0 {
-		limit = 256 << 20
+		limit = 64 << 20
+	}
+	spill := d.SpillLimit
+	if spill <= 0 {
+		spill = MaxSpill
 	}
 	var mem bytes.Buffer
 	n, err := io.Copy(&mem, io.LimitReader(r, limit+1))
@@ -176,6 +192,12 @@ func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
 	if n <= limit {
 		b := mem.Bytes()
 		return bytes.NewReader(b), int64(len(b)), func() {}, nil
+	}
+	if codec != "" && codec != "plain" && stored > 0 && n > MaxInflation*stored {
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %s-compressed %d bytes inflate to more than %d MiB (over %d times)", ingest.ErrTooLarge, codec, stored, limit>>20, MaxInflation)
+	}
+	if stored > 0 && (codec == "" || codec == "plain") && stored > spill {
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %d MiB, the limit is %d MiB", ingest.ErrTooLarge, stored>>20, spill>>20)
 	}
 	tmp, err := os.CreateTemp(d.TempDir, "gluelens-pack-*.parquet")
 	if err != nil {
@@ -190,10 +212,20 @@ func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
 		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
 	}
 	mem = bytes.Buffer{}
-	rest, err := io.Copy(tmp, r)
+	// Past the inflation bound of a compressed object, or the spill limit,
+	// the file is refused (the bytes written so far are removed).
+	max := spill
+	if codec != "" && codec != "plain" && stored > 0 && MaxInflation*stored < max {
+		max = MaxInflation * stored
+	}
+	rest, err := io.Copy(tmp, io.LimitReader(r, max-n+1))
 	if err != nil {
 		cleanup()
 		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
+	}
+	if n+rest > max {
+		cleanup()
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: more than %d MiB decompressed from %d stored bytes", ingest.ErrTooLarge, max>>20, stored)
 	}
 	return tmp, n + rest, cleanup, nil
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// gzipFile writes head, then n copies of fill, then tail, gzip-compressed,
+// to path (creating its folder).
+func gzipFile(t *testing.T, path, head string, fill byte, n int, tail string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	zw.Write([]byte(head))
+	block := bytes.Repeat([]byte{fill}, 1<<20)
+	for ; n >= len(block); n -= len(block) {
+		zw.Write(block)
+	}
+	zw.Write(block[:n])
+	zw.Write([]byte(tail))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDecompressionBombsStayBounded ingests small gzip bombs, one per
+// decoder: a CloudTrail-named .json.gz and a get-job-runs file inflating to
+// 150 MB of spaces, a .parquet.gz inflating to 100 MB of zeros, a Spark log
+// with a 100 MB line of an event gluelens does not read and a 40 MB
+// TaskEnd line. Every bomb object fails alone (or its line is skipped),
+// named, and the process's peak RSS stays under the 1 GB the README
+// states; the temporary folder holds nothing afterwards.
+func TestDecompressionBombsStayBounded(t *testing.T) {
+	dir := t.TempDir()
+	ev := filepath.Join(dir, "ev")
+	const big = 150 << 20
+	ct := filepath.Join(ev, "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/111122223333_CloudTrail_us-east-1_20261102T0000Z_bomb.json.gz")
+	gzipFile(t, ct, `{"Records":[`, ' ', big, `]}`)
+	gzipFile(t, filepath.Join(ev, "glue/get-job-runs/bomb.json.gz"), `{"JobRuns":[`, ' ', big, `]}`)
+	gzipFile(t, filepath.Join(ev, "pack/table=eni_events/part-0.parquet.gz"), "PAR1", 0, 100<<20, "")
+	gzipFile(t, filepath.Join(ev, "spark/app-1.gz"),
+		`{"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"app-1","Timestamp":1000,"User":"u"}`+"\n"+
+			`{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","physicalPlanDescription":"`, 'a', 100<<20,
+		`"}`+"\n"+`{"Event":"SparkListenerTaskEnd","Stage ID":0,"Task Info":{"Task ID":1,"Note":"`+strings.Repeat("b", 40<<20)+`"}}`+"\n"+
+			`{"Event":"SparkListenerApplicationEnd","Timestamp":2000}`+"\n")
+	for _, p := range []string{ct} {
+		if st, err := os.Stat(p); err != nil || st.Size() > 2<<20 {
+			t.Fatalf("bomb %s is not small: %v %v", p, st.Size(), err)
+		}
+	}
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := cliProcess("--db", filepath.Join(dir, "g.duckdb"), "ingest", ev)
+	c.Env = append(c.Env, "TMPDIR="+tmp)
+	var stderr bytes.Buffer
+	c.Stdout, c.Stderr = io.Discard, &stderr
+	err := c.Run()
+	code := c.ProcessState.ExitCode()
+	rss := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	t.Logf("exit %d, peak RSS %d MiB\n%s", code, rss>>20, stderr.String())
+	if err != nil && code != exitPartial {
+		t.Fatalf("exit %d (%v), want %d", code, err, exitPartial)
+	}
+	if rss >= 1<<30 {
+		t.Errorf("peak RSS %d MiB, the bound is 1 GiB", rss>>20)
+	}
+	out := stderr.String()
+	for _, want := range []string{"bomb.json.gz", "part-0.parquet.gz", "object over the size limit"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr does not name %q", want)
+		}
+	}
+	if strings.Contains(out, "app-1.gz: ") && strings.Contains(out, "ingesting "+filepath.Join(ev, "spark/app-1.gz")) {
+		t.Errorf("the Spark log failed as a whole; its long lines should be skipped or bad alone")
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("temporary files left: %v", ents)
+	}
+}
