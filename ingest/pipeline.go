@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
@@ -409,6 +410,9 @@ type objectSink struct {
 	issues  []store.Issue
 	nIssues int
 	decoded string // SHA-256 of the decompressed content, when the decoder computed it
+	// firstBad is the first bad record's error, for an object whose
+	// records are all bad.
+	firstBad string
 }
 
 // DecodedSHA256 implements DecodedHashSink.
@@ -489,6 +493,9 @@ func (s *objectSink) SkipRecords(n int64) { s.skipped += n }
 
 func (s *objectSink) Bad(record int64, err error) error {
 	s.bad++
+	if s.firstBad == "" {
+		s.firstBad = err.Error()
+	}
 	s.issue(record, "bad", err.Error())
 	if s.opt.Strict {
 		return &RecordError{Record: record, Err: err}
@@ -747,6 +754,9 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		if len(bytes.TrimSpace(head)) == 0 {
 			return "", Ignore("empty object")
 		}
+		if err := unclaimed(o.Key, codecName, head); err != nil {
+			return "", err
+		}
 		return "", Ignore(ErrUnknownFormat.Error())
 	}
 	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent}
@@ -756,6 +766,9 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 	if err := chosen.Decode(ctx, in, sink); err != nil {
 		return chosen.Kind(), err
 	}
+	if sink, ok := sink.(*objectSink); ok && sink.bad > 0 && sink.kept == 0 && sink.skipped == 0 {
+		return chosen.Kind(), fmt.Errorf("decoding: every record is bad (%d); the first: %s", sink.bad, sink.firstBad)
+	}
 	if openErr != nil {
 		return chosen.Kind(), openErr
 	}
@@ -764,6 +777,55 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		return chosen.Kind(), err
 	}
 	return chosen.Kind(), nil
+}
+
+// evidenceExt are the name endings of objects that are evidence by name:
+// content no decoder claims under such a name is a failure when it is
+// compressed or not text, rather than an unrelated file passed over.
+var evidenceExt = []string{".json", ".jsonl", ".gz", ".zst", ".zstd", ".lz4", ".snappy", ".lzf", ".parquet", ".inprogress"}
+
+// lz4Frame starts the LZ4 frame format of the lz4 tool, which Spark does not write.
+var lz4Frame = []byte{0x04, 0x22, 0x4d, 0x18}
+
+// unclaimed returns the failure of an object no decoder claims when its
+// name says it is evidence and its content is compressed or binary (random
+// bytes in a .json.gz, a .lz4 in the lz4 tool's frame format); nil when
+// it is an unrelated text file, which is ignored with a warning.
+func unclaimed(key, codecName string, head []byte) error {
+	name := strings.ToLower(key)
+	evidence := false
+	for _, ext := range evidenceExt {
+		if strings.HasSuffix(name, ext) {
+			evidence = true
+		}
+	}
+	if !evidence {
+		return nil
+	}
+	if bytes.HasPrefix(head, lz4Frame) {
+		return fmt.Errorf("%w: LZ4 frame format (the lz4 tool's); Spark writes LZ4 block streams (spark.io.compression.codec=lz4), decompress it with lz4 -d first", ErrUnknownFormat)
+	}
+	if codecName != "plain" {
+		return fmt.Errorf("%w: %s-compressed content that is no known evidence format", ErrUnknownFormat, codecName)
+	}
+	if !utf8.Valid(head[:validPrefix(head)]) || bytes.ContainsFunc(head, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }) {
+		return fmt.Errorf("%w: binary content under an evidence name (not JSON, and no known compression)", ErrUnknownFormat)
+	}
+	return nil
+}
+
+// validPrefix is len(head) without a UTF-8 sequence cut at its end.
+func validPrefix(head []byte) int {
+	n := len(head)
+	for i := 1; i <= 3 && i <= n; i++ {
+		if utf8.RuneStart(head[n-i]) {
+			if !utf8.FullRune(head[n-i:]) {
+				return n - i
+			}
+			break
+		}
+	}
+	return n
 }
 
 type stackedCloser struct {

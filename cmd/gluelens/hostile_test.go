@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // gzipFile writes head, then n copies of fill, then tail, gzip-compressed,
@@ -93,4 +95,86 @@ func TestDecompressionBombsStayBounded(t *testing.T) {
 	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
 		t.Errorf("temporary files left: %v", ents)
 	}
+}
+
+// TestExitStatuses: each outcome has its documented exit status (README
+// "Exit status"): an object failed is 3, nothing found 6, a missing
+// argument 2 like an unknown flag, a signal 130.
+func TestExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel string, b []byte) string {
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(i*7919 + i>>3) // fixed, not JSON, no codec magic
+	}
+	random[0] = 0x9c
+	allBad := strings.Repeat(`{"eventVersion":"1.08","eventName":"CreateNetworkInterface","eventSource":"ec2.amazonaws.com","eventID":"e"}`+"\n", 3)
+	lz4Frame := append([]byte{0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7}, random[:200]...)
+	os.MkdirAll(filepath.Join(dir, "empty"), 0o755)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"every record bad", []string{"ingest", write("bad/trail.jsonl", []byte(allBad))}, exitPartial, "every record is bad (3)"},
+		{"random bytes in a .json.gz", []string{"ingest", write("rnd/x.json.gz", random)}, exitPartial, "binary content under an evidence name"},
+		{"LZ4 frame Spark log", []string{"ingest", write("lz4/app-20261102-0001.lz4", lz4Frame)}, exitPartial, "LZ4 frame format"},
+		{"no objects found", []string{"ingest", filepath.Join(dir, "empty")}, exitNotFound, "no objects found"},
+		{"missing argument", []string{"ingest"}, exitUsage, "requires at least 1 arg"},
+		{"missing query", []string{"query"}, exitUsage, "accepts 1 arg"},
+		{"unknown flag", []string{"ingest", "--no-such-flag", "x"}, exitUsage, "unknown flag"},
+		{"unknown command", []string{"no-such-command"}, exitUsage, "unknown command"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "g.duckdb")
+			_, stderr, code := runCode(append([]string{"--db", db}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Errorf("exit %d, want %d; stderr should say %q:\n%s", code, tc.code, tc.msg, stderr)
+			}
+		})
+	}
+
+	t.Run("canceled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"--db", filepath.Join(t.TempDir(), "g.duckdb"), "ingest", filepath.Join(dir, "bad")}, nil, &out, &errOut)
+		if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted") || strings.Contains(errOut.String(), "context canceled") {
+			t.Errorf("exit %d, want %d with a clean message:\n%s", code, exitInterrupted, errOut.String())
+		}
+	})
+
+	t.Run("SIGTERM", func(t *testing.T) {
+		// A slow object (100 MB of spaces in a Records file) gives time to signal.
+		ev := filepath.Join(t.TempDir(), "ev")
+		gzipFile(t, filepath.Join(ev, "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/slow_CloudTrail.json.gz"), `{"Records":[`, ' ', 100<<20, `]}`)
+		c := cliProcess("--db", filepath.Join(t.TempDir(), "g.duckdb"), "ingest", ev)
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		finishedFirst := c.Process.Signal(syscall.SIGTERM) != nil
+		_ = c.Wait()
+		code := c.ProcessState.ExitCode()
+		switch {
+		case finishedFirst && code == exitOK:
+			t.Logf("the ingest finished before the signal; nothing to check")
+		case code != exitInterrupted:
+			t.Errorf("exit %d after SIGTERM, want %d:\n%s", code, exitInterrupted, stderr.String())
+		case !strings.Contains(stderr.String(), "gluelens: interrupted") || strings.Contains(stderr.String(), "context canceled"):
+			t.Errorf("no clean message after SIGTERM:\n%s", stderr.String())
+		}
+	})
 }

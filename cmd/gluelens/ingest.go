@@ -193,6 +193,9 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 		return err
 	}
 	printSummary(a.errOut, sum, opts.quiet)
+	if sum.Objects == 0 {
+		return &exitError{code: exitNotFound, msg: fmt.Sprintf("no objects found under %s", strings.Join(opts.paths, ", "))}
+	}
 	if !sum.OK() {
 		return &exitError{code: exitPartial, msg: fmt.Sprintf("%d object(s) failed to ingest", sum.Failed)}
 	}

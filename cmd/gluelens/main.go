@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"syscall"
 )
 
 // memoryTarget is the Go heap's soft limit: the collector works harder as
@@ -21,7 +22,7 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryTarget)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// GLUELENS_CPUPROFILE=FILE writes a Go CPU profile of the run, for
 	// "optimise only with a profile in hand".
 	if path := os.Getenv("GLUELENS_CPUPROFILE"); path != "" {

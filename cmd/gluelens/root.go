@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -71,6 +72,15 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if err == nil {
 		return exitOK
 	}
+	if ctx.Err() != nil {
+		// Ctrl-C or SIGTERM: what was committed stays, nothing half-loaded.
+		fmt.Fprintln(errOut, "gluelens: interrupted; work committed before the signal is kept, the rest was not done")
+		return exitInterrupted
+	}
+	if strings.HasPrefix(err.Error(), "unknown command ") {
+		fmt.Fprintln(errOut, "gluelens:", err)
+		return exitUsage
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
@@ -114,7 +124,24 @@ func newRootCmd(a *app) *cobra.Command {
 	for _, add := range commands {
 		root.AddCommand(add(a))
 	}
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes a wrong number of arguments a usage error (exit 2), like
+// an unknown flag, in every command.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // commands lists the constructors of the top-level commands; each command
