@@ -772,8 +772,11 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 	if openErr != nil {
 		return chosen.Kind(), openErr
 	}
-	// Drain what the decoder left (trailing whitespace) for the hash.
-	if _, err := io.Copy(io.Discard, br); err != nil {
+	// Drain what the decoder left (trailing whitespace) for the hash. A
+	// stream cut short was seen by the decoder, which returned without
+	// error: it kept what was whole and marked the object truncated
+	// (sparklog), so the cut is not raised again here.
+	if _, err := io.Copy(io.Discard, br); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return chosen.Kind(), err
 	}
 	return chosen.Kind(), nil
