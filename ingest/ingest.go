@@ -86,6 +86,10 @@ type Input struct {
 	// part, after a warning naming the cut one and a line break, so the
 	// partial last line stands alone and is counted as malformed.
 	CutParts func() int
+	// OpenSibling opens another object of the same source by its key (as
+	// stored, compressed bytes included): a pack file reads its pack's
+	// manifest with it. Nil when the source cannot.
+	OpenSibling func(ctx context.Context, key string) (io.ReadCloser, error)
 	// HashContent asks the decoder to report the SHA-256 of the
 	// decompressed content (DecodedHashSink) when its format is listed by
 	// that hash elsewhere: CloudTrail log files, which digest files list.

@@ -752,6 +752,10 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		// Drain so the content hash covers the object.
 		_, _ = io.Copy(io.Discard, br)
 		if len(bytes.TrimSpace(head)) == 0 {
+			if strings.HasSuffix(strings.ToLower(o.Key), ".parquet") {
+				// No Parquet file is empty: a part an interrupted export left.
+				return "", errors.New("empty Parquet file (a part left by an export that did not finish?)")
+			}
 			return "", Ignore("empty object")
 		}
 		if err := unclaimed(o.Key, codecName, head); err != nil {
@@ -759,7 +763,10 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		}
 		return "", Ignore(ErrUnknownFormat.Error())
 	}
-	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent}
+	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent,
+		OpenSibling: func(ctx context.Context, key string) (io.ReadCloser, error) {
+			return src.Open(ctx, Object{Key: key, URI: strings.TrimSuffix(o.URI, o.Key) + key})
+		}}
 	if len(o.Parts) > 0 {
 		in.CutParts = func() int { return cut }
 	}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -44,6 +45,80 @@ type Decoder struct {
 	SpillLimit int64
 	// TempDir receives spilled files; "" means os.TempDir().
 	TempDir string
+
+	mu        sync.Mutex
+	manifests map[string]manifestResult // by pack root URI
+}
+
+type manifestResult struct {
+	m   *Manifest
+	err error
+}
+
+// packManifest reads (once per pack) the manifest of the pack a file whose
+// key has a table=… element belongs to.
+func (d *Decoder) packManifest(ctx context.Context, in *ingest.Input, root string) (*Manifest, error) {
+	key := ManifestName
+	if root != "" {
+		key = root + "/" + ManifestName
+	}
+	uri := strings.TrimSuffix(in.URI, in.Key) + key
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r, ok := d.manifests[uri]; ok {
+		return r.m, r.err
+	}
+	m, err := func() (*Manifest, error) {
+		rc, err := in.OpenSibling(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+		if err != nil {
+			return nil, err
+		}
+		return ParseManifest(b)
+	}()
+	if err != nil {
+		err = fmt.Errorf("the pack has no readable %s (an export that did not finish?): %w", ManifestName, err)
+	}
+	if d.manifests == nil {
+		d.manifests = map[string]manifestResult{}
+	}
+	d.manifests[uri] = manifestResult{m, err}
+	return m, err
+}
+
+// packPath splits a pack file's key into the pack root and the path the
+// manifest lists it under (from the table=… element on); ok is false for
+// a file outside the pack layout.
+func packPath(key string) (root, rel string, ok bool) {
+	parts := strings.Split(key, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if strings.HasPrefix(parts[i], "table=") {
+			return strings.Join(parts[:i], "/"), strings.Join(parts[i:], "/"), true
+		}
+	}
+	return "", "", false
+}
+
+// checkListed checks a pack file against its manifest: listed, with the
+// stored size the manifest gives. It returns the entry (rows are checked
+// once the file is open).
+func checkListed(m *Manifest, rel string, size int64) (FileEntry, error) {
+	for _, t := range m.Tables {
+		for _, f := range t.Files {
+			if f.Path != rel {
+				continue
+			}
+			if f.Bytes != size {
+				return f, fmt.Errorf("reading parquet: %s is %d bytes, the pack's manifest says %d (cut short or replaced)", rel, size, f.Bytes)
+			}
+			return f, nil
+		}
+	}
+	return FileEntry{}, fmt.Errorf("reading parquet: %s is not listed in the pack's %s (left by an export that did not finish, or added later)", rel, ManifestName)
 }
 
 // Kind implements ingest.Decoder.
@@ -98,6 +173,25 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	l, err := identify(in.Key, f)
 	if err != nil {
 		return err
+	}
+	// A file a gluelens export wrote (it carries the pack format version)
+	// in the pack layout belongs to a pack: the pack's manifest, written
+	// last, must list it with its size and rows. Parquet from other tools
+	// in a table=… layout has no manifest and is loaded on its own.
+	if _, fromExport := f.Lookup(metaFormat); fromExport && in.OpenSibling != nil {
+		if root, rel, ok := packPath(in.Key); ok {
+			m, err := d.packManifest(ctx, in, root)
+			if err != nil {
+				return fmt.Errorf("reading parquet: %w", err)
+			}
+			listed, err := checkListed(m, rel, in.Size)
+			if err != nil {
+				return err
+			}
+			if f.NumRows() != listed.Rows {
+				return fmt.Errorf("reading parquet: %s holds %d rows, the pack's manifest says %d", rel, f.NumRows(), listed.Rows)
+			}
+		}
 	}
 	if l.Table == ManifestTable {
 		out.SkipRecords(f.NumRows())
