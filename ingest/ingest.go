@@ -152,6 +152,10 @@ func IsIgnored(err error) bool {
 	return errors.As(err, &ie)
 }
 
+// ErrStopRun is wrapped by a source's error that must end the whole run,
+// not only fail its object (an S3 endpoint that stopped answering).
+var ErrStopRun = errors.New("ingest stopped")
+
 // ErrUnknownFormat is returned for content no decoder claims.
 var ErrUnknownFormat = errors.New("unrecognised content: no decoder claims it")
 

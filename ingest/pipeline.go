@@ -235,6 +235,10 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.fatalErr(); err != nil {
+		if errors.Is(err, ErrStopRun) && ctx.Err() == nil {
+			// The source gave up, the database did not: keep what was read.
+			_ = c.flush(ctx)
+		}
 		_ = loader.Close(ctx)
 		return sum, err
 	}
@@ -643,6 +647,9 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 		return fmt.Errorf("loading %s: %w", o.URI, err)
 	}
 	c.queued(o, res, sink.w.Staged())
+	if errors.Is(decErr, ErrStopRun) {
+		return fmt.Errorf("reading %s: %w", o.URI, decErr)
+	}
 	return c.maybeFlush(ctx, o.Size > 64<<20)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -177,4 +178,22 @@ func TestExitStatuses(t *testing.T) {
 			t.Errorf("no clean message after SIGTERM:\n%s", stderr.String())
 		}
 	})
+}
+
+// TestIngestProgressAndDeadline: with stderr not a terminal, an ingest
+// prints a progress line at intervals; --deadline stops it with exit 1 and
+// a message saying what is kept.
+func TestIngestProgressAndDeadline(t *testing.T) {
+	ev := filepath.Join(t.TempDir(), "ev")
+	for i := range 3 {
+		gzipFile(t, filepath.Join(ev, fmt.Sprintf("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/slow%d_CloudTrail.json.gz", i)), `{"Records":[`, ' ', 100<<20, `]}`)
+	}
+	_, stderr, code := runCode("--db", filepath.Join(t.TempDir(), "g.duckdb"), "ingest", "--workers", "1", "--progress-every", "100ms", ev)
+	if code != exitOK || !strings.Contains(stderr, "progress: ") || !strings.Contains(stderr, "/3 objects") {
+		t.Errorf("exit %d; want 0 and progress lines:\n%s", code, stderr)
+	}
+	_, stderr, code = runCode("--db", filepath.Join(t.TempDir(), "g.duckdb"), "ingest", "--workers", "1", "--deadline", "200ms", ev)
+	if code != exitFailure || !strings.Contains(stderr, "stopped at its --deadline of 200ms") {
+		t.Errorf("exit %d; want %d and the deadline named:\n%s", code, exitFailure, stderr)
+	}
 }
