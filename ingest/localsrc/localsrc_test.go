@@ -64,7 +64,7 @@ func TestSymlinksAndUnreadableEntries(t *testing.T) {
 	}
 	must(os.Symlink(filepath.Join(other, "c.json"), filepath.Join(real, "linked-file.json")))
 	must(os.Symlink(other, filepath.Join(real, "linked-dir")))
-	must(os.Symlink(real, filepath.Join(real, "sub", "loop")))                        // back up: a loop
+	must(os.Symlink(real, filepath.Join(real, "sub", "loop")))                          // back up: a loop
 	must(os.Symlink(filepath.Join(base, "gone"), filepath.Join(real, "dangling.json"))) // unreadable
 	rootLink := filepath.Join(base, "root-link")
 	must(os.Symlink(real, rootLink))
