@@ -417,6 +417,10 @@ type objectSink struct {
 	// firstBad is the first bad record's error, for an object whose
 	// records are all bad.
 	firstBad string
+	// utf8Fixed counts string values that held invalid UTF-8, the first
+	// in table utf8Table.
+	utf8Fixed int
+	utf8Table string
 }
 
 // DecodedSHA256 implements DecodedHashSink.
@@ -431,6 +435,12 @@ type bufRow struct {
 
 func (s *objectSink) Append(table string, values ...any) error {
 	s.kept++
+	for i, v := range values {
+		if str, ok := v.(string); ok && !utf8.ValidString(str) {
+			values[i] = strings.ToValidUTF8(str, "\uFFFD")
+			s.badUTF8(table, 1)
+		}
+	}
 	if s.w == nil {
 		s.buf = append(s.buf, bufRow{table: table, values: values})
 		return s.buffered(1)
@@ -441,6 +451,9 @@ func (s *objectSink) Append(table string, values ...any) error {
 // AppendColumns takes the rows of c whole (ingest.ColumnSink).
 func (s *objectSink) AppendColumns(c *store.Columns) error {
 	s.kept += int64(c.Len())
+	if n := c.FixUTF8(); n > 0 {
+		s.badUTF8(c.Table(), n)
+	}
 	if s.w == nil {
 		s.buf = append(s.buf, bufRow{table: c.Table(), cols: c})
 		return s.buffered(c.Len())
@@ -491,6 +504,16 @@ func (s *objectSink) takeLoader(stream bool) error {
 	}
 	s.buf, s.bufRows = nil, 0
 	return nil
+}
+
+// badUTF8 counts values of table that held invalid UTF-8: they are kept
+// with U+FFFD replacement characters (DuckDB's VARCHAR is UTF-8) and the
+// object gets a warning saying how many.
+func (s *objectSink) badUTF8(table string, n int) {
+	if s.utf8Fixed == 0 {
+		s.utf8Table = table
+	}
+	s.utf8Fixed += n
 }
 
 func (s *objectSink) SkipRecords(n int64) { s.skipped += n }
@@ -604,6 +627,9 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 	kind, decErr := decodeObject(ctx, src, o, opt, sink, hr)
 	entry.Kind = kind
 	entry.SHA256 = hr.sum()
+	if sink.utf8Fixed > 0 {
+		sink.Warn(-1, fmt.Sprintf("%d value(s) held invalid UTF-8 (the first in %s): kept with U+FFFD replacement characters", sink.utf8Fixed, sink.utf8Table))
+	}
 	entry.Kept, entry.Skipped, entry.Bad = sink.kept, sink.skipped, sink.bad
 	entry.DecodedSHA256 = sink.decoded
 	res := ObjectResult{Bytes: hr.n}
