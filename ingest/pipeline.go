@@ -823,17 +823,17 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 }
 
 // evidenceExt are the name endings of objects that are evidence by name:
-// content no decoder claims under such a name is a failure when it is
-// compressed or not text, rather than an unrelated file passed over.
+// content no decoder claims under such a name is a failure when it is not
+// text, rather than an unrelated file passed over.
 var evidenceExt = []string{".json", ".jsonl", ".gz", ".zst", ".zstd", ".lz4", ".snappy", ".lzf", ".parquet", ".inprogress"}
 
 // lz4Frame starts the LZ4 frame format of the lz4 tool, which Spark does not write.
 var lz4Frame = []byte{0x04, 0x22, 0x4d, 0x18}
 
 // unclaimed returns the failure of an object no decoder claims when its
-// name says it is evidence and its content is compressed or binary (random
-// bytes in a .json.gz, a .lz4 in the lz4 tool's frame format); nil when
-// it is an unrelated text file, which is ignored with a warning.
+// name says it is evidence and its content is binary (random bytes in a
+// .json.gz, a .lz4 in the lz4 tool's frame format); nil when it is text
+// no decoder reads, which is ignored with a warning.
 func unclaimed(key, codecName string, head []byte) error {
 	name := strings.ToLower(key)
 	evidence := false
@@ -848,11 +848,12 @@ func unclaimed(key, codecName string, head []byte) error {
 	if bytes.HasPrefix(head, lz4Frame) {
 		return fmt.Errorf("%w: LZ4 frame format (the lz4 tool's); Spark writes LZ4 block streams (spark.io.compression.codec=lz4), decompress it with lz4 -d first", ErrUnknownFormat)
 	}
-	if codecName != "plain" {
-		return fmt.Errorf("%w: %s-compressed content that is no known evidence format", ErrUnknownFormat, codecName)
-	}
 	if !utf8.Valid(head[:validPrefix(head)]) || bytes.ContainsFunc(head, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }) {
-		return fmt.Errorf("%w: binary content under an evidence name (not JSON, and no known compression)", ErrUnknownFormat)
+		what := "not JSON, and no known compression"
+		if codecName != "plain" {
+			what = codecName + "-compressed, and not JSON inside"
+		}
+		return fmt.Errorf("%w: binary content under an evidence name (%s)", ErrUnknownFormat, what)
 	}
 	return nil
 }
