@@ -86,6 +86,10 @@ type Input struct {
 	// part, after a warning naming the cut one and a line break, so the
 	// partial last line stands alone and is counted as malformed.
 	CutParts func() int
+	// OpenSibling opens another object of the same source by its key (as
+	// stored, compressed bytes included): a pack file reads its pack's
+	// manifest with it. Nil when the source cannot.
+	OpenSibling func(ctx context.Context, key string) (io.ReadCloser, error)
 	// HashContent asks the decoder to report the SHA-256 of the
 	// decompressed content (DecodedHashSink) when its format is listed by
 	// that hash elsewhere: CloudTrail log files, which digest files list.
@@ -147,6 +151,10 @@ func IsIgnored(err error) bool {
 	var ie *IgnoredError
 	return errors.As(err, &ie)
 }
+
+// ErrStopRun is wrapped by a source's error that must end the whole run,
+// not only fail its object (an S3 endpoint that stopped answering).
+var ErrStopRun = errors.New("ingest stopped")
 
 // ErrUnknownFormat is returned for content no decoder claims.
 var ErrUnknownFormat = errors.New("unrecognised content: no decoder claims it")

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
@@ -234,6 +235,10 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.fatalErr(); err != nil {
+		if errors.Is(err, ErrStopRun) && ctx.Err() == nil {
+			// The source gave up, the database did not: keep what was read.
+			_ = c.flush(ctx)
+		}
 		_ = loader.Close(ctx)
 		return sum, err
 	}
@@ -409,6 +414,13 @@ type objectSink struct {
 	issues  []store.Issue
 	nIssues int
 	decoded string // SHA-256 of the decompressed content, when the decoder computed it
+	// firstBad is the first bad record's error, for an object whose
+	// records are all bad.
+	firstBad string
+	// utf8Fixed counts string values that held invalid UTF-8, the first
+	// in table utf8Table.
+	utf8Fixed int
+	utf8Table string
 }
 
 // DecodedSHA256 implements DecodedHashSink.
@@ -423,6 +435,12 @@ type bufRow struct {
 
 func (s *objectSink) Append(table string, values ...any) error {
 	s.kept++
+	for i, v := range values {
+		if str, ok := v.(string); ok && !utf8.ValidString(str) {
+			values[i] = strings.ToValidUTF8(str, "\uFFFD")
+			s.badUTF8(table, 1)
+		}
+	}
 	if s.w == nil {
 		s.buf = append(s.buf, bufRow{table: table, values: values})
 		return s.buffered(1)
@@ -433,6 +451,9 @@ func (s *objectSink) Append(table string, values ...any) error {
 // AppendColumns takes the rows of c whole (ingest.ColumnSink).
 func (s *objectSink) AppendColumns(c *store.Columns) error {
 	s.kept += int64(c.Len())
+	if n := c.FixUTF8(); n > 0 {
+		s.badUTF8(c.Table(), n)
+	}
 	if s.w == nil {
 		s.buf = append(s.buf, bufRow{table: c.Table(), cols: c})
 		return s.buffered(c.Len())
@@ -485,10 +506,23 @@ func (s *objectSink) takeLoader(stream bool) error {
 	return nil
 }
 
+// badUTF8 counts values of table that held invalid UTF-8: they are kept
+// with U+FFFD replacement characters (DuckDB's VARCHAR is UTF-8) and the
+// object gets a warning saying how many.
+func (s *objectSink) badUTF8(table string, n int) {
+	if s.utf8Fixed == 0 {
+		s.utf8Table = table
+	}
+	s.utf8Fixed += n
+}
+
 func (s *objectSink) SkipRecords(n int64) { s.skipped += n }
 
 func (s *objectSink) Bad(record int64, err error) error {
 	s.bad++
+	if s.firstBad == "" {
+		s.firstBad = err.Error()
+	}
 	s.issue(record, "bad", err.Error())
 	if s.opt.Strict {
 		return &RecordError{Record: record, Err: err}
@@ -593,6 +627,9 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 	kind, decErr := decodeObject(ctx, src, o, opt, sink, hr)
 	entry.Kind = kind
 	entry.SHA256 = hr.sum()
+	if sink.utf8Fixed > 0 {
+		sink.Warn(-1, fmt.Sprintf("%d value(s) held invalid UTF-8 (the first in %s): kept with U+FFFD replacement characters", sink.utf8Fixed, sink.utf8Table))
+	}
 	entry.Kept, entry.Skipped, entry.Bad = sink.kept, sink.skipped, sink.bad
 	entry.DecodedSHA256 = sink.decoded
 	res := ObjectResult{Bytes: hr.n}
@@ -636,6 +673,9 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 		return fmt.Errorf("loading %s: %w", o.URI, err)
 	}
 	c.queued(o, res, sink.w.Staged())
+	if errors.Is(decErr, ErrStopRun) {
+		return fmt.Errorf("reading %s: %w", o.URI, decErr)
+	}
 	return c.maybeFlush(ctx, o.Size > 64<<20)
 }
 
@@ -745,25 +785,91 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 		// Drain so the content hash covers the object.
 		_, _ = io.Copy(io.Discard, br)
 		if len(bytes.TrimSpace(head)) == 0 {
+			if strings.HasSuffix(strings.ToLower(o.Key), ".parquet") {
+				// No Parquet file is empty: a part an interrupted export left.
+				return "", errors.New("empty Parquet file (a part left by an export that did not finish?)")
+			}
 			return "", Ignore("empty object")
+		}
+		if err := unclaimed(o.Key, codecName, head); err != nil {
+			return "", err
 		}
 		return "", Ignore(ErrUnknownFormat.Error())
 	}
-	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent}
+	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent,
+		OpenSibling: func(ctx context.Context, key string) (io.ReadCloser, error) {
+			return src.Open(ctx, Object{Key: key, URI: strings.TrimSuffix(o.URI, o.Key) + key})
+		}}
 	if len(o.Parts) > 0 {
 		in.CutParts = func() int { return cut }
 	}
 	if err := chosen.Decode(ctx, in, sink); err != nil {
 		return chosen.Kind(), err
 	}
+	if sink, ok := sink.(*objectSink); ok && sink.bad > 0 && sink.kept == 0 && sink.skipped == 0 {
+		return chosen.Kind(), fmt.Errorf("decoding: every record is bad (%d); the first: %s", sink.bad, sink.firstBad)
+	}
 	if openErr != nil {
 		return chosen.Kind(), openErr
 	}
-	// Drain what the decoder left (trailing whitespace) for the hash.
-	if _, err := io.Copy(io.Discard, br); err != nil {
+	// Drain what the decoder left (trailing whitespace) for the hash. A
+	// stream cut short was seen by the decoder, which returned without
+	// error: it kept what was whole and marked the object truncated
+	// (sparklog), so the cut is not raised again here.
+	if _, err := io.Copy(io.Discard, br); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return chosen.Kind(), err
 	}
 	return chosen.Kind(), nil
+}
+
+// evidenceExt are the name endings of objects that are evidence by name:
+// content no decoder claims under such a name is a failure when it is not
+// text, rather than an unrelated file passed over.
+var evidenceExt = []string{".json", ".jsonl", ".gz", ".zst", ".zstd", ".lz4", ".snappy", ".lzf", ".parquet", ".inprogress"}
+
+// lz4Frame starts the LZ4 frame format of the lz4 tool, which Spark does not write.
+var lz4Frame = []byte{0x04, 0x22, 0x4d, 0x18}
+
+// unclaimed returns the failure of an object no decoder claims when its
+// name says it is evidence and its content is binary (random bytes in a
+// .json.gz, a .lz4 in the lz4 tool's frame format); nil when it is text
+// no decoder reads, which is ignored with a warning.
+func unclaimed(key, codecName string, head []byte) error {
+	name := strings.ToLower(key)
+	evidence := false
+	for _, ext := range evidenceExt {
+		if strings.HasSuffix(name, ext) {
+			evidence = true
+		}
+	}
+	if !evidence {
+		return nil
+	}
+	if bytes.HasPrefix(head, lz4Frame) {
+		return fmt.Errorf("%w: LZ4 frame format (the lz4 tool's); Spark writes LZ4 block streams (spark.io.compression.codec=lz4), decompress it with lz4 -d first", ErrUnknownFormat)
+	}
+	if !utf8.Valid(head[:validPrefix(head)]) || bytes.ContainsFunc(head, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }) {
+		what := "not JSON, and no known compression"
+		if codecName != "plain" {
+			what = codecName + "-compressed, and not JSON inside"
+		}
+		return fmt.Errorf("%w: binary content under an evidence name (%s)", ErrUnknownFormat, what)
+	}
+	return nil
+}
+
+// validPrefix is len(head) without a UTF-8 sequence cut at its end.
+func validPrefix(head []byte) int {
+	n := len(head)
+	for i := 1; i <= 3 && i <= n; i++ {
+		if utf8.RuneStart(head[n-i]) {
+			if !utf8.FullRune(head[n-i:]) {
+				return n - i
+			}
+			break
+		}
+	}
+	return n
 }
 
 type stackedCloser struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -32,6 +33,9 @@ type ingestOptions struct {
 	regions  []string
 	mirror   string
 	aws      awsFlags
+	// deadline ends the run after this long; progressEvery is the
+	// interval of progress lines when stderr is not a terminal.
+	deadline, progressEvery time.Duration
 }
 
 // awsFlags are the flags that say how to reach S3; commands that read or
@@ -104,6 +108,8 @@ the files are all loaded. See docs/ingest-s3.md.`,
 		c.Flags().StringSliceVar(&opts.accounts, "accounts", nil, "CloudTrail account ids to read (comma-separated or repeated; default all)")
 		c.Flags().StringSliceVar(&opts.regions, "regions", nil, "CloudTrail regions to read (comma-separated or repeated; default all)")
 		c.Flags().StringVar(&opts.mirror, "download-to", "", "keep a copy of every S3 object read under its key in this folder")
+		c.Flags().DurationVar(&opts.deadline, "deadline", 0, "stop the ingest after this long (e.g. 30m), keeping what was committed; 0: no deadline")
+		c.Flags().DurationVar(&opts.progressEvery, "progress-every", 30*time.Second, "when stderr is not a terminal, print one progress line this often (0: never)")
 		opts.win.addFlags(c)
 		opts.aws.addFlags(c)
 		return c
@@ -187,16 +193,95 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 		run.Planned = bar.planned
 		run.Progress = bar.progress
 	}
-	sum, err := ingest.Run(ctx, st, list, run)
+	var pl *progressLines
+	if !opts.quiet && bar == nil && opts.progressEvery > 0 {
+		// Not a terminal (a log file, CI): one line at intervals.
+		pl = &progressLines{w: a.errOut, every: opts.progressEvery, start: time.Now(), stop: make(chan struct{}), exited: make(chan struct{})}
+		run.Planned, run.Progress = pl.planned, pl.progress
+		go pl.loop()
+		defer pl.close()
+	}
+	runCtx := ctx
+	if opts.deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, opts.deadline)
+		defer cancel()
+	}
+	sum, err := ingest.Run(runCtx, st, list, run)
 	bar.finish()
+	if pl != nil {
+		pl.close() // no progress line after the summary
+	}
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			printSummary(a.errOut, sum, opts.quiet)
+			return &exitError{code: exitFailure, msg: fmt.Sprintf("ingest stopped at its --deadline of %s; objects committed before it are kept, run it again to read the rest", opts.deadline)}
+		}
 		return err
 	}
 	printSummary(a.errOut, sum, opts.quiet)
+	if sum.Objects == 0 {
+		return &exitError{code: exitNotFound, msg: fmt.Sprintf("no objects found under %s", strings.Join(opts.paths, ", "))}
+	}
 	if !sum.OK() {
 		return &exitError{code: exitPartial, msg: fmt.Sprintf("%d object(s) failed to ingest", sum.Failed)}
 	}
 	return nil
+}
+
+// progressLines prints one line of progress at intervals, for output that
+// is not a terminal (no live bar there).
+type progressLines struct {
+	w       io.Writer
+	every   time.Duration
+	start   time.Time
+	stop    chan struct{}
+	exited  chan struct{}
+	mu      sync.Mutex
+	objects int
+	done    int
+	failed  int
+	bytes   int64
+	once    sync.Once
+}
+
+func (p *progressLines) planned(objects int, _ int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.objects = objects
+}
+
+func (p *progressLines) progress(_ ingest.Object, res ingest.ObjectResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.bytes += res.Bytes
+	if res.Err != nil {
+		p.failed++
+	}
+}
+
+func (p *progressLines) loop() {
+	defer close(p.exited)
+	t := time.NewTicker(p.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			fmt.Fprintf(p.w, "progress: %d/%d objects, %s read, %d failed, %s elapsed\n",
+				p.done, p.objects, humanBytes(p.bytes), p.failed, time.Since(p.start).Round(time.Second))
+			p.mu.Unlock()
+		}
+	}
+}
+
+// close stops the lines and waits for the last one to be written.
+func (p *progressLines) close() {
+	p.once.Do(func() { close(p.stop) })
+	<-p.exited
 }
 
 // listingSource counts the objects a source lists, for the live display.

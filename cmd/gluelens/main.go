@@ -8,11 +8,21 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
+	"syscall"
 )
 
+// memoryTarget is the Go heap's soft limit: the collector works harder as
+// the heap nears it, so memory freed by a large object is reused before the
+// process grows (README "Limits": peak RSS under 1 GB). GOMEMLIMIT overrides it.
+const memoryTarget = 512 << 20
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryTarget)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// GLUELENS_CPUPROFILE=FILE writes a Go CPU profile of the run, for
 	// "optimise only with a profile in hand".
 	if path := os.Getenv("GLUELENS_CPUPROFILE"); path != "" {

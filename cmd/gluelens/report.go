@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -248,7 +249,7 @@ func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store
 		}
 		return f.Close()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*")
+	tmp, err := createBeside(o.out)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", o.out, err)
 	}
@@ -256,10 +257,6 @@ func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store
 	if err := build(st, opt, tmp); err != nil {
 		tmp.Close()
 		return noFailure(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", o.out, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", o.out, err)
@@ -269,6 +266,28 @@ func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store
 	}
 	fmt.Fprintf(a.errOut, "wrote %s\n", o.out)
 	return nil
+}
+
+// createBeside creates the hidden temporary file a report is written to
+// before it is renamed over path. A new file gets 0666 less the process
+// umask, as any file the user's shell would create; replacing a file keeps
+// that file's permissions, so a report kept 0600 is never widened.
+func createBeside(path string) (*os.File, error) {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%x.tmp", filepath.Base(path), b))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(path); err == nil {
+		if err := f.Chmod(fi.Mode().Perm()); err != nil {
+			f.Close()
+			os.Remove(tmp)
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // noFailure turns "nothing failed there" into a usage-level answer.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -116,6 +117,29 @@ func TestReportCommands(t *testing.T) {
 		t.Errorf("incident.html: %v, %v", fi, err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "out", ".incident.html.*")); len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+
+	// Permissions: a new report gets 0666 less the umask (027 here), a
+	// report replacing a 0600 file stays 0600, and no temporary file is left.
+	umasked := filepath.Join(dir, "out", "umask.html")
+	c := exec.Command("sh", "-c", `umask 027 && exec "$0" "$@"`, os.Args[0], "--db", db, "report", "incident", "--at", first.At, "-o", umasked)
+	c.Env = append(os.Environ(), "GLUELENS_TEST_AS_CLI=1")
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("report under umask 027: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(umasked); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("report under umask 027: %v, %v; want mode 0640", fi, err)
+	}
+	private := filepath.Join(dir, "out", "private.md")
+	if err := os.WriteFile(private, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli(t, "--db", db, "report", "incident", "--at", first.At, "--format", "md", "-o", private)
+	if fi, err := os.Stat(private); err != nil || fi.Mode().Perm() != 0o600 || fi.Size() < 100 {
+		t.Errorf("replacing a 0600 report: %v, %v; want it rewritten and still 0600", fi, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "out", ".*")); len(left) > 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
 

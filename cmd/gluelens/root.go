@@ -72,6 +72,15 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if err == nil {
 		return exitOK
 	}
+	if ctx.Err() != nil {
+		// Ctrl-C or SIGTERM: what was committed stays, nothing half-loaded.
+		fmt.Fprintln(errOut, "gluelens: interrupted; work committed before the signal is kept, the rest was not done")
+		return exitInterrupted
+	}
+	if strings.HasPrefix(err.Error(), "unknown command ") {
+		fmt.Fprintln(errOut, "gluelens:", err)
+		return exitUsage
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
@@ -116,6 +125,7 @@ func newRootCmd(a *app) *cobra.Command {
 		root.AddCommand(add(a))
 	}
 	strictGroups(root)
+	usageArgs(root)
 	return root
 }
 
@@ -142,6 +152,22 @@ func strictGroups(c *cobra.Command) {
 			}
 		}
 		return usagef("unknown command %q for %q (one of: %s)", args[0], c.CommandPath(), strings.Join(names, ", "))
+	}
+}
+
+// usageArgs makes a wrong number of arguments a usage error (exit 2), like
+// an unknown flag, in every command.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
 	}
 }
 

@@ -83,11 +83,12 @@ func (d *Decoder) Sniff(_ string, head []byte) bool {
 // fatal error naming the line and column; an element that does not decode
 // is a bad record and the others still load.
 func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) error {
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(in.R); err != nil {
-		return fmt.Errorf("reading: %w", err)
+	buf, release, err := ingest.ReadWhole(ctx, in.R, nil, 0) // up to ingest.MaxWholeObject
+	defer release()
+	if err != nil {
+		return err
 	}
-	b := bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) // UTF-8 BOM
+	b := bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf")) // UTF-8 BOM
 	// Find the documents first so that a syntax error anywhere fails the
 	// object before any of it is decoded.
 	type span struct{ start, end int }

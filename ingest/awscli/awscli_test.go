@@ -424,3 +424,31 @@ func FuzzGlueRuns(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEveryShape runs every AWS CLI decoder over the same input: none
+// panics, and every row has its table's column count.
+func FuzzEveryShape(f *testing.F) {
+	for _, s := range []string{
+		`{"Jobs":[{"Name":"j","Connections":{"Connections":["c"]},"WorkerType":"G.1X"}]}`,
+		`{"Connections":[{"Name":"c","PhysicalConnectionRequirements":{"SubnetId":"subnet-1"}}]}`,
+		`{"Subnets":[{"SubnetId":"subnet-1","CidrBlock":"10.0.0.0/26","AvailableIpAddressCount":1e99}]}`,
+		`{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddresses":[{},{}],"Description":"\xff"}]}`,
+		`[{"Jobs":[]}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, d := range awscli.Decoders() {
+			sink := testutil.NewSink()
+			in := &ingest.Input{Object: ingest.Object{URI: "/f", Key: "f", ModTime: mtime}, R: bytes.NewReader(data)}
+			_ = d.Decode(context.Background(), in, sink)
+			for table, rows := range sink.Rows {
+				for _, r := range rows {
+					if want, ok := columns[table]; ok && len(r) != len(want) {
+						t.Fatalf("%s: %s row with %d values, want %d", d.Kind(), table, len(r), len(want))
+					}
+				}
+			}
+		}
+	})
+}

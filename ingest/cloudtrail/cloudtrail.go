@@ -52,7 +52,7 @@ var (
 	insightCat  = []byte(`"eventCategory":"Insight"`)
 	digestKey   = []byte(`"digestStartTime"`)
 	utf8BOM     = []byte("\xef\xbb\xbf")
-	maxPoolCap  = 64 << 20
+	maxPoolCap  = 16 << 20
 	cancelEvery = 4096
 )
 
@@ -81,6 +81,12 @@ func (*Decoder) Kind() string { return "cloudtrail" }
 // CloudTrail-Digest/ or CloudTrail-Insight/ prefixes are claimed so that
 // they are ignored rather than reported as unknown.
 func (*Decoder) Sniff(key string, head []byte) bool {
+	if len(head) > 0 && head[0] == '[' {
+		// A top-level array of records (jq -s, SIEM exports): claimed by
+		// its first element.
+		first := jsonscan.SkipSpace(head, 1)
+		return first < len(head) && head[first] == '{' && sniffRecord(head[first:])
+	}
 	if len(head) == 0 || head[0] != '{' {
 		return false
 	}
@@ -96,6 +102,15 @@ func (*Decoder) Sniff(key string, head []byte) bool {
 	if bytes.Contains(head, digestKey) {
 		return true
 	}
+	return sniffRecord(head)
+}
+
+// sniffRecord reports whether head starts a CloudTrail record: first key
+// eventVersion, or eventName, eventSource and eventTime all in the head.
+func sniffRecord(head []byte) bool {
+	if jsonscan.FirstKey(head) == "eventVersion" {
+		return true
+	}
 	return bytes.Contains(head, []byte(`"eventName"`)) && bytes.Contains(head, []byte(`"eventSource"`)) &&
 		bytes.Contains(head, []byte(`"eventTime"`))
 }
@@ -105,20 +120,19 @@ func (*Decoder) Sniff(key string, head []byte) bool {
 // and re-growing (and zeroing) a multi-megabyte buffer for each object took
 // about 15 % of decoding time in profiles. Buffers above maxPoolCap are
 // dropped, so at most cap(bufs)×maxPoolCap bytes stay reserved.
-var bufs = make(chan *bytes.Buffer, 4)
+var bufs = make(chan []byte, 4)
 
-func getBuf() *bytes.Buffer {
+func getBuf() []byte {
 	select {
 	case b := <-bufs:
-		b.Reset()
-		return b
+		return b[:0]
 	default:
-		return new(bytes.Buffer)
+		return nil
 	}
 }
 
-func putBuf(b *bytes.Buffer) {
-	if b.Cap() > maxPoolCap {
+func putBuf(b []byte) {
+	if cap(b) > maxPoolCap {
 		return
 	}
 	select {
@@ -128,7 +142,8 @@ func putBuf(b *bytes.Buffer) {
 }
 
 // Decode implements ingest.Decoder. The whole decompressed object is read
-// into a pooled buffer first: CloudTrail files are one JSON document, and
+// into a pooled buffer first (up to ingest.MaxWholeObject bytes; a larger
+// object fails alone): CloudTrail files are one JSON document, and
 // scanning a buffer is what makes skipping fast.
 func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) error {
 	if strings.Contains(in.Key, "CloudTrail-Insight/") {
@@ -137,8 +152,6 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	if strings.Contains(in.Key, "CloudTrail-Digest/") {
 		return ingest.Ignore("cloudtrail digest file")
 	}
-	buf := getBuf()
-	defer putBuf(buf)
 	r, h := in.R, hash.Hash(nil)
 	if in.HashContent && isLogFileName(in.Key) {
 		// Digest files list the SHA-256 of a log file's decompressed
@@ -146,13 +159,16 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		h = sha256.New()
 		r = io.TeeReader(in.R, h)
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return fmt.Errorf("reading: %w", err)
+	buf, release, err := ingest.ReadWhole(ctx, r, getBuf(), 0)
+	defer release()
+	defer putBuf(buf)
+	if err != nil {
+		return err
 	}
 	if h != nil {
 		ingest.RecordDecodedSHA256(out, hex.EncodeToString(h.Sum(nil)))
 	}
-	f := &file{ctx: ctx, b: bytes.TrimPrefix(buf.Bytes(), utf8BOM), out: out, uri: in.URI}
+	f := &file{ctx: ctx, b: bytes.TrimPrefix(buf, utf8BOM), out: out, uri: in.URI}
 	return f.decode()
 }
 
@@ -179,11 +195,16 @@ func (f *file) decode() error {
 	if start == len(b) {
 		return fmt.Errorf("decoding: empty input")
 	}
-	if b[start] != '{' {
-		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: start, Msg: "expected a JSON object"}))
+	if b[start] != '{' && b[start] != '[' {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: start, Msg: "expected a JSON object or array"}))
 	}
 	hasENI := bytes.Contains(b, needle)
-	err := f.dispatch(start, hasENI)
+	var err error
+	if b[start] == '[' {
+		err = f.walkArray(start)
+	} else {
+		err = f.dispatch(start, hasENI)
+	}
 	if f.skipped > 0 {
 		f.out.SkipRecords(f.skipped)
 	}
@@ -413,6 +434,30 @@ func (f *file) walkDocument(start int) error {
 	}
 	if rest := jsonscan.SkipSpace(b, end); rest != len(b) {
 		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: rest, Msg: "unexpected data after the document"}))
+	}
+	return nil
+}
+
+// walkArray scans a top-level array of records ([{…},{…}], as jq -s and
+// SIEM exports write them) and decodes those that contain
+// "NetworkInterface". Record indexes count the array's elements.
+func (f *file) walkArray(start int) error {
+	b := f.b
+	if err := f.checkNewlines(); err != nil {
+		return err
+	}
+	f.nextHit = indexFrom(b, 0)
+	end, err := jsonscan.Array(b, start, func(n, s, e int) error {
+		if b[s] != '{' {
+			return &jsonscan.SyntaxError{Offset: s, Msg: fmt.Sprintf("element %d of the top-level array is not a record object", n)}
+		}
+		return f.record(n, s, e)
+	})
+	if err != nil {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, err))
+	}
+	if rest := jsonscan.SkipSpace(b, end); rest != len(b) {
+		return fmt.Errorf("decoding: %w", jsonscan.Locate(b, 0, &jsonscan.SyntaxError{Offset: rest, Msg: "unexpected data after the array"}))
 	}
 	return nil
 }

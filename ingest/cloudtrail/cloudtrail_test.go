@@ -367,6 +367,40 @@ func TestRecordsKeptAndSkipped(t *testing.T) {
 	}
 }
 
+// TestTopLevelArray reads records as a top-level JSON array (jq -s, SIEM
+// exports), compact and pretty-printed, as it reads a Records file.
+func TestTopLevelArray(t *testing.T) {
+	other := func(name string) map[string]any {
+		return record(func(r map[string]any) { r["eventName"], r["eventSource"] = name, "ec2.amazonaws.com" })
+	}
+	recs := []any{other("DescribeInstances"), other("DescribeNetworkInterfaces"), record(nil), other("RunInstances")}
+	compact, _ := json.Marshal(recs)
+	pretty, _ := json.MarshalIndent(recs, "", "  ")
+	for name, b := range map[string][]byte{"compact": compact, "pretty": pretty} {
+		if !cloudtrail.New().Sniff("export.json", b) {
+			t.Errorf("%s: Sniff does not claim a top-level array of records", name)
+			continue
+		}
+		sink := testutil.NewSink()
+		if err := decode(t, "export.json", b, sink); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		rows := sink.Rows[cloudtrail.Table]
+		if len(rows) != 1 || sink.Skipped != 3 || len(sink.Bads) != 0 {
+			t.Errorf("%s: rows %d skipped %d bad %v, want 1, 3, none", name, len(rows), sink.Skipped, sink.Bads)
+			continue
+		}
+		if got := named(t, rows[0])["record_index"]; got != int32(2) {
+			t.Errorf("%s: record_index = %v, want 2", name, got)
+		}
+	}
+	err := decode(t, "export.json", append(compact, []byte(" {}")...), testutil.NewSink())
+	if err == nil || !strings.Contains(err.Error(), "after the array") {
+		t.Errorf("trailing data after the array: err = %v", err)
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	good := func(id string) string {
 		b, _ := json.Marshal(record(func(r map[string]any) { r["eventID"] = id }))
@@ -391,7 +425,8 @@ func TestBadInput(t *testing.T) {
 		{name: "bad eventTime", data: `{"Records":[` + string(badTime) + `]}`, bad: []int64{0}, badIn: `eventTime "yesterday" is not RFC 3339`},
 		{name: "malformed middle record", data: `{"Records":[` + good("a") + `,` + malformed + `,` + good("c") + `]}`, rows: 2, bad: []int64{1}, badIn: "decoding record 1: invalid JSON at line 1"},
 		{name: "empty Records", data: `{"Records":[]}`},
-		{name: "not an object", data: `[1,2]`, err: "expected a JSON object"},
+		{name: "not an object", data: `"x"`, err: "expected a JSON object or array"},
+		{name: "array of non-records", data: `[1,2]`, err: "element 0 of the top-level array is not a record object"},
 		{name: "empty", data: "  ", err: "empty input"},
 	}
 	for _, tt := range tests {
@@ -510,7 +545,10 @@ func TestSniff(t *testing.T) {
 		{"a.json", `{"Events":[{"EventId":"x","CloudTrailEvent":"{}"}]}`, true},
 		{"a.json", `{"JobRuns":[]}`, false},
 		{"a.json", `{"Event":"SparkListenerLogStart","Spark Version":"3.5.0"}`, false},
-		{"a.json", `[{"eventVersion":"1.08"}]`, false},
+		{"a.json", `[{"eventVersion":"1.08"}]`, true},
+		{"a.json", "[\n  {\n    \"eventID\": \"x\", \"eventSource\": \"ec2.amazonaws.com\", \"eventName\": \"X\", \"eventTime\": \"2026-01-01T00:00:00Z\"", true},
+		{"a.json", `[{"JobRunId":"jr_1"}]`, false},
+		{"a.json", `[1,2]`, false},
 		{"a.json", `eventVersion`, false},
 		{"x/CloudTrail-Digest/y.json", `{"awsAccountId":"1"}`, true},
 	}

@@ -6,10 +6,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/gluelens/gluelens/ingest"
 )
@@ -17,6 +18,9 @@ import (
 // Source is a local file or directory.
 type Source struct {
 	Root string
+
+	mu      sync.Mutex
+	listErr map[string]error // entries that could not be listed, by URI
 }
 
 // New returns a source for path, which must exist.
@@ -36,33 +40,73 @@ func (s *Source) String() string { return s.Root }
 
 // Walk calls fn for every regular file under the root in lexical order.
 // Hidden files (names starting with '.') and directories are skipped.
+// Symbolic links are followed (the root included), each folder once: a
+// link back to a folder already on the way down, or already walked, is a
+// loop and is not entered again. An entry that cannot be read (a folder
+// without permission, a dangling link) does not stop the walk: it is
+// passed to fn as an object whose Open fails with the reason, so it fails
+// alone, named, and the rest loads.
 func (s *Source) Walk(ctx context.Context, fn func(ingest.Object) error) error {
 	var objs []ingest.Object
-	err := filepath.WalkDir(s.Root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("listing %s: %w", p, err)
-		}
-		if p != s.Root && len(d.Name()) > 0 && d.Name()[0] == '.' {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return fmt.Errorf("listing %s: %w", p, err)
-		}
+	seen := map[fileID]bool{}
+	fail := func(p string, err error) {
 		rel, _ := filepath.Rel(s.Root, p)
-		if rel == "." {
-			rel = filepath.Base(p)
+		s.mu.Lock()
+		if s.listErr == nil {
+			s.listErr = map[string]error{}
 		}
-		objs = append(objs, ingest.Object{URI: p, Key: filepath.ToSlash(rel), Size: info.Size(), ModTime: info.ModTime().UTC()})
+		s.listErr[p] = err
+		s.mu.Unlock()
+		objs = append(objs, ingest.Object{URI: p, Key: filepath.ToSlash(rel)})
+	}
+	var walk func(p, rel string, depth int) error
+	walk = func(p, rel string, depth int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		info, err := os.Stat(p) // follows links
+		if err != nil {
+			fail(p, fmt.Errorf("listing %s: %w", p, err))
+			return nil
+		}
+		if info.Mode().IsRegular() {
+			key := filepath.ToSlash(rel)
+			if rel == "." {
+				key = filepath.Base(p)
+			}
+			objs = append(objs, ingest.Object{URI: p, Key: key, Size: info.Size(), ModTime: info.ModTime().UTC()})
+			return nil
+		}
+		if !info.IsDir() {
+			return nil // devices, sockets, pipes
+		}
+		id, ok := idOf(info)
+		if ok {
+			if seen[id] {
+				return nil // a link loop, or a folder reached twice through links
+			}
+			seen[id] = true
+		}
+		if depth > 64 {
+			fail(p, fmt.Errorf("listing %s: more than 64 folders deep (a link loop?)", p))
+			return nil
+		}
+		ents, err := os.ReadDir(p)
+		if err != nil {
+			fail(p, fmt.Errorf("listing %s: %w", p, err))
+			return nil
+		}
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			if err := walk(filepath.Join(p, e.Name()), filepath.Join(rel, e.Name()), depth+1); err != nil {
+				return err
+			}
+		}
 		return nil
-	})
-	if err != nil {
+	}
+	if err := walk(s.Root, ".", 0); err != nil {
 		return err
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].URI < objs[j].URI })
@@ -77,7 +121,16 @@ func (s *Source) Walk(ctx context.Context, fn func(ingest.Object) error) error {
 	return nil
 }
 
-// Open opens the file.
+// Open opens the file, or returns why its entry could not be listed.
 func (s *Source) Open(_ context.Context, o ingest.Object) (io.ReadCloser, error) {
+	s.mu.Lock()
+	err := s.listErr[o.URI]
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	return os.Open(o.URI)
 }
+
+// fileID identifies a folder across the links that reach it.
+type fileID struct{ dev, ino uint64 }

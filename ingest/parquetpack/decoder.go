@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -36,16 +37,100 @@ import (
 // still fails cleanly, but ingest Parquet from unknown sources only where
 // that much memory is available.
 type Decoder struct {
-	// MemoryLimit is the largest file buffered in memory; 0 means 256 MiB.
+	// MemoryLimit is the largest file buffered in memory; 0 means 64 MiB.
 	MemoryLimit int64
+	// SpillLimit is the largest file spilled to disk; 0 means MaxSpill.
+	// A larger file, or a compressed one (.parquet.gz) that inflates more
+	// than MaxInflation times past MemoryLimit, fails alone.
+	SpillLimit int64
 	// TempDir receives spilled files; "" means os.TempDir().
 	TempDir string
+
+	mu        sync.Mutex
+	manifests map[string]manifestResult // by pack root URI
+}
+
+type manifestResult struct {
+	m   *Manifest
+	err error
+}
+
+// packManifest reads (once per pack) the manifest of the pack a file whose
+// key has a table=… element belongs to.
+func (d *Decoder) packManifest(ctx context.Context, in *ingest.Input, root string) (*Manifest, error) {
+	key := ManifestName
+	if root != "" {
+		key = root + "/" + ManifestName
+	}
+	uri := strings.TrimSuffix(in.URI, in.Key) + key
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r, ok := d.manifests[uri]; ok {
+		return r.m, r.err
+	}
+	m, err := func() (*Manifest, error) {
+		rc, err := in.OpenSibling(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+		if err != nil {
+			return nil, err
+		}
+		return ParseManifest(b)
+	}()
+	if err != nil {
+		err = fmt.Errorf("the pack has no readable %s (an export that did not finish?): %w", ManifestName, err)
+	}
+	if d.manifests == nil {
+		d.manifests = map[string]manifestResult{}
+	}
+	d.manifests[uri] = manifestResult{m, err}
+	return m, err
+}
+
+// packPath splits a pack file's key into the pack root and the path the
+// manifest lists it under (from the table=… element on); ok is false for
+// a file outside the pack layout.
+func packPath(key string) (root, rel string, ok bool) {
+	parts := strings.Split(key, "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if strings.HasPrefix(parts[i], "table=") {
+			return strings.Join(parts[:i], "/"), strings.Join(parts[i:], "/"), true
+		}
+	}
+	return "", "", false
+}
+
+// checkListed checks a pack file against its manifest: listed, with the
+// stored size the manifest gives. It returns the entry (rows are checked
+// once the file is open).
+func checkListed(m *Manifest, rel string, size int64) (FileEntry, error) {
+	for _, t := range m.Tables {
+		for _, f := range t.Files {
+			if f.Path != rel {
+				continue
+			}
+			if f.Bytes != size {
+				return f, fmt.Errorf("reading parquet: %s is %d bytes, the pack's manifest says %d (cut short or replaced)", rel, size, f.Bytes)
+			}
+			return f, nil
+		}
+	}
+	return FileEntry{}, fmt.Errorf("reading parquet: %s is not listed in the pack's %s (left by an export that did not finish, or added later)", rel, ManifestName)
 }
 
 // Kind implements ingest.Decoder.
 func (d *Decoder) Kind() string { return "evidence-pack" }
 
 var magic = []byte("PAR1")
+
+// Limits of one pack file (see Decoder).
+const (
+	MaxSpill     = 2 << 30
+	MaxInflation = 50
+)
 
 // Sniff implements ingest.Decoder.
 func (d *Decoder) Sniff(key string, head []byte) bool {
@@ -69,7 +154,7 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		}
 		return ingest.Ignore(fmt.Sprintf("evidence-pack manifest: %d tables, %d rows, schema %d, written by gluelens %s", len(m.Tables), rows, m.SchemaVersion, m.GluelensVersion))
 	}
-	ra, size, cleanup, err := d.buffer(in.R)
+	ra, size, cleanup, err := d.buffer(in.R, in.Codec, in.Size)
 	if err != nil {
 		return err
 	}
@@ -88,6 +173,25 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	l, err := identify(in.Key, f)
 	if err != nil {
 		return err
+	}
+	// A file a gluelens export wrote (it carries the pack format version)
+	// in the pack layout belongs to a pack: the pack's manifest, written
+	// last, must list it with its size and rows. Parquet from other tools
+	// in a table=… layout has no manifest and is loaded on its own.
+	if _, fromExport := f.Lookup(metaFormat); fromExport && in.OpenSibling != nil {
+		if root, rel, ok := packPath(in.Key); ok {
+			m, err := d.packManifest(ctx, in, root)
+			if err != nil {
+				return fmt.Errorf("reading parquet: %w", err)
+			}
+			listed, err := checkListed(m, rel, in.Size)
+			if err != nil {
+				return err
+			}
+			if f.NumRows() != listed.Rows {
+				return fmt.Errorf("reading parquet: %s holds %d rows, the pack's manifest says %d", rel, f.NumRows(), listed.Rows)
+			}
+		}
 	}
 	if l.Table == ManifestTable {
 		out.SkipRecords(f.NumRows())
@@ -162,11 +266,17 @@ func tableFromKey(key string) string {
 }
 
 // buffer makes r randomly accessible: in memory up to the limit, else in a
-// temporary file.
-func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
+// temporary file of at most SpillLimit bytes. stored is the object's
+// stored size; a compressed object inflating past MaxInflation times it is
+// refused as a bomb before more than MemoryLimit bytes are spilled.
+func (d *Decoder) buffer(r io.Reader, codec string, stored int64) (io.ReaderAt, int64, func(), error) {
 	limit := d.MemoryLimit
 	if limit <= 0 {
-		limit = 256 << 20
+		limit = 64 << 20
+	}
+	spill := d.SpillLimit
+	if spill <= 0 {
+		spill = MaxSpill
 	}
 	var mem bytes.Buffer
 	n, err := io.Copy(&mem, io.LimitReader(r, limit+1))
@@ -176,6 +286,12 @@ func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
 	if n <= limit {
 		b := mem.Bytes()
 		return bytes.NewReader(b), int64(len(b)), func() {}, nil
+	}
+	if codec != "" && codec != "plain" && stored > 0 && n > MaxInflation*stored {
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %s-compressed %d bytes inflate to more than %d MiB (over %d times)", ingest.ErrTooLarge, codec, stored, limit>>20, MaxInflation)
+	}
+	if stored > 0 && (codec == "" || codec == "plain") && stored > spill {
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %d MiB, the limit is %d MiB", ingest.ErrTooLarge, stored>>20, spill>>20)
 	}
 	tmp, err := os.CreateTemp(d.TempDir, "gluelens-pack-*.parquet")
 	if err != nil {
@@ -190,10 +306,20 @@ func (d *Decoder) buffer(r io.Reader) (io.ReaderAt, int64, func(), error) {
 		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
 	}
 	mem = bytes.Buffer{}
-	rest, err := io.Copy(tmp, r)
+	// Past the inflation bound of a compressed object, or the spill limit,
+	// the file is refused (the bytes written so far are removed).
+	max := spill
+	if codec != "" && codec != "plain" && stored > 0 && MaxInflation*stored < max {
+		max = MaxInflation * stored
+	}
+	rest, err := io.Copy(tmp, io.LimitReader(r, max-n+1))
 	if err != nil {
 		cleanup()
 		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
+	}
+	if n+rest > max {
+		cleanup()
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: more than %d MiB decompressed from %d stored bytes", ingest.ErrTooLarge, max>>20, stored)
 	}
 	return tmp, n + rest, cleanup, nil
 }

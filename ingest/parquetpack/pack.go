@@ -39,6 +39,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -144,8 +145,14 @@ type Dest interface {
 	String() string
 }
 
-// DirDest writes a pack into a local directory.
+// DirDest writes a pack into a local directory. Each file is written under
+// a hidden temporary name in its folder and renamed when closed, so an
+// interrupted export leaves no part under its final name (the pack's
+// readers skip hidden files) and, as the manifest is written last, no
+// manifest.
 type DirDest struct{ Dir string }
+
+var tmpSeq atomic.Int64
 
 // Create implements Dest.
 func (d DirDest) Create(_ context.Context, key string) (io.WriteCloser, error) {
@@ -153,15 +160,52 @@ func (d DirDest) Create(_ context.Context, key string) (io.WriteCloser, error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", p, err)
 	}
-	f, err := os.Create(p)
+	tmp := filepath.Join(filepath.Dir(p), fmt.Sprintf(".%s.%d-%d.tmp", filepath.Base(p), os.Getpid(), tmpSeq.Add(1)))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", p, err)
 	}
-	return f, nil
+	return &renamingFile{File: f, final: p}, nil
 }
 
-// Abort implements Dest.
-func (d DirDest) Abort(key string) { _ = os.Remove(filepath.Join(d.Dir, filepath.FromSlash(key))) }
+// renamingFile is a file written under a temporary name and renamed to
+// final by Close; Abort (through DirDest) removes the temporary file.
+type renamingFile struct {
+	*os.File
+	final  string
+	closed bool
+}
+
+func (r *renamingFile) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	err := r.File.Sync()
+	if cerr := r.File.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(r.File.Name(), r.final)
+	}
+	if err != nil {
+		os.Remove(r.File.Name())
+		return fmt.Errorf("writing %s: %w", r.final, err)
+	}
+	return nil
+}
+
+// Abort implements Dest: it removes the part, under its final name if a
+// Close renamed it on the way to the abort, and every temporary file of
+// this process left under the part's name.
+func (d DirDest) Abort(key string) {
+	p := filepath.Join(d.Dir, filepath.FromSlash(key))
+	_ = os.Remove(p) // a part closed (renamed) on the way to its abort
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(p), fmt.Sprintf(".%s.%d-*.tmp", filepath.Base(p), os.Getpid())))
+	for _, m := range matches {
+		_ = os.Remove(m)
+	}
+}
 
 func (d DirDest) String() string { return d.Dir }
 

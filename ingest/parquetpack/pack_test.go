@@ -506,7 +506,13 @@ func TestBadInput(t *testing.T) {
 	for _, tt := range tests {
 		paths[write(tt.rel, tt.data)] = tt.want
 	}
-	goodPath := write("ok/table=eni_events/dt=2026-11-02/part-00000.parquet", good)
+	goodPath := write("ok/"+tm.Files[0].Path, good)
+	// An exported file loads with its pack's manifest beside it.
+	manifest, err := os.ReadFile(filepath.Join(pack, parquetpack.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("ok/"+parquetpack.ManifestName, manifest)
 
 	b := openStore(t, ":memory:")
 	defer b.Close()

@@ -10,7 +10,10 @@ package s3src
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -46,6 +49,12 @@ type Config struct {
 	// MaxResumes is how many times one body may break mid-stream and be
 	// resumed with a ranged GET; 0 means 5.
 	MaxResumes int
+	// MaxConnFailures is how many requests in a row may fail to connect
+	// (no HTTP answer at all) before the ingest stops with an error naming
+	// the endpoint; 0 means 8.
+	MaxConnFailures int
+	// DialTimeout bounds connecting to the endpoint; 0 means 10 s.
+	DialTimeout time.Duration
 	// HTTPClient replaces the SDK's HTTP client (tests wrap the transport).
 	HTTPClient *http.Client
 }
@@ -79,6 +88,12 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.MaxResumes <= 0 {
 		cfg.MaxResumes = 5
 	}
+	if cfg.MaxConnFailures <= 0 {
+		cfg.MaxConnFailures = 8
+	}
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = 10 * time.Second
+	}
 	if cfg.EndpointURL != "" {
 		if err := checkEndpoint(cfg.EndpointURL); err != nil {
 			return nil, err
@@ -89,7 +104,14 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = cfg.MaxAttempts
 				o.MaxBackoff = cfg.MaxBackoff
-				o.Backoff = retry.NewExponentialJitterBackoff(cfg.MaxBackoff)
+				o.Backoff = backoff{base: min(100*time.Millisecond, cfg.MaxBackoff), max: cfg.MaxBackoff, rand: rand.Float64}
+				// An open breaker is final: retrying cannot reach the endpoint.
+				o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+					if errors.Is(err, ErrEndpointDown) {
+						return aws.FalseTernary
+					}
+					return aws.UnknownTernary
+				})}, o.Retryables...)
 				// A batch reader backs off per request; the client-wide
 				// retry quota would fail healthy objects after a burst of
 				// SlowDown answers.
@@ -112,7 +134,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConns = 2 * cfg.Parallel
 			t.MaxIdleConnsPerHost = 2 * cfg.Parallel
-		})))
+		}).WithDialerOptions(func(d *net.Dialer) { d.Timeout = cfg.DialTimeout })))
 	}
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
@@ -127,6 +149,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		// Objects written without checksums (most CloudTrail files,
 		// S3-compatible stores) would log one line per GET.
 		o.DisableLogOutputChecksumValidationSkipped = true
+		o.HTTPClient = &breaker{next: o.HTTPClient, max: cfg.MaxConnFailures}
 		if cfg.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(cfg.EndpointURL)
 			o.UsePathStyle = !cfg.VirtualHost

@@ -400,6 +400,13 @@ func TestIngestMirror(t *testing.T) {
 	}
 	st := openStore(t)
 	src := newSource(t, newClient(t, srv), "s3://ev/", s3src.Options{MirrorDir: mirrorDir})
+	lastModified := map[string]time.Time{}
+	if err := src.Walk(context.Background(), func(o ingest.Object) error {
+		lastModified[o.Key] = o.ModTime
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	sum := runIngest(t, st, false, src)
 
 	var failed []string
@@ -430,6 +437,11 @@ func TestIngestMirror(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("mirror of %s differs from the object", k)
+		}
+		// Dated like the object: an ingest of the copy gives the same
+		// observed_at as the ingest from S3.
+		if fi, err := os.Stat(filepath.Join(mirrorDir, filepath.FromSlash(k))); err != nil || !fi.ModTime().Equal(lastModified[k]) {
+			t.Errorf("mirror of %s has mtime %v, the object's LastModified is %v", k, fi.ModTime(), lastModified[k])
 		}
 		mirrored++
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"time"
 )
 
 // mirror keeps a local copy of every object read, under the key's path in
@@ -36,7 +37,10 @@ func (m *mirror) check(key string) error {
 }
 
 // wrap copies what is read from rc into the mirror file for key.
-func (m *mirror) wrap(key string, rc io.ReadCloser) (io.ReadCloser, error) {
+// The file gets the object's LastModified as its modification time, so an
+// ingest of the copy dates what the object dates by it (eni_snapshots'
+// observed_at) exactly as the ingest from S3 does.
+func (m *mirror) wrap(key string, modTime time.Time, rc io.ReadCloser) (io.ReadCloser, error) {
 	if err := m.check(key); err != nil {
 		return nil, err
 	}
@@ -50,7 +54,7 @@ func (m *mirror) wrap(key string, rc io.ReadCloser) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mirroring %s: %w", key, err)
 	}
-	return &teeBody{m: m, rc: rc, f: f, key: key, tmp: tmp}, nil
+	return &teeBody{m: m, rc: rc, f: f, key: key, tmp: tmp, modTime: modTime}, nil
 }
 
 // teeBody writes every byte read to a partial file and renames it to the
@@ -62,6 +66,8 @@ type teeBody struct {
 	key  string
 	tmp  string
 	done bool
+
+	modTime time.Time
 }
 
 // Metadata passes on the mirrored body's user metadata (ingest.MetadataReader).
@@ -83,6 +89,9 @@ func (t *teeBody) Read(p []byte) (int, error) {
 		t.done = true
 		cerr := t.f.Close()
 		t.f = nil
+		if cerr == nil && !t.modTime.IsZero() {
+			cerr = t.m.root.Chtimes(t.tmp, t.modTime, t.modTime)
+		}
 		if cerr == nil {
 			cerr = t.m.root.Rename(t.tmp, t.key)
 		}

@@ -417,7 +417,7 @@ func (s *Source) Open(ctx context.Context, o ingest.Object) (io.ReadCloser, erro
 	if s.mirror == nil {
 		return b, nil
 	}
-	rc, err := s.mirror.wrap(o.Key, b)
+	rc, err := s.mirror.wrap(o.Key, o.ModTime, b)
 	if err != nil {
 		b.Close()
 		return nil, err

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/ingest"
+	"github.com/gluelens/gluelens/ingest/internal/jsonscan"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/goccy/go-json"
 )
@@ -34,8 +35,26 @@ import (
 // Kind is the decoder's name in the ingest manifest.
 const Kind = "spark-eventlog"
 
-// maxLine bounds one JSON line; longer lines are counted as bad and skipped.
-const maxLine = 256 << 20
+// maxLine bounds one line of an event the decoder reads; a longer one is
+// counted as bad and skipped. A line of an event it does not read (SQL plans,
+// third-party listeners) is skipped unread at any length once it passes
+// skipLongAfter bytes, so the memory a log can take is bounded by
+// maxLine per batch in flight, whatever the log holds.
+const (
+	maxLine       = 16 << 20
+	skipLongAfter = 1 << 20
+)
+
+// readEvents are the events whose lines are decoded (see process and the
+// task decoders); every other line is counted as skipped.
+var readEvents = map[string]bool{
+	"SparkListenerTaskStart": true, "SparkListenerTaskEnd": true,
+	"SparkListenerStageSubmitted": true, "SparkListenerStageCompleted": true,
+	"SparkListenerJobStart": true, "SparkListenerJobEnd": true,
+	"SparkListenerExecutorAdded": true, "SparkListenerExecutorRemoved": true,
+	"SparkListenerApplicationStart": true, "SparkListenerApplicationEnd": true,
+	"SparkListenerEnvironmentUpdate": true, "SparkListenerLogStart": true,
+}
 
 // Decoder reads Spark event logs.
 type Decoder struct{}
@@ -297,10 +316,11 @@ func (d *decoder) applyAll(ctx context.Context, ordered <-chan *batch, free chan
 
 // lineReader cuts a stream into batches of numbered lines.
 type lineReader struct {
-	br      *bufio.Reader
-	line    int64  // lines read so far
-	long    []byte // a line longer than br's buffer
-	tooLong bool
+	br       *bufio.Reader
+	line     int64  // lines read so far
+	long     []byte // a line longer than br's buffer
+	tooLong  bool
+	skipLong bool // the long line is of an event not read: dropped as it streams by
 }
 
 // fill adds lines to b until it is full or the stream ends; then b.end
@@ -309,8 +329,13 @@ func (r *lineReader) fill(b *batch) {
 	for !b.full() {
 		chunk, err := r.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			if !r.tooLong {
+			if !r.tooLong && !r.skipLong {
 				r.long = append(r.long, chunk...)
+				if len(r.long) > skipLongAfter {
+					if name, ok := eventName(r.long); ok && !readEvents[string(name)] {
+						r.skipLong, r.long = true, nil
+					}
+				}
 				if len(r.long) > maxLine {
 					r.tooLong, r.long = true, nil
 				}
@@ -323,6 +348,10 @@ func (r *lineReader) fill(b *batch) {
 			r.long = r.long[:0]
 		}
 		switch {
+		case r.skipLong:
+			r.skipLong = false
+			r.line++
+			b.addSkippedLong(r.line)
 		case r.tooLong:
 			r.tooLong = false
 			r.line++
@@ -361,8 +390,9 @@ const (
 	kindOther lineKind = iota
 	kindTaskEnd
 	kindTaskStart
-	kindTooLong // longer than maxLine: bad
-	kindCut     // the last line, cut short: a warning
+	kindTooLong     // longer than maxLine: bad
+	kindCut         // the last line, cut short: a warning
+	kindSkippedLong // a long line of an event not read: skipped
 )
 
 type batch struct {
@@ -423,8 +453,9 @@ func (b *batch) add(num int64, line []byte) {
 	b.push(num, line, k)
 }
 
-func (b *batch) addTooLong(num int64) { b.push(num, nil, kindTooLong) }
-func (b *batch) addCut(num int64)     { b.push(num, nil, kindCut) }
+func (b *batch) addTooLong(num int64)     { b.push(num, nil, kindTooLong) }
+func (b *batch) addCut(num int64)         { b.push(num, nil, kindCut) }
+func (b *batch) addSkippedLong(num int64) { b.push(num, nil, kindSkippedLong) }
 
 func (b *batch) reset() {
 	b.arena, b.start = b.arena[:0], b.start[:1]
@@ -462,6 +493,9 @@ func (d *decoder) flush(b *batch) error {
 		case kindTooLong:
 			d.events++
 			err = d.badLine(fmt.Errorf("line longer than %d bytes", maxLine))
+		case kindSkippedLong:
+			d.events++
+			d.skipped++
 		case kindCut:
 			d.trunc = true
 			d.out.Warn(d.line, fmt.Sprintf("log ends mid-line at line %d (in-progress or cut-short log): the partial line was dropped", d.line))
@@ -507,20 +541,39 @@ func requireID(field string, v int64) error {
 	return nil
 }
 
-var eventKey = []byte(`"Event":"`)
+var eventKey = []byte(`"Event"`)
 
-// eventName finds the "Event" value by a byte scan, without parsing the line.
+// eventName finds the "Event" value by a byte scan, without parsing the
+// line. JSON whitespace may surround the colon (`{"Event": "…"}` as
+// json.dumps and jq write it); Spark's compact form is the first match.
 func eventName(line []byte) ([]byte, bool) {
-	i := bytes.Index(line, eventKey)
-	if i < 0 {
-		return nil, false
+	for off := 0; ; {
+		i := bytes.Index(line[off:], eventKey)
+		if i < 0 {
+			return nil, false
+		}
+		j := off + i + len(eventKey)
+		if j < len(line) && line[j] == ':' && j+1 < len(line) && line[j+1] == '"' {
+			j += 2
+		} else {
+			j = jsonscan.SkipSpace(line, j)
+			if j >= len(line) || line[j] != ':' {
+				off = j
+				continue
+			}
+			if j = jsonscan.SkipSpace(line, j+1); j >= len(line) || line[j] != '"' {
+				off = j
+				continue
+			}
+			j++
+		}
+		rest := line[j:]
+		k := bytes.IndexByte(rest, '"')
+		if k < 0 {
+			return nil, false
+		}
+		return rest[:k], true
 	}
-	rest := line[i+len(eventKey):]
-	j := bytes.IndexByte(rest, '"')
-	if j < 0 {
-		return nil, false
-	}
-	return rest[:j], true
 }
 
 func (d *decoder) badLine(err error) error {

@@ -83,3 +83,44 @@ func TestJoinRoundTripsThroughBash(t *testing.T) {
 		}
 	}
 }
+
+// unquote reads one word as a POSIX shell does, for the quoting Quote
+// produces: plain safe bytes and single-quoted runs, with \' between them.
+func unquote(w string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(w); {
+		switch {
+		case w[i] == '\'':
+			j := strings.IndexByte(w[i+1:], '\'')
+			if j < 0 {
+				return "", false
+			}
+			b.WriteString(w[i+1 : i+1+j])
+			i += j + 2
+		case w[i] == '\\' && i+1 < len(w):
+			b.WriteByte(w[i+1])
+			i += 2
+		case safe(w[i]):
+			b.WriteByte(w[i])
+			i++
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// FuzzQuote: every string comes back unchanged from the word Quote makes,
+// and that word has no byte a shell would act on outside quotes.
+func FuzzQuote(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := Quote(s)
+		got, ok := unquote(q)
+		if !ok || got != s {
+			t.Fatalf("Quote(%q) = %s reads back as %q (ok %v)", s, q, got, ok)
+		}
+	})
+}

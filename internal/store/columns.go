@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -71,6 +73,21 @@ func NewColumns(table string, capacity int, kinds ...Kind) *Columns {
 		c.nulls[i] = make([]bool, 0, capacity)
 	}
 	return c
+}
+
+// FixUTF8 replaces the invalid UTF-8 sequences of every string value with
+// U+FFFD in place and returns how many values it changed.
+func (c *Columns) FixUTF8() int {
+	n := 0
+	for _, col := range c.strs {
+		for i, v := range col {
+			if !utf8.ValidString(v) {
+				col[i] = strings.ToValidUTF8(v, "\uFFFD")
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Table is the table the rows are for.
