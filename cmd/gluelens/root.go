@@ -13,6 +13,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/reports"
 )
@@ -71,6 +72,11 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	var ev *evidence.Error
+	if errors.As(err, &ev) {
+		fmt.Fprintln(errOut, "gluelens:", err)
+		return exitEvidence
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
