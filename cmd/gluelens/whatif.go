@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -66,6 +67,10 @@ func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time
 	}
 	if groups != nil {
 		if alt.Assign, err = plan.AssignCategories(d, groups); err != nil {
+			var ev *evidence.Error
+			if errors.As(err, &ev) {
+				return alt, &evidence.Error{Msg: "--split: " + ev.Msg}
+			}
 			return alt, usagef("--split: %v", err)
 		}
 	}
