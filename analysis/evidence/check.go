@@ -70,7 +70,7 @@ func CheckRun(ctx context.Context, st *store.Store, runID string) error {
 	var parts []string
 	for _, j := range jobs {
 		total += j.Runs
-		parts = append(parts, fmt.Sprintf("%s (%d, e.g. %s)", j.JobName, j.Runs, j.Example))
+		parts = append(parts, fmt.Sprintf("%s (%d)", j.JobName, j.Runs))
 	}
 	return errorf("unknown job run %s; the evidence has %d run(s) of %d job(s): %s (list them with gluelens runs)", runID, total, len(jobs), listSome(parts, 6))
 }
