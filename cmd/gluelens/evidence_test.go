@@ -55,10 +55,16 @@ func TestQuestionsCheckedAgainstTheEvidence(t *testing.T) {
 // from the files themselves.
 func TestEvidenceCoverage(t *testing.T) {
 	ev, db, tr := ipEvidence(t)
+	// Objects the ingest deliberately did not load (digests, public keys
+	// until a decoder claims them) are not evidence.
+	skip := map[string]bool{}
+	for _, r := range jsonRows(t, cli(t, "--db", db, "query", "--format", "json", "SELECT uri FROM ingest_manifest WHERE status NOT IN ('ok', 'duplicate')")) {
+		skip[r["uri"].(string)] = true
+	}
 	var sums []string
 	var gzFiles int
 	err := filepath.Walk(ev, func(p string, info os.FileInfo, err error) error {
-		if err != nil || !info.Mode().IsRegular() || strings.HasSuffix(p, "truth.json") || strings.Contains(p, "CloudTrail-Digest") {
+		if err != nil || !info.Mode().IsRegular() || strings.HasSuffix(p, "truth.json") || skip[p] {
 			return err
 		}
 		b, err := os.ReadFile(p)
