@@ -42,7 +42,7 @@ func TestCoverageAndGaps(t *testing.T) {
 		if status == "ok" {
 			shas = append(shas, sha)
 		}
-		if err := st.Exec(ctx, `INSERT INTO ingest_manifest VALUES (?, 1, NULL, NULL, ?, ?, 1, 0, 0, 0, ?, NULL, now(), 'test')`, uri, sha, kind, status); err != nil {
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO ingest_manifest (uri, size, content_sha256, kind, records_kept, records_skipped, records_bad, records_duplicate, status, ingested_at) VALUES (?, 1, ?, ?, 1, 0, 0, 0, ?, now())`, uri, sha, kind, status); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func TestCoverageAndGaps(t *testing.T) {
 	add(key("us-east-1", "0300"), "cloudtrail", "ok")
 	add(key("eu-west-1", "0020"), "cloudtrail", "failed")
 	add("s3://trail/AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/11/02/111122223333_CloudTrail-Digest_eu-west-1_t_eu-west-1_20261102T010000Z.json.gz", "cloudtrail", "ignored")
-	if err := st.Exec(ctx, `INSERT INTO glue_runs (run_id, job_name, started_on, completed_on) VALUES ('jr_1', 'etl', '2026-11-01 23:00:00', '2026-11-02 04:00:00')`); err != nil {
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO glue_runs (run_id, job_name, started_on, completed_on) VALUES ('jr_1', 'etl', '2026-11-01 23:00:00', '2026-11-02 04:00:00')`); err != nil {
 		t.Fatal(err)
 	}
 	cov, err := Load(ctx, st, 30*time.Minute)
