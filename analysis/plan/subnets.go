@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gluelens/gluelens/analysis/evidence"
 )
 
 // SplitGroup is one proposed subnet and the patterns that put runs in it.
@@ -92,7 +94,8 @@ func AssignCategories(d *Demand, groups []SplitGroup) (map[string]string, error)
 			matched = true
 		}
 		if !matched {
-			return nil, fmt.Errorf("split group %s (%s) matches no category with recorded runs", g.Subnet, strings.Join(g.Patterns, ","))
+			return nil, &evidence.Error{Msg: fmt.Sprintf("split group %s (%s) matches no category or job with recorded runs; the evidence's categories are %s (see gluelens categories)",
+				g.Subnet, strings.Join(g.Patterns, ","), strings.Join(cats, ", "))}
 		}
 	}
 	return assign, nil

@@ -302,6 +302,9 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 		Kind: "incident", Title: incidentTitle(inc), GeneratedAt: o.Now.UTC(), Version: o.Version,
 		Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
 	}
+	if inc.Header.Evidence, err = evidenceSection(ctx, st, from, to); err != nil {
+		return nil, err
+	}
 	return inc, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	coverage "github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/internal/store"
 )
@@ -45,6 +46,15 @@ func loadSources(ctx context.Context, st *store.Store) ([]Source, error) {
 		return nil, fmt.Errorf("counting ingested sources: %w", err)
 	}
 	return rows, nil
+}
+
+// evidenceSection is the evidence a report over [from, to) rests on.
+func evidenceSection(ctx context.Context, st *store.Store, from, to time.Time) (*coverage.Section, error) {
+	cov, err := coverage.Load(ctx, st, 0)
+	if err != nil {
+		return nil, err
+	}
+	return cov.Section(from, to), nil
 }
 
 // evidenceBounds is the span of the ENI evidence, widened to the Glue runs.

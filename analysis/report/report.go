@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	coverage "github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/internal/config"
 )
 
@@ -76,6 +77,10 @@ type Header struct {
 	From        time.Time `json:"from"`
 	To          time.Time `json:"to"`
 	Sources     []Source  `json:"sources"`
+	// Evidence is what the report rests on: the sources, the CloudTrail
+	// gaps inside the window, how the window reaches beyond the evidence
+	// and the fingerprint of the inputs. Renderers show it first.
+	Evidence *coverage.Section `json:"evidence"`
 }
 
 // Advice is one recommended change with the line to paste.

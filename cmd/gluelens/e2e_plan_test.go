@@ -720,11 +720,9 @@ subnets:
 		empty := filepath.Join(dir, "empty.yaml")
 		os.WriteFile(empty, []byte("categories: []\n"), 0o644)
 		for _, args := range [][]string{
-			{"whatif", "--cidr", "subnet-nope=/26"},
 			{"whatif", "--cidr", "subnet-0d1e2f3a4b5c6d7e8=/30"},
 			{"whatif", "--gate", "sometimes"},
 			{"whatif", "--linger", "soon"},
-			{"whatif", "--split", "a=nothing-*"},
 			{"plan", "subnets", "--config", empty},
 			{"plan", "thresholds", "--buffer", "lots"},
 			{"check", "capacity", "--min-headroom", "lots"},
@@ -732,6 +730,16 @@ subnets:
 			_, errOut, code := planCLI(append([]string{"--db", db}, args...)...)
 			if code != exitUsage {
 				t.Errorf("%v: exit %d, want %d (usage)\n%s", args, code, exitUsage, errOut)
+			}
+		}
+		// Names the evidence does not hold are evidence problems.
+		for _, args := range [][]string{
+			{"whatif", "--cidr", "subnet-nope=/26"},
+			{"whatif", "--split", "a=nothing-*"},
+		} {
+			_, errOut, code := planCLI(append([]string{"--db", db}, args...)...)
+			if code != exitEvidence || !strings.Contains(errOut, "subnet-0d1e2f3a4b5c6d7e8") && !strings.Contains(errOut, "categories are") {
+				t.Errorf("%v: exit %d, want %d naming what the evidence has\n%s", args, code, exitEvidence, errOut)
 			}
 		}
 	})

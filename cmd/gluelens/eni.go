@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/analysis/eni"
+	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -26,6 +27,11 @@ func newENICmd(a *app) *cobra.Command {
 		use: "lifetimes", short: "One row per ENI: created, deleted, IPs, requester, job run, linger after the run ended, attribution",
 		args: cobra.NoArgs, window: true,
 		fetch: func(ctx context.Context, st *store.Store, win window, _ []string) (any, error) {
+			if subnet != "" {
+				if err := evidence.CheckSubnet(ctx, st, subnet); err != nil {
+					return nil, err
+				}
+			}
 			return eni.Lifetimes(ctx, st, win.eni(), subnet)
 		},
 	})
@@ -47,6 +53,16 @@ func newENICmd(a *app) *cobra.Command {
 				if err != nil {
 					return nil, usagef("TIME: %v", err)
 				}
+				if err := evidence.CheckSubnet(ctx, st, args[0]); err != nil {
+					return nil, err
+				}
+				cov, err := evidence.Load(ctx, st, 0)
+				if err != nil {
+					return nil, err
+				}
+				if err := cov.CheckInstant("TIME", t); err != nil {
+					return nil, err
+				}
 				return eni.At(ctx, st, args[0], t)
 			},
 		}),
@@ -54,7 +70,15 @@ func newENICmd(a *app) *cobra.Command {
 			use: "exhaustion", short: "Every failure for lack of IPs and who held the subnet's IPs at that moment",
 			args: cobra.NoArgs, window: true,
 			fetch: func(ctx context.Context, st *store.Store, win window, _ []string) (any, error) {
-				return eni.Exhaustions(ctx, st, win.eni())
+				rows, err := eni.Exhaustions(ctx, st, win.eni())
+				if err == nil && len(rows) == 0 {
+					cov, err := evidence.Load(ctx, st, 0)
+					if err != nil {
+						return nil, err
+					}
+					return nil, &exitError{code: exitNotFound, msg: "no ENI create was refused for lack of IPs in " + win.text() + "; " + cov.Span()}
+				}
+				return rows, err
 			},
 		}),
 	)

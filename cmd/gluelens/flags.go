@@ -39,6 +39,19 @@ func (w *window) parse() error {
 	return nil
 }
 
+// text describes the window for messages.
+func (w *window) text() string {
+	switch {
+	case w.From.IsZero() && w.To.IsZero():
+		return "the whole evidence"
+	case w.From.IsZero():
+		return "the evidence before " + w.To.Format("2006-01-02 15:04:05")
+	case w.To.IsZero():
+		return "the evidence from " + w.From.Format("2006-01-02 15:04:05")
+	}
+	return w.From.Format("2006-01-02 15:04:05") + ".." + w.To.Format("2006-01-02 15:04:05")
+}
+
 // parseTime accepts RFC 3339 (any offset), a date, or a date and time
 // without zone (taken as UTC).
 func parseTime(s string) (time.Time, error) {

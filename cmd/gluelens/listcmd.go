@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -36,6 +37,15 @@ func listCmd(a *app, s listSpec) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if !win.From.IsZero() || !win.To.IsZero() {
+				cov, err := evidence.Load(cmd.Context(), st, 0)
+				if err != nil {
+					return err
+				}
+				if err := cov.CheckWindow("--from/--to", win.From, win.To); err != nil {
+					return err
+				}
+			}
 			rows, err := s.fetch(cmd.Context(), st, win, args)
 			if err != nil {
 				return err

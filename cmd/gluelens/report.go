@@ -102,7 +102,13 @@ func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
 		q.After = &sp
 	}
 	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		if err := checkIncident(ctx, st, q); err != nil {
+			return err
+		}
 		inc, err := report.BuildIncident(ctx, st, q, opt)
+		if errors.Is(err, report.ErrNoFailure) && q.RunID == "" {
+			return nearestFailure(ctx, st, q, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -154,7 +160,14 @@ func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
 	default:
 		from, to = o.win.From, o.win.To
 	}
+	what := "--from/--to"
+	if o.week != "" {
+		what = "--week " + o.week
+	}
 	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		if err := checkWindows(ctx, st, what, report.Span{From: from, To: to}); err != nil {
+			return err
+		}
 		c, err := report.BuildCapacity(ctx, st, from, to, opt)
 		if err != nil {
 			return err
@@ -201,6 +214,12 @@ func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
 		return usagef("--after: %v", err)
 	}
 	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		if err := checkWindows(ctx, st, "--before", before); err != nil {
+			return err
+		}
+		if err := checkWindows(ctx, st, "--after", after); err != nil {
+			return err
+		}
 		c, err := report.BuildCompare(ctx, st, before, after, opt)
 		if err != nil {
 			return err
@@ -290,10 +309,10 @@ func createBeside(path string) (*os.File, error) {
 	return f, nil
 }
 
-// noFailure turns "nothing failed there" into a usage-level answer.
+// noFailure turns "nothing failed there" into "nothing found" (exit 6).
 func noFailure(err error) error {
 	if errors.Is(err, report.ErrNoFailure) {
-		return &exitError{code: exitUsage, msg: err.Error()}
+		return &exitError{code: exitNotFound, msg: err.Error()}
 	}
 	return err
 }

@@ -82,7 +82,6 @@ func TestReportCommands(t *testing.T) {
 		{"report", "capacity"},
 		{"report", "capacity", "--week", "2026-W99"},
 		{"report", "compare", "--before", "2026-11-02..2026-11-03"},
-		{"report", "incident", "--at", "2026-10-01T00:00:00Z"}, // nothing failed then
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), append([]string{"--db", db}, args...), nil, &out, &errOut); code != exitUsage {

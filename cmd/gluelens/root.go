@@ -13,6 +13,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/reports"
 )
@@ -80,6 +81,11 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if strings.HasPrefix(err.Error(), "unknown command ") {
 		fmt.Fprintln(errOut, "gluelens:", err)
 		return exitUsage
+	}
+	var ev *evidence.Error
+	if errors.As(err, &ev) {
+		fmt.Fprintln(errOut, "gluelens:", err)
+		return exitEvidence
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
@@ -163,9 +166,15 @@ func (o *sparkOptions) openApp(ctx context.Context, a *app, appID string) (*stor
 	}
 	var ref spark.AppRef
 	if o.run != "" {
-		ref, err = spark.AppForRun(ctx, st, o.run)
-	} else {
-		ref, err = spark.ResolveApp(ctx, st, appID, o.attempt)
+		if err = evidence.CheckRun(ctx, st, o.run); err == nil {
+			if ref, err = spark.AppForRun(ctx, st, o.run); errors.Is(err, spark.ErrNoApp) {
+				err = evidence.NoApp(ctx, st, "job run "+o.run+" is in the evidence but no Spark event log carries its id")
+			}
+		}
+	} else if ref, err = spark.ResolveApp(ctx, st, appID, o.attempt); errors.Is(err, spark.ErrNoApp) {
+		if err = evidence.CheckApp(ctx, st, appID); err == nil {
+			err = evidence.NoApp(ctx, st, "Spark application "+appID+" has no attempt "+strconv.Quote(o.attempt))
+		}
 	}
 	if err != nil {
 		st.Close()

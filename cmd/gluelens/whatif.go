@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/reports"
@@ -63,6 +67,10 @@ func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time
 	}
 	if groups != nil {
 		if alt.Assign, err = plan.AssignCategories(d, groups); err != nil {
+			var ev *evidence.Error
+			if errors.As(err, &ev) {
+				return alt, &evidence.Error{Msg: "--split: " + ev.Msg}
+			}
 			return alt, usagef("--split: %v", err)
 		}
 	}
@@ -82,7 +90,13 @@ func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time
 	for _, pair := range o.cidrs {
 		name, _, _ := strings.Cut(pair, "=")
 		if name = strings.TrimSpace(name); !known[name] {
-			return alt, usagef("--cidr %q: %s is neither a subnet in the evidence nor a --split name", pair, name)
+			names := make([]string, 0, len(known))
+			for k := range known {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			return alt, &evidence.Error{Msg: fmt.Sprintf("--cidr %q: %s is neither a subnet in the evidence nor a --split name; the evidence and --split have %s",
+				pair, name, strings.Join(names, ", "))}
 		}
 	}
 	switch o.linger {

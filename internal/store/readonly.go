@@ -137,6 +137,13 @@ func readOnlyDSN(p string) string {
 // that the file is not a gluelens database.
 func readMeta(ctx context.Context, dbPath string) (map[string]string, error) {
 	db, err := sql.Open("duckdb", readOnlyDSN(dbPath))
+	if err == nil {
+		err = db.PingContext(ctx)
+	}
+	if err != nil && strings.Contains(err.Error(), "Could not set lock") {
+		// A writer (an ingest, query --write) holds the file.
+		return nil, fmt.Errorf("database %s is being written by another gluelens (ingest or query --write); read it when that ends: %w", dbPath, err)
+	}
 	if err != nil {
 		return nil, &DatabaseError{Path: dbPath, Reason: "opening database " + dbPath, Err: err}
 	}

@@ -37,9 +37,10 @@ func EChartsJS() []byte { return []byte(echartsJS) }
 func EChartsSums() string { return echartsSums }
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"stamp": report.Stamp,
-	"clock": report.Clock,
-	"bytes": report.Bytes,
+	"stamp":         report.Stamp,
+	"evidenceLines": words.Evidence,
+	"clock":         report.Clock,
+	"bytes":         report.Bytes,
 	"tstamp": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"
