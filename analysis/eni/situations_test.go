@@ -404,3 +404,42 @@ func TestClockSkewBehind(t *testing.T) {
 		t.Errorf("failure of %s: %d in use, %d running, %d finished; want F: 11, 2, 0", deref(x.JobRunID), x.InUse, x.HeldByRunningRuns, x.HeldByFinishedRuns)
 	}
 }
+
+// ENI creation lag: a short run's ENIs are created after a second run of
+// the same job has started, and a create is refused once the first has
+// finished.
+//
+//	S: job J (role R, connection c → S), 2 workers per run. 7 IPs held by ENIs o1..o7 of role Other.
+//	run X 07:00:00–07:02:00 SUCCEEDED: x1, x2 created 07:01:10, 07:01:20 (70–80 s lag), deleted 07:20
+//	run Y 07:01:00–07:30:00 SUCCEEDED: y1, y2 created 07:01:30, 07:01:40, deleted 07:35
+//	run F 07:03:00–07:04:00 FAILED (no IPs), 2 workers: its first create refused 07:03:10
+//
+// Truth at 07:03:10: 11 in use = 2 running (Y) + 2 finished (X, 70 s earlier) + 7 others.
+func TestCreationLagSplit(t *testing.T) {
+	at := evidencetest.Clock(t)
+	var e evidencetest.Evidence
+	e.Subnet("S", "10.0.0.0/28")
+	e.Connection("c", "S")
+	e.Job("J", "R", 2, time.Time{}, "c")
+	e.AddRun(evidencetest.Run{ID: "X", Job: "J", Start: at("07:00:00"), End: at("07:02:00"), State: "SUCCEEDED", Workers: 2})
+	e.AddRun(evidencetest.Run{ID: "Y", Job: "J", Start: at("07:01:00"), End: at("07:30:00"), State: "SUCCEEDED", Workers: 2})
+	e.AddRun(evidencetest.Run{ID: "F", Job: "J", Start: at("07:03:00"), End: at("07:04:00"), State: "FAILED", Error: evidencetest.RunRefusedError, Workers: 2})
+	others := []string{"o1", "o2", "o3", "o4", "o5", "o6", "o7"}
+	createN(&e, at, "06:59:00", time.Second, "S", "Other", others...)
+	createN(&e, at, "07:01:10", 10*time.Second, "S", "R", "x1", "x2", "y1", "y2")
+	e.Refused(at("07:03:10"), "S", "f-F", "R")
+	deleteAll(&e, at("07:20:00"), "R", "x1", "x2")
+	deleteAll(&e, at("07:35:00"), "R", "y1", "y2")
+	deleteAll(&e, at("09:00:00"), "Other", others...)
+	st := ingestEvidence(t, "creation-lag", &e)
+	ex := exhaustions(t, st)
+	if len(ex) != 1 {
+		t.Fatalf("%d failures, want 1: %+v", len(ex), ex)
+	}
+	x := ex[0]
+	if deref(x.JobRunID) != "F" || x.InUse != 11 {
+		t.Errorf("failure of %s with %d in use, want F with 11", deref(x.JobRunID), x.InUse)
+	}
+	within(t, "running", x, x.HeldByRunningRuns, 2)
+	within(t, "finished", x, x.HeldByFinishedRuns, 2)
+}

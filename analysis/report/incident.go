@@ -724,7 +724,7 @@ func rootCause(inc *Incident) string {
 		}
 		s = append(s, fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", Clock(ip.At), ip.SubnetID, size, ip.InUse, joinList(held)))
 		if ip.AmbiguousIPs > 0 {
-			s = append(s, fmt.Sprintf("%d of them are held by ENIs that could belong to more than one run, so the running/finished split may be off by up to %d.", ip.AmbiguousIPs, ip.AmbiguousIPs))
+			s = append(s, fmt.Sprintf("The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.", ip.AmbiguousIPs, plural(int(ip.AmbiguousIPs), "IP's ENI", "IPs' ENIs")))
 		}
 	}
 	if d := inc.Disk; d != nil && d.Executor != "" {

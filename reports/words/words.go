@@ -181,7 +181,7 @@ func ipHolders(c *report.IPCause) string {
 	}
 	s := fmt.Sprintf("At %s the subnet had %d%s IPs in use: %s.", report.Clock(c.At), c.InUse, of, List(held))
 	if c.AmbiguousIPs > 0 {
-		s += fmt.Sprintf(" %d of them are held by ENIs that could belong to more than one run, so the running/finished split may be off by up to %d.", c.AmbiguousIPs, c.AmbiguousIPs)
+		s += fmt.Sprintf(" The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.", c.AmbiguousIPs, Plural(int(c.AmbiguousIPs), "IP's ENI", "IPs' ENIs"))
 	}
 	return s
 }

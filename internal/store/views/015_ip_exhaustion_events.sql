@@ -12,7 +12,8 @@
 --                           proves the subnet was full, so in_use is never below usable_ips there.
 -- finished_*_minutes_ago: how long before `at` the finished runs holding IPs had completed.
 -- Uncertainty: ambiguous_ips = IPs held by ENIs whose run attribution is ambiguous (they could belong
--- to another run, running or finished); attribution_confidence = that of the failure's own run
+-- to another run, running or finished) or whose run completed within 60 s of `at` (Glue's and
+-- CloudTrail's clocks may differ by that much: running or finished is not decided); attribution_confidence = that of the failure's own run
 -- (a refused create's attribution; 'exact' for a failed run known from its own error); confidence =
 -- 'exact' when nothing in the split is ambiguous or unaccounted and the failure's run is not
 -- ambiguous, else 'ambiguous' (the running/finished split may be off by up to ambiguous_ips,
@@ -63,7 +64,8 @@ split AS (
            sum(ip_count) FILTER (WHERE job_run_id IS NULL AND (requester IS NULL OR requester = 'glue')) AS unattributed,
            min(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") / 60000.0 AS fin_min,
            max(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") / 60000.0 AS fin_max,
-           sum(ip_count) FILTER (WHERE attribution_confidence = 'ambiguous') AS ambiguous
+           sum(ip_count) FILTER (WHERE attribution_confidence = 'ambiguous'
+                                    OR abs(date_diff('second', run_completed_at, "at")) <= 60) AS ambiguous
     FROM held
     GROUP BY "at", source, event_id, failed_run
 )
