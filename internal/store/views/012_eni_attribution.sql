@@ -11,9 +11,9 @@
 --     longer names, so for it any subnet its role's creates went to counts ('earlier-subnet').
 -- The choice is an assignment, not a nearest-start guess:
 --   * a refused create goes to a run that failed for lack of IPs when one is a candidate, one refused
---     create per such run: where several refused creates prefer the same failed run, the latest
---     keeps it and each earlier one takes its next failed candidate no other create holds
---     ('one-to-one');
+--     create per such run: where several refused creates prefer the same failed run, the one with the
+--     fewest failed candidates keeps it (then the latest) and each other takes its next failed
+--     candidate no other create holds ('one-to-one');
 --   * otherwise the run that started last at or before t wins (then the nearest start after), where a
 --     start is first moved back by how far Glue's clock runs ahead of CloudTrail's: the median over
 --     runs of (first ENI of the run's role − recorded start), when negative;
@@ -94,10 +94,12 @@ candidates AS (
 -- one-to-one: refused creates whose first choice is a failed run another, later refused create also
 -- prefers move to their best failed candidate that is nobody's first choice
 first_refused AS (
-    SELECT event_id, event_time, run_id,
-           row_number() OVER (PARTITION BY run_id ORDER BY event_time DESC, event_id DESC) AS kth
-    FROM candidates
-    WHERE preference = 1 AND refused AND failed_for_ips
+    SELECT c.event_id, c.event_time, c.run_id,
+           row_number() OVER (PARTITION BY c.run_id ORDER BY n.failed_candidates, c.event_time DESC, c.event_id DESC) AS kth
+    FROM candidates c
+    JOIN (SELECT event_id, count(*) FILTER (WHERE failed_for_ips) AS failed_candidates FROM candidates GROUP BY event_id) n
+      ON n.event_id = c.event_id
+    WHERE c.preference = 1 AND c.refused AND c.failed_for_ips
 ),
 taken AS (
     SELECT run_id FROM first_refused WHERE kth = 1
