@@ -56,7 +56,7 @@ type Holder struct {
 	JobName               *string    `json:"job_name"`
 	RunStartedAt          *time.Time `json:"run_started_at"`
 	RunCompletedAt        *time.Time `json:"run_completed_at"`
-	State                 string     `json:"state"` // running | lingering | non-glue | unattributed
+	State                 string     `json:"state"` // running | lingering | non-glue | unattributed | unaccounted
 	MinutesSinceRunEnd    *float64   `json:"minutes_since_run_end"`
 	AttributionConfidence *string    `json:"attribution_confidence"`
 	Description           *string    `json:"description"`
@@ -87,6 +87,9 @@ type Lifetime struct {
 	AttributionMethod     *string    `json:"attribution_method"`
 	AttributionConfidence *string    `json:"attribution_confidence"`
 	CandidateRuns         int64      `json:"candidate_runs"`
+	// SubnetSource: create | snapshot | same-requester | full-at-refusal
+	// (see docs/attribution.md).
+	SubnetSource *string `json:"subnet_source"`
 }
 
 // Lifetimes lists ENIs whose holding overlaps the window, optionally in one subnet.
@@ -101,29 +104,40 @@ func Lifetimes(ctx context.Context, st *store.Store, w Window, subnet string) ([
 		out[i] = Lifetime{ENIID: h.ENIID, SubnetID: &subnet, CreatedAt: h.CreatedAt, DeletedAt: h.DeletedAt, IPCount: h.IPCount,
 			Requester: h.Requester, RoleARN: h.RoleARN, JobRunID: h.JobRunID, JobName: h.JobName, RunCompletedAt: h.RunCompletedAt,
 			LingerMinutes: h.LingerMinutes, AttributionMethod: h.AttributionMethod, AttributionConfidence: h.AttributionConfidence,
-			CandidateRuns: h.CandidateRuns}
+			CandidateRuns: h.CandidateRuns, SubnetSource: h.SubnetSource}
 	}
 	return out, nil
 }
 
 // Exhaustion is one failure for lack of IPs and who held the subnet's IPs then.
 type Exhaustion struct {
-	At                    time.Time `json:"at"`
-	SubnetID              *string   `json:"subnet_id"`
-	Source                string    `json:"source"`
-	JobRunID              *string   `json:"job_run_id"`
-	JobName               *string   `json:"job_name"`
-	InUse                 int64     `json:"in_use"`
-	UsableIPs             *int64    `json:"usable_ips"`
-	HeldByRunningRuns     int64     `json:"held_by_running_runs"`
-	HeldByFinishedRuns    int64     `json:"held_by_finished_runs"`
-	HeldByNonGlue         int64     `json:"held_by_non_glue"`
-	Unattributed          int64     `json:"unattributed"`
-	FinishedMinMinutesAgo *float64  `json:"finished_min_minutes_ago"`
-	FinishedMaxMinutesAgo *float64  `json:"finished_max_minutes_ago"`
-	ErrorCode             *string   `json:"error_code"`
-	ErrorMessage          *string   `json:"error_message"`
-	EventID               *string   `json:"event_id"`
+	At                 time.Time `json:"at"`
+	SubnetID           *string   `json:"subnet_id"`
+	Source             string    `json:"source"`
+	JobRunID           *string   `json:"job_run_id"`
+	JobName            *string   `json:"job_name"`
+	InUse              int64     `json:"in_use"`
+	UsableIPs          *int64    `json:"usable_ips"`
+	HeldByRunningRuns  int64     `json:"held_by_running_runs"`
+	HeldByFinishedRuns int64     `json:"held_by_finished_runs"`
+	HeldByNonGlue      int64     `json:"held_by_non_glue"`
+	Unattributed       int64     `json:"unattributed"`
+	// Unaccounted: at a refused create, the IPs no ENI in the evidence
+	// explains (the refusal proves the subnet was full); included in InUse.
+	Unaccounted           int64    `json:"unaccounted"`
+	FinishedMinMinutesAgo *float64 `json:"finished_min_minutes_ago"`
+	FinishedMaxMinutesAgo *float64 `json:"finished_max_minutes_ago"`
+	// AmbiguousIPs are held by ENIs whose run attribution is ambiguous:
+	// the running/finished split may be off by up to this many.
+	AmbiguousIPs int64 `json:"ambiguous_ips"`
+	// AttributionConfidence is that of the failure's own run (exact | high
+	// | ambiguous | none); Confidence is exact when nothing in the split is
+	// ambiguous or unaccounted, else ambiguous.
+	AttributionConfidence string  `json:"attribution_confidence"`
+	Confidence            string  `json:"confidence"`
+	ErrorCode             *string `json:"error_code"`
+	ErrorMessage          *string `json:"error_message"`
+	EventID               *string `json:"event_id"`
 }
 
 // Exhaustions lists the IP-exhaustion failures in the window, in time order.

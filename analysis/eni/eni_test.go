@@ -22,7 +22,9 @@ import (
 //
 // Evidence start = 06:50:00 (earliest ENI record), end = 08:20:00.
 // S in use: 06:50 3 (l1+p1) · 07:00:30 4 · 07:00:40 5 · 07:05:20 6 · 07:20 4 · 07:40 3 · 08:10 2 · 08:20 1.
-// Peak S = 6 at 07:05:20; 90 % of 11 = 9.9 never reached. Peak T = 3 at 07:00 for 1800 s ≥ 2.7.
+// The refused create at 07:15:00 proves S full: the evidence explains 6, so 5 IPs are unaccounted
+// for from 07:15:00 until S's next change (07:20) and S is at 11 then: peak S = 11 at 07:15:00,
+// 300 s ≥ 90 % of 11 = 9.9. Peak T = 3 at 07:00 for 1800 s ≥ 2.7.
 // At 07:15:00 S holds l1 1 (non-Glue) + p1 2 (unattributed) + a1,a2 2 (run A ended 5 min before) + b1 1 (running) = 6.
 // At 09:00:00 S holds l1 only = 1.
 // Linger: a1 60 min, a2 70 min, b1 10 min.
@@ -123,7 +125,7 @@ func TestSubnets(t *testing.T) {
 		usable   int64
 	}
 	wants := map[string]want{
-		"S": {6, "2026-11-02T07:05:20Z", 0, 1, 11},
+		"S": {11, "2026-11-02T07:15:00Z", 300, 1, 11},
 		"T": {3, "2026-11-02T07:00:00Z", 1800, 0, 3},
 	}
 	if len(got) != len(wants) {
@@ -168,13 +170,14 @@ func TestExhaustions(t *testing.T) {
 	}
 	e := got[0]
 	if !e.At.Equal(ts("2026-11-02T07:15:00Z")) || e.Source != "cloudtrail" || deref(e.JobRunID) != "A2" || deref(e.JobName) != "ingest-a" ||
-		e.InUse != 6 || e.HeldByRunningRuns != 1 || e.HeldByFinishedRuns != 2 || e.HeldByNonGlue != 1 || e.Unattributed != 2 ||
+		e.InUse != 11 || e.Unaccounted != 5 || e.Confidence != "ambiguous" || e.AttributionConfidence != "exact" ||
+		e.HeldByRunningRuns != 1 || e.HeldByFinishedRuns != 2 || e.HeldByNonGlue != 1 || e.Unattributed != 2 ||
 		e.FinishedMinMinutesAgo == nil || *e.FinishedMinMinutesAgo != 5 || *e.FinishedMaxMinutesAgo != 5 {
 		t.Errorf("failed create: %+v", e)
 	}
 	e = got[1]
 	if !e.At.Equal(ts("2026-11-02T09:00:00Z")) || e.Source != "glue_run" || deref(e.JobRunID) != "C" || deref(e.SubnetID) != "S" ||
-		e.InUse != 1 || e.HeldByNonGlue != 1 || e.HeldByRunningRuns+e.HeldByFinishedRuns+e.Unattributed != 0 {
+		e.InUse != 1 || e.HeldByNonGlue != 1 || e.HeldByRunningRuns+e.HeldByFinishedRuns+e.Unattributed+e.Unaccounted != 0 {
 		t.Errorf("failed run without create record: %+v", e)
 	}
 }
@@ -187,10 +190,17 @@ func TestAtAndLifetimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	states := map[string]string{}
+	ips := int64(0)
 	for _, h := range holders {
 		states[h.ENIID] = h.State
+		ips += h.IPCount
 	}
-	want := map[string]string{"a1": "lingering", "a2": "lingering", "b1": "running", "l1": "non-glue", "p1": "unattributed"}
+	// 6 IPs the evidence explains and 5 unaccounted for: the create refused at 07:15:00 proves all 11 in use.
+	want := map[string]string{"a1": "lingering", "a2": "lingering", "b1": "running", "l1": "non-glue", "p1": "unattributed",
+		"(unaccounted for by the evidence)": "unaccounted"}
+	if ips != 11 {
+		t.Errorf("holders hold %d IPs, want 11", ips)
+	}
 	if len(states) != len(want) {
 		t.Fatalf("holders = %v, want %v", states, want)
 	}

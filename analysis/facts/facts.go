@@ -137,6 +137,8 @@ type Holding struct {
 	AttributionMethod     *string    `db:"attribution_method"`
 	AttributionConfidence *string    `db:"attribution_confidence"`
 	CandidateRuns         int64      `db:"candidate_runs"`
+	// SubnetSource says how the subnet is known (eni_lifetimes.subnet_source).
+	SubnetSource *string `db:"subnet_source"`
 }
 
 // Holdings lists the ENIs whose holding overlaps w, optionally in one
@@ -176,12 +178,15 @@ func RefusedCreates(ctx context.Context, st *store.Store, w Window) ([]Refused, 
 }
 
 // Step is one level of a subnet's occupancy: InUse IPs held over
-// [From, To). A nil To: past the evidence end.
+// [From, To). A nil To: past the evidence end. Unaccounted of them are IPs
+// no ENI in the evidence explains, counted because a refused create proved
+// the subnet full.
 type Step struct {
-	SubnetID string     `db:"subnet_id"`
-	From     time.Time  `db:"step_from"`
-	To       *time.Time `db:"step_to"`
-	InUse    int64      `db:"in_use"`
+	SubnetID    string     `db:"subnet_id"`
+	From        time.Time  `db:"step_from"`
+	To          *time.Time `db:"step_to"`
+	InUse       int64      `db:"in_use"`
+	Unaccounted int64      `db:"unaccounted"`
 }
 
 // Occupancy reads every subnet's occupancy step series clipped to w, by

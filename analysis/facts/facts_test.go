@@ -19,7 +19,8 @@ import (
 //	ENI b 07:30:00→07:40:00
 //	run F 07:34:00–07:36:00 FAILED for lack of IPs; its create refused at 07:35:00
 //
-// S in use: 07:00:30 1 · 07:00:40 2 · 07:25 1 · 07:30 2 · 07:40 0.
+// S in use: 07:00:30 1 · 07:00:40 2 · 07:25 1 · 07:30 2 · 07:35 11 (the refusal proves S full: 9 IPs
+// unaccounted for by the evidence until S's next change) · 07:40 0.
 func fixture(t *testing.T) *store.Store {
 	at := evidencetest.Clock(t)
 	var e evidencetest.Evidence
@@ -46,14 +47,15 @@ func TestOccupancy(t *testing.T) {
 	type s struct {
 		from, to string // to "": open
 		inUse    int64
+		unacc    int64
 	}
 	for _, c := range []struct {
 		w    Window
 		want []s
 	}{
-		{Window{}, []s{{"07:00:30", "07:00:40", 1}, {"07:00:40", "07:25:00", 2}, {"07:25:00", "07:30:00", 1}, {"07:30:00", "07:40:00", 2}, {"07:40:00", "", 0}}},
-		{Window{From: at("07:10:00"), To: at("07:35:00")}, []s{{"07:10:00", "07:25:00", 2}, {"07:25:00", "07:30:00", 1}, {"07:30:00", "07:35:00", 2}}},
-		{Window{From: at("07:50:00"), To: at("08:00:00")}, []s{{"07:50:00", "08:00:00", 0}}},
+		{Window{}, []s{{"07:00:30", "07:00:40", 1, 0}, {"07:00:40", "07:25:00", 2, 0}, {"07:25:00", "07:30:00", 1, 0}, {"07:30:00", "07:35:00", 2, 0}, {"07:35:00", "07:40:00", 11, 9}, {"07:40:00", "", 0, 0}}},
+		{Window{From: at("07:10:00"), To: at("07:35:00")}, []s{{"07:10:00", "07:25:00", 2, 0}, {"07:25:00", "07:30:00", 1, 0}, {"07:30:00", "07:35:00", 2, 0}}},
+		{Window{From: at("07:50:00"), To: at("08:00:00")}, []s{{"07:50:00", "08:00:00", 0, 0}}},
 	} {
 		occ, err := Occupancy(context.Background(), st, c.w)
 		if err != nil {
@@ -66,8 +68,8 @@ func TestOccupancy(t *testing.T) {
 		for i, w := range c.want {
 			g := got[i]
 			toOK := (w.to == "" && g.To == nil) || (w.to != "" && g.To != nil && g.To.Equal(at(w.to)))
-			if !g.From.Equal(at(w.from)) || !toOK || g.InUse != w.inUse {
-				t.Errorf("window %v step %d = %v→%v %d, want %v", c.w, i, g.From, g.To, g.InUse, w)
+			if !g.From.Equal(at(w.from)) || !toOK || g.InUse != w.inUse || g.Unaccounted != w.unacc {
+				t.Errorf("window %v step %d = %v→%v %d (%d unaccounted), want %v", c.w, i, g.From, g.To, g.InUse, g.Unaccounted, w)
 			}
 		}
 	}

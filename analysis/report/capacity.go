@@ -130,7 +130,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 			SubnetID: id, Name: ev.name(id), CIDR: ev.cidr(id), UsableIPs: ev.usable(id), RefusedAt: ev.refusedAt(id, from, to),
 			PeakInUse: peak, FailedCreates: failed[id],
 			P95InUse:  timeWeightedQuantile(ss, 0.95),
-			Linger:    percentiles(ev.linger(from, to, id)),
+			Linger:    ev.lingerStats(from, to, id),
 			Occupancy: downsampleSteps(stepPoints(ss), o.maxPoints()),
 		}
 		if len(ss) > 0 {

@@ -236,7 +236,7 @@ func measure(ctx context.Context, st *store.Store, ev *evidence, s Span) (*Perio
 			p.PeakUtilizationPct, p.PeakSubnet = ptr(util), id
 		}
 	}
-	p.Linger = percentiles(ev.linger(s.From, s.To, ""))
+	p.Linger = ev.lingerStats(s.From, s.To, "")
 	press, err := diskPressure(ctx, st, s.From, s.To, "")
 	if err != nil {
 		return nil, err

@@ -206,18 +206,30 @@ func (e *evidence) holders(subnet string, t time.Time) []eniState {
 type eniState struct{ eni, run, state string }
 
 // linger collects linger minutes of Glue ENIs deleted in [from, to),
-// optionally in one subnet.
-func (e *evidence) linger(from, to time.Time, subnet string) []float64 {
-	var out []float64
+// optionally in one subnet, and counts those whose run attribution is
+// ambiguous.
+func (e *evidence) linger(from, to time.Time, subnet string) (out []float64, ambiguous int) {
 	for _, h := range e.holdings {
 		if h.LingerMinutes == nil || h.DeletedAt == nil || h.DeletedAt.Before(from) || !h.DeletedAt.Before(to) {
 			continue
 		}
 		if subnet == "" || h.SubnetID == subnet {
 			out = append(out, *h.LingerMinutes)
+			if deref(h.AttributionConfidence) == "ambiguous" {
+				ambiguous++
+			}
 		}
 	}
-	return out
+	return out, ambiguous
+}
+
+// lingerStats summarises the linger of Glue ENIs deleted in [from, to):
+// how many ENIs it rests on and how many of those were ambiguous.
+func (e *evidence) lingerStats(from, to time.Time, subnet string) Percentiles {
+	xs, ambiguous := e.linger(from, to, subnet)
+	p := percentiles(xs)
+	p.Ambiguous = ambiguous
+	return p
 }
 
 // consumerRow is the IP-hours one job (or non-Glue requester) held in one

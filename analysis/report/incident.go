@@ -83,11 +83,17 @@ type IPInvestigation struct {
 	UsableIPs  *int64    `json:"usable_ips"`
 	At         time.Time `json:"at"`
 	// The split of the IPs in use at At (from ip_exhaustion_events).
-	InUse                 int64    `json:"in_use"`
-	HeldByRunningRuns     int64    `json:"held_by_running_runs"`
-	HeldByFinishedRuns    int64    `json:"held_by_finished_runs"`
-	HeldByNonGlue         int64    `json:"held_by_non_glue"`
-	Unattributed          int64    `json:"unattributed"`
+	InUse              int64 `json:"in_use"`
+	HeldByRunningRuns  int64 `json:"held_by_running_runs"`
+	HeldByFinishedRuns int64 `json:"held_by_finished_runs"`
+	HeldByNonGlue      int64 `json:"held_by_non_glue"`
+	Unattributed       int64 `json:"unattributed"`
+	// Unaccounted IPs no ENI in the evidence explains (the refusal proves
+	// the subnet full); AmbiguousIPs are held by ENIs whose run attribution
+	// is ambiguous; Confidence is exact or ambiguous (ip_exhaustion_events).
+	Unaccounted           int64    `json:"unaccounted"`
+	AmbiguousIPs          int64    `json:"ambiguous_ips"`
+	Confidence            string   `json:"confidence"`
 	RunningRuns           int      `json:"running_runs"`
 	FinishedRuns          int      `json:"finished_runs"`
 	FinishedMinMinutesAgo *float64 `json:"finished_min_minutes_ago"`
@@ -392,6 +398,7 @@ func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, t
 		SubnetID: subnet, SubnetName: ev.name(subnet), CIDR: ev.cidr(subnet), UsableIPs: f.UsableIPs, At: f.At.UTC(),
 		InUse: f.InUse, HeldByRunningRuns: f.HeldByRunningRuns, HeldByFinishedRuns: f.HeldByFinishedRuns,
 		HeldByNonGlue: f.HeldByNonGlue, Unattributed: f.Unattributed,
+		Unaccounted: f.Unaccounted, AmbiguousIPs: f.AmbiguousIPs, Confidence: f.Confidence,
 		FinishedMinMinutesAgo: f.FinishedMinMinutesAgo, FinishedMaxMinutesAgo: f.FinishedMaxMinutesAgo,
 	}
 	if ip.UsableIPs == nil {
@@ -460,8 +467,9 @@ func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, t
 	})
 	ip.ENIs = bars
 	sort.Strings(ip.Categories)
-	linger := ev.linger(from, to, subnet)
+	linger, ambiguous := ev.linger(from, to, subnet)
 	ip.Linger = percentiles(linger)
+	ip.Linger.Ambiguous = ambiguous
 	if ip.Linger.Max != nil {
 		ip.LingerHistogram = histogram(linger, niceStep(*ip.Linger.Max, 12))
 	}
@@ -726,7 +734,13 @@ func rootCause(inc *Incident) string {
 		if ip.Unattributed > 0 {
 			held = append(held, heldBy(ip.Unattributed, "an ENI with no known owner", "ENIs with no known owner"))
 		}
+		if ip.Unaccounted > 0 {
+			held = append(held, fmt.Sprintf("%d unaccounted for by the evidence (the refusal proves them taken)", ip.Unaccounted))
+		}
 		s = append(s, fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", Clock(ip.At), ip.SubnetID, size, ip.InUse, joinList(held)))
+		if ip.AmbiguousIPs > 0 {
+			s = append(s, fmt.Sprintf("The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.", ip.AmbiguousIPs, plural(int(ip.AmbiguousIPs), "IP's ENI", "IPs' ENIs")))
+		}
 	}
 	if d := inc.Disk; d != nil && d.Executor != "" {
 		worker := orUnknown(d.WorkerType)

@@ -23,10 +23,13 @@ type Bucket struct {
 // Percentiles summarises a sample: P50 and P95 interpolate linearly
 // between closest ranks (numpy's default, DuckDB quantile_cont).
 type Percentiles struct {
-	Count int      `json:"count"`
-	P50   *float64 `json:"p50"`
-	P95   *float64 `json:"p95"`
-	Max   *float64 `json:"max"`
+	Count int `json:"count"`
+	// Ambiguous of the Count values rest on an ENI whose run attribution
+	// is ambiguous (linger statistics).
+	Ambiguous int      `json:"ambiguous"`
+	P50       *float64 `json:"p50"`
+	P95       *float64 `json:"p95"`
+	Max       *float64 `json:"max"`
 }
 
 // percentiles sorts xs in place and summarises it.

@@ -55,12 +55,18 @@ type IPCause struct {
 	HeldByFinishedRuns int64     `json:"held_by_finished_runs"`
 	HeldByNonGlue      int64     `json:"held_by_non_glue"`
 	Unattributed       int64     `json:"unattributed"`
-	RunningRuns        int       `json:"running_runs"`
-	FinishedRuns       int       `json:"finished_runs"`
+	// Unaccounted IPs no ENI in the evidence explains at a refusal;
+	// AmbiguousIPs are held by ENIs whose run attribution is ambiguous.
+	Unaccounted  int64 `json:"unaccounted"`
+	AmbiguousIPs int64 `json:"ambiguous_ips"`
+	RunningRuns  int   `json:"running_runs"`
+	FinishedRuns int   `json:"finished_runs"`
 	// LingerP50Minutes is the median time from a run's end to its ENI's
 	// delete, over LingerENIs ENIs deleted in the window.
 	LingerP50Minutes *float64 `json:"linger_p50_minutes"`
 	LingerENIs       int      `json:"linger_enis"`
+	// LingerAmbiguous of those ENIs have an ambiguous run attribution.
+	LingerAmbiguous int `json:"linger_ambiguous"`
 	// Categories are the job categories whose runs held IPs in the subnet
 	// in the window.
 	Categories []string `json:"categories"`
@@ -225,8 +231,9 @@ func incidentSummary(inc *Incident) Summary {
 			SubnetID: ip.SubnetID, CIDR: ip.CIDR, UsableIPs: ip.UsableIPs, At: ip.At, InUse: ip.InUse, HolderSplit: true,
 			HeldByRunningRuns: ip.HeldByRunningRuns, HeldByFinishedRuns: ip.HeldByFinishedRuns,
 			HeldByNonGlue: ip.HeldByNonGlue, Unattributed: ip.Unattributed,
+			Unaccounted: ip.Unaccounted, AmbiguousIPs: ip.AmbiguousIPs,
 			RunningRuns: ip.RunningRuns, FinishedRuns: ip.FinishedRuns,
-			LingerP50Minutes: ip.Linger.P50, LingerENIs: ip.Linger.Count, Categories: ip.Categories,
+			LingerP50Minutes: ip.Linger.P50, LingerENIs: ip.Linger.Count, LingerAmbiguous: ip.Linger.Ambiguous, Categories: ip.Categories,
 		}
 	}
 	return s
@@ -248,7 +255,7 @@ func capacitySummary(c *Capacity, diskFails []DiskFailure) Summary {
 		sc := c.Subnets[0]
 		if sc.FailedCreates > 0 || (sc.PeakPct != nil && *sc.PeakPct >= 80) {
 			cause := &IPCause{SubnetID: sc.SubnetID, CIDR: sc.CIDR, UsableIPs: sc.UsableIPs, InUse: sc.PeakInUse,
-				LingerP50Minutes: sc.Linger.P50, LingerENIs: sc.Linger.Count, Categories: []string{}}
+				LingerP50Minutes: sc.Linger.P50, LingerENIs: sc.Linger.Count, LingerAmbiguous: sc.Linger.Ambiguous, Categories: []string{}}
 			if sc.PeakAt != nil {
 				cause.At = *sc.PeakAt
 			}

@@ -113,23 +113,26 @@ func Apps(ctx context.Context, st *store.Store, from, to time.Time) ([]App, erro
 
 // Stage is one stage attempt with the totals the History Server shows.
 type Stage struct {
-	StageID        int        `json:"stage_id"`
-	StageAttempt   int        `json:"stage_attempt"`
-	Name           string     `json:"name"`
-	NumTasks       *int64     `json:"num_tasks"`
-	Status         string     `json:"status"`
-	Submitted      *time.Time `json:"submitted"`
-	Completed      *time.Time `json:"completed"`
-	Tasks          int64      `json:"tasks"`
-	FailedTasks    int64      `json:"failed_tasks"`
-	KilledTasks    int64      `json:"killed_tasks"`
-	MemorySpilled  int64      `json:"memory_bytes_spilled"`
-	DiskSpilled    int64      `json:"disk_bytes_spilled"`
-	ShuffleWritten int64      `json:"shuffle_bytes_written"`
-	ShuffleRead    int64      `json:"shuffle_bytes_read"`
-	InputBytes     int64      `json:"input_bytes"`
-	OutputBytes    int64      `json:"output_bytes"`
-	RunTimeMs      int64      `json:"executor_run_time_ms"`
+	StageID      int        `json:"stage_id"`
+	StageAttempt int        `json:"stage_attempt"`
+	Name         string     `json:"name"`
+	NumTasks     *int64     `json:"num_tasks"`
+	Status       string     `json:"status"`
+	Submitted    *time.Time `json:"submitted"`
+	Completed    *time.Time `json:"completed"`
+	Tasks        int64      `json:"tasks"`
+	// CompletedTasks, FailedTasks and KilledTasks count as the History
+	// Server does: a Resubmitted task is both completed and failed.
+	CompletedTasks int64 `json:"completed_tasks"`
+	FailedTasks    int64 `json:"failed_tasks"`
+	KilledTasks    int64 `json:"killed_tasks"`
+	MemorySpilled  int64 `json:"memory_bytes_spilled"`
+	DiskSpilled    int64 `json:"disk_bytes_spilled"`
+	ShuffleWritten int64 `json:"shuffle_bytes_written"`
+	ShuffleRead    int64 `json:"shuffle_bytes_read"`
+	InputBytes     int64 `json:"input_bytes"`
+	OutputBytes    int64 `json:"output_bytes"`
+	RunTimeMs      int64 `json:"executor_run_time_ms"`
 	// SpillRatio is memory-spilled ÷ disk-spilled: how much the spill
 	// shrank when serialized and compressed (NULL without disk spill).
 	SpillRatio    *float64 `json:"spill_ratio"`

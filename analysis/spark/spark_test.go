@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/gluelens/gluelens/internal/config"
+	"github.com/gluelens/gluelens/internal/reportfixture"
 	"github.com/gluelens/gluelens/internal/store"
+	"github.com/gluelens/gluelens/internal/testutil"
 )
 
 func openFixture(t *testing.T) *store.Store {
@@ -330,4 +333,46 @@ func TestShuffleCodec(t *testing.T) {
 	f("snappy", "3.5.0", "snappy", "explicit")
 	f("org.apache.spark.io.ZStdCompressionCodec", "3.5.0", "zstd", "explicit")
 	f("org.apache.spark.io.LZ4CompressionCodec", "3.5.0", "lz4", "explicit")
+}
+
+// TestHistoryServerTaskCounts checks stage 238 of spark-rapids-tools'
+// tasks_executors_fail_compressed_eventlog.zstd against the History Server's
+// status listener, counted by a script over the raw events (python, json):
+// 227 TaskEnd Success, 50 Resubmitted (each repeating a Success of the same
+// task), 2 FetchFailed and 1 ExecutorLostFailure over 230 task ids: 227
+// completed, 53 failed, 0 killed.
+func TestHistoryServerTaskCounts(t *testing.T) {
+	src := testutil.RealData(t, "spark-events-thirdparty", "NVIDIA__spark-rapids-tools", "spark-events-profiling", "tasks_executors_fail_compressed_eventlog.zstd")
+	body, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tasks_executors_fail_compressed_eventlog.zstd"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := reportfixture.Store(t, "rapids.duckdb", dir)
+	ctx := context.Background()
+	apps, err := Apps(ctx, st, time.Time{}, time.Time{})
+	if err != nil || len(apps) != 1 {
+		t.Fatalf("apps = %+v, %v; want one", apps, err)
+	}
+	stages, err := Stages(ctx, st, AppRef{AppID: apps[0].AppID, AttemptID: apps[0].AttemptID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range stages {
+		if s.StageID != 238 {
+			continue
+		}
+		found = true
+		if s.Tasks != 230 || s.CompletedTasks != 227 || s.FailedTasks != 53 || s.KilledTasks != 0 {
+			t.Errorf("stage 238 attempt %d: %d tasks, %d completed, %d failed, %d killed; want 230, 227, 53, 0",
+				s.StageAttempt, s.Tasks, s.CompletedTasks, s.FailedTasks, s.KilledTasks)
+		}
+	}
+	if !found {
+		t.Error("no stage 238")
+	}
 }

@@ -139,7 +139,11 @@ func size(c *report.IPCause) string {
 func ipMechanism(c *report.IPCause) string {
 	var parts []string
 	if c.LingerP50Minutes != nil {
-		parts = append(parts, fmt.Sprintf("Glue's ENIs linger a median of %s after their run ends (over %s)", Minutes(*c.LingerP50Minutes), Plural(c.LingerENIs, "ENI", "ENIs")))
+		over := Plural(c.LingerENIs, "ENI", "ENIs")
+		if c.LingerAmbiguous > 0 {
+			over += fmt.Sprintf(", %d of them with an ambiguous run", c.LingerAmbiguous)
+		}
+		parts = append(parts, fmt.Sprintf("Glue's ENIs linger a median of %s after their run ends (over %s)", Minutes(*c.LingerP50Minutes), over))
 	}
 	sz := size(c)
 	switch n := len(c.Categories); {
@@ -172,7 +176,14 @@ func ipHolders(c *report.IPCause) string {
 	if c.Unattributed > 0 {
 		held = append(held, heldBy(c.Unattributed, "an ENI with no known owner", "ENIs with no known owner"))
 	}
-	return fmt.Sprintf("At %s the subnet had %d%s IPs in use: %s.", report.Clock(c.At), c.InUse, of, List(held))
+	if c.Unaccounted > 0 {
+		held = append(held, fmt.Sprintf("%d unaccounted for by the evidence (the refusal proves them taken)", c.Unaccounted))
+	}
+	s := fmt.Sprintf("At %s the subnet had %d%s IPs in use: %s.", report.Clock(c.At), c.InUse, of, List(held))
+	if c.AmbiguousIPs > 0 {
+		s += fmt.Sprintf(" The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.", c.AmbiguousIPs, Plural(int(c.AmbiguousIPs), "IP's ENI", "IPs' ENIs"))
+	}
+	return s
 }
 
 // heldBy renders "1 by a non-Glue ENI" or "3 by non-Glue ENIs".

@@ -4,7 +4,7 @@
 -- held past the evidence end. Reads: eni_holdings.
 SELECT eni_id, subnet_id, held_from, held_until, ip_count::BIGINT AS ip_count, requester, role_arn,
        created_at, deleted_at, job_run_id, job_name, run_completed_at, linger_minutes,
-       attribution_method, attribution_confidence, candidate_runs
+       attribution_method, attribution_confidence, candidate_runs, subnet_source
 FROM eni_holdings
 WHERE ($1::TIMESTAMP IS NULL OR held_until IS NULL OR held_until > $1::TIMESTAMP)
   AND ($2::TIMESTAMP IS NULL OR held_from < $2::TIMESTAMP)

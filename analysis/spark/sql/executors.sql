@@ -1,6 +1,7 @@
 -- executors: every executor of one application attempt ($1 app_id, $2 attempt_id) — from
 -- ExecutorAdded or, when that part of the log is missing, from its tasks — with its task counts
--- and the peak of its estimated disk. Reads: spark_executors, spark_tasks, disk_pressure.
+-- (failed as the History Server counts them: a Resubmitted task failed on that executor) and the
+-- peak of its estimated disk. Reads: spark_executors, spark_tasks, disk_pressure.
 WITH ids AS (
     SELECT executor_id FROM spark_executors WHERE app_id = $1 AND attempt_id = $2
     UNION
@@ -8,7 +9,7 @@ WITH ids AS (
 ),
 t AS (
     SELECT executor_id, count(*) FILTER (WHERE end_reason IS NOT NULL) AS tasks,
-           count(*) FILTER (WHERE failed) AS failed_tasks,
+           count(*) FILTER (WHERE failed OR end_reason = 'Resubmitted') AS failed_tasks,
            count(*) FILTER (WHERE error_description ILIKE '%No space left on device%') AS disk_full_tasks
     FROM spark_tasks WHERE app_id = $1 AND attempt_id = $2 GROUP BY executor_id
 )

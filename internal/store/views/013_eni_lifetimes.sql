@@ -7,6 +7,12 @@ SELECT min(event_time) AS evidence_start, max(event_time) AS evidence_end FROM e
 -- it held its IPs, who asked for it and — for Glue ENIs — the job run it belongs to.
 -- created_at is NULL when the ENI existed before the evidence starts; deleted_at is NULL when it was
 -- still alive at the evidence end. linger_minutes = deleted_at - run_completed_at.
+-- subnet_source says how its subnet is known: 'create' (its create record), 'snapshot' (a
+-- describe-network-interfaces snapshot), or — for an ENI known only by its delete — placed where
+-- the evidence allows: 'same-requester' (every ENI the role that deleted it created is in that one
+-- subnet) or 'full-at-refusal' (of that role's subnets, the only one that refused a create while the
+-- ENI was alive, i.e. was full with it in use). NULL: no subnet (the ENI counts in no subnet; what it
+-- held shows as unaccounted IPs at a refusal, see subnet_occupancy).
 -- Reads: eni_events_effective, eni_snapshots, eni_attribution, glue_runs.
 CREATE OR REPLACE VIEW eni_lifetimes AS
 WITH creates AS (
@@ -28,7 +34,8 @@ WITH creates AS (
 deletes AS (
     SELECT eni_id, min(event_time) AS deleted_at,
            arg_min(account_id, event_time) AS account_id,
-           arg_min(region, event_time) AS region
+           arg_min(region, event_time) AS region,
+           arg_min(role_arn, event_time) AS role_arn
     FROM eni_events_effective
     WHERE event_name = 'DeleteNetworkInterface' AND error_code IS NULL AND eni_id IS NOT NULL
     GROUP BY eni_id
@@ -45,11 +52,42 @@ snapshots AS (
 ),
 ids AS (
     SELECT eni_id FROM creates UNION SELECT eni_id FROM deletes UNION SELECT eni_id FROM snapshots
+),
+role_subnets AS (
+    -- the subnets the ENIs each role created landed in
+    SELECT DISTINCT role_arn, subnet_id FROM creates WHERE role_arn IS NOT NULL AND subnet_id IS NOT NULL
+),
+delete_only AS (
+    SELECT d.eni_id, d.role_arn, d.deleted_at
+    FROM deletes d
+    WHERE d.role_arn IS NOT NULL
+      AND d.eni_id NOT IN (SELECT eni_id FROM creates)
+      AND d.eni_id NOT IN (SELECT eni_id FROM snapshots WHERE subnet_id IS NOT NULL)
+),
+refused_while_alive AS (
+    -- per delete-only ENI and subnet of its role: did that subnet refuse a create before the delete?
+    SELECT o.eni_id, rs.subnet_id,
+           EXISTS (SELECT 1 FROM eni_events_effective f
+                   WHERE f.event_name = 'CreateNetworkInterface' AND f.failure_class = 'ip_exhaustion'
+                     AND f.subnet_id = rs.subnet_id AND f.event_time < o.deleted_at) AS refused
+    FROM delete_only o
+    JOIN role_subnets rs ON rs.role_arn = o.role_arn
+),
+placed AS (
+    SELECT eni_id,
+           CASE WHEN count(*) = 1 THEN any_value(subnet_id)
+                WHEN count(*) FILTER (WHERE refused) = 1 THEN any_value(subnet_id) FILTER (WHERE refused)
+           END AS subnet_id,
+           CASE WHEN count(*) = 1 THEN 'same-requester'
+                WHEN count(*) FILTER (WHERE refused) = 1 THEN 'full-at-refusal'
+           END AS subnet_source
+    FROM refused_while_alive
+    GROUP BY eni_id
 )
 SELECT ids.eni_id,
        coalesce(c.account_id, d.account_id) AS account_id,
        coalesce(c.region, d.region) AS region,
-       coalesce(c.subnet_id, s.subnet_id) AS subnet_id,
+       coalesce(c.subnet_id, s.subnet_id, p.subnet_id) AS subnet_id,
        coalesce(c.vpc_id, s.vpc_id) AS vpc_id,
        c.created_at,
        d.deleted_at,
@@ -74,11 +112,17 @@ SELECT ids.eni_id,
            WHEN a.job_run_id IS NOT NULL THEN a.confidence
            WHEN coalesce(c.requester, s.requester) = 'glue' OR coalesce(c.requester, s.requester) IS NULL THEN 'none'
        END AS attribution_confidence,
-       coalesce(a.candidate_runs, 0)::INTEGER AS candidate_runs
+       coalesce(a.candidate_runs, 0)::INTEGER AS candidate_runs,
+       CASE
+           WHEN c.subnet_id IS NOT NULL THEN 'create'
+           WHEN s.subnet_id IS NOT NULL THEN 'snapshot'
+           ELSE p.subnet_source
+       END AS subnet_source
 FROM ids
 LEFT JOIN creates c ON c.eni_id = ids.eni_id
 LEFT JOIN deletes d ON d.eni_id = ids.eni_id
 LEFT JOIN snapshots s ON s.eni_id = ids.eni_id
+LEFT JOIN placed p ON p.eni_id = ids.eni_id
 LEFT JOIN eni_attribution a ON a.event_id = c.create_event_id
 LEFT JOIN glue_runs r ON r.run_id = a.job_run_id;
 

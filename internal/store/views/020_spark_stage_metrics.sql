@@ -1,13 +1,17 @@
 -- spark_stage_metrics: per application attempt, stage and stage attempt, the task counts and the
 -- summed task metrics, the way Spark's History Server totals a stage: the metrics of every ended
--- task that carried "Task Metrics" (has_metrics) are added, failed and killed tasks included.
+-- task that carried "Task Metrics" (has_metrics) are added, failed and killed tasks included. Task
+-- counts follow the History Server's status listener: a task whose last TaskEnd is Resubmitted (a
+-- succeeded shuffle-map task re-run after its executor was lost) counts as completed (its Success)
+-- and as failed (the Resubmitted end); tasks counts ended task attempts, one row each.
 -- Stages seen only through their tasks (truncated logs) and stages with no ended task both appear.
 -- Reads: spark_stages, spark_tasks.
 CREATE OR REPLACE VIEW spark_stage_metrics AS
 WITH t AS (
     SELECT app_id, attempt_id, stage_id, stage_attempt,
            count(*) FILTER (WHERE end_reason IS NOT NULL)                        AS tasks,
-           count(*) FILTER (WHERE end_reason IS NOT NULL AND failed)             AS failed_tasks,
+           count(*) FILTER (WHERE end_reason IS NOT NULL AND (failed OR end_reason = 'Resubmitted')) AS failed_tasks,
+           count(*) FILTER (WHERE end_reason IN ('Success', 'Resubmitted'))      AS completed_tasks,
            count(*) FILTER (WHERE end_reason IS NOT NULL AND killed)             AS killed_tasks,
            count(*) FILTER (WHERE end_reason IS NULL)                            AS running_tasks,
            coalesce(sum(memory_bytes_spilled) FILTER (WHERE has_metrics), 0)     AS memory_bytes_spilled,
@@ -37,6 +41,7 @@ SELECT coalesce(s.app_id, t.app_id)               AS app_id,
        s.stage_name, s.num_tasks, s.status, s.submission_time, s.completion_time, s.failure_reason,
        coalesce(t.tasks, 0)                       AS tasks,
        coalesce(t.failed_tasks, 0)                AS failed_tasks,
+       coalesce(t.completed_tasks, 0)             AS completed_tasks,
        coalesce(t.killed_tasks, 0)                AS killed_tasks,
        coalesce(t.running_tasks, 0)               AS running_tasks,
        coalesce(t.memory_bytes_spilled, 0)        AS memory_bytes_spilled,
