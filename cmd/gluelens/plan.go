@@ -78,6 +78,7 @@ type planThresholdsOptions struct {
 	thr        thresholdFlags
 	dynamoOut  string
 	table      string
+	pub        publishFlags
 }
 
 type planSubnetsOptions struct {
@@ -111,10 +112,15 @@ after the run (p50, p95, max), the category's peak of concurrent ENIs, and the l
 a run may start only when its subnet has at least threshold free IPs, where
 threshold = most IPs one run of the category asked for + buffer. The lingering buffer is the most
 IPs the category's own ENIs still held after their run had completed, seen at any launch of the
-category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteItem request files.`,
+category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteItem request files;
+--publish dynamodb://TABLE writes the thresholds to the table with conditional writes, so that a plan
+from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(o.format); err != nil {
+				return err
+			}
+			if err := o.pub.check(); err != nil {
 				return err
 			}
 			return runPlanThresholds(cmd.Context(), a, o)
@@ -124,7 +130,8 @@ category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteI
 	formatFlag(c, &o.format)
 	o.thr.add(c)
 	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as input for aws dynamodb batch-write-item --request-items file://`FILE` (25 items per file: FILE, FILE-2, ...)")
-	c.Flags().StringVar(&o.table, "dynamodb-table", "gluelens-launch-thresholds", "DynamoDB table named in --dynamodb-out")
+	c.Flags().StringVar(&o.table, "dynamodb-table", defaultThresholdTable, "DynamoDB table named in --dynamodb-out")
+	o.pub.add(c)
 	return c
 }
 
@@ -142,6 +149,11 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 		return err
 	}
 	ts := plan.Thresholds(d, opt)
+	if o.pub.target != "" {
+		if err := publishThresholds(ctx, a, &o.pub, ts); err != nil || o.pub.dryRun {
+			return err
+		}
+	}
 	if o.dynamoOut != "" {
 		files, err := plan.WriteDynamoDB(o.dynamoOut, o.table, ts)
 		if err != nil {

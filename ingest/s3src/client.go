@@ -10,9 +10,7 @@ package s3src
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/url"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -23,6 +21,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/gluelens/gluelens/internal/awsconf"
 )
 
 // Config says how to reach S3. Credentials are never part of it: they come
@@ -79,49 +79,29 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.MaxResumes <= 0 {
 		cfg.MaxResumes = 5
 	}
-	if cfg.EndpointURL != "" {
-		if err := checkEndpoint(cfg.EndpointURL); err != nil {
-			return nil, err
-		}
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = cfg.MaxAttempts
-				o.MaxBackoff = cfg.MaxBackoff
-				o.Backoff = retry.NewExponentialJitterBackoff(cfg.MaxBackoff)
-				// A batch reader backs off per request; the client-wide
-				// retry quota would fail healthy objects after a burst of
-				// SlowDown answers.
-				o.RateLimiter = ratelimit.None
-			})
-		}),
-	}
-	if cfg.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
-	}
-	if cfg.Region != "" {
-		opts = append(opts, config.WithRegion(cfg.Region))
-	}
-	if cfg.Anonymous {
-		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
-	}
+	retryer := config.WithRetryer(func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = cfg.MaxAttempts
+			o.MaxBackoff = cfg.MaxBackoff
+			o.Backoff = retry.NewExponentialJitterBackoff(cfg.MaxBackoff)
+			// A batch reader backs off per request; the client-wide
+			// retry quota would fail healthy objects after a burst of
+			// SlowDown answers.
+			o.RateLimiter = ratelimit.None
+		})
+	})
+	ac := awsconf.Config{Profile: cfg.Profile, Region: cfg.Region, EndpointURL: cfg.EndpointURL, Anonymous: cfg.Anonymous}
 	if cfg.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
+		ac.HTTPClient = cfg.HTTPClient
 	} else {
-		opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		ac.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConns = 2 * cfg.Parallel
 			t.MaxIdleConnsPerHost = 2 * cfg.Parallel
-		})))
+		})
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := awsconf.Load(ctx, ac, retryer)
 	if err != nil {
-		// The SDK's configuration errors name files and profiles, never
-		// secrets.
-		return nil, fmt.Errorf("loading AWS configuration: %w", err)
-	}
-	if awsCfg.Region == "" {
-		awsCfg.Region = "us-east-1"
+		return nil, err
 	}
 	api := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		// Objects written without checksums (most CloudTrail files,
@@ -142,21 +122,8 @@ func (c *Client) API() *s3.Client { return c.api }
 // Parallel is the bound on concurrent requests the client was built with.
 func (c *Client) Parallel() int { return c.parallel }
 
-// checkEndpoint accepts http(s) URLs without user information: a password
-// in the URL would end up in error messages.
-func checkEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("reading --endpoint-url: not a URL")
-	}
-	if u.User != nil {
-		return fmt.Errorf("reading --endpoint-url %s: credentials in the URL are not accepted; use the AWS credential chain", u.Redacted())
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("reading --endpoint-url %s: want http://host[:port] or https://host[:port]", u.Redacted())
-	}
-	return nil
-}
+// checkEndpoint is awsconf.CheckEndpoint (kept for this package's tests).
+func checkEndpoint(raw string) error { return awsconf.CheckEndpoint(raw) }
 
 // countRetries returns a per-operation option that counts every retry the
 // SDK makes into n.
