@@ -49,7 +49,7 @@ func newGateCmd(a *app) *cobra.Command {
 launch when the subnet's free IPs (EC2 AvailableIpAddressCount, which already counts lingering ENIs as
 used) less --reserved (IPs of runs the launcher started whose ENIs do not exist yet) are at least the
 category's threshold. The threshold comes from the database (--thresholds db, computed as plan
-thresholds with --days/--buffer) or from a table that plan thresholds --publish wrote
+thresholds with --days/--buffer/--until) or from a table that plan thresholds --publish wrote
 (--thresholds dynamodb://TABLE). Free IPs come from EC2 DescribeSubnets, or from a saved
 aws ec2 describe-subnets output (--subnets-file). --count-glue-enis adds the Glue ENIs in the subnet
 now (DescribeNetworkInterfaces, or --enis-file) to the output.
@@ -77,6 +77,7 @@ else the one subnet the category's runs used. See docs/launch-gate.md.`,
 	c.Flags().StringVar(&o.dynamoURL, "dynamodb-endpoint-url", "", "DynamoDB-compatible endpoint for --thresholds dynamodb://TABLE")
 	c.Flags().StringVar(&o.ec2URL, "ec2-endpoint-url", "", "EC2-compatible endpoint")
 	o.thr.add(c)
+	o.thr.addUntil(c)
 	c.Flags().StringVar(&o.api.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE, else the default chain)")
 	c.Flags().StringVar(&o.api.region, "region", "", "AWS region of the API calls (default: AWS_REGION or the profile's, else us-east-1)")
 	c.Flags().DurationVar(&o.api.timeout, "timeout", 10*time.Second, "bound on every call (DynamoDB, EC2, the database), retries included")
@@ -280,7 +281,7 @@ func (o *gateOptions) threshold(ctx context.Context, a *app, cfg *config.Config,
 	if err != nil {
 		return gateThreshold{}, err
 	}
-	for _, t := range plan.Thresholds(d, opt) {
+	for _, t := range plan.Thresholds(o.thr.demand(d, opt), opt) {
 		if t.Category == category {
 			return gateThreshold{value: t.Threshold, source: "database " + a.dbPath, windowEnd: t.WindowEnd, computedAt: t.ComputedAt, subnets: t.Subnets}, nil
 		}

@@ -185,6 +185,53 @@ func TestGateReplaysWhatifOnSynthWeek(t *testing.T) {
 	if len(sampleLaunch) == 0 || len(sampleWait) == 0 {
 		t.Errorf("sampled %d launch and %d wait decisions; want both", len(sampleLaunch), len(sampleWait))
 	}
+
+	// The capacity report's launch advice: the lines it prints publish the
+	// thresholds it advises (cut at the week's end with --until).
+	rep := filepath.Join(dir, "capacity.json")
+	mustCLI(t, "--db", db, "report", "capacity", "--week", "2026-W47", "--format", "json", "-o", rep)
+	b, err := os.ReadFile(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Actions struct {
+			Advice []struct{ Area, Title, Config string }
+		} `json:"actions"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	advised := 0
+	for _, a := range doc.Actions.Advice {
+		if a.Area != "launch" {
+			continue
+		}
+		advised++
+		var cat string
+		var thr int
+		if _, err := fmt.Sscanf(a.Title, "Hold %s runs until %d IPs are free", &cat, &thr); err != nil {
+			t.Fatalf("advice title %q: %v", a.Title, err)
+		}
+		lines := strings.Split(a.Config, "\n")
+		want0 := "gluelens plan thresholds --until 2026-11-23T00:00:00Z --publish dynamodb://gluelens-launch-thresholds --create-table"
+		if len(lines) != 2 || lines[0] != want0 || lines[1] != "gluelens gate --category="+cat+" --thresholds dynamodb://gluelens-launch-thresholds" {
+			t.Errorf("advice for %s: %q", cat, a.Config)
+			continue
+		}
+		var pub []plan.Threshold
+		if err := json.Unmarshal([]byte(mustCLI(t, "--db", db, "plan", "thresholds", "--until", "2026-11-23T00:00:00Z", "--format", "json")), &pub); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pub {
+			if p.Category == cat && (p.Threshold != thr || !p.WindowEnd.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))) {
+				t.Errorf("the report advises %s %d, plan thresholds --until publishes %d (window end %s)", cat, thr, p.Threshold, p.WindowEnd)
+			}
+		}
+	}
+	if advised == 0 {
+		t.Error("the capacity report advised no launch threshold")
+	}
 }
 
 // TestGateAndPublishWithAWS: plan thresholds --publish to dynalite through

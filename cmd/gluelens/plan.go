@@ -43,6 +43,22 @@ func (a *app) loadDemand(ctx context.Context, cfg *config.Config) (*plan.Demand,
 type thresholdFlags struct {
 	days   int
 	buffer string
+	until  string // --until, on the commands that register it (addUntil)
+}
+
+// addUntil adds --until: the window ends there instead of at the evidence
+// end, and only what started before it counts (as a report on a past week
+// computes its thresholds).
+func (f *thresholdFlags) addUntil(c *cobra.Command) {
+	c.Flags().StringVar(&f.until, "until", "", "end the window at `TIME` (RFC 3339 or YYYY-MM-DD) instead of the evidence end; later runs do not count")
+}
+
+// demand cuts d at --until (d itself without it).
+func (f *thresholdFlags) demand(d *plan.Demand, opt plan.ThresholdOptions) *plan.Demand {
+	if opt.End.IsZero() {
+		return d
+	}
+	return d.Before(opt.End)
 }
 
 func (f *thresholdFlags) add(c *cobra.Command) {
@@ -69,7 +85,15 @@ func (f *thresholdFlags) options(cfg *config.Config, now time.Time) (plan.Thresh
 	if err != nil {
 		return plan.ThresholdOptions{}, usagef("--buffer: %v", err)
 	}
-	return plan.ThresholdOptions{Window: time.Duration(days) * 24 * time.Hour, Buffer: buf, ComputedAt: now}, nil
+	opt := plan.ThresholdOptions{Window: time.Duration(days) * 24 * time.Hour, Buffer: buf, ComputedAt: now}
+	if f.until != "" {
+		t, err := parseTime(f.until)
+		if err != nil {
+			return plan.ThresholdOptions{}, usagef("--until: %v", err)
+		}
+		opt.End = t
+	}
+	return opt, nil
 }
 
 type planThresholdsOptions struct {
@@ -129,6 +153,7 @@ from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 	configFlag(c, &o.configPath)
 	formatFlag(c, &o.format)
 	o.thr.add(c)
+	o.thr.addUntil(c)
 	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as input for aws dynamodb batch-write-item --request-items file://`FILE` (25 items per file: FILE, FILE-2, ...)")
 	c.Flags().StringVar(&o.table, "dynamodb-table", defaultThresholdTable, "DynamoDB table named in --dynamodb-out")
 	o.pub.add(c)
@@ -148,7 +173,7 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 	if err != nil {
 		return err
 	}
-	ts := plan.Thresholds(d, opt)
+	ts := plan.Thresholds(o.thr.demand(d, opt), opt)
 	if o.pub.target != "" {
 		if err := publishThresholds(ctx, a, &o.pub, ts); err != nil || o.pub.dryRun {
 			return err

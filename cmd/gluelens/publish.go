@@ -83,12 +83,12 @@ func publishThresholds(ctx context.Context, a *app, f *publishFlags, ts []plan.T
 		return fmt.Errorf("publishing to %s: no thresholds (no runs in the window)", f.target)
 	}
 	if f.dryRun {
+		enc := json.NewEncoder(a.out)
+		enc.SetEscapeHTML(false) // the condition's "<" stays readable
 		for _, req := range dynamo.DryRun(name, ts) {
-			b, err := json.Marshal(req)
-			if err != nil {
+			if err := enc.Encode(req); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "%s\n", b)
 		}
 		fmt.Fprintf(a.errOut, "dry run: %d conditional PutItem request(s) for %s, nothing sent\n", len(ts), f.target)
 		return nil
