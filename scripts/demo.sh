@@ -31,6 +31,23 @@ first=$("$bin" --db "$db" eni exhaustion --format csv | sed -n 2p | cut -d, -f1)
 "$bin" --db "$db" report incident --at "$first" -o "$dir/incident.html"
 "$bin" --db "$db" report incident --at "$first" --format md -o "$dir/incident.md"
 
+step "The launch gate: the thresholds a scheduler would read (dry run of --publish), then gate an export and an ingest run against the subnet's describe-subnets output (39 free IPs)"
+"$bin" --db "$db" plan thresholds --publish dynamodb://gluelens-launch-thresholds --dry-run > "$dir/thresholds-put-items.jsonl"
+echo "  the PutItem requests are in $dir/thresholds-put-items.jsonl (aws dynamodb put-item --cli-input-json)"
+# gate exits 0 = launch, 75 = wait; anything else is an error and stops the demo.
+gate() {
+	local rc=0
+	"$bin" --db "$db" gate --subnets-file "$dir/ip-exhaustion/ec2/describe-subnets.json" "$@" || rc=$?
+	case $rc in
+	0) echo "  exit 0: launch" ;;
+	75) echo "  exit 75: wait" ;;
+	*) echo "  exit $rc: the gate failed" >&2; exit "$rc" ;;
+	esac
+}
+gate --category export
+gate --category ingest
+gate --job ingest-orders --enis-file "$dir/ip-exhaustion/ec2/describe-network-interfaces.json"
+
 step "The same account and the disk-full job a week later, after the fix (split subnets, gated launches, zstd + right-sized partitions + AQE), and the before/after comparison"
 # The disk-full "before" runs on 2026-11-02 02:00, inside the before window; after-fix's fixed run on 2026-11-09 02:00.
 "$bin" synth disk-full --out "$dir/disk-full" --seed 1

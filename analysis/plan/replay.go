@@ -24,6 +24,23 @@ type Alternative struct {
 	Gate map[string]int `json:"gate,omitempty"`
 	// Linger, when set, replaces every run ENI's recorded linger.
 	Linger *time.Duration `json:"linger,omitempty"`
+	// OnGateCheck, when set, is told every decision of the gate: each run
+	// start it checks and each re-check of a waiting run.
+	OnGateCheck func(GateCheck) `json:"-"`
+}
+
+// GateCheck is one decision of the replayed gate, with the numbers it was
+// taken on: the run may launch when Usable − InUse − Reserved ≥ Threshold.
+type GateCheck struct {
+	At        time.Time
+	RunID     string
+	Category  string
+	Subnet    string
+	Usable    int
+	InUse     int
+	Reserved  int
+	Threshold int
+	Launched  bool
 }
 
 // ReplayResult is what a replay found: per subnet peaks and refused
@@ -404,7 +421,9 @@ func (r *replayer) start(ri int32, at int64) {
 	st := &r.runs[ri]
 	s := r.subnets[st.subnet]
 	if r.gated() && s.usable > 0 {
-		if s.usable-s.inUse-s.reserved < r.threshold(run) {
+		ok := s.usable-s.inUse-s.reserved >= r.threshold(run)
+		r.traceCheck(s, run, at, ok)
+		if !ok {
 			s.waiting = append(s.waiting, ri)
 			return
 		}
@@ -417,13 +436,24 @@ func (r *replayer) gateCheck(si int32, at int64) {
 	s.checkAt = -1
 	kept := s.waiting[:0]
 	for _, ri := range s.waiting {
-		if s.usable-s.inUse-s.reserved >= r.threshold(&r.d.Runs[ri]) {
+		ok := s.usable-s.inUse-s.reserved >= r.threshold(&r.d.Runs[ri])
+		r.traceCheck(s, &r.d.Runs[ri], at, ok)
+		if ok {
 			r.launch(ri, at)
 			continue
 		}
 		kept = append(kept, ri)
 	}
 	s.waiting = kept
+}
+
+// traceCheck tells Alternative.OnGateCheck about one gate decision.
+func (r *replayer) traceCheck(s *subnetState, run *Run, at int64, launched bool) {
+	if r.alt.OnGateCheck == nil {
+		return
+	}
+	r.alt.OnGateCheck(GateCheck{At: time.Unix(0, at).UTC(), RunID: run.ID, Category: run.Category, Subnet: s.name,
+		Usable: s.usable, InUse: s.inUse, Reserved: s.reserved, Threshold: r.threshold(run), Launched: launched})
 }
 
 func (r *replayer) launch(ri int32, at int64) {

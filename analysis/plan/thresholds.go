@@ -241,7 +241,11 @@ func maxAtInstants(iv []interval, instants []time.Time) int {
 // DynamoDBBatchSize is the most put requests BatchWriteItem accepts.
 const DynamoDBBatchSize = 25
 
-// DynamoDBItem is one threshold in DynamoDB's attribute-value JSON.
+// DynamoDBItem is one threshold in DynamoDB's attribute-value JSON. Its
+// plan_version is the plan's computed_at in Unix milliseconds; with
+// window_end (the end of the evidence window it came from) it orders plans:
+// a publisher never replaces an item of a later window, or of the same
+// window and a later version.
 func DynamoDBItem(t Threshold) map[string]any {
 	n := func(v float64) map[string]string { return map[string]string{"N": strconv.FormatFloat(v, 'f', -1, 64)} }
 	s := func(v string) map[string]string { return map[string]string{"S": v} }
@@ -251,6 +255,7 @@ func DynamoDBItem(t Threshold) map[string]any {
 		"threshold":            n(float64(t.Threshold)),
 		"window_days":          n(t.WindowDays),
 		"computed_at":          s(t.ComputedAt.Format(time.RFC3339)),
+		"plan_version":         n(float64(t.ComputedAt.UnixMilli())),
 		"window_start":         s(t.WindowStart.UTC().Format(time.RFC3339)),
 		"window_end":           s(t.WindowEnd.UTC().Format(time.RFC3339)),
 		"runs":                 n(float64(t.Runs)),

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -187,10 +186,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		if !cats[t.Category] {
 			continue
 		}
-		line, err := putItemLine(thresholdTable, t.Category, t.Threshold)
-		if err != nil {
-			return nil, err
-		}
+		line := launchLines(thresholdTable, t.Category, asOf, d.End)
 		out = append(out, Advice{
 			Area:     "launch",
 			Title:    fmt.Sprintf("Hold %s runs until %d IPs are free", t.Category, t.Threshold),
@@ -314,22 +310,24 @@ func gateDelays(r *plan.ReplayResult) string {
 		g.RunsDelayed, g.RunsGated, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin)
 }
 
-// putItemLine is the pasteable aws CLI line storing one category's
-// threshold: the item is built by the JSON encoder and every word is
-// shell-quoted, since the category comes from job names in the evidence.
-func putItemLine(table, category string, threshold int) (string, error) {
-	item, err := json.Marshal(map[string]any{
-		"pk":        map[string]string{"S": "category#" + category},
-		"threshold": map[string]string{"N": strconv.Itoa(threshold)},
-	})
-	if err != nil {
-		return "", fmt.Errorf("encoding the threshold item of %q: %w", category, err)
+// launchLines are the pasteable command lines that put a category's
+// threshold to work: publish the thresholds to DynamoDB (cut at asOf, the
+// report's end, when the evidence goes on after it, so the published
+// threshold is the advised one) and ask the launch gate before each run
+// (docs/launch-gate.md). Every word is shell-quoted: the category comes from
+// job names in the evidence.
+func launchLines(table, category string, asOf, evidenceEnd time.Time) string {
+	publish := []string{"gluelens", "plan", "thresholds"}
+	if !asOf.IsZero() && asOf.Before(evidenceEnd) {
+		publish = append(publish, "--until", asOf.UTC().Format(time.RFC3339))
 	}
-	return shellquote.Join("aws", "dynamodb", "put-item", "--table-name", table, "--item", string(item)), nil
+	publish = append(publish, "--publish", "dynamodb://"+table, "--create-table")
+	gate := []string{"gluelens", "gate", "--category=" + category, "--thresholds", "dynamodb://" + table}
+	return shellquote.Join(publish...) + "\n" + shellquote.Join(gate...)
 }
 
 // thresholdTable is the DynamoDB table `gluelens plan thresholds
-// --dynamodb-out` names by default; the full items come from that command.
+// --publish` writes in the advice (and --dynamodb-out names by default).
 const thresholdTable = "gluelens-launch-thresholds"
 
 func configuredSplit(cfg *config.Config) []plan.SplitGroup {

@@ -1,23 +1,27 @@
 package report
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
-// TestPutItemLineHostileCategory feeds job-name-derived categories an
-// attacker controls through the pasteable put-item line: bash must parse it,
-// and run with aws replaced by a function printing its arguments it must
-// pass the table and the item unchanged and run nothing else.
-func TestPutItemLineHostileCategory(t *testing.T) {
+// TestLaunchLinesHostileCategory feeds job-name-derived categories an
+// attacker controls through the pasteable publish and gate lines: bash must
+// parse them, and run with gluelens replaced by a function printing its
+// arguments they must pass the words unchanged and run nothing else.
+func TestLaunchLinesHostileCategory(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Fatalf("bash is needed for this test: %v", err)
 	}
+	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	end := asOf.Add(7 * 24 * time.Hour)
+	table := "dynamodb://" + thresholdTable
 	for _, cat := range []string{
 		"ingest",
 		"ingest';touch pwned;echo '",
@@ -26,44 +30,41 @@ func TestPutItemLineHostileCategory(t *testing.T) {
 		"`touch pwned`",
 		"a\nb",
 		"it's",
+		"--help",
 	} {
-		line, err := putItemLine(thresholdTable, cat, 42)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(line, "aws dynamodb put-item ") {
-			t.Errorf("line %q is not an aws command", line)
-		}
-		if out, err := exec.Command(bash, "-n", "-c", line).CombinedOutput(); err != nil {
-			t.Errorf("%q: bash -n rejects %s: %v %s", cat, line, err, out)
+		lines := launchLines(thresholdTable, cat, asOf, end)
+		if out, err := exec.Command(bash, "-n", "-c", lines).CombinedOutput(); err != nil {
+			t.Errorf("%q: bash -n rejects %s: %v %s", cat, lines, err, out)
 			continue
 		}
 		dir := t.TempDir()
-		cmd := exec.Command(bash, "-c", `aws() { printf '%s\0' "$@"; }; `+line)
+		cmd := exec.Command(bash, "-c", `gluelens() { printf '%s\0' "$@"; printf '\001'; }; `+lines)
 		cmd.Dir = dir
 		out, err := cmd.Output()
 		if err != nil {
-			t.Errorf("%q: running %s: %v", cat, line, err)
+			t.Errorf("%q: running %s: %v", cat, lines, err)
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
-			t.Errorf("%q: the pasted line ran an injected command: %s", cat, line)
+			t.Errorf("%q: the pasted lines ran an injected command: %s", cat, lines)
 		}
-		args := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-		if len(args) != 6 || args[0] != "dynamodb" || args[1] != "put-item" || args[3] != thresholdTable || args[4] != "--item" {
-			t.Errorf("%q: aws received %q", cat, args)
+		calls := strings.Split(strings.TrimSuffix(string(out), "\x01"), "\x01")
+		if len(calls) != 2 {
+			t.Errorf("%q: %d gluelens calls, want 2: %q", cat, len(calls), out)
 			continue
 		}
-		var item struct {
-			PK        struct{ S string } `json:"pk"`
-			Threshold struct{ N string } `json:"threshold"`
+		args := func(c string) []string { return strings.Split(strings.TrimSuffix(c, "\x00"), "\x00") }
+		if got, want := args(calls[0]), []string{"plan", "thresholds", "--until", "2026-11-23T00:00:00Z", "--publish", table, "--create-table"}; !slices.Equal(got, want) {
+			t.Errorf("%q: publish received %q, want %q", cat, got, want)
 		}
-		if err := json.Unmarshal([]byte(args[5]), &item); err != nil {
-			t.Errorf("%q: the item is not JSON: %v (%s)", cat, err, args[5])
-			continue
+		if got, want := args(calls[1]), []string{"gate", "--category=" + cat, "--thresholds", table}; !slices.Equal(got, want) {
+			t.Errorf("%q: gate received %q, want %q", cat, got, want)
 		}
-		if item.PK.S != "category#"+cat || item.Threshold.N != "42" {
-			t.Errorf("%q: item %+v", cat, item)
+	}
+	// The window ends at the evidence end: no --until.
+	for _, at := range []time.Time{{}, end, end.Add(time.Hour)} {
+		if l := launchLines(thresholdTable, "ingest", at, end); strings.Contains(l, "--until") {
+			t.Errorf("asOf %s, evidence end %s: %s", at, end, l)
 		}
 	}
 }

@@ -43,6 +43,22 @@ func (a *app) loadDemand(ctx context.Context, cfg *config.Config) (*plan.Demand,
 type thresholdFlags struct {
 	days   int
 	buffer string
+	until  string // --until, on the commands that register it (addUntil)
+}
+
+// addUntil adds --until: the window ends there instead of at the evidence
+// end, and only what started before it counts (as a report on a past week
+// computes its thresholds).
+func (f *thresholdFlags) addUntil(c *cobra.Command) {
+	c.Flags().StringVar(&f.until, "until", "", "end the window at `TIME` (RFC 3339 or YYYY-MM-DD) instead of the evidence end; later runs do not count")
+}
+
+// demand cuts d at --until (d itself without it).
+func (f *thresholdFlags) demand(d *plan.Demand, opt plan.ThresholdOptions) *plan.Demand {
+	if opt.End.IsZero() {
+		return d
+	}
+	return d.Before(opt.End)
 }
 
 func (f *thresholdFlags) add(c *cobra.Command) {
@@ -69,7 +85,15 @@ func (f *thresholdFlags) options(cfg *config.Config, now time.Time) (plan.Thresh
 	if err != nil {
 		return plan.ThresholdOptions{}, usagef("--buffer: %v", err)
 	}
-	return plan.ThresholdOptions{Window: time.Duration(days) * 24 * time.Hour, Buffer: buf, ComputedAt: now}, nil
+	opt := plan.ThresholdOptions{Window: time.Duration(days) * 24 * time.Hour, Buffer: buf, ComputedAt: now}
+	if f.until != "" {
+		t, err := parseTime(f.until)
+		if err != nil {
+			return plan.ThresholdOptions{}, usagef("--until: %v", err)
+		}
+		opt.End = t
+	}
+	return opt, nil
 }
 
 type planThresholdsOptions struct {
@@ -78,6 +102,7 @@ type planThresholdsOptions struct {
 	thr        thresholdFlags
 	dynamoOut  string
 	table      string
+	pub        publishFlags
 }
 
 type planSubnetsOptions struct {
@@ -111,10 +136,15 @@ after the run (p50, p95, max), the category's peak of concurrent ENIs, and the l
 a run may start only when its subnet has at least threshold free IPs, where
 threshold = most IPs one run of the category asked for + buffer. The lingering buffer is the most
 IPs the category's own ENIs still held after their run had completed, seen at any launch of the
-category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteItem request files.`,
+category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteItem request files;
+--publish dynamodb://TABLE writes the thresholds to the table with conditional writes, so that a plan
+from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(o.format); err != nil {
+				return err
+			}
+			if err := o.pub.check(); err != nil {
 				return err
 			}
 			return runPlanThresholds(cmd.Context(), a, o)
@@ -123,8 +153,10 @@ category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteI
 	configFlag(c, &o.configPath)
 	formatFlag(c, &o.format)
 	o.thr.add(c)
+	o.thr.addUntil(c)
 	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as input for aws dynamodb batch-write-item --request-items file://`FILE` (25 items per file: FILE, FILE-2, ...)")
-	c.Flags().StringVar(&o.table, "dynamodb-table", "gluelens-launch-thresholds", "DynamoDB table named in --dynamodb-out")
+	c.Flags().StringVar(&o.table, "dynamodb-table", defaultThresholdTable, "DynamoDB table named in --dynamodb-out")
+	o.pub.add(c)
 	return c
 }
 
@@ -141,7 +173,12 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 	if err != nil {
 		return err
 	}
-	ts := plan.Thresholds(d, opt)
+	ts := plan.Thresholds(o.thr.demand(d, opt), opt)
+	if o.pub.target != "" {
+		if err := publishThresholds(ctx, a, &o.pub, ts); err != nil || o.pub.dryRun {
+			return err
+		}
+	}
 	if o.dynamoOut != "" {
 		files, err := plan.WriteDynamoDB(o.dynamoOut, o.table, ts)
 		if err != nil {
