@@ -157,6 +157,12 @@ func roundTrip(t *testing.T, a *store.Store, pack string, m *parquetpack.Manifes
 	}
 	names = append(names, views...)
 	for _, name := range names {
+		if manifestViews[name] {
+			// These describe the objects a database was loaded from
+			// (ingest_manifest): the CloudTrail files for A, the pack's
+			// parts for B. A pack carries the evidence, not its provenance.
+			continue
+		}
 		ra, rb := dump(t, a.DB(), name), dump(t, b.DB(), name)
 		if !slices.Equal(ra, rb) {
 			t.Errorf("%s differs after the round trip: A has %d rows, B %d", name, len(ra), len(rb))
@@ -185,6 +191,10 @@ func roundTrip(t *testing.T, a *store.Store, pack string, m *parquetpack.Manifes
 		t.Errorf("second ingest of the pack: %d of %d objects unchanged", again.Unchanged, again.Objects)
 	}
 }
+
+// manifestViews are the views computed from ingest_manifest, which differ by
+// design between a database and one loaded from its pack.
+var manifestViews = map[string]bool{"cloudtrail_log_files": true, "evidence_coverage": true}
 
 // render turns a row struct into comparable text (pointers followed).
 func render(v reflect.Value) string {
