@@ -194,7 +194,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 		Kind: "capacity", Title: "Capacity " + Stamp(from) + " – " + Stamp(to), GeneratedAt: o.Now.UTC(),
 		Version: o.Version, Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
 	}
-	if c.Header.Evidence, err = evidenceSection(ctx, st, from, to); err != nil {
+	if err = c.Header.restOn(ctx, st, from, to); err != nil {
 		return nil, err
 	}
 	return c, nil

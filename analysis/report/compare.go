@@ -81,7 +81,7 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 		Results: *cmp,
 	}
 	c.Summary = compareSummary(c)
-	if c.Header.Evidence, err = evidenceSection(ctx, st, before.From, after.To); err != nil {
+	if err = c.Header.restOn(ctx, st, before.From, after.To); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -308,7 +308,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 		Kind: "incident", Title: incidentTitle(inc), GeneratedAt: o.Now.UTC(), Version: o.Version,
 		Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
 	}
-	if inc.Header.Evidence, err = evidenceSection(ctx, st, from, to); err != nil {
+	if err = inc.Header.restOn(ctx, st, from, to); err != nil {
 		return nil, err
 	}
 	return inc, nil

@@ -8,6 +8,7 @@ import (
 
 	coverage "github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/facts"
+	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/internal/store"
 )
 
@@ -48,13 +49,20 @@ func loadSources(ctx context.Context, st *store.Store) ([]Source, error) {
 	return rows, nil
 }
 
-// evidenceSection is the evidence a report over [from, to) rests on.
-func evidenceSection(ctx context.Context, st *store.Store, from, to time.Time) (*coverage.Section, error) {
+// restOn fills in what a report over [from, to) rests on: the evidence
+// section and what the CloudTrail digest files prove about the window.
+func (h *Header) restOn(ctx context.Context, st *store.Store, from, to time.Time) error {
 	cov, err := coverage.Load(ctx, st, 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return cov.Section(from, to), nil
+	h.Evidence = cov.Section(from, to)
+	s, err := integrity.Summarize(ctx, st, integrity.Window{From: from, To: to})
+	if err != nil {
+		return fmt.Errorf("verifying the window's CloudTrail evidence: %w", err)
+	}
+	h.Integrity = &s
+	return nil
 }
 
 // evidenceBounds is the span of the ENI evidence, widened to the Glue runs.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	coverage "github.com/gluelens/gluelens/analysis/evidence"
+	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/internal/config"
 )
 
@@ -81,6 +82,9 @@ type Header struct {
 	// gaps inside the window, how the window reaches beyond the evidence
 	// and the fingerprint of the inputs. Renderers show it first.
 	Evidence *coverage.Section `json:"evidence"`
+	// Integrity is what the CloudTrail digest files prove about the window
+	// (gluelens verify, docs/verify.md); renderers show it with Evidence.
+	Integrity *integrity.Summary `json:"cloudtrail_integrity"`
 }
 
 // Advice is one recommended change with the line to paste.

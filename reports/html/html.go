@@ -38,7 +38,7 @@ func EChartsSums() string { return echartsSums }
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"stamp":         report.Stamp,
-	"evidenceLines": words.Evidence,
+	"evidenceLines": words.RestsOn,
 	"clock":         report.Clock,
 	"bytes":         report.Bytes,
 	"tstamp": func(t *time.Time) string {

@@ -76,7 +76,7 @@ func block(s, indent string) string {
 func header(w *bufio.Writer, h report.Header) {
 	fmt.Fprintf(w, "# %s\n\n", esc(h.Title))
 	fmt.Fprintf(w, "_Window %s – %s · gluelens %s · %s_\n\n", report.Stamp(h.From), report.Stamp(h.To), esc(h.Version), esc(h.Database))
-	if lines := words.Evidence(h.Evidence); len(lines) > 0 {
+	if lines := words.RestsOn(h); len(lines) > 0 {
 		fmt.Fprint(w, "**What this rests on.**\n\n")
 		for _, l := range lines {
 			fmt.Fprintf(w, "- %s\n", esc(l))

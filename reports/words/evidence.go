@@ -15,9 +15,26 @@ var sourceNames = map[string][2]string{
 	"spark":         {"Spark applications", "job"},
 }
 
-// Evidence is the short evidence section every report opens with: one
+// RestsOn is the short evidence section every report opens with: one
 // sentence per source, the gaps inside the window, how the window reaches
-// beyond the evidence, and the fingerprint of the inputs.
+// beyond the evidence, what the CloudTrail digest files prove about the
+// window, and the fingerprint of the inputs.
+func RestsOn(h report.Header) []string {
+	out := Evidence(h.Evidence)
+	if h.Integrity == nil {
+		return out
+	}
+	line := Integrity(h.Integrity)
+	if n := len(out); n > 0 {
+		// The fingerprint stays last.
+		return append(out[:n-1:n-1], line, out[n-1])
+	}
+	return []string{line}
+}
+
+// Evidence is the evidence section's sentences without the integrity
+// line: one per source, the gaps, the reach beyond the evidence and the
+// fingerprint.
 func Evidence(s *evidence.Section) []string {
 	if s == nil {
 		return nil
