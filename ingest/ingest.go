@@ -37,9 +37,15 @@ type Source interface {
 
 // Sink receives what a decoder finds in one object.
 type Sink interface {
-	// Append adds one row to a table registered in internal/store; values
-	// are in the table's column order.
-	Append(table string, values ...any) error
+	// Append adds r to its table. The sink owns r afterwards (it may hold
+	// it until the object is loaded): the caller builds a new row for the
+	// next one.
+	Append(r store.Row) error
+	// AppendColumns adds the rows of c (store.NewColumnsOf) to c's table:
+	// a decoder writing many rows to one table (a Spark log's tasks) hands
+	// them over column by column. The sink owns c afterwards: the caller
+	// starts a new one.
+	AppendColumns(c *store.Columns) error
 	// SkipRecords counts n records that were read and deliberately not kept.
 	SkipRecords(n int64)
 	// Bad counts a record that could not be decoded. record is the record
@@ -49,29 +55,6 @@ type Sink interface {
 	// Warn notes something a user should know (truncation, unknown
 	// version) without counting a bad record.
 	Warn(record int64, msg string)
-}
-
-// A ColumnSink is a Sink that also takes rows held column by column.
-type ColumnSink interface {
-	Sink
-	// AppendColumns adds the rows of c to c's table. The sink owns c
-	// afterwards: the caller starts a new one.
-	AppendColumns(c *store.Columns) error
-}
-
-// AppendColumns hands the rows of c to out: whole when out is a
-// ColumnSink, otherwise one by one through Append. Either way out owns c
-// afterwards.
-func AppendColumns(out Sink, c *store.Columns) error {
-	if cs, ok := out.(ColumnSink); ok {
-		return cs.AppendColumns(c)
-	}
-	for r := range c.Len() {
-		if err := out.Append(c.Table(), c.Row(r)...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Input is a decompressed object handed to a decoder.

@@ -428,34 +428,31 @@ func (s *objectSink) DecodedSHA256(hexDigest string) { s.decoded = hexDigest }
 
 // bufRow is one buffered row, or buffered rows held column by column.
 type bufRow struct {
-	table  string
-	values []any
-	cols   *store.Columns
+	row  store.Row
+	cols *store.Columns
 }
 
-func (s *objectSink) Append(table string, values ...any) error {
+// Append implements Sink.
+func (s *objectSink) Append(r store.Row) error {
 	s.kept++
-	for i, v := range values {
-		if str, ok := v.(string); ok && !utf8.ValidString(str) {
-			values[i] = strings.ToValidUTF8(str, "\uFFFD")
-			s.badUTF8(table, 1)
-		}
+	if n := store.FixUTF8(r); n > 0 {
+		s.badUTF8(r.Table(), n)
 	}
 	if s.w == nil {
-		s.buf = append(s.buf, bufRow{table: table, values: values})
+		s.buf = append(s.buf, bufRow{row: r})
 		return s.buffered(1)
 	}
-	return s.w.Append(table, values...)
+	return s.w.Append(r)
 }
 
-// AppendColumns takes the rows of c whole (ingest.ColumnSink).
+// AppendColumns implements Sink.
 func (s *objectSink) AppendColumns(c *store.Columns) error {
 	s.kept += int64(c.Len())
 	if n := c.FixUTF8(); n > 0 {
 		s.badUTF8(c.Table(), n)
 	}
 	if s.w == nil {
-		s.buf = append(s.buf, bufRow{table: c.Table(), cols: c})
+		s.buf = append(s.buf, bufRow{cols: c})
 		return s.buffered(c.Len())
 	}
 	return s.w.AppendColumns(c)
@@ -496,7 +493,7 @@ func (s *objectSink) takeLoader(stream bool) error {
 		if r.cols != nil {
 			err = s.w.AppendColumns(r.cols)
 		} else {
-			err = s.w.Append(r.table, r.values...)
+			err = s.w.Append(r.row)
 		}
 		if err != nil {
 			return err

@@ -42,7 +42,7 @@ func (subnetLines) Decode(_ context.Context, in *ingest.Input, out ingest.Sink) 
 			return &ingest.RecordError{Record: int64(i + 2), Err: errors.New("cannot go on")}
 		default:
 			id, cidr, _ := strings.Cut(line, " ")
-			if err := out.Append("subnets", id, nil, cidr, nil, nil, nil, nil, nil, nil, in.URI); err != nil {
+			if err := out.Append(&store.Subnet{SubnetID: id, CidrBlock: &cidr, SourceURI: &in.URI}); err != nil {
 				return err
 			}
 		}

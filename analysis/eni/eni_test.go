@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/internal/store"
+	"github.com/gluelens/gluelens/internal/testutil"
 )
 
 // The fixture, by hand (all times 2026-11-02 UTC):
@@ -53,7 +54,7 @@ func fixture(t *testing.T) *store.Store {
 	}
 	add := func(table string, v ...any) {
 		t.Helper()
-		if err := w.Append(table, v...); err != nil {
+		if err := w.Append(testutil.MustRow(table, v...)); err != nil {
 			t.Fatal(err)
 		}
 	}

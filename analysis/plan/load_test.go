@@ -8,6 +8,7 @@ import (
 
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/store"
+	"github.com/gluelens/gluelens/internal/testutil"
 )
 
 // The fixture, by hand (all times 2026-11-02 UTC):
@@ -41,7 +42,7 @@ func fixture(t *testing.T) *store.Store {
 	}
 	add := func(table string, v ...any) {
 		t.Helper()
-		if err := w.Append(table, v...); err != nil {
+		if err := w.Append(testutil.MustRow(table, v...)); err != nil {
 			t.Fatal(err)
 		}
 	}

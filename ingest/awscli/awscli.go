@@ -23,6 +23,7 @@ import (
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/internal/jsonscan"
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // shape is one CLI output shape.
@@ -141,40 +142,24 @@ func bad(out ingest.Sink, n int, what string, err error) error {
 	return out.Bad(int64(n), fmt.Errorf("decoding %s %d: %w", what, n, err))
 }
 
-// str maps "" to NULL.
-func str(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// ptr helpers map absent values to NULL.
 // Numbers are decoded as float64 so that 10 and 10.0 both load; integer
-// columns get the value rounded toward zero.
-func i32(p *float64) any {
+// columns get the value rounded toward zero. Absent is NULL.
+func i32(p *float64) *int32 {
 	if p == nil {
 		return nil
 	}
-	return int32(*p)
+	return store.Ptr(int32(*p))
 }
 
-func i64(p *float64) any {
+func i64(p *float64) *int64 {
 	if p == nil {
 		return nil
 	}
-	return int64(*p)
-}
-
-func f64(p *float64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
+	return store.Ptr(int64(*p))
 }
 
 // compactJSON returns raw as compact JSON text, or NULL when absent or null.
-func compactJSON(raw json.RawMessage) (any, error) {
+func compactJSON(raw json.RawMessage) (*string, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
@@ -183,5 +168,5 @@ func compactJSON(raw json.RawMessage) (any, error) {
 	if err := json.Compact(&c, raw); err != nil {
 		return nil, err
 	}
-	return c.String(), nil
+	return store.Ptr(c.String()), nil
 }

@@ -15,14 +15,14 @@ import (
 
 // Column names in schema order (internal/store/schema/002_eni.sql).
 var columns = map[string][]string{
-	awscli.TableRuns: {"run_id", "job_name", "attempt", "previous_run_id", "trigger_name", "started_on", "completed_on",
+	"glue_runs": {"run_id", "job_name", "attempt", "previous_run_id", "trigger_name", "started_on", "completed_on",
 		"last_modified_on", "state", "error_message", "execution_time_s", "timeout_min", "max_capacity", "worker_type",
 		"number_of_workers", "glue_version", "execution_class", "dpu_seconds", "arguments", "failure_class", "source_uri"},
-	awscli.TableJobs:           {"job_name", "role_arn", "worker_type", "number_of_workers", "max_capacity", "glue_version", "default_arguments", "last_modified_on", "source_uri"},
-	awscli.TableJobConnections: {"job_name", "position", "connection_name", "job_modified_on"},
-	awscli.TableConnections:    {"connection_name", "connection_type", "subnet_id", "availability_zone", "security_group_ids", "last_updated", "source_uri"},
-	awscli.TableSubnets:        {"subnet_id", "vpc_id", "cidr_block", "prefix_length", "usable_ips", "available_ip_count", "availability_zone", "account_id", "name", "source_uri"},
-	awscli.TableENISnapshots: {"eni_id", "observed_at", "subnet_id", "vpc_id", "availability_zone", "status", "description", "requester",
+	"glue_jobs":            {"job_name", "role_arn", "worker_type", "number_of_workers", "max_capacity", "glue_version", "default_arguments", "last_modified_on", "source_uri"},
+	"glue_job_connections": {"job_name", "position", "connection_name", "job_modified_on"},
+	"glue_connections":     {"connection_name", "connection_type", "subnet_id", "availability_zone", "security_group_ids", "last_updated", "source_uri"},
+	"subnets":              {"subnet_id", "vpc_id", "cidr_block", "prefix_length", "usable_ips", "available_ip_count", "availability_zone", "account_id", "name", "source_uri"},
+	"eni_snapshots": {"eni_id", "observed_at", "subnet_id", "vpc_id", "availability_zone", "status", "description", "requester",
 		"interface_type", "requester_managed", "private_ip", "ip_count", "source_uri"},
 }
 
@@ -98,7 +98,7 @@ func TestGetJobRunsRepaired(t *testing.T) {
 	if err != nil || kind != "glue-job-runs" {
 		t.Fatalf("kind %q err %v", kind, err)
 	}
-	rows := rowsOf(t, sink, awscli.TableRuns)
+	rows := rowsOf(t, sink, "glue_runs")
 	if len(rows) != 3 {
 		t.Fatalf("%d runs, want 3", len(rows))
 	}
@@ -158,7 +158,7 @@ func TestCLIExamples(t *testing.T) {
 		{dir: "cloudtrail", file: "ec2-create-network-interface.rst", kinds: []string{"ec2-network-interfaces", "ec2-network-interfaces", "ec2-network-interfaces", "ec2-network-interfaces"}, rows: []int{1, 1, 1, 1}},
 		{dir: "cloudtrail", file: "ec2-attach-network-interface.rst", kinds: []string{"", ""}, rows: []int{0, 0}},
 	}
-	mainTable := map[string]string{"glue-job-runs": awscli.TableRuns, "ec2-network-interfaces": awscli.TableENISnapshots}
+	mainTable := map[string]string{"glue-job-runs": "glue_runs", "ec2-network-interfaces": "eni_snapshots"}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			blocks := testutil.RSTOutputs(t, testutil.RealData(t, tt.dir, "aws-cli-examples", tt.file))
@@ -198,7 +198,7 @@ func TestDescribeNetworkInterfacesSample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows = append(rows, rowsOf(t, sink, awscli.TableENISnapshots)...)
+		rows = append(rows, rowsOf(t, sink, "eni_snapshots")...)
 	}
 	if len(rows) != 3 {
 		t.Fatalf("%d ENIs, want 3", len(rows))
@@ -219,22 +219,22 @@ func TestGeneratedShapes(t *testing.T) {
 		want  []map[string]any
 		bad   []int64
 	}{
-		{name: "get-job-run ISO offset and space", kind: "glue-job-runs", table: awscli.TableRuns,
+		{name: "get-job-run ISO offset and space", kind: "glue-job-runs", table: "glue_runs",
 			data: `{"JobRun":{"Id":"jr_1","JobName":"j","StartedOn":"2020-10-16T11:45:31.255-07:00","CompletedOn":"2020-10-16 18:47:55.985000+00:00",
 				"LastModifiedOn":"2020-10-16T18:47:55Z","JobRunState":"FAILED","ErrorMessage":"The specified subnet does not have enough free addresses to satisfy the request.",
 				"ExecutionClass":"FLEX","DPUSeconds":12.5,"NewField":{"x":1}}}`,
 			want: []map[string]any{{"run_id": "jr_1", "started_on": ms(1602873931, 255), "completed_on": ms(1602874075, 985),
 				"last_modified_on": ms(1602874075, 0), "failure_class": "ip_exhaustion", "execution_class": "FLEX", "dpu_seconds": 12.5,
 				"attempt": nil, "arguments": nil}}},
-		{name: "job runs: disk full, missing Id, wrong type", kind: "glue-job-runs", table: awscli.TableRuns,
+		{name: "job runs: disk full, missing Id, wrong type", kind: "glue-job-runs", table: "glue_runs",
 			data: `{"JobRuns":[{"Id":"jr_a","ErrorMessage":"java.io.IOException: No space left on device","StartedOn":1602873931},
 				{"JobName":"no id"},{"Id":"jr_c","Attempt":"one"},{"Id":"jr_d","StartedOn":"yesterday"}],"NextToken":"t"}`,
 			want: []map[string]any{{"run_id": "jr_a", "failure_class": "disk_full", "started_on": ms(1602873931, 0)}},
 			bad:  []int64{1, 2, 3}},
-		{name: "two concatenated pages", kind: "glue-job-runs", table: awscli.TableRuns,
+		{name: "two concatenated pages", kind: "glue-job-runs", table: "glue_runs",
 			data: `{"JobRuns":[{"Id":"jr_p1"}],"NextToken":"t"}` + "\n" + `{"JobRuns":[{"Id":"jr_p2"},{}]}`,
 			want: []map[string]any{{"run_id": "jr_p1"}, {"run_id": "jr_p2"}}, bad: []int64{2}},
-		{name: "get-jobs", kind: "glue-jobs", table: awscli.TableJobs,
+		{name: "get-jobs", kind: "glue-jobs", table: "glue_jobs",
 			data: `{"Jobs":[{"Name":"etl","Role":"arn:aws:iam::123456789012:role/GlueETL","WorkerType":"G.2X","NumberOfWorkers":20,
 				"GlueVersion":"4.0","DefaultArguments":{"--TempDir":"s3://t/"},"LastModifiedOn":1700000000.5,"Connections":{"Connections":["vpc-a","vpc-b"]}},
 				{"Name":"py","Role":"GlueETL","MaxCapacity":0.0625}]}`,
@@ -242,10 +242,10 @@ func TestGeneratedShapes(t *testing.T) {
 				{"job_name": "etl", "role_arn": "arn:aws:iam::123456789012:role/GlueETL", "worker_type": "G.2X", "number_of_workers": int32(20),
 					"glue_version": "4.0", "default_arguments": `{"--TempDir":"s3://t/"}`, "last_modified_on": ms(1700000000, 500), "max_capacity": nil},
 				{"job_name": "py", "role_arn": "GlueETL", "max_capacity": 0.0625, "number_of_workers": nil, "last_modified_on": nil}}},
-		{name: "get-job", kind: "glue-jobs", table: awscli.TableJobConnections,
+		{name: "get-job", kind: "glue-jobs", table: "glue_job_connections",
 			data: `{"Job":{"Name":"etl","Connections":{"Connections":["vpc-a","vpc-b"]}}}`,
 			want: []map[string]any{{"job_name": "etl", "position": int32(0), "connection_name": "vpc-a", "job_modified_on": nil}, {"job_name": "etl", "position": int32(1), "connection_name": "vpc-b", "job_modified_on": nil}}},
-		{name: "get-connections", kind: "glue-connections", table: awscli.TableConnections,
+		{name: "get-connections", kind: "glue-connections", table: "glue_connections",
 			data: `{"ConnectionList":[{"Name":"vpc-a","ConnectionType":"NETWORK","PhysicalConnectionRequirements":{"SubnetId":"subnet-1",
 				"SecurityGroupIdList":["sg-1","sg-2"],"AvailabilityZone":"eu-west-1a"},"CreationTime":"2026-01-01T00:00:00Z","LastUpdatedTime":"2026-02-01T00:00:00+01:00"},
 				{"Name":"jdbc","ConnectionType":"JDBC","CreationTime":1700000000}]}`,
@@ -253,12 +253,12 @@ func TestGeneratedShapes(t *testing.T) {
 				{"connection_name": "vpc-a", "connection_type": "NETWORK", "subnet_id": "subnet-1", "availability_zone": "eu-west-1a",
 					"security_group_ids": "sg-1,sg-2", "last_updated": time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC)},
 				{"connection_name": "jdbc", "subnet_id": nil, "security_group_ids": nil, "last_updated": ms(1700000000, 0)}}},
-		{name: "UTF-8 BOM", kind: "glue-job-runs", table: awscli.TableRuns,
+		{name: "UTF-8 BOM", kind: "glue-job-runs", table: "glue_runs",
 			data: "\xef\xbb\xbf" + `{"JobRuns":[{"Id":"jr_bom"}]}`, want: []map[string]any{{"run_id": "jr_bom"}}},
-		{name: "get-connection", kind: "glue-connections", table: awscli.TableConnections,
+		{name: "get-connection", kind: "glue-connections", table: "glue_connections",
 			data: `{"Connection":{"Name":"vpc-a","PhysicalConnectionRequirements":{"SubnetId":"subnet-1"}}}`,
 			want: []map[string]any{{"connection_name": "vpc-a", "subnet_id": "subnet-1", "last_updated": nil}}},
-		{name: "describe-subnets", kind: "ec2-subnets", table: awscli.TableSubnets,
+		{name: "describe-subnets", kind: "ec2-subnets", table: "subnets",
 			data: `{"Subnets":[{"SubnetId":"subnet-26","VpcId":"vpc-1","CidrBlock":"10.0.1.0/26","AvailableIpAddressCount":3,"AvailabilityZone":"eu-west-1a",
 				"OwnerId":"123456789012","Tags":[{"Key":"team","Value":"x"},{"Key":"Name","Value":"glue-private-a"}]},
 				{"SubnetId":"subnet-16","CidrBlock":"10.1.0.0/16"},{"SubnetId":"subnet-28","CidrBlock":"10.2.0.0/28"},
@@ -270,7 +270,7 @@ func TestGeneratedShapes(t *testing.T) {
 				{"subnet_id": "subnet-28", "usable_ips": int32(11)},
 				{"subnet_id": "subnet-bad", "prefix_length": nil, "usable_ips": nil, "cidr_block": "nonsense"}},
 			bad: []int64{4}},
-		{name: "describe-network-interfaces with service ENIs", kind: "ec2-network-interfaces", table: awscli.TableENISnapshots,
+		{name: "describe-network-interfaces with service ENIs", kind: "ec2-network-interfaces", table: "eni_snapshots",
 			data: `{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-g","Description":"Attached to Glue using role: arn:aws:iam::1:role/G","Status":"in-use",
 				"PrivateIpAddresses":[{"PrivateIpAddress":"10.0.0.1"}],"RequesterManaged":true},
 				{"NetworkInterfaceId":"eni-l","InterfaceType":"lambda","Description":"AWS Lambda VPC ENI-fn"},
@@ -417,8 +417,8 @@ func FuzzGlueRuns(f *testing.F) {
 		sink := testutil.NewSink()
 		in := &ingest.Input{Object: ingest.Object{URI: "/f", Key: "f", ModTime: mtime}, R: bytes.NewReader(data)}
 		_ = d.Decode(context.Background(), in, sink)
-		for _, r := range sink.Rows[awscli.TableRuns] {
-			if len(r) != len(columns[awscli.TableRuns]) {
+		for _, r := range sink.Rows["glue_runs"] {
+			if len(r) != len(columns["glue_runs"]) {
 				t.Fatalf("row with %d values", len(r))
 			}
 		}

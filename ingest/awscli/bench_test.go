@@ -37,7 +37,7 @@ func BenchmarkGlueJobRuns(b *testing.B) {
 		if err := d.Decode(context.Background(), in, sink); err != nil {
 			b.Fatal(err)
 		}
-		if n := len(sink.Rows[awscli.TableRuns]); n != 1000 {
+		if n := len(sink.Rows["glue_runs"]); n != 1000 {
 			b.Fatalf("%d runs", n)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/eniclass"
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // reservedPerSubnet is the number of addresses AWS keeps in every subnet:
@@ -42,14 +43,14 @@ func decodeSubnet(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 	if s.SubnetID == "" {
 		return bad(out, n, "subnet", errors.New(errMissingSubnetMsg))
 	}
-	var prefix, usable any
+	var prefix, usable *int32
 	if s.CidrBlock != "" {
 		p, err := netip.ParsePrefix(s.CidrBlock)
 		if err != nil || !p.Addr().Is4() {
 			out.Warn(int64(n), fmt.Sprintf("subnet %s: CidrBlock %q is not an IPv4 prefix", s.SubnetID, s.CidrBlock))
 		} else {
-			prefix = int32(p.Bits())
-			usable = int32(int64(1)<<(32-p.Bits()) - reservedPerSubnet)
+			prefix = store.Ptr(int32(p.Bits()))
+			usable = store.Ptr(int32(int64(1)<<(32-p.Bits()) - reservedPerSubnet))
 		}
 	}
 	name := ""
@@ -58,9 +59,10 @@ func decodeSubnet(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 			name = t.Value
 		}
 	}
-	return out.Append(TableSubnets,
-		s.SubnetID, str(s.VpcID), str(s.CidrBlock), prefix, usable, i32(s.AvailableIPAddressCount),
-		str(s.AvailabilityZone), str(s.OwnerID), str(name), str(in.URI))
+	return out.Append(&store.Subnet{
+		SubnetID: s.SubnetID, VpcID: str(s.VpcID), CidrBlock: str(s.CidrBlock), PrefixLength: prefix, UsableIPs: usable,
+		AvailableIPCount: i32(s.AvailableIPAddressCount), AvailabilityZone: str(s.AvailabilityZone), AccountID: str(s.OwnerID),
+		Name: str(name), SourceURI: str(in.URI)})
 }
 
 // networkInterface is the part of an EC2 NetworkInterface that
@@ -101,19 +103,16 @@ func decodeNetworkInterface(in *ingest.Input, raw json.RawMessage, n int, out in
 	if ipCount == 0 {
 		ipCount = 1
 	}
-	var managed any
-	if e.RequesterManaged != nil {
-		managed = *e.RequesterManaged
-	}
 	requester := eniclass.Requester(eniclass.Evidence{
 		Description:   e.Description,
 		RequesterID:   e.RequesterID,
 		InterfaceType: e.InterfaceType,
 	})
-	return out.Append(TableENISnapshots,
-		e.NetworkInterfaceID, observed.UTC(), str(e.SubnetID), str(e.VpcID), str(e.AvailabilityZone),
-		str(e.Status), str(e.Description), requester, str(e.InterfaceType), managed,
-		str(e.PrivateIPAddress), ipCount, str(in.URI))
+	return out.Append(&store.EniSnapshot{
+		EniID: e.NetworkInterfaceID, ObservedAt: observed.UTC(), SubnetID: str(e.SubnetID), VpcID: str(e.VpcID),
+		AvailabilityZone: str(e.AvailabilityZone), Status: str(e.Status), Description: str(e.Description),
+		Requester: &requester, InterfaceType: str(e.InterfaceType), RequesterManaged: e.RequesterManaged,
+		PrivateIP: str(e.PrivateIPAddress), IPCount: &ipCount, SourceURI: str(in.URI)})
 }
 
 // snapshotStamp finds a UTC timestamp in an object name: 20261102T0700Z,

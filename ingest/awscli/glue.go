@@ -7,17 +7,11 @@ import (
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/eniclass"
+	"github.com/gluelens/gluelens/internal/store"
 )
 
-// Tables the decoders fill.
-const (
-	TableRuns           = "glue_runs"
-	TableJobs           = "glue_jobs"
-	TableJobConnections = "glue_job_connections"
-	TableConnections    = "glue_connections"
-	TableSubnets        = "subnets"
-	TableENISnapshots   = "eni_snapshots"
-)
+// str maps "" to NULL.
+var str = store.OptString
 
 const (
 	errMissingIDMsg      = "missing Id"
@@ -61,13 +55,13 @@ func decodeJobRun(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 	if err != nil {
 		return bad(out, n, "job run", err)
 	}
-	return out.Append(TableRuns,
-		r.ID, str(r.JobName), i32(r.Attempt), str(r.PreviousRunID), str(r.TriggerName),
-		r.StartedOn.value(), r.CompletedOn.value(), r.LastModifiedOn.value(),
-		str(r.JobRunState), str(r.ErrorMessage), i64(r.ExecutionTime), i64(r.Timeout),
-		f64(r.MaxCapacity), str(r.WorkerType), i32(r.NumberOfWorkers), str(r.GlueVersion),
-		str(r.ExecutionClass), f64(r.DPUSeconds), args,
-		str(eniclass.RunFailure(r.ErrorMessage)), str(in.URI))
+	return out.Append(&store.GlueRun{
+		RunID: r.ID, JobName: str(r.JobName), Attempt: i32(r.Attempt), PreviousRunID: str(r.PreviousRunID), TriggerName: str(r.TriggerName),
+		StartedOn: r.StartedOn.value(), CompletedOn: r.CompletedOn.value(), LastModifiedOn: r.LastModifiedOn.value(),
+		State: str(r.JobRunState), ErrorMessage: str(r.ErrorMessage), ExecutionTimeS: i64(r.ExecutionTime), TimeoutMin: i64(r.Timeout),
+		MaxCapacity: r.MaxCapacity, WorkerType: str(r.WorkerType), NumberOfWorkers: i32(r.NumberOfWorkers), GlueVersion: str(r.GlueVersion),
+		ExecutionClass: str(r.ExecutionClass), DPUSeconds: r.DPUSeconds, Arguments: args,
+		FailureClass: str(eniclass.RunFailure(r.ErrorMessage)), SourceURI: str(in.URI)})
 }
 
 // job is the part of a Glue Job that glue_jobs keeps.
@@ -100,16 +94,16 @@ func decodeJob(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) er
 	if err != nil {
 		return bad(out, n, "job", err)
 	}
-	if err := out.Append(TableJobs,
-		j.Name, str(j.Role), str(j.WorkerType), i32(j.NumberOfWorkers), f64(j.MaxCapacity),
-		str(j.GlueVersion), args, j.LastModifiedOn.value(), str(in.URI)); err != nil {
+	if err := out.Append(&store.GlueJob{
+		JobName: j.Name, RoleArn: str(j.Role), WorkerType: str(j.WorkerType), NumberOfWorkers: i32(j.NumberOfWorkers), MaxCapacity: j.MaxCapacity,
+		GlueVersion: str(j.GlueVersion), DefaultArguments: args, LastModifiedOn: j.LastModifiedOn.value(), SourceURI: str(in.URI)}); err != nil {
 		return err
 	}
 	if j.Connections == nil {
 		return nil
 	}
 	for pos, c := range j.Connections.Connections {
-		if err := out.Append(TableJobConnections, j.Name, int32(pos), c, j.LastModifiedOn.value()); err != nil {
+		if err := out.Append(&store.GlueJobConnection{JobName: j.Name, Position: int32(pos), ConnectionName: c, JobModifiedOn: j.LastModifiedOn.value()}); err != nil {
 			return err
 		}
 	}
@@ -147,6 +141,7 @@ func decodeConnection(in *ingest.Input, raw json.RawMessage, n int, out ingest.S
 	if updated.IsZero() {
 		updated = c.CreationTime
 	}
-	return out.Append(TableConnections,
-		c.Name, str(c.ConnectionType), str(subnet), str(az), str(groups), updated.value(), str(in.URI))
+	return out.Append(&store.GlueConnection{
+		ConnectionName: c.Name, ConnectionType: str(c.ConnectionType), SubnetID: str(subnet), AvailabilityZone: str(az),
+		SecurityGroupIDs: str(groups), LastUpdated: updated.value(), SourceURI: str(in.URI)})
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // Timestamp is an AWS CLI / boto3 timestamp in any of its renderings
@@ -46,12 +48,7 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 }
 
 // value returns the time in UTC, or nil for NULL.
-func (t Timestamp) value() any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC()
-}
+func (t Timestamp) value() *time.Time { return store.OptTime(t.Time) }
 
 var isoLayouts = []string{
 	"2006-01-02T15:04:05Z07:00",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // otherRecord is a typical non-ENI record (~1.4 KB, compact as CloudTrail
@@ -53,10 +54,14 @@ func trailFile(size, eniEvery int) (data []byte, records, enis int) {
 // discard is a Sink that only counts.
 type discard struct{ rows, skipped, bad int64 }
 
-func (d *discard) Append(string, ...any) error { d.rows++; return nil }
-func (d *discard) SkipRecords(n int64)         { d.skipped += n }
-func (d *discard) Bad(int64, error) error      { d.bad++; return nil }
-func (d *discard) Warn(int64, string)          {}
+func (d *discard) Append(store.Row) error { d.rows++; return nil }
+func (d *discard) AppendColumns(c *store.Columns) error {
+	d.rows += int64(c.Len())
+	return nil
+}
+func (d *discard) SkipRecords(n int64)    { d.skipped += n }
+func (d *discard) Bad(int64, error) error { d.bad++; return nil }
+func (d *discard) Warn(int64, string)     {}
 
 func benchDecode(b *testing.B, eniEvery int) { benchDecodeKey(b, eniEvery, "b", false) }
 

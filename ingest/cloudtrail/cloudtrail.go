@@ -39,10 +39,8 @@ import (
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/eniclass"
 	"github.com/gluelens/gluelens/ingest/internal/jsonscan"
+	"github.com/gluelens/gluelens/internal/store"
 )
-
-// Table is the table the decoder fills.
-const Table = "eni_events"
 
 var (
 	needle      = []byte("NetworkInterface")
@@ -756,15 +754,15 @@ func (f *file) decodeRecord(rec, doc []byte, base, n int) error {
 	if err != nil {
 		return f.out.Bad(int64(n), fmt.Errorf("decoding record %d: eventTime %q is not RFC 3339", n, r.EventTime))
 	}
-	return f.out.Append(Table, r.row(t.UTC(), f.uri, n)...)
+	return f.out.Append(r.row(t.UTC(), f.uri, n))
 }
 
-// row lays the record out in eni_events column order.
-func (r *rawRecord) row(t time.Time, uri string, n int) []any {
+// row is the eni_events row of the record.
+func (r *rawRecord) row(t time.Time, uri string, n int) *store.EniEvent {
 	var (
 		subnet, vpc, az, eni, ip, desc string
 		instance, attachment           string
-		ipCount                        any
+		ipCount                        *int32
 	)
 	req, resp := r.RequestParameters, r.ResponseElements
 	if req != nil {
@@ -782,7 +780,7 @@ func (r *rawRecord) row(t time.Time, uri string, n int) []any {
 			ip = firstNonEmpty(ni.PrivateIPAddress, ip)
 			desc = firstNonEmpty(ni.Description, desc)
 			if ni.PrivateIPAddressesSet.Valid && ni.PrivateIPAddressesSet.N > 0 {
-				ipCount = int32(ni.PrivateIPAddressesSet.N)
+				ipCount = store.Ptr(int32(ni.PrivateIPAddressesSet.N))
 			}
 		}
 	}
@@ -794,7 +792,7 @@ func (r *rawRecord) row(t time.Time, uri string, n int) []any {
 		if s := req.PrivateIPAddressesSet; s.Valid && int64(s.N) > n {
 			n = int64(s.N)
 		}
-		ipCount = int32(n)
+		ipCount = store.Ptr(int32(n))
 	}
 	account := firstNonEmpty(r.RecipientAccountID, r.UserIdentity.AccountID)
 	role := r.UserIdentity.SessionContext.SessionIssuer.ARN
@@ -812,13 +810,13 @@ func (r *rawRecord) row(t time.Time, uri string, n int) []any {
 	if r.Addendum != nil {
 		original = r.Addendum.OriginalEventID
 	}
-	return []any{
-		r.EventID, t, r.EventName, str(account), str(r.AWSRegion),
-		str(subnet), str(vpc), str(az), str(eni), str(ip), ipCount,
-		str(desc), requester, str(role), str(r.UserIdentity.InvokedBy),
-		str(r.SourceIPAddress), str(r.UserAgent), str(r.ErrorCode), str(r.ErrorMessage),
-		str(eniclass.Failure(r.ErrorCode, r.ErrorMessage)),
-		str(instance), str(attachment), str(original), str(uri), int32(n),
+	return &store.EniEvent{
+		EventID: r.EventID, EventTime: t, EventName: r.EventName, AccountID: str(account), Region: str(r.AWSRegion),
+		SubnetID: str(subnet), VpcID: str(vpc), AvailabilityZone: str(az), EniID: str(eni), PrivateIP: str(ip), IPCount: ipCount,
+		Description: str(desc), Requester: &requester, RoleArn: str(role), InvokedBy: str(r.UserIdentity.InvokedBy),
+		SourceIP: str(r.SourceIPAddress), UserAgent: str(r.UserAgent), ErrorCode: str(r.ErrorCode), ErrorMessage: str(r.ErrorMessage),
+		FailureClass: str(eniclass.Failure(r.ErrorCode, r.ErrorMessage)),
+		InstanceID:   str(instance), AttachmentID: str(attachment), OriginalEventID: str(original), SourceURI: str(uri), RecordIndex: store.Ptr(int32(n)),
 	}
 }
 
@@ -830,9 +828,4 @@ func firstNonEmpty(a, b string) string {
 }
 
 // str maps "" to NULL.
-func str(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
+var str = store.OptString

@@ -91,7 +91,7 @@ func TestRealSamples(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if n := len(sink.Rows[cloudtrail.Table]); n != 0 {
+			if n := len(sink.Rows["eni_events"]); n != 0 {
 				t.Errorf("%d rows, want 0 (no ENI call in this sample)", n)
 			}
 			if tt.err == "" && !tt.ignored && sink.Skipped != tt.skipped {
@@ -155,7 +155,7 @@ func TestEFSRepaired(t *testing.T) {
 			if err := decode(t, "efs.json", data, sink); err != nil {
 				t.Fatal(err)
 			}
-			rows := sink.Rows[cloudtrail.Table]
+			rows := sink.Rows["eni_events"]
 			if len(rows) != 1 {
 				t.Fatalf("%d rows, want 1", len(rows))
 			}
@@ -329,7 +329,7 @@ func TestRecordFields(t *testing.T) {
 			if len(sink.Bads) > 0 {
 				t.Fatalf("bad: %v", sink.Bads)
 			}
-			rows := sink.Rows[cloudtrail.Table]
+			rows := sink.Rows["eni_events"]
 			if len(rows) != 1 {
 				t.Fatalf("%d rows, want 1", len(rows))
 			}
@@ -359,10 +359,10 @@ func TestRecordsKeptAndSkipped(t *testing.T) {
 	if err := decode(t, "f.json", b, sink); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(sink.Rows[cloudtrail.Table]); n != 1 || sink.Skipped != 4 {
+	if n := len(sink.Rows["eni_events"]); n != 1 || sink.Skipped != 4 {
 		t.Fatalf("rows %d skipped %d, want 1 and 4", n, sink.Skipped)
 	}
-	if got := named(t, sink.Rows[cloudtrail.Table][0])["record_index"]; got != int32(2) {
+	if got := named(t, sink.Rows["eni_events"][0])["record_index"]; got != int32(2) {
 		t.Errorf("record_index = %v, want 2", got)
 	}
 }
@@ -386,7 +386,7 @@ func TestTopLevelArray(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		rows := sink.Rows[cloudtrail.Table]
+		rows := sink.Rows["eni_events"]
 		if len(rows) != 1 || sink.Skipped != 3 || len(sink.Bads) != 0 {
 			t.Errorf("%s: rows %d skipped %d bad %v, want 1, 3, none", name, len(rows), sink.Skipped, sink.Bads)
 			continue
@@ -442,7 +442,7 @@ func TestBadInput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := len(sink.Rows[cloudtrail.Table]); n != tt.rows {
+			if n := len(sink.Rows["eni_events"]); n != tt.rows {
 				t.Errorf("%d rows, want %d", n, tt.rows)
 			}
 			if len(sink.Bads) != len(tt.bad) {
@@ -490,7 +490,7 @@ func TestJSONLines(t *testing.T) {
 	if err := decode(t, "x.jsonl", []byte(data), sink); err != nil {
 		t.Fatal(err)
 	}
-	rows := sink.Rows[cloudtrail.Table]
+	rows := sink.Rows["eni_events"]
 	if len(rows) != 2 || sink.Skipped != 3 || len(sink.Bads) != 1 || sink.Bads[0].Record != 3 {
 		t.Fatalf("rows %d skipped %d bad %v; want 2, 3, [record 3]", len(rows), sink.Skipped, sink.Bads)
 	}
@@ -512,7 +512,7 @@ func TestLookupEventsWithENI(t *testing.T) {
 	if err := decode(t, "events.json", lookupDoc(t, login, eni), sink); err != nil {
 		t.Fatal(err)
 	}
-	rows := sink.Rows[cloudtrail.Table]
+	rows := sink.Rows["eni_events"]
 	if len(rows) != 1 || sink.Skipped != 1 {
 		t.Fatalf("rows %d skipped %d, want 1 and 1", len(rows), sink.Skipped)
 	}
@@ -601,7 +601,7 @@ func FuzzCloudTrail(f *testing.F) {
 		if err != nil && err.Error() == "" {
 			t.Fatal("empty error")
 		}
-		for _, r := range sink.Rows[cloudtrail.Table] {
+		for _, r := range sink.Rows["eni_events"] {
 			if len(r) != len(columns) {
 				t.Fatalf("row with %d values", len(r))
 			}

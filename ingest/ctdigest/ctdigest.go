@@ -26,13 +26,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/ingest"
-)
-
-// Tables the decoders fill.
-const (
-	DigestTable    = "cloudtrail_digests"
-	LogFileTable   = "cloudtrail_digest_log_files"
-	PublicKeyTable = "cloudtrail_public_keys"
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // maxDigest bounds what is read of one digest file: a digest lists one
@@ -105,40 +99,41 @@ func (Digest) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink) err
 		if err := out.Bad(0, fmt.Errorf("decoding the digest: %w", err)); err != nil {
 			return err
 		}
-		return out.Append(DigestTable, in.URI, hash, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-			nil, nil, nil, nil, nil, int32(0), sig, sigAlg)
+		return out.Append(&store.CloudTrailDigest{SourceURI: in.URI, ContentSHA256: hash, S3Signature: sig, S3SignatureAlgorithm: sigAlg})
 	}
-	times := func(field, s string) any {
+	times := func(field, s string) *time.Time {
 		t, err := parseTime(s)
 		if err != nil {
 			out.Warn(0, fmt.Sprintf("%s %q is not an RFC 3339 time", field, s))
 			return nil
 		}
-		return t
+		return &t
 	}
-	optTime := func(field string, s *string) any {
+	optTime := func(field string, s *string) *time.Time {
 		if s == nil {
 			return nil
 		}
 		return times(field, *s)
 	}
-	if err := out.Append(DigestTable, in.URI, hash, str(d.AWSAccountID),
-		times("digestStartTime", d.DigestStartTime), times("digestEndTime", d.DigestEndTime), str(d.DigestEndTime),
-		str(d.DigestS3Bucket), str(d.DigestS3Object), str(d.DigestPublicKeyFingerprint), str(d.DigestSignatureAlgorithm),
-		optTime("newestEventTime", d.NewestEventTime), optTime("oldestEventTime", d.OldestEventTime),
-		ptr(d.PreviousDigestS3Bucket), ptr(d.PreviousDigestS3Object), ptr(d.PreviousDigestHashValue),
-		ptr(d.PreviousDigestHashAlgorithm), ptr(d.PreviousDigestSignature),
-		int32(len(d.LogFiles)), sig, sigAlg); err != nil {
+	if err := out.Append(&store.CloudTrailDigest{SourceURI: in.URI, ContentSHA256: hash, AccountID: str(d.AWSAccountID),
+		DigestStartTime: times("digestStartTime", d.DigestStartTime), DigestEndTime: times("digestEndTime", d.DigestEndTime),
+		DigestEndTimeText: str(d.DigestEndTime), DigestS3Bucket: str(d.DigestS3Bucket), DigestS3Object: str(d.DigestS3Object),
+		PublicKeyFingerprint: str(d.DigestPublicKeyFingerprint), SignatureAlgorithm: str(d.DigestSignatureAlgorithm),
+		NewestEventTime: optTime("newestEventTime", d.NewestEventTime), OldestEventTime: optTime("oldestEventTime", d.OldestEventTime),
+		PreviousDigestS3Bucket: d.PreviousDigestS3Bucket, PreviousDigestS3Object: d.PreviousDigestS3Object,
+		PreviousDigestHashValue: d.PreviousDigestHashValue, PreviousDigestHashAlgorithm: d.PreviousDigestHashAlgorithm,
+		PreviousDigestSignature: d.PreviousDigestSignature,
+		LogFileCount:            int32(len(d.LogFiles)), S3Signature: sig, S3SignatureAlgorithm: sigAlg}); err != nil {
 		return err
 	}
 	for i, f := range d.LogFiles {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := out.Append(LogFileTable, in.URI, hash, int32(i), str(f.S3Bucket), str(f.S3Object),
-			str(f.HashValue), str(f.HashAlgorithm),
-			optTime(fmt.Sprintf("logFiles[%d].newestEventTime", i), f.NewestEventTime),
-			optTime(fmt.Sprintf("logFiles[%d].oldestEventTime", i), f.OldestEventTime)); err != nil {
+		if err := out.Append(&store.CloudTrailDigestLogFile{DigestURI: in.URI, DigestSHA256: hash, Position: int32(i),
+			S3Bucket: str(f.S3Bucket), S3Object: str(f.S3Object), HashValue: str(f.HashValue), HashAlgorithm: str(f.HashAlgorithm),
+			NewestEventTime: optTime(fmt.Sprintf("logFiles[%d].newestEventTime", i), f.NewestEventTime),
+			OldestEventTime: optTime(fmt.Sprintf("logFiles[%d].oldestEventTime", i), f.OldestEventTime)}); err != nil {
 			return err
 		}
 	}
@@ -204,7 +199,8 @@ func (PublicKeys) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		if err != nil {
 			out.Warn(int64(i), fmt.Sprintf("key %d: ValidityEndTime: %v", i, err))
 		}
-		if err := out.Append(PublicKeyTable, strings.ToLower(k.Fingerprint), k.Value, start, end, in.URI); err != nil {
+		if err := out.Append(&store.CloudTrailPublicKey{Fingerprint: strings.ToLower(k.Fingerprint), PublicKey: k.Value,
+			ValidityStartTime: start, ValidityEndTime: end, SourceURI: &in.URI}); err != nil {
 			return err
 		}
 	}
@@ -213,7 +209,7 @@ func (PublicKeys) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 
 // flexTime reads a time as the AWS CLI prints it: epoch seconds (v1,
 // a number) or ISO 8601 with any offset (v2). Absent or null is NULL.
-func flexTime(raw json.RawMessage) (any, error) {
+func flexTime(raw json.RawMessage) (*time.Time, error) {
 	s := strings.TrimSpace(string(raw))
 	if s == "" || s == "null" {
 		return nil, nil
@@ -224,19 +220,19 @@ func flexTime(raw json.RawMessage) (any, error) {
 			return nil, err
 		}
 		if f, err := strconv.ParseFloat(text, 64); err == nil {
-			return epoch(f), nil
+			return store.Ptr(epoch(f)), nil
 		}
 		t, err := parseTime(text)
 		if err != nil {
 			return nil, fmt.Errorf("%q is neither epoch seconds nor ISO 8601", text)
 		}
-		return t, nil
+		return &t, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return nil, fmt.Errorf("%s is neither epoch seconds nor ISO 8601", s)
 	}
-	return epoch(f), nil
+	return store.Ptr(epoch(f)), nil
 }
 
 func epoch(f float64) time.Time {
@@ -254,16 +250,4 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // str maps "" to NULL.
-func str(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func ptr(s *string) any {
-	if s == nil {
-		return nil
-	}
-	return *s
-}
+var str = store.OptString

@@ -139,7 +139,7 @@ func (handRows) Sniff(key string, _ []byte) bool {
 }
 func (handRows) Decode(_ context.Context, in *ingest.Input, out ingest.Sink) error {
 	for _, r := range handRowsList() {
-		if err := out.Append(r.table, r.vals...); err != nil {
+		if err := out.Append(testutil.MustRow(r.table, r.vals...)); err != nil {
 			return fmt.Errorf("appending to %s: %w", r.table, err)
 		}
 	}

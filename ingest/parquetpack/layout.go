@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -29,35 +27,36 @@ type layout struct {
 	Group        []string
 	columns      []string
 	day          int           // index of the Day column, -1 if none
-	tableColumns []tableColumn // the columns as a pack file loads them
+	tableColumns []store.Field // the columns as a pack file loads them
 	leaves       []int         // each column's leaf index in schema
 	schema       *parquet.Schema
 	export       func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error)
 }
 
-func newLayout[T any](table, day, window string, key ...string) *layout {
+// newLayout lays out the table whose row struct is T: its columns, in
+// order, come from store.FieldsOf, their Parquet types from T's parquet tags.
+func newLayout[T any, P interface {
+	*T
+	store.Row
+}](day, window string, key ...string) *layout {
 	var zero T
-	rt := reflect.TypeOf(zero)
-	l := &layout{Table: table, Day: day, Window: window, Key: key, schema: parquet.SchemaOf(zero), day: -1}
-	for i := 0; i < rt.NumField(); i++ {
-		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("parquet"), ",")
-		if name == "" {
-			panic("parquetpack: field without a parquet column name in " + rt.Name())
-		}
-		if name == day {
+	fields := store.FieldsOf(P(nil))
+	l := &layout{Table: P(nil).Table(), Day: day, Window: window, Key: key, schema: parquet.SchemaOf(zero), day: -1}
+	for i, f := range fields {
+		if f.Name == day {
 			l.day = i
 		}
-		leaf, ok := l.schema.Lookup(name)
+		leaf, ok := l.schema.Lookup(f.Name)
 		if !ok {
-			panic("parquetpack: column " + name + " is not a leaf of the schema of " + rt.Name())
+			panic("parquetpack: column " + f.Name + " is not a leaf of the schema of " + l.Table)
 		}
-		l.columns = append(l.columns, name)
+		l.columns = append(l.columns, f.Name)
 		l.leaves = append(l.leaves, leaf.ColumnIndex)
 	}
 	if day != "" && l.day < 0 {
-		panic("parquetpack: day column " + day + " is not a field of " + rt.Name())
+		panic("parquetpack: day column " + day + " is not a column of " + l.Table)
 	}
-	l.tableColumns = tableColumnsOf(rt, l.columns)
+	l.tableColumns = fields
 	l.export = func(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
 		return exportTable[T](ctx, st, l, spec, pw)
 	}
@@ -151,10 +150,10 @@ func exportTable[T any](ctx context.Context, st *store.Store, l *layout, spec st
 func checkKinds(l *layout, c *store.Chunk) error {
 	for i, tc := range l.tableColumns {
 		k := c.Kind(i)
-		if k == tc.kind || (k == store.Int32 && tc.kind == store.Int64) || (k == store.Int64 && tc.kind == store.Int32) {
+		if k == tc.Kind || (k == store.Int32 && tc.Kind == store.Int64) || (k == store.Int64 && tc.Kind == store.Int32) {
 			continue
 		}
-		return fmt.Errorf("column %s: DuckDB gives a %s, which does not go into a %s field", tc.name, kindName(k), kindName(tc.kind))
+		return fmt.Errorf("column %s: DuckDB gives a %s, which does not go into a %s field", tc.Name, k.SQLType(), tc.Kind.SQLType())
 	}
 	return nil
 }
@@ -337,22 +336,22 @@ func (cv *columnValues) column(c *store.Chunk, col, from, to int) ([]parquet.Val
 	tc := cv.l.tableColumns[col]
 	leaf := cv.l.leaves[col]
 	def := 0
-	if tc.nullable {
+	if tc.Nullable {
 		def = 1
 	}
 	vals := cv.vals[:0]
 	kind := c.Kind(col)
 	for r := from; r < to; r++ {
 		if c.Null(col, r) {
-			if tc.nullable {
+			if tc.Nullable {
 				vals = append(vals, parquet.NullValue().Level(0, 0, leaf))
 				continue
 			}
-			vals = append(vals, zeroValue(tc.kind).Level(0, 0, leaf))
+			vals = append(vals, zeroValue(tc.Kind).Level(0, 0, leaf))
 			continue
 		}
 		var v parquet.Value
-		switch tc.kind {
+		switch tc.Kind {
 		case store.String:
 			v = parquet.ByteArrayValue(c.Bytes(col, r))
 		case store.Int64, store.Time:
@@ -361,7 +360,7 @@ func (cv *columnValues) column(c *store.Chunk, col, from, to int) ([]parquet.Val
 			if kind == store.Int64 {
 				x := c.Int64(col, r)
 				if x < math.MinInt32 || x > math.MaxInt32 {
-					return nil, fmt.Errorf("column %s: %d does not fit its INT32 field", tc.name, x)
+					return nil, fmt.Errorf("column %s: %d does not fit its INT32 field", tc.Name, x)
 				}
 				v = parquet.Int32Value(int32(x))
 			} else {

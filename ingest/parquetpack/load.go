@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"reflect"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -17,47 +16,8 @@ import (
 // loadBatch is the number of rows handed to the sink at a time.
 const loadBatch = 8192
 
-// tableColumn is one column of a table as a pack file loads it: the kind
-// it is stored as, and whether it is NULLable (a pointer field of the row
-// struct). A NULL or absent value of a column that is not NULLable loads as
-// the zero value, as it would into the row struct.
-type tableColumn struct {
-	name     string
-	kind     store.Kind
-	nullable bool
-}
-
-var timeType = reflect.TypeFor[time.Time]()
-
-// tableColumnsOf derives the loaded columns from a row struct's fields.
-func tableColumnsOf(rt reflect.Type, names []string) []tableColumn {
-	out := make([]tableColumn, rt.NumField())
-	for i := range out {
-		ft := rt.Field(i).Type
-		c := tableColumn{name: names[i]}
-		if ft.Kind() == reflect.Pointer {
-			c.nullable, ft = true, ft.Elem()
-		}
-		switch {
-		case ft == timeType:
-			c.kind = store.Time
-		case ft.Kind() == reflect.String:
-			c.kind = store.String
-		case ft.Kind() == reflect.Int64:
-			c.kind = store.Int64
-		case ft.Kind() == reflect.Int32:
-			c.kind = store.Int32
-		case ft.Kind() == reflect.Bool:
-			c.kind = store.Bool
-		case ft.Kind() == reflect.Float64:
-			c.kind = store.Float64
-		default:
-			panic("parquetpack: field " + rt.Field(i).Name + " of " + rt.Name() + " has a type packs do not load")
-		}
-		out[i] = c
-	}
-	return out
-}
+// A NULL or absent value of a column that is not NULLable (store.Field)
+// loads as the zero value, as it would into the row struct.
 
 // conversion says how a value of a file column becomes a table column's.
 type conversion uint8
@@ -77,7 +37,7 @@ const (
 
 // columnSource ties a table column to the file column it loads from.
 type columnSource struct {
-	tableColumn
+	store.Field
 	conv  conversion
 	leaf  int   // file leaf column index; -1 when absent
 	scale int64 // convTimestamp: multiply (> 0) or divide (< 0) by this to get microseconds
@@ -113,22 +73,22 @@ func (s *columnSource) str(b []byte) string {
 func sourcesOf(f *parquet.File, l *layout) ([]columnSource, error) {
 	out := make([]columnSource, len(l.tableColumns))
 	for i, tc := range l.tableColumns {
-		s := columnSource{tableColumn: tc, leaf: -1}
-		leaf, ok := f.Schema().Lookup(tc.name)
+		s := columnSource{Field: tc, leaf: -1}
+		leaf, ok := f.Schema().Lookup(tc.Name)
 		if !ok {
 			out[i] = s
 			continue
 		}
 		if leaf.MaxRepetitionLevel > 0 {
-			return nil, fmt.Errorf("reading parquet: column %q of %s is repeated: not a gluelens evidence-pack file", tc.name, l.Table)
+			return nil, fmt.Errorf("reading parquet: column %q of %s is repeated: not a gluelens evidence-pack file", tc.Name, l.Table)
 		}
 		s.leaf = leaf.ColumnIndex
 		t := leaf.Node.Type()
 		phys := t.Kind()
 		bad := func() error {
-			return fmt.Errorf("reading parquet: column %q of %s is %s, which does not load into a %s column", tc.name, l.Table, typeName(t), kindName(tc.kind))
+			return fmt.Errorf("reading parquet: column %q of %s is %s, which does not load into a %s column", tc.Name, l.Table, typeName(t), tc.Kind.SQLType())
 		}
-		switch tc.kind {
+		switch tc.Kind {
 		case store.String:
 			if phys != parquet.ByteArray && phys != parquet.FixedLenByteArray {
 				return nil, bad()
@@ -139,9 +99,9 @@ func sourcesOf(f *parquet.File, l *layout) ([]columnSource, error) {
 			switch {
 			case isTimestamp(t):
 				return nil, bad()
-			case phys == parquet.Int64 && tc.kind == store.Int64:
+			case phys == parquet.Int64 && tc.Kind == store.Int64:
 				s.conv = convInt64
-			case phys == parquet.Int32 && tc.kind == store.Int64:
+			case phys == parquet.Int32 && tc.Kind == store.Int64:
 				s.conv = convInt32To64
 			case phys == parquet.Int32:
 				s.conv = convInt32
@@ -202,11 +162,6 @@ func typeName(t parquet.Type) string {
 	return t.Kind().String()
 }
 
-func kindName(k store.Kind) string {
-	return [...]string{store.Int64: "BIGINT", store.Int32: "INTEGER", store.Bool: "BOOLEAN",
-		store.Time: "TIMESTAMP", store.String: "VARCHAR", store.Float64: "DOUBLE"}[k]
-}
-
 // loadTable reads every row group of one pack file, row by row through
 // parquet-go's untyped row reader, into store.Columns batches for the
 // sink: no reflection and no boxed value per column.
@@ -217,7 +172,7 @@ func loadTable(f *parquet.File, l *layout, out ingest.Sink) (int64, error) {
 	}
 	kinds := make([]store.Kind, len(sources))
 	for i, s := range sources {
-		kinds[i] = s.kind
+		kinds[i] = s.Kind
 	}
 	leaves := len(f.Schema().Columns())
 	vals := make([]parquet.Value, leaves) // the current row's values by leaf column
@@ -228,7 +183,7 @@ func loadTable(f *parquet.File, l *layout, out ingest.Sink) (int64, error) {
 		if c.Len() == 0 {
 			return nil
 		}
-		if err := ingest.AppendColumns(out, c); err != nil {
+		if err := out.AppendColumns(c); err != nil {
 			return fmt.Errorf("loading rows %d to %d: %w", start, n-1, err)
 		}
 		start = n
@@ -284,11 +239,11 @@ func (s *columnSource) set(c *store.Columns, vals []parquet.Value) error {
 		v = vals[s.leaf]
 	}
 	if s.conv == convAbsent || v.IsNull() {
-		if s.nullable {
+		if s.Nullable {
 			c.Null()
 			return nil
 		}
-		setZero(c, s.kind)
+		setZero(c, s.Kind)
 		return nil
 	}
 	switch s.conv {
@@ -303,7 +258,7 @@ func (s *columnSource) set(c *store.Columns, vals []parquet.Value) error {
 	case convInt64To32:
 		x := v.Int64()
 		if x < math.MinInt32 || x > math.MaxInt32 {
-			return fmt.Errorf("column %q: %d does not fit an INTEGER", s.name, x)
+			return fmt.Errorf("column %q: %d does not fit an INTEGER", s.Name, x)
 		}
 		c.Int32(int32(x))
 	case convBool:
@@ -316,7 +271,7 @@ func (s *columnSource) set(c *store.Columns, vals []parquet.Value) error {
 		x := v.Int64()
 		if s.scale > 0 {
 			if x > math.MaxInt64/s.scale || x < math.MinInt64/s.scale {
-				return fmt.Errorf("column %q: timestamp %d is out of range", s.name, x)
+				return fmt.Errorf("column %q: timestamp %d is out of range", s.Name, x)
 			}
 			c.TimeMicros(x * s.scale)
 		} else {

@@ -21,67 +21,15 @@ import (
 	"github.com/gluelens/gluelens/internal/store"
 )
 
-// structs maps every table of a pack to its row struct.
-var structs = map[string]any{
-	"eni_events": parquetpack.EniEvent{}, "glue_runs": parquetpack.GlueRun{}, "glue_jobs": parquetpack.GlueJob{},
-	"glue_job_connections": parquetpack.GlueJobConnection{}, "glue_connections": parquetpack.GlueConnection{},
-	"subnets": parquetpack.Subnet{}, "eni_snapshots": parquetpack.EniSnapshot{}, "spark_apps": parquetpack.SparkApp{},
-	"spark_executors": parquetpack.SparkExecutor{}, "spark_stages": parquetpack.SparkStage{}, "spark_tasks": parquetpack.SparkTask{},
-	"spark_jobs": parquetpack.SparkJob{}, "ingest_manifest": parquetpack.IngestManifestRow{},
-	"cloudtrail_digests": parquetpack.CloudTrailDigest{}, "cloudtrail_digest_log_files": parquetpack.CloudTrailDigestLogFile{},
-	"cloudtrail_public_keys": parquetpack.CloudTrailPublicKey{},
-}
-
-// TestLayoutsMatchTables checks every row struct against the database: same
-// columns in the same order, a Go type that holds the DuckDB type, and a
-// pointer exactly where the column is NULLable. A table registered for
-// loading without a struct fails here first.
+// TestLayoutsMatchTables: every table the store loads has a pack layout
+// whose columns are the table's, in order (the row structs themselves are
+// checked against the database in internal/store).
 func TestLayoutsMatchTables(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t, ":memory:")
 	defer st.Close()
 	if err := parquetpack.CheckLayouts(ctx, st); err != nil {
 		t.Fatal(err)
-	}
-	for _, spec := range store.Tables() {
-		if _, ok := structs[spec.Name]; !ok {
-			t.Errorf("registered table %s has no row struct in this test's list", spec.Name)
-		}
-	}
-	goType := map[string]reflect.Type{
-		"VARCHAR": reflect.TypeOf(""), "TIMESTAMP": reflect.TypeOf(time.Time{}), "INTEGER": reflect.TypeOf(int32(0)),
-		"BIGINT": reflect.TypeOf(int64(0)), "DOUBLE": reflect.TypeOf(float64(0)), "BOOLEAN": reflect.TypeOf(false),
-	}
-	for table, v := range structs {
-		cols, err := st.Columns(ctx, table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rt := reflect.TypeOf(v)
-		if rt.NumField() != len(cols) {
-			t.Fatalf("%s: %d fields, %d columns", table, rt.NumField(), len(cols))
-		}
-		for i, c := range cols {
-			f := rt.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
-			if name != c.Name {
-				t.Errorf("%s field %d: parquet name %s, column %s", table, i, name, c.Name)
-			}
-			ft := f.Type
-			isPtr := ft.Kind() == reflect.Pointer
-			if isPtr {
-				ft = ft.Elem()
-			}
-			if want, ok := goType[c.Type]; !ok || want != ft {
-				t.Errorf("%s.%s: DuckDB %s held in Go %s", table, c.Name, c.Type, f.Type)
-			}
-			if isPtr != c.Nullable {
-				t.Errorf("%s.%s: nullable=%v but Go field %s", table, c.Name, c.Nullable, f.Type)
-			}
-			if isPtr != strings.Contains(f.Tag.Get("parquet"), ",optional") {
-				t.Errorf("%s.%s: pointer fields and only they must be tagged optional", table, c.Name)
-			}
-		}
 	}
 }
 
@@ -246,9 +194,9 @@ func TestReadWithParquetGo(t *testing.T) {
 			t.Errorf("%s: parquet-go read %d rows that differ from the database's %d", table, len(got), len(dbRows))
 		}
 	}
-	check("eni_events", readRendered[parquetpack.EniEvent], dbRendered[parquetpack.EniEvent](t, a, "eni_events"))
-	check("glue_runs", readRendered[parquetpack.GlueRun], dbRendered[parquetpack.GlueRun](t, a, "glue_runs"))
-	check("spark_tasks", readRendered[parquetpack.SparkTask], dbRendered[parquetpack.SparkTask](t, a, "spark_tasks"))
+	check("eni_events", readRendered[store.EniEvent], dbRendered[store.EniEvent](t, a, "eni_events"))
+	check("glue_runs", readRendered[store.GlueRun], dbRendered[store.GlueRun](t, a, "glue_runs"))
+	check("spark_tasks", readRendered[store.SparkTask], dbRendered[store.SparkTask](t, a, "spark_tasks"))
 
 	// File metadata says what the file is on its own.
 	tm, _ := m.Table("eni_events")
@@ -498,7 +446,7 @@ func TestBadInput(t *testing.T) {
 		Age  int64  `parquet:"age"`
 	}
 	foreign := parquetBytes(t, []person{{"ada", 36}})
-	newerFile := parquetBytes(t, []parquetpack.Subnet{{SubnetID: "subnet-9"}}, parquet.KeyValueMetadata("gluelens.table", "subnets"), parquet.KeyValueMetadata("gluelens.schema_version", "999"))
+	newerFile := parquetBytes(t, []store.Subnet{{SubnetID: "subnet-9"}}, parquet.KeyValueMetadata("gluelens.table", "subnets"), parquet.KeyValueMetadata("gluelens.schema_version", "999"))
 	newerManifest, _ := json.Marshal(parquetpack.Manifest{Format: parquetpack.Format, FormatVersion: 1, SchemaVersion: 999})
 	tests := []struct {
 		rel, want string
@@ -620,16 +568,20 @@ func TestDDL(t *testing.T) {
 
 type countSink struct{ rows, skipped, bad int64 }
 
-func (s *countSink) Append(string, ...any) error { s.rows++; return nil }
-func (s *countSink) SkipRecords(n int64)         { s.skipped += n }
-func (s *countSink) Bad(int64, error) error      { s.bad++; return nil }
-func (s *countSink) Warn(int64, string)          {}
+func (s *countSink) Append(store.Row) error { s.rows++; return nil }
+func (s *countSink) AppendColumns(c *store.Columns) error {
+	s.rows += int64(c.Len())
+	return nil
+}
+func (s *countSink) SkipRecords(n int64)    { s.skipped += n }
+func (s *countSink) Bad(int64, error) error { s.bad++; return nil }
+func (s *countSink) Warn(int64, string)     {}
 
 // FuzzDecode: whatever the bytes, the decoder returns (an error or rows),
 // never panics.
 func FuzzDecode(f *testing.F) {
 	t0 := time.Date(2026, 11, 2, 7, 3, 0, 0, time.UTC)
-	valid := parquetBytes(f, []parquetpack.EniEvent{{EventID: "e1", EventTime: t0, EventName: "CreateNetworkInterface", SubnetID: ptr("subnet-1")}},
+	valid := parquetBytes(f, []store.EniEvent{{EventID: "e1", EventTime: t0, EventName: "CreateNetworkInterface", SubnetID: ptr("subnet-1")}},
 		parquet.KeyValueMetadata("gluelens.table", "eni_events"))
 	f.Add(valid, false)
 	f.Add(valid[:len(valid)/2], false)

@@ -10,22 +10,27 @@ import (
 	"github.com/gluelens/gluelens/internal/store"
 )
 
+// row is a table of every kind of column, NULLable and not.
+type row struct {
+	S  string    `parquet:"s"`
+	PS *string   `parquet:"ps,optional"`
+	I  int32     `parquet:"i"`
+	PI *int64    `parquet:"pi,optional"`
+	T  time.Time `parquet:"t,timestamp(microsecond)"`
+	PF *float64  `parquet:"pf,optional"`
+	B  bool      `parquet:"b"`
+}
+
+// Table implements store.Row.
+func (*row) Table() string { return "values_test" }
+
 // TestColumnValues: the export turns DuckDB's vectors into Parquet values
 // as the row structs hold them: the value itself, NULL for a NULL of a
 // pointer field, the zero value for a NULL of a plain field, a BIGINT into
 // an int32 field when it fits and an error naming the column when not; a
 // column type no field takes is refused before anything is written.
 func TestColumnValues(t *testing.T) {
-	type row struct {
-		S  string    `parquet:"s"`
-		PS *string   `parquet:"ps,optional"`
-		I  int32     `parquet:"i"`
-		PI *int64    `parquet:"pi,optional"`
-		T  time.Time `parquet:"t,timestamp(microsecond)"`
-		PF *float64  `parquet:"pf,optional"`
-		B  bool      `parquet:"b"`
-	}
-	l := newLayout[row]("values_test", "", "")
+	l := newLayout[row, *row]("", "")
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "v.duckdb"))
 	if err != nil {
@@ -62,7 +67,7 @@ func TestColumnValues(t *testing.T) {
 				got := v.String()
 				if v.IsNull() {
 					got = "<null>"
-				} else if l.tableColumns[col].kind == store.Time {
+				} else if l.tableColumns[col].Kind == store.Time {
 					got = time.UnixMicro(v.Int64()).UTC().Format(time.RFC3339Nano)
 				}
 				if got != w[r] {

@@ -17,6 +17,7 @@ import (
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/s3src"
 	"github.com/gluelens/gluelens/internal/fakes3"
+	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/testutil"
 )
 
@@ -237,10 +238,8 @@ func (testCloudTrail) Decode(ctx context.Context, in *ingest.Input, out ingest.S
 			}
 			continue
 		}
-		vals := make([]any, 25)
-		vals[0], vals[1], vals[2], vals[3], vals[4] = r.EventID, at.UTC(), r.EventName, r.RecipientAccountID, r.AWSRegion
-		vals[23], vals[24] = in.URI, int32(i)
-		if err := out.Append("eni_events", vals...); err != nil {
+		if err := out.Append(&store.EniEvent{EventID: r.EventID, EventTime: at.UTC(), EventName: r.EventName,
+			AccountID: &r.RecipientAccountID, Region: &r.AWSRegion, SourceURI: &in.URI, RecordIndex: store.Ptr(int32(i))}); err != nil {
 			return err
 		}
 	}

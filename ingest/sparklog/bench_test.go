@@ -18,7 +18,7 @@ import (
 // takes task rows column by column, as the ingest pipeline does.
 type countSink struct{ rows, skipped int64 }
 
-func (s *countSink) Append(string, ...any) error          { s.rows++; return nil }
+func (s *countSink) Append(store.Row) error               { s.rows++; return nil }
 func (s *countSink) AppendColumns(c *store.Columns) error { s.rows += int64(c.Len()); return nil }
 func (s *countSink) SkipRecords(n int64)                  { s.skipped += n }
 func (s *countSink) Bad(int64, error) error               { return nil }

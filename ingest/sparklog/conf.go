@@ -9,21 +9,21 @@ import (
 // appConf is what spark_apps keeps from "Spark Properties". Only explicitly
 // set values appear there; unset ones stay nil (the version default applies).
 type appConf struct {
-	glueJobName, glueJobRunID any // string
-	shufflePartitions         any // int32
-	ioCodec                   any // string
-	adaptive, coalesce, skew  any // bool
-	advisoryBytes             any // int64
-	executorCores             any // int32
-	executorMemory            any // string
+	glueJobName, glueJobRunID *string
+	shufflePartitions         *int32
+	ioCodec                   *string
+	adaptive, coalesce, skew  *bool
+	advisoryBytes             *int64
+	executorCores             *int32
+	executorMemory            *string
 	problems                  []string
 }
 
 func parseConf(props map[string]string) appConf {
 	var c appConf
-	str := func(k string) any {
+	str := func(k string) *string {
 		if v, ok := props[k]; ok {
-			return v
+			return &v
 		}
 		return nil
 	}
@@ -46,13 +46,13 @@ func parseConf(props map[string]string) appConf {
 			c.problems = append(c.problems, fmt.Sprintf("Spark property %s: %v", k, err))
 			continue
 		}
-		c.advisoryBytes = n
+		c.advisoryBytes = &n
 		break
 	}
 	return c
 }
 
-func (c *appConf) int32(props map[string]string, k string) any {
+func (c *appConf) int32(props map[string]string, k string) *int32 {
 	v, ok := props[k]
 	if !ok {
 		return nil
@@ -62,19 +62,19 @@ func (c *appConf) int32(props map[string]string, k string) any {
 		c.problems = append(c.problems, fmt.Sprintf("Spark property %s=%q is not an integer", k, v))
 		return nil
 	}
-	return int32(n)
+	v32 := int32(n)
+	return &v32
 }
 
-func (c *appConf) bool(props map[string]string, k string) any {
+func (c *appConf) bool(props map[string]string, k string) *bool {
 	v, ok := props[k]
 	if !ok {
 		return nil
 	}
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true":
-		return true
-	case "false":
-		return false
+	switch b := strings.ToLower(strings.TrimSpace(v)); b {
+	case "true", "false":
+		t := b == "true"
+		return &t
 	}
 	c.problems = append(c.problems, fmt.Sprintf("Spark property %s=%q is not a boolean", k, v))
 	return nil

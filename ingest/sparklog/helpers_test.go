@@ -15,6 +15,7 @@ import (
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/codec"
 	"github.com/gluelens/gluelens/ingest/sparklog"
+	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/testutil"
 )
 
@@ -61,7 +62,18 @@ type memSink struct {
 
 func newSink() *memSink { return &memSink{rows: map[string][][]any{}} }
 
-func (s *memSink) Append(table string, values ...any) error {
+func (s *memSink) Append(r store.Row) error { return s.add(r.Table(), store.Values(r)) }
+
+func (s *memSink) AppendColumns(c *store.Columns) error {
+	for i := range c.Len() {
+		if err := s.add(c.Table(), c.Row(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *memSink) add(table string, values []any) error {
 	cols, ok := columns[table]
 	if !ok {
 		return fmt.Errorf("unknown table %s", table)

@@ -124,38 +124,39 @@ type decoder struct {
 	// its first row.
 	taskRows     *store.Columns
 	taskRowsLine int64
+	task         taskRow // reused for every task row
+}
+
+// taskRow is a spark_tasks row being built: row's pointer fields point
+// into the fields beside it, so that building a row allocates nothing
+// (taskRows copies it at once).
+type taskRow struct {
+	row                                         store.SparkTask
+	stageID, stageAttempt, index, attempt, part int32
+	executorID, host, taskType, endReason       string
+	launch, finish                              time.Time
+	failed, killed, speculative, hasMetrics     bool
+	metrics                                     [18]int64
 }
 
 // taskBatch is how many task rows are handed to the sink at once.
 const taskBatch = 8192
 
-// taskKinds are the kinds of the spark_tasks columns, in order.
-var taskKinds = func() []store.Kind {
-	k := []store.Kind{store.String, store.String, store.Int64, // app_id, attempt_id, task_id
-		store.Int32, store.Int32, store.Int32, store.Int32, store.Int32, // stage_id … partition_id
-		store.String, store.String, store.Time, store.Time, // executor_id, host, launch_time, finish_time
-		store.String, store.String, store.Bool, store.Bool, store.Bool, // task_type, end_reason, failed, killed, speculative
-		store.String, store.Bool} // error_description, has_metrics
-	for range 18 { // executor_run_time_ms … output_records
-		k = append(k, store.Int64)
-	}
-	return append(k, store.Int64) // log_events
-}()
-
-// taskRow returns the rows the next task row goes to.
-func (d *decoder) taskRow() *store.Columns {
+// taskColumns returns the rows the next task row goes to.
+func (d *decoder) taskColumns() *store.Columns {
 	if d.taskRows == nil {
-		d.taskRows = store.NewColumns("spark_tasks", taskBatch, taskKinds...)
+		d.taskRows = store.NewColumnsOf((*store.SparkTask)(nil), taskBatch)
 		d.taskRowsLine = d.line
 	}
 	return d.taskRows
 }
 
-// endTaskRow completes a task row and hands the rows over when the batch
-// is full.
-func (d *decoder) endTaskRow() error {
-	d.taskRows.EndRow()
-	if d.taskRows.Len() < taskBatch {
+// addTask adds the task row built in d.task and hands the rows over when
+// the batch is full.
+func (d *decoder) addTask() error {
+	c := d.taskColumns()
+	c.Add(&d.task.row)
+	if c.Len() < taskBatch {
 		return nil
 	}
 	return d.flushTasks()
@@ -168,37 +169,38 @@ func (d *decoder) flushTasks() error {
 		return nil
 	}
 	d.taskRows = nil
-	if err := ingest.AppendColumns(d.out, c); err != nil {
+	if err := d.out.AppendColumns(c); err != nil {
 		return &sinkError{fmt.Errorf("task rows of lines %d to %d: %w", d.taskRowsLine, d.line, err)}
 	}
 	return nil
 }
 
-// optString is nullStr for columns: "" is NULL.
-func optString(c *store.Columns, s string) {
+// optString points p at s, or is nil (NULL) for "".
+func optString(p *string, s string) *string {
 	if s == "" {
-		c.Null()
-	} else {
-		c.String(s)
+		return nil
 	}
+	*p = s
+	return p
 }
 
-// optInt64 writes v, or NULL for a field absent from the event.
-func optInt64(c *store.Columns, v int64) {
+// optInt64 points p at v, or is nil (NULL) for a field absent from the event.
+func optInt64(p *int64, v int64) *int64 {
 	if v == absent {
-		c.Null()
-	} else {
-		c.Int64(v)
+		return nil
 	}
+	*p = v
+	return p
 }
 
-// optTime is msTime for columns.
-func optTime(c *store.Columns, ms int64) {
+// optTime points p at Spark's epoch milliseconds ms, or is nil (NULL) for
+// 0 and absent (see msTime).
+func optTime(p *time.Time, ms int64) *time.Time {
 	if ms <= 0 {
-		c.Null()
-	} else {
-		c.TimeMicros(ms * 1000)
+		return nil
 	}
+	*p = time.UnixMilli(ms).UTC()
+	return p
 }
 
 func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
@@ -676,8 +678,8 @@ type sinkError struct{ err error }
 
 func (e *sinkError) Error() string { return e.err.Error() }
 
-func (d *decoder) appendRow(table string, values ...any) error {
-	if err := d.out.Append(table, values...); err != nil {
+func (d *decoder) appendRow(r store.Row) error {
+	if err := d.out.Append(r); err != nil {
 		return &sinkError{fmt.Errorf("line %d: %w", d.line, err)}
 	}
 	return nil
@@ -752,66 +754,58 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 			delete(d.mapOutputs[sk], t.Info.TaskID)
 		}
 	}
-	c := d.taskRow()
-	d.taskStartColumns(c, t.StageID, t.StageAttempt, &t.Info)
-	optTime(c, t.Info.FinishTime)
-	optString(c, t.TaskType)
-	optString(c, t.Reason.Reason)
-	c.Bool(t.Info.Failed)
-	c.Bool(t.Info.Killed)
-	c.Bool(t.Info.Speculative)
-	if s := t.Reason.errorText(); s != nil {
-		c.String(*s)
-	} else {
-		c.Null()
-	}
-	c.Bool(has)
-	for _, v := range [18]int64{m.ExecutorRunTime, m.ExecutorCPUTime, m.JVMGCTime, m.ResultSize,
-		m.PeakExecutionMemory, m.MemoryBytesSpilled, m.DiskBytesSpilled,
-		m.ShuffleWrite.BytesWritten, m.ShuffleWrite.RecordsWritten, m.ShuffleWrite.WriteTime,
-		m.ShuffleRead.RemoteBytesRead, m.ShuffleRead.LocalBytesRead, m.ShuffleRead.RemoteBytesReadToDisk,
-		m.ShuffleRead.TotalRecordsRead,
-		m.Input.BytesRead, m.Input.RecordsRead, m.Output.BytesWritten, m.Output.RecordsWritten} {
-		optInt64(c, v)
-	}
-	c.Int64(d.events)
-	return d.endTaskRow()
+	tr := d.taskStarted(t.StageID, t.StageAttempt, &t.Info)
+	r := &tr.row
+	r.FinishTime = optTime(&tr.finish, t.Info.FinishTime)
+	r.TaskType = optString(&tr.taskType, t.TaskType)
+	r.EndReason = optString(&tr.endReason, t.Reason.Reason)
+	r.ErrorDescription = t.Reason.errorText()
+	tr.hasMetrics = has
+	r.HasMetrics = &tr.hasMetrics
+	v := &tr.metrics
+	r.ExecutorRunTimeMs = optInt64(&v[0], m.ExecutorRunTime)
+	r.ExecutorCPUTimeNs = optInt64(&v[1], m.ExecutorCPUTime)
+	r.JvmGCTimeMs = optInt64(&v[2], m.JVMGCTime)
+	r.ResultSize = optInt64(&v[3], m.ResultSize)
+	r.PeakExecutionMemory = optInt64(&v[4], m.PeakExecutionMemory)
+	r.MemoryBytesSpilled = optInt64(&v[5], m.MemoryBytesSpilled)
+	r.DiskBytesSpilled = optInt64(&v[6], m.DiskBytesSpilled)
+	r.ShuffleBytesWritten = optInt64(&v[7], m.ShuffleWrite.BytesWritten)
+	r.ShuffleRecordsWritten = optInt64(&v[8], m.ShuffleWrite.RecordsWritten)
+	r.ShuffleWriteTimeNs = optInt64(&v[9], m.ShuffleWrite.WriteTime)
+	r.ShuffleRemoteBytesRead = optInt64(&v[10], m.ShuffleRead.RemoteBytesRead)
+	r.ShuffleLocalBytesRead = optInt64(&v[11], m.ShuffleRead.LocalBytesRead)
+	r.ShuffleRemoteBytesReadToDisk = optInt64(&v[12], m.ShuffleRead.RemoteBytesReadToDisk)
+	r.ShuffleRecordsRead = optInt64(&v[13], m.ShuffleRead.TotalRecordsRead)
+	r.InputBytes = optInt64(&v[14], m.Input.BytesRead)
+	r.InputRecords = optInt64(&v[15], m.Input.RecordsRead)
+	r.OutputBytes = optInt64(&v[16], m.Output.BytesWritten)
+	r.OutputRecords = optInt64(&v[17], m.Output.RecordsWritten)
+	return d.addTask()
 }
 
-// taskStartColumns writes the columns of a task row that its TaskStart
-// already says: app_id to launch_time.
-func (d *decoder) taskStartColumns(c *store.Columns, stageID, stageAttempt int64, info *taskInfo) {
+// taskStarted starts d.task with what a task's TaskStart already says:
+// app_id to launch_time, failed, killed and speculative, and log_events;
+// the columns its TaskEnd says are NULL, has_metrics false.
+func (d *decoder) taskStarted(stageID, stageAttempt int64, info *taskInfo) *taskRow {
 	app, attempt := d.key()
-	c.String(app)
-	c.String(attempt)
-	c.Int64(info.TaskID)
-	c.Int32(int32(stageID))
-	c.Int32(int32(stageAttempt))
-	c.Int32(int32(info.Index))
-	c.Int32(int32(info.Attempt))
-	c.Int32(partition(info))
-	optString(c, info.ExecutorID)
-	optString(c, info.Host)
-	optTime(c, info.LaunchTime)
+	tr := &d.task
+	tr.stageID, tr.stageAttempt = int32(stageID), int32(stageAttempt)
+	tr.index, tr.attempt, tr.part = int32(info.Index), int32(info.Attempt), partition(info)
+	tr.failed, tr.killed, tr.speculative, tr.hasMetrics = info.Failed, info.Killed, info.Speculative, false
+	tr.row = store.SparkTask{AppID: app, AttemptID: attempt, TaskID: info.TaskID,
+		StageID: &tr.stageID, StageAttempt: &tr.stageAttempt, TaskIndex: &tr.index, TaskAttempt: &tr.attempt, PartitionID: &tr.part,
+		ExecutorID: optString(&tr.executorID, info.ExecutorID), Host: optString(&tr.host, info.Host),
+		LaunchTime: optTime(&tr.launch, info.LaunchTime),
+		Failed:     &tr.failed, Killed: &tr.killed, Speculative: &tr.speculative, HasMetrics: &tr.hasMetrics,
+		LogEvents: d.events}
+	return tr
 }
 
 // emitOpenTask writes a task that started and never ended.
 func (d *decoder) emitOpenTask(t *taskStart) error {
-	c := d.taskRow()
-	d.taskStartColumns(c, t.StageID, t.StageAttempt, &t.Info)
-	c.Null() // finish_time
-	c.Null() // task_type
-	c.Null() // end_reason
-	c.Bool(t.Info.Failed)
-	c.Bool(t.Info.Killed)
-	c.Bool(t.Info.Speculative)
-	c.Null() // error_description
-	c.Bool(false)
-	for range 18 {
-		c.Null()
-	}
-	c.Int64(d.events)
-	return d.endTaskRow()
+	d.taskStarted(t.StageID, t.StageAttempt, &t.Info)
+	return d.addTask()
 }
 
 func partition(t *taskInfo) int32 {
@@ -824,44 +818,41 @@ func partition(t *taskInfo) int32 {
 func (d *decoder) emitStage(s *stageInfo, active bool) error {
 	app, attempt := d.key()
 	status := "complete"
-	var failure any
+	var failure *string
 	switch {
 	case active:
 		status = "active"
 	case s.FailureReason != nil:
-		status, failure = "failed", *s.FailureReason
+		status, failure = "failed", s.FailureReason
 	}
-	return d.appendRow("spark_stages",
-		app, attempt, int32(s.StageID), int32(s.StageAttempt), nullStr(s.StageName), nullInt32(s.NumTasks),
-		rawArray(s.ParentIDs), msTime(s.SubmissionTime), msTime(s.CompletionTime), failure, status, d.events)
+	return d.appendRow(&store.SparkStage{AppID: app, AttemptID: attempt, StageID: int32(s.StageID), StageAttempt: int32(s.StageAttempt),
+		StageName: nullStr(s.StageName), NumTasks: nullInt32(s.NumTasks), ParentIDs: rawArray(s.ParentIDs),
+		SubmissionTime: msTime(s.SubmissionTime), CompletionTime: msTime(s.CompletionTime), FailureReason: failure,
+		Status: &status, LogEvents: d.events})
 }
 
 func (d *decoder) jobEnd(e *jobEnd) error {
 	app, attempt := d.key()
 	start := d.jobs[e.JobID]
 	delete(d.jobs, e.JobID)
-	var submitted, stageIDs any
+	r := &store.SparkJob{AppID: app, AttemptID: attempt, JobID: int32(e.JobID), CompletionTime: msTime(e.CompletionTime),
+		Result: nullStr(e.Result.Result), FailureReason: e.Result.Exception.Message, LogEvents: d.events}
 	if start != nil {
-		submitted, stageIDs = msTime(start.SubmissionTime), rawArray(start.StageIDs)
+		r.SubmissionTime, r.StageIDs = msTime(start.SubmissionTime), rawArray(start.StageIDs)
 	}
-	var failure any
-	if e.Result.Exception.Message != nil {
-		failure = *e.Result.Exception.Message
-	}
-	return d.appendRow("spark_jobs", app, attempt, int32(e.JobID), submitted, msTime(e.CompletionTime),
-		nullStr(e.Result.Result), stageIDs, failure, d.events)
+	return d.appendRow(r)
 }
 
 func (d *decoder) executorRemoved(e *executorRemoved) error {
 	app, attempt := d.key()
 	x := d.executors[e.ExecutorID]
 	delete(d.executors, e.ExecutorID)
-	var host, cores, added any
+	r := &store.SparkExecutor{AppID: app, AttemptID: attempt, ExecutorID: e.ExecutorID,
+		RemovedAt: msTime(e.Timestamp), RemovedReason: nullStr(e.Reason), LogEvents: d.events}
 	if x != nil {
-		host, cores, added = nullStr(x.host), int32(x.cores), msTime(x.addedAt)
+		r.Host, r.TotalCores, r.AddedAt = nullStr(x.host), store.Ptr(int32(x.cores)), msTime(x.addedAt)
 	}
-	return d.appendRow("spark_executors", app, attempt, e.ExecutorID, host, cores, added,
-		msTime(e.Timestamp), nullStr(e.Reason), d.events)
+	return d.appendRow(r)
 }
 
 // finish emits what is still open (executors, stages, jobs, tasks) and the
@@ -873,7 +864,8 @@ func (d *decoder) finish() error {
 	app, attempt := d.key()
 	for _, id := range sortedKeys(d.executors) {
 		x := d.executors[id]
-		if err := d.appendRow("spark_executors", app, attempt, id, nullStr(x.host), int32(x.cores), msTime(x.addedAt), nil, nil, d.events); err != nil {
+		if err := d.appendRow(&store.SparkExecutor{AppID: app, AttemptID: attempt, ExecutorID: id, Host: nullStr(x.host),
+			TotalCores: store.Ptr(int32(x.cores)), AddedAt: msTime(x.addedAt), LogEvents: d.events}); err != nil {
 			return err.(*sinkError).err
 		}
 	}
@@ -892,7 +884,8 @@ func (d *decoder) finish() error {
 	}
 	for _, id := range sortedKeys(d.jobs) {
 		j := d.jobs[id]
-		if err := d.appendRow("spark_jobs", app, attempt, int32(id), msTime(j.SubmissionTime), nil, nil, rawArray(j.StageIDs), nil, d.events); err != nil {
+		if err := d.appendRow(&store.SparkJob{AppID: app, AttemptID: attempt, JobID: int32(id), SubmissionTime: msTime(j.SubmissionTime),
+			StageIDs: rawArray(j.StageIDs), LogEvents: d.events}); err != nil {
 			return err.(*sinkError).err
 		}
 	}
@@ -914,7 +907,7 @@ func (d *decoder) finish() error {
 
 func (d *decoder) emitApp(app, attempt string) error {
 	var conf appConf
-	var propsText any
+	var propsText *string
 	if len(d.props) > 0 {
 		props := map[string]string{}
 		if err := json.Unmarshal(d.props, &props); err != nil {
@@ -925,7 +918,7 @@ func (d *decoder) emitApp(app, attempt string) error {
 				d.out.Warn(-1, p)
 			}
 		}
-		propsText = string(d.props)
+		propsText = store.Ptr(string(d.props))
 	}
 	codec := d.in.Codec
 	if codec == "" {
@@ -948,19 +941,16 @@ func (d *decoder) emitApp(app, attempt string) error {
 	// for it: Spark renames only after writing that event, and a renamed
 	// copy with the same bytes is a duplicate the loader does not re-read.
 	completed := d.endTime != absent
-	var name, user any
+	r := &store.SparkApp{AppID: app, AttemptID: attempt, SparkVersion: nullStr(version), EndTime: msTime(d.endTime), Completed: &completed,
+		GlueJobName: conf.glueJobName, GlueJobRunID: conf.glueJobRunID, ShufflePartitions: conf.shufflePartitions,
+		IOCompressionCodec: conf.ioCodec, EventlogCodec: &codec, AdaptiveEnabled: conf.adaptive,
+		AdaptiveCoalesceEnabled: conf.coalesce, AdaptiveSkewjoinEnabled: conf.skew, AdvisoryPartitionBytes: conf.advisoryBytes,
+		ExecutorCores: conf.executorCores, ExecutorMemory: conf.executorMemory, SparkProperties: propsText,
+		BadLines: &d.bad, Truncated: &d.trunc, SourceURI: &d.in.URI, LogEvents: d.events}
 	if d.sawStart {
-		name, user = nullStr(d.app.AppName), nullStr(d.app.User)
+		r.AppName, r.SparkUser, r.StartTime = nullStr(d.app.AppName), nullStr(d.app.User), msTime(d.app.Timestamp)
 	}
-	startTime := any(nil)
-	if d.sawStart {
-		startTime = msTime(d.app.Timestamp)
-	}
-	return d.appendRow("spark_apps",
-		app, attempt, name, nullStr(version), user, startTime, msTime(d.endTime), completed,
-		conf.glueJobName, conf.glueJobRunID, conf.shufflePartitions, conf.ioCodec, codec,
-		conf.adaptive, conf.coalesce, conf.skew, conf.advisoryBytes, conf.executorCores, conf.executorMemory,
-		propsText, d.bad, d.trunc, d.in.URI, d.events)
+	return d.appendRow(r)
 }
 
 // legacyCodecName maps a Spark ≤ 1.2 COMPRESSION_CODEC_<class> marker to
@@ -979,32 +969,28 @@ func sortedKeys[K string | int64, V any](m map[K]V) []K {
 	return out
 }
 
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
+// nullStr maps "" to NULL.
+var nullStr = store.OptString
 
-func nullInt32(v int64) any {
+func nullInt32(v int64) *int32 {
 	if v == absent {
 		return nil
 	}
-	return int32(v)
+	return store.Ptr(int32(v))
 }
 
 // msTime converts Spark's epoch milliseconds; 0 and absent mean unknown.
-func msTime(ms int64) any {
+func msTime(ms int64) *time.Time {
 	if ms <= 0 {
 		return nil
 	}
-	return time.UnixMilli(ms).UTC()
+	return store.Ptr(time.UnixMilli(ms).UTC())
 }
 
 // rawArray keeps a JSON array as written ("[0,1]"); absent or null is NULL.
-func rawArray(b json.RawMessage) any {
+func rawArray(b json.RawMessage) *string {
 	if len(b) == 0 || string(b) == "null" {
 		return nil
 	}
-	return string(b)
+	return store.Ptr(string(b))
 }

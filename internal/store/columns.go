@@ -57,6 +57,7 @@ type Columns struct {
 	nulls [][]bool
 	col   int // next column of the row being written
 	rows  int
+	rt    *rowType // the row struct, for Add (NewColumnsOf)
 }
 
 // NewColumns starts an empty set of rows for table, whose columns have the

@@ -8,56 +8,46 @@ import (
 	"time"
 )
 
-// taskKinds are the kinds of spark_tasks' 38 columns (schema/010_spark.sql).
-var testTaskKinds = func() []Kind {
-	k := []Kind{String, String, Int64, Int32, Int32, Int32, Int32, Int32,
-		String, String, Time, Time, String, String, Bool, Bool, Bool, String, Bool}
-	for range 19 {
-		k = append(k, Int64)
-	}
-	return k
-}()
-
-// testTask is one spark_tasks row as boxed values, the form Append takes.
-// Every kind appears, and every nullable column is NULL in some rows.
-func testTask(app string, id int64, version int64, host string) []any {
-	row := []any{app, "1", id, int32(id % 3), int32(0), int32(id), int32(0), int32(id)}
+// testTask is one spark_tasks row. Every kind appears, and every nullable
+// column is NULL in some rows.
+func testTask(app string, id int64, version int64, host string) *SparkTask {
+	r := &SparkTask{AppID: app, AttemptID: "1", TaskID: id, StageID: Ptr(int32(id % 3)), StageAttempt: Ptr(int32(0)),
+		TaskIndex: Ptr(int32(id)), TaskAttempt: Ptr(int32(0)), PartitionID: Ptr(int32(id)), LogEvents: version}
 	if id%11 == 0 {
-		row[7] = nil // partition_id
+		r.PartitionID = nil
 	}
-	if id%4 == 0 {
-		row = append(row, nil, nil)
-	} else {
-		row = append(row, fmt.Sprint(id%5), host)
+	if id%4 != 0 {
+		r.ExecutorID, r.Host = Ptr(fmt.Sprint(id%5)), Ptr(host)
 	}
 	launch := time.Date(2026, 11, 2, 7, 0, 0, int(id)*1e6, time.UTC)
-	if id%5 == 0 {
-		row = append(row, launch, nil)
-	} else {
-		row = append(row, launch, launch.Add(1500*time.Millisecond))
+	r.LaunchTime = &launch
+	if id%5 != 0 {
+		r.FinishTime = Ptr(launch.Add(1500 * time.Millisecond))
 	}
-	row = append(row, "ResultTask", "Success", id%6 == 0, false, id%7 == 0)
+	r.TaskType, r.EndReason = Ptr("ResultTask"), Ptr("Success")
+	r.Failed, r.Killed, r.Speculative = Ptr(id%6 == 0), Ptr(false), Ptr(id%7 == 0)
 	if id%3 == 0 {
-		row = append(row, "java.io.IOException: No space left on device\n\tat 'x' \"y\"")
-	} else {
-		row = append(row, nil)
+		r.ErrorDescription = Ptr("java.io.IOException: No space left on device\n\tat 'x' \"y\"")
 	}
-	row = append(row, id%2 == 0)
-	for m := range int64(18) {
-		if (id+m)%4 == 0 {
-			row = append(row, nil)
-		} else {
-			row = append(row, id*1_000_003+m<<40)
+	r.HasMetrics = Ptr(id%2 == 0)
+	metrics := []**int64{&r.ExecutorRunTimeMs, &r.ExecutorCPUTimeNs, &r.JvmGCTimeMs, &r.ResultSize, &r.PeakExecutionMemory,
+		&r.MemoryBytesSpilled, &r.DiskBytesSpilled, &r.ShuffleBytesWritten, &r.ShuffleRecordsWritten, &r.ShuffleWriteTimeNs,
+		&r.ShuffleRemoteBytesRead, &r.ShuffleLocalBytesRead, &r.ShuffleRemoteBytesReadToDisk, &r.ShuffleRecordsRead,
+		&r.InputBytes, &r.InputRecords, &r.OutputBytes, &r.OutputRecords}
+	for m, f := range metrics {
+		if (id+int64(m))%4 != 0 {
+			*f = Ptr(id*1_000_003 + int64(m)<<40)
 		}
 	}
-	return append(row, version)
+	return r
 }
 
-// fill writes boxed rows into Columns through the typed setters.
-func fill(t *testing.T, c *Columns, rows ...[]any) {
+// fill writes rows into Columns through the typed setters, column by
+// column, as a decoder reading another layout (a pack file) does.
+func fill(t *testing.T, c *Columns, rows ...*SparkTask) {
 	t.Helper()
-	for _, row := range rows {
-		for i, v := range row {
+	for _, r := range rows {
+		for i, v := range Values(r) {
 			switch v := v.(type) {
 			case nil:
 				c.Null()
@@ -105,23 +95,23 @@ func TestLoaderAppendColumns(t *testing.T) {
 	type object struct {
 		uri    string
 		stream bool
-		rows   [][]any
+		rows   []*SparkTask
 	}
 	var objects []object
 	// A streamed application new to the table (direct rows), with task 7
 	// three times: the greatest version wins, and of two such rows the first.
-	var big [][]any
+	var big []*SparkTask
 	for id := range int64(3000) {
 		big = append(big, testTask("app-a", id, 10, "h-a"))
 	}
 	big = append(big, testTask("app-a", 7, 12, "first"), testTask("app-a", 7, 12, "second"), testTask("app-a", 7, 11, "older"))
 	objects = append(objects, object{"a.log", true, big})
 	// A staged object of another application, with a repeated key too.
-	objects = append(objects, object{"b.log", false, [][]any{
+	objects = append(objects, object{"b.log", false, []*SparkTask{
 		testTask("app-b", 1, 5, "b1"), testTask("app-b", 2, 5, "b2"), testTask("app-b", 1, 5, "b1-again")}})
 	// A streamed object of two applications (a file of an evidence pack):
 	// app-c's first 1,000 rows go direct, the rest of the object is staged.
-	var mixed [][]any
+	var mixed []*SparkTask
 	for id := range int64(1500) {
 		app := "app-c"
 		if id%2 == 1 && id > 1000 {
@@ -131,7 +121,7 @@ func TestLoaderAppendColumns(t *testing.T) {
 	}
 	objects = append(objects, object{"mixed.log", true, mixed})
 	// A streamed object of app-a again, newer: staged and merged over the held rows.
-	objects = append(objects, object{"a-longer.log", true, [][]any{
+	objects = append(objects, object{"a-longer.log", true, []*SparkTask{
 		testTask("app-a", 7, 20, "newest"), testTask("app-a", 5000, 20, "new")}})
 
 	var ref *Store // the database loaded row by row
@@ -150,13 +140,13 @@ func TestLoaderAppendColumns(t *testing.T) {
 			if columns {
 				// Batches of 1,000 rows, as a decoder hands them over.
 				for i := 0; i < len(o.rows); i += 1000 {
-					c := NewColumns("spark_tasks", 1000, testTaskKinds...)
+					c := NewColumnsOf((*SparkTask)(nil), 1000)
 					fill(t, c, o.rows[i:min(i+1000, len(o.rows))]...)
 					must(w.AppendColumns(c))
 				}
 			} else {
 				for _, r := range o.rows {
-					must(w.Append("spark_tasks", r...))
+					must(w.Append(r))
 				}
 			}
 			must(w.Commit(ManifestEntry{URI: o.uri, Status: StatusOK, Kept: int64(len(o.rows)), SHA256: "sha-" + o.uri}, nil))
@@ -224,8 +214,8 @@ func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 		}
 		w, err := begin(ctx)
 		must(err)
-		must(w.Append("spark_tasks", testTask(app, 1, 3, "by-row")...))
-		c := NewColumns("spark_tasks", 1, testTaskKinds...)
+		must(w.Append(testTask(app, 1, 3, "by-row")))
+		c := NewColumnsOf((*SparkTask)(nil), 1)
 		fill(t, c, testTask(app, 1, 3, "by-columns"))
 		must(w.AppendColumns(c))
 		must(w.Commit(ManifestEntry{URI: app, Status: StatusOK, Kept: 2, SHA256: app}, nil))
@@ -240,10 +230,10 @@ func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 
 	w, err := l.BeginStream(ctx)
 	must(err)
-	c := NewColumns("spark_tasks", 2, testTaskKinds...)
+	c := NewColumnsOf((*SparkTask)(nil), 2)
 	fill(t, c, testTask("gone", 1, 1, "h"))
 	must(w.AppendColumns(c))
-	c = NewColumns("spark_tasks", 2, testTaskKinds...)
+	c = NewColumnsOf((*SparkTask)(nil), 2)
 	fill(t, c, testTask("gone", 2, 1, "h"), testTask("other", 3, 1, "h"))
 	must(w.AppendColumns(c)) // rows of two partitions: staged
 	if d := w.direct["spark_tasks"]; d == nil || !d.on || !d.stopped || d.rows != 1 {
@@ -254,13 +244,13 @@ func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 	// in the same batch.
 	w, err = l.Begin(ctx)
 	must(err)
-	c = NewColumns("spark_tasks", 1, testTaskKinds...)
+	c = NewColumnsOf((*SparkTask)(nil), 1)
 	fill(t, c, testTask("gone-staged", 1, 1, "h"))
 	must(w.AppendColumns(c))
 	must(w.Abort(ManifestEntry{URI: "gone-staged.log"}, context.Canceled, nil))
 	w, err = l.Begin(ctx)
 	must(err)
-	c = NewColumns("spark_tasks", 1, testTaskKinds...)
+	c = NewColumnsOf((*SparkTask)(nil), 1)
 	fill(t, c, testTask("kept-staged", 1, 1, "h"))
 	must(w.AppendColumns(c))
 	must(w.Commit(ManifestEntry{URI: "kept-staged.log", Status: StatusOK, Kept: 1, SHA256: "kept-staged"}, nil))
@@ -278,7 +268,7 @@ func TestLoaderAppendColumnsOrderAndErrors(t *testing.T) {
 
 	w, err = l.Begin(ctx)
 	must(err)
-	c = NewColumns("spark_tasks", 1, testTaskKinds...)
+	c = NewColumnsOf((*SparkTask)(nil), 1)
 	fill(t, c, testTask("x", 1, 1, "h"))
 	c.String("x") // a row begun, not ended
 	if err := w.AppendColumns(c); err == nil || !strings.Contains(err.Error(), "spark_tasks") {

@@ -84,7 +84,6 @@ type Loader struct {
 	touched   map[string]bool
 	hashes    map[string]string // content_sha256 → URI of loaded objects
 	derived   bool              // evidence behind eni_attribution changed
-	cols      map[string][]string
 	now       func() time.Time
 	threads   int64 // DuckDB's thread count before the loader set it to 1
 }
@@ -103,7 +102,7 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 		return nil, fmt.Errorf("opening loader connection: %w", err)
 	}
 	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
-		hashes: map[string]string{}, cols: map[string][]string{}, now: func() time.Time { return time.Now().UTC() }}
+		hashes: map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
 	if err := registerRowsFunction(conn); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("registering %s: %w", rowsFunction, err)
@@ -182,27 +181,6 @@ func (l *Loader) appender(table string) (*duckdb.Appender, error) {
 	return a, nil
 }
 
-// columns returns a table's column names in order (cached per loader).
-func (l *Loader) columns(ctx context.Context, table string) ([]string, error) {
-	if c, ok := l.cols[table]; ok {
-		return c, nil
-	}
-	type column struct {
-		Name string `db:"column_name"`
-	}
-	found, err := Select[column](ctx, l.s, `SELECT column_name FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`, table)
-	if err != nil {
-		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
-	}
-	cols := make([]string, len(found))
-	for i, c := range found {
-		cols[i] = c.Name
-	}
-	l.cols[table] = cols
-	return cols, nil
-}
-
 func (l *Loader) begin(ctx context.Context) error {
 	if l.inTx {
 		return nil
@@ -275,17 +253,11 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 	for _, p := range l.pending {
 		e := &p.entry
 		e.IngestedAt = l.now()
-		var mtime any
-		if !e.ModTime.IsZero() {
-			mtime = e.ModTime.UTC()
-		}
-		if err := ma.AppendRow(e.URI, e.Size, mtime, nullIfEmpty(e.ETag), nullIfEmpty(e.SHA256), nullIfEmpty(e.Kind),
-			e.Kept, e.Skipped, e.Bad, e.Duplicate, e.Status, nullIfEmpty(e.Error), e.IngestedAt, nullIfEmpty(Version),
-			nullIfEmpty(e.DecodedSHA256)); err != nil {
+		if err := appendRow(ma, e.row()); err != nil {
 			return nil, fmt.Errorf("recording %s in the manifest: %w", e.URI, err)
 		}
 		for _, is := range p.issues {
-			if err := ia.AppendRow(e.URI, is.Record, is.Severity, is.Message); err != nil {
+			if err := appendRow(ia, &IngestIssue{URI: e.URI, Record: &is.Record, Severity: is.Severity, Message: is.Message}); err != nil {
 				return nil, fmt.Errorf("recording issues of %s: %w", e.URI, err)
 			}
 		}
@@ -358,7 +330,7 @@ func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, er
 		}
 		src = "merge_src"
 	}
-	match := joinEq(spec.Key, "t", "s")
+	match := spec.joinEq("t", "s")
 	var overlap bool
 	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s t WHERE EXISTS (SELECT 1 FROM %s s WHERE %s))`,
 		spec.Name, src, match)).Scan(&overlap); err != nil {
@@ -456,6 +428,7 @@ type ObjectWriter struct {
 	seq    int64
 	staged map[string]int64
 	args   []driver.Value // reused for each staged row
+	vals   []any          // reused for each appended row's values
 
 	stream bool
 	direct map[string]*directRows
@@ -520,8 +493,16 @@ func (l *Loader) BeginStream(ctx context.Context) (*ObjectWriter, error) {
 	return w, err
 }
 
-// Append stages one row for table; values follow the table's column order.
-func (w *ObjectWriter) Append(table string, values ...any) error {
+// Append stages r, or appends it to its table directly (see BeginStream).
+// The writer does not keep r: the caller may reuse it once Append returns.
+func (w *ObjectWriter) Append(r Row) error {
+	t := rowTypeOf(r)
+	w.vals = t.values(r, w.vals[:0])
+	return w.append(t.table, w.vals)
+}
+
+// append stages one row for table; values follow the table's column order.
+func (w *ObjectWriter) append(table string, values []any) error {
 	spec, ok := tableSpec(table)
 	if !ok {
 		return fmt.Errorf("table %q is not registered for loading", table)
@@ -624,13 +605,10 @@ func (w *ObjectWriter) directFor(spec TableSpec, values []any) (*directRows, err
 	if len(values) < spec.Partition {
 		return d, nil
 	}
-	cols, err := w.l.columns(w.ctx, spec.Name)
-	if err != nil {
-		return nil, err
-	}
+	fields := FieldsOf(spec.Row)
 	var conds []string
 	for i, k := range spec.Key[:spec.Partition] {
-		if i >= len(cols) || cols[i] != k {
+		if i >= len(fields) || fields[i].Name != k {
 			return nil, fmt.Errorf("table %s: partition column %s is not column %d", spec.Name, k, i+1)
 		}
 		if values[i] == nil {
@@ -833,11 +811,26 @@ func (w *ObjectWriter) Abort(e ManifestEntry, cause error, issues []Issue) error
 	return nil
 }
 
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
+// row is the manifest row of e.
+func (e *ManifestEntry) row() *IngestManifestRow {
+	r := &IngestManifestRow{URI: e.URI, Size: &e.Size, ETag: OptString(e.ETag), ContentSHA256: OptString(e.SHA256),
+		Kind: OptString(e.Kind), RecordsKept: e.Kept, RecordsSkipped: e.Skipped, RecordsBad: e.Bad, RecordsDuplicate: e.Duplicate,
+		Status: e.Status, Error: OptString(e.Error), IngestedAt: e.IngestedAt, GluelensVersion: OptString(Version),
+		DecodedSHA256: OptString(e.DecodedSHA256)}
+	if !e.ModTime.IsZero() {
+		r.Mtime = &e.ModTime
 	}
-	return s
+	return r
+}
+
+// appendRow appends r to a (an appender of r's table or its staging table).
+func appendRow(a *duckdb.Appender, r Row) error {
+	vals := rowTypeOf(r).values(r, nil)
+	args := make([]driver.Value, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return a.AppendRow(args...)
 }
 
 // attributionInputs are the tables the eni_attribution_rule view reads.

@@ -23,7 +23,6 @@ func BenchmarkLoaderSmallObjects(b *testing.B) {
 		b.Fatal(err)
 	}
 	ts := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
-	vals := make([]any, 25)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -32,8 +31,7 @@ func BenchmarkLoaderSmallObjects(b *testing.B) {
 			b.Fatal(err)
 		}
 		for j := 0; j < 2; j++ {
-			vals[0], vals[1], vals[2] = fmt.Sprintf("e-%d-%d", i, j), ts, "CreateNetworkInterface"
-			if err := w.Append("eni_events", vals...); err != nil {
+			if err := w.Append(&EniEvent{EventID: fmt.Sprintf("e-%d-%d", i, j), EventTime: ts, EventName: "CreateNetworkInterface"}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -33,9 +33,7 @@ func TestLoaderMergesAndDedupes(t *testing.T) {
 	ts := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
 	event := func(w *ObjectWriter, id string) {
 		t.Helper()
-		vals := make([]any, 25)
-		vals[0], vals[1], vals[2] = id, ts, "CreateNetworkInterface"
-		if err := w.Append("eni_events", vals...); err != nil {
+		if err := w.Append(&EniEvent{EventID: id, EventTime: ts, EventName: "CreateNetworkInterface"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -118,7 +116,7 @@ func TestLoaderStreamsPartitions(t *testing.T) {
 	s, l := newTestLoader(t)
 	// spark_executors: app_id, attempt_id, executor_id, host, cores, added, removed, reason, log_events.
 	exec := func(w *ObjectWriter, app, id, host string, version int64) error {
-		return w.Append("spark_executors", app, "", id, host, int32(4), nil, nil, nil, version)
+		return w.Append(&SparkExecutor{AppID: app, ExecutorID: id, Host: &host, TotalCores: Ptr(int32(4)), LogEvents: version})
 	}
 	must := func(err error) {
 		t.Helper()
@@ -219,9 +217,7 @@ func TestLoaderMergesObjectsOfOneFlush(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, id := range ids {
-			vals := make([]any, 25)
-			vals[0], vals[1], vals[2], vals[23] = id, ts, "CreateNetworkInterface", uri
-			if err := w.Append("eni_events", vals...); err != nil {
+			if err := w.Append(&EniEvent{EventID: id, EventTime: ts, EventName: "CreateNetworkInterface", SourceURI: &uri}); err != nil {
 				t.Fatal(err)
 			}
 		}

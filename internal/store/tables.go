@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +26,10 @@ const (
 // TableSpec describes a loadable table: the loader stages rows for it in
 // stage_<Name> and merges them with Policy.
 type TableSpec struct {
+	// Row is the table's row struct (a nil pointer to it, such as
+	// (*GlueRun)(nil)): its columns, in order.
+	Row Row
+	// Name is the table's name, from Row (registerTable sets it).
 	Name    string
 	Key     []string // key columns for IgnoreDuplicates and ReplaceIfNewer
 	Version string   // column compared by ReplaceIfNewer
@@ -43,9 +48,10 @@ var (
 	tables   = map[string]TableSpec{}
 )
 
-// RegisterTable makes a table loadable. Each schema area registers its
+// registerTable makes a table loadable. Each schema area registers its
 // tables from an init function in this package.
-func RegisterTable(t TableSpec) {
+func registerTable(t TableSpec) {
+	t.Name = rowTypeOf(t.Row).table
 	tablesMu.Lock()
 	defer tablesMu.Unlock()
 	if _, dup := tables[t.Name]; dup {
@@ -85,16 +91,18 @@ func (t TableSpec) keepFirst(tiebreak string) string {
 	return tiebreak
 }
 
-// joinEq compares key columns: = for NOT NULL columns (it keeps hash joins
-// cheap), IS NOT DISTINCT FROM for the few nullable key columns.
-// nullableKeys are key columns that may be NULL.
-var nullableKeys = map[string]bool{"job_modified_on": true}
-
-func joinEq(cols []string, a, b string) string {
-	parts := make([]string, len(cols))
-	for i, c := range cols {
+// joinEq compares the key columns of t: = for NOT NULL columns (it keeps
+// hash joins cheap), IS NOT DISTINCT FROM for the few nullable ones (a
+// pointer field of the row struct).
+func (t TableSpec) joinEq(a, b string) string {
+	nullable := map[string]bool{}
+	for _, f := range FieldsOf(t.Row) {
+		nullable[f.Name] = f.Nullable
+	}
+	parts := make([]string, len(t.Key))
+	for i, c := range t.Key {
 		op := "="
-		if nullableKeys[c] {
+		if nullable[c] {
 			op = "IS NOT DISTINCT FROM"
 		}
 		parts[i] = fmt.Sprintf("%s.%s %s %s.%s", a, c, op, b, c)
@@ -110,4 +118,13 @@ func (s *Store) HasRows(ctx context.Context, table string) (bool, error) {
 	var has bool
 	err := s.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+")").Scan(&has)
 	return has, err
+}
+
+// NewRow returns a new, zero row of a registered table.
+func NewRow(table string) (Row, bool) {
+	t, ok := tableSpec(table)
+	if !ok {
+		return nil, false
+	}
+	return reflect.New(reflect.TypeOf(t.Row).Elem()).Interface().(Row), true
 }

@@ -1,7 +1,7 @@
 package store
 
 func init() {
-	RegisterTable(TableSpec{Name: "cloudtrail_digests", Key: []string{"source_uri", "content_sha256"}, Policy: IgnoreDuplicates})
-	RegisterTable(TableSpec{Name: "cloudtrail_digest_log_files", Key: []string{"digest_uri", "digest_sha256", "position"}, Policy: IgnoreDuplicates})
-	RegisterTable(TableSpec{Name: "cloudtrail_public_keys", Key: []string{"fingerprint"}, Policy: IgnoreDuplicates})
+	registerTable(TableSpec{Row: (*CloudTrailDigest)(nil), Key: []string{"source_uri", "content_sha256"}, Policy: IgnoreDuplicates})
+	registerTable(TableSpec{Row: (*CloudTrailDigestLogFile)(nil), Key: []string{"digest_uri", "digest_sha256", "position"}, Policy: IgnoreDuplicates})
+	registerTable(TableSpec{Row: (*CloudTrailPublicKey)(nil), Key: []string{"fingerprint"}, Policy: IgnoreDuplicates})
 }

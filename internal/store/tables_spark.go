@@ -7,9 +7,9 @@ package store
 // attempt_id (Partition 2), so a large log new to the database streams its
 // rows straight into the tables.
 func init() {
-	RegisterTable(TableSpec{Name: "spark_apps", Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
-	RegisterTable(TableSpec{Name: "spark_executors", Key: []string{"app_id", "attempt_id", "executor_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
-	RegisterTable(TableSpec{Name: "spark_stages", Key: []string{"app_id", "attempt_id", "stage_id", "stage_attempt"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
-	RegisterTable(TableSpec{Name: "spark_tasks", Key: []string{"app_id", "attempt_id", "task_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
-	RegisterTable(TableSpec{Name: "spark_jobs", Key: []string{"app_id", "attempt_id", "job_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
+	registerTable(TableSpec{Row: (*SparkApp)(nil), Key: []string{"app_id", "attempt_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
+	registerTable(TableSpec{Row: (*SparkExecutor)(nil), Key: []string{"app_id", "attempt_id", "executor_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
+	registerTable(TableSpec{Row: (*SparkStage)(nil), Key: []string{"app_id", "attempt_id", "stage_id", "stage_attempt"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
+	registerTable(TableSpec{Row: (*SparkTask)(nil), Key: []string{"app_id", "attempt_id", "task_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
+	registerTable(TableSpec{Row: (*SparkJob)(nil), Key: []string{"app_id", "attempt_id", "job_id"}, Version: "log_events", Policy: ReplaceIfNewer, Partition: 2})
 }

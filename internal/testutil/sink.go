@@ -3,12 +3,14 @@ package testutil
 import (
 	"fmt"
 	"sync"
+
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 // Sink is an ingest.Sink that keeps everything in memory for tests.
 type Sink struct {
 	mu      sync.Mutex
-	Rows    map[string][][]any // table → rows in arrival order
+	Rows    map[string][][]any // table → rows in arrival order, as store.Values gives them
 	Skipped int64
 	Bads    []RecordIssue
 	Warns   []RecordIssue
@@ -26,14 +28,26 @@ type RecordIssue struct {
 func NewSink() *Sink { return &Sink{Rows: map[string][][]any{}} }
 
 // Append implements ingest.Sink.
-func (s *Sink) Append(table string, values ...any) error {
+func (s *Sink) Append(r store.Row) error {
+	s.add(r.Table(), store.Values(r))
+	return nil
+}
+
+// AppendColumns implements ingest.Sink.
+func (s *Sink) AppendColumns(c *store.Columns) error {
+	for i := range c.Len() {
+		s.add(c.Table(), c.Row(i))
+	}
+	return nil
+}
+
+func (s *Sink) add(table string, values []any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Rows == nil {
 		s.Rows = map[string][][]any{}
 	}
-	s.Rows[table] = append(s.Rows[table], append([]any(nil), values...))
-	return nil
+	s.Rows[table] = append(s.Rows[table], values)
 }
 
 // Skip implements ingest.Sink.
