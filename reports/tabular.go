@@ -85,18 +85,41 @@ func TableOf(slice any) (Table, error) {
 	return t, nil
 }
 
-// WriteRows renders a slice of structs in format.
+// Formats of the listings; reports add FormatHTML and FormatMarkdown.
+// ListFormats are the formats a listing takes.
+var ListFormats = []string{FormatTable, FormatJSON, FormatCSV}
+
+// Output is how a result is written: the format and, for tables and text,
+// the display (zone, width).
+type Output struct {
+	Format string
+	Display
+}
+
+// WriteRows renders a slice of structs in format, as a table fitted to
+// DefaultWidth in UTC.
 func WriteRows(w io.Writer, format string, slice any) error {
+	return Output{Format: format}.WriteRows(w, slice)
+}
+
+// WriteTable renders t in format, as a table fitted to DefaultWidth in UTC.
+func WriteTable(w io.Writer, format string, t Table) error {
+	return Output{Format: format}.WriteTable(w, t)
+}
+
+// WriteRows renders a slice of structs.
+func (o Output) WriteRows(w io.Writer, slice any) error {
 	t, err := TableOf(slice)
 	if err != nil {
 		return err
 	}
-	return WriteTable(w, format, t)
+	return o.WriteTable(w, t)
 }
 
-// WriteTable renders t as an aligned table, CSV, or a JSON array of objects.
-func WriteTable(w io.Writer, format string, t Table) error {
-	switch format {
+// WriteTable renders t as an aligned table fitted to the display, CSV, or
+// a JSON array of objects (CSV and JSON: every column, full precision, UTC).
+func (o Output) WriteTable(w io.Writer, t Table) error {
+	switch o.Format {
 	case FormatJSON:
 		out := make([]orderedRow, len(t.Rows))
 		for i, r := range t.Rows {
@@ -123,19 +146,39 @@ func WriteTable(w io.Writer, format string, t Table) error {
 		cw.Flush()
 		return cw.Error()
 	case FormatTable, "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.ToUpper(strings.Join(t.Columns, "\t")))
-		for _, r := range t.Rows {
-			cells := make([]string, len(r))
-			for i, v := range r {
-				cells[i] = sanitizeTerminal(Cell(v))
-			}
-			fmt.Fprintln(tw, strings.Join(cells, "\t"))
-		}
-		return tw.Flush()
+		return o.writeAligned(w, t)
 	default:
-		return fmt.Errorf("unknown format %q (want table, json or csv)", format)
+		return fmt.Errorf("unknown format %q (want %s)", o.Format, strings.Join(ListFormats, ", "))
 	}
+}
+
+// writeAligned writes t as columns fitted to the display width.
+func (o Output) writeAligned(w io.Writer, t Table) error {
+	rules := make([]colRule, len(t.Columns))
+	for i, c := range t.Columns {
+		rules[i] = ruleOf(c)
+	}
+	cells := make([][]string, len(t.Rows))
+	for r, row := range t.Rows {
+		cells[r] = make([]string, len(row))
+		for i, v := range row {
+			cells[r][i] = o.cellText(rules[i], v)
+		}
+	}
+	keep := o.fit(rules, cells)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := make([]string, len(keep))
+	for j, i := range keep {
+		line[j] = rules[i].header
+	}
+	fmt.Fprintln(tw, strings.Join(line, "\t"))
+	for _, row := range cells {
+		for j, i := range keep {
+			line[j] = row[i]
+		}
+		fmt.Fprintln(tw, strings.Join(line, "\t"))
+	}
+	return tw.Flush()
 }
 
 // Cell renders one value for tables and CSV: times as RFC 3339 UTC, NULL as

@@ -104,7 +104,7 @@ corpus_cloudtrail() {
 	rm -rf "$dir" "$marker"
 	echo "[cloudtrail] generating corpus ($want)" >&2
 	/usr/bin/time -f '[cloudtrail] generated in %e s, max RSS %M KiB' \
-		"$BIN" synth cloudtrail-bench --out "$dir" --size "$SIZE" --seed "$SEED" --eni-share 0.005 >&2
+		"$BIN" synth cloudtrail-bench -o "$dir" --size "$SIZE" --seed "$SEED" --eni-share 0.005 >&2
 	echo "$want" >"$marker"
 }
 
@@ -231,7 +231,7 @@ bench_export() {
 
 run_export() {
 	rm -rf "$OUT/export-pack"
-	timed export "$1" "$BIN" --db "$EXPORT_DB" export --out "$OUT/export-pack" --tables eni_events,spark_tasks
+	timed export "$1" "$BIN" --db "$EXPORT_DB" export -o "$OUT/export-pack" --tables eni_events,spark_tasks
 }
 
 run_copy() {
@@ -268,7 +268,7 @@ corpus_spark() {
 	rm -rf "$dir" "$marker"
 	echo "[spark] generating event log ($want)" >&2
 	/usr/bin/time -f '[spark] generated in %e s, max RSS %M KiB' \
-		"$BIN" synth spark-bench --out "$dir" --tasks "$tasks" --seed "$SEED" >&2
+		"$BIN" synth spark-bench -o "$dir" --tasks "$tasks" --seed "$SEED" >&2
 	echo "$want" >"$marker"
 }
 
@@ -370,7 +370,7 @@ bench_scale() {
 	command -v zstd >/dev/null || ensure_pkg zstd
 	# The file name synth writes (its application id) from a one-task log of the same seed.
 	mkdir -p "$dir/name" "$dir/gen"
-	"$BIN" synth spark-bench --out "$dir/name" --tasks 1 --seed "$SEED" >/dev/null
+	"$BIN" synth spark-bench -o "$dir/name" --tasks 1 --seed "$SEED" >/dev/null
 	local name
 	name=$(basename "$(ls "$dir/name"/spark-application-*)")
 	rm -rf "$dir/name"
@@ -378,7 +378,7 @@ bench_scale() {
 	zstd -v -T1 -3 <"$dir/gen/$name" >"$dir/$name.zst" 2>"$dir/zstd.log" &
 	local zpid=$!
 	echo "[scale] generating $tasks tasks into $dir/$name.zst" >&2
-	/usr/bin/time -f '[scale] generated in %e s' "$BIN" synth spark-bench --out "$dir/gen" --tasks "$tasks" --seed "$SEED" >&2
+	/usr/bin/time -f '[scale] generated in %e s' "$BIN" synth spark-bench -o "$dir/gen" --tasks "$tasks" --seed "$SEED" >&2
 	wait "$zpid"
 	rm -rf "$dir/gen"
 	# zstd -v ends with "(N B => M B, …)": N is the decompressed size of the log.
@@ -398,7 +398,7 @@ bench_reports() {
 	local want="scale=$scale seed=$SEED"
 	if [ ! -f "$marker" ] || [ "$(cat "$marker")" != "$want" ]; then
 		rm -rf "$dir" "$marker"
-		"$BIN" synth week --out "$dir" --scale "$scale" --seed "$SEED" >&2
+		"$BIN" synth week -o "$dir" --scale "$scale" --seed "$SEED" >&2
 		echo "$want" >"$marker"
 	fi
 	rm -f "$db" "$db.wal"
@@ -407,7 +407,7 @@ bench_reports() {
 	local first
 	first=$("$BIN" --db "$db" eni exhaustion --format csv | sed -n 2p | cut -d, -f1)
 	timed reports "report incident --at first failure (scale $scale)" "$BIN" --db "$db" report incident --at "$first" -o "$OUT/incident-$scale.html"
-	timed reports "report compare, 3 days vs 3 days (scale $scale)" "$BIN" --db "$db" report compare --before 2026-11-16..2026-11-19 --after 2026-11-19..2026-11-22 -o "$OUT/compare-$scale.html"
+	timed reports "report compare, 3 days vs 3 days (scale $scale)" "$BIN" --db "$db" report compare --before-from 2026-11-16 --before-to 2026-11-19 --after-from 2026-11-19 --after-to 2026-11-22 -o "$OUT/compare-$scale.html"
 	for r in capacity incident compare; do
 		echo "[reports] $r-$scale.html: $(stat -c %s "$OUT/$r-$scale.html") bytes" >&2
 	done

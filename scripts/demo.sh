@@ -11,7 +11,7 @@ db="$dir/gluelens.duckdb"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Generating the subnet IP-exhaustion scenario"
-"$bin" synth ip-exhaustion --out "$dir/ip-exhaustion" --seed 1
+"$bin" synth ip-exhaustion -o "$dir/ip-exhaustion" --seed 1
 
 step "Ingesting it (CloudTrail, Glue get-job-runs/get-jobs/get-connections, EC2 describe-subnets)"
 "$bin" --db "$db" ingest "$dir/ip-exhaustion"
@@ -50,15 +50,15 @@ gate --job ingest-orders --enis-file "$dir/ip-exhaustion/ec2/describe-network-in
 
 step "The same account and the disk-full job a week later, after the fix (split subnets, gated launches, zstd + right-sized partitions + AQE), and the before/after comparison"
 # The disk-full "before" runs on 2026-11-02 02:00, inside the before window; after-fix's fixed run on 2026-11-09 02:00.
-"$bin" synth disk-full --out "$dir/disk-full" --seed 1
-"$bin" synth after-fix --out "$dir/after-fix" --seed 1
+"$bin" synth disk-full -o "$dir/disk-full" --seed 1
+"$bin" synth after-fix -o "$dir/after-fix" --seed 1
 cdb="$dir/compare.duckdb"
 "$bin" --db "$cdb" ingest --quiet "$dir/ip-exhaustion" "$dir/disk-full" "$dir/after-fix"
-"$bin" --db "$cdb" report compare --before 2026-11-02..2026-11-03 --after 2026-11-09..2026-11-10 -o "$dir/compare.html"
-"$bin" --db "$cdb" report compare --before 2026-11-02..2026-11-03 --after 2026-11-09..2026-11-10 --format md
+"$bin" --db "$cdb" report compare --before-from 2026-11-02 --before-to 2026-11-03 --after-from 2026-11-09 --after-to 2026-11-10 -o "$dir/compare.html"
+"$bin" --db "$cdb" report compare --before-from 2026-11-02 --before-to 2026-11-03 --after-from 2026-11-09 --after-to 2026-11-10 --format md
 
 step "A week of a busy account with both failure modes: capacity report and the disk-full incident"
-"$bin" synth week --out "$dir/week" --seed 1
+"$bin" synth week -o "$dir/week" --seed 1
 wdb="$dir/week.duckdb"
 "$bin" --db "$wdb" ingest --quiet "$dir/week"
 "$bin" --db "$wdb" report capacity --week 2026-W47 -o "$dir/capacity.html"

@@ -32,7 +32,7 @@ echo "| scale | evidence (gzip MiB) | ingest s / RSS MiB | eni_events | glue_run
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${SCALES[@]}"; do
 	ev="$OUT/week-$n" db="$OUT/week-$n.duckdb" pack="$OUT/week-$n-pack" db2="$OUT/week-$n-b.duckdb"
-	[ -d "$ev" ] || "$BIN" synth week --scale "$n" --out "$ev" >/dev/null
+	[ -d "$ev" ] || "$BIN" synth week --scale "$n" -o "$ev" >/dev/null
 	rm -rf "$db" "$db.wal" "$pack" "$db2" "$db2.wal"
 	evmb=$(($(du -sb "$ev" | cut -f1) / 1048576))
 	t "$OUT/ingest-$n" "$BIN" --db "$db" ingest --quiet "$ev"
@@ -44,7 +44,7 @@ for n in "${SCALES[@]}"; do
 	q2=$WALL
 	t "$OUT/life-$n" "$BIN" --db "$db" eni lifetimes --format csv
 	q3=$WALL
-	t "$OUT/export-$n" "$BIN" --db "$db" export --out "$pack"
+	t "$OUT/export-$n" "$BIN" --db "$db" export -o "$pack"
 	ex=$WALL
 	packmb=$(awk "BEGIN {printf \"%.1f\", $(du -sb "$pack" | cut -f1) / 1048576}")
 	t "$OUT/packin-$n" "$BIN" --db "$db2" ingest --quiet "$pack"
@@ -56,7 +56,7 @@ echo "| CloudTrail corpus (decompressed) | gzip MiB | ingest s / RSS MiB | MiB/s
 echo "|---|---|---|---|---|"
 for size in "${CT_SIZES[@]}"; do
 	ev="$OUT/ct-$size" db="$OUT/ct-$size.duckdb"
-	[ -d "$ev" ] || "$BIN" synth cloudtrail-bench --size "$size" --out "$ev" >/dev/null
+	[ -d "$ev" ] || "$BIN" synth cloudtrail-bench --size "$size" -o "$ev" >/dev/null
 	rm -f "$db" "$db.wal"
 	gz=$(($(du -sb "$ev" | cut -f1) / 1048576))
 	t "$OUT/ct-ingest-$size" "$BIN" --db "$db" ingest --quiet "$ev"

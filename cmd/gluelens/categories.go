@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/analysis/plan"
@@ -9,7 +11,8 @@ import (
 
 func init() {
 	register(func(a *app) *cobra.Command {
-		var format, configPath string
+		var configPath string
+		var out outputFlags
 		c := &cobra.Command{
 			Use:   "categories",
 			Short: "Show the category of every job with ingested runs, the rule that chose it, and run counts",
@@ -17,7 +20,8 @@ func init() {
 no rule matches belongs to the category named by its prefix before the first '-' or '_'.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				if err := checkFormat(format); err != nil {
+				ro, err := out.check()
+				if err != nil {
 					return err
 				}
 				cfg, err := config.Resolve(configPath)
@@ -33,11 +37,13 @@ no rule matches belongs to the category named by its prefix before the first '-'
 				if err != nil {
 					return err
 				}
-				return a.write(format, rows)
+				return out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
 			},
 		}
+		a.addDBFlag(c)
 		configFlag(c, &configPath)
-		formatFlag(c, &format)
+		out.add(c, listFormats...)
+		out.addDisplay(c)
 		return c
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +35,7 @@ func init() {
 type checkCapacityOptions struct {
 	minHeadroom string
 	maxFailures int64
-	format      string
+	out         outputFlags
 }
 
 func newCheckCapacityCmd(a *app) *cobra.Command {
@@ -52,7 +53,9 @@ or its failures for lack of IPs exceed --max-failures. Subnets of unknown size a
 	}
 	c.Flags().StringVar(&o.minHeadroom, "min-headroom", "20%", "free share of usable IPs required at the recorded peak")
 	c.Flags().Int64Var(&o.maxFailures, "max-failures", 0, "failures for lack of IPs allowed per subnet")
-	c.Flags().StringVar(&o.format, "format", "", "print the verdicts as table, json or csv instead of one line per subnet")
+	a.addDBFlag(c)
+	o.out.add(c, "", reports.FormatTable, reports.FormatJSON, reports.FormatCSV)
+	o.out.addDisplay(c)
 	return c
 }
 
@@ -64,10 +67,9 @@ func runCheckCapacity(ctx context.Context, a *app, o *checkCapacityOptions) erro
 	if o.maxFailures < 0 {
 		return usagef("--max-failures must be 0 or more")
 	}
-	if o.format != "" {
-		if err := checkFormat(o.format); err != nil {
-			return err
-		}
+	ro, err := o.out.check()
+	if err != nil {
+		return err
 	}
 	st, err := a.openStore(ctx)
 	if err != nil {
@@ -87,18 +89,20 @@ func runCheckCapacity(ctx context.Context, a *app, o *checkCapacityOptions) erro
 			failed++
 		}
 	}
-	if o.format != "" {
-		if err := reports.WriteRows(a.out, o.format, checks); err != nil {
-			return err
+	if err := o.out.write(a, func(w io.Writer) error {
+		if ro.Format != "" {
+			return ro.WriteRows(w, checks)
 		}
-	} else {
 		for _, c := range checks {
 			verdict := "OK  "
 			if !c.OK {
 				verdict = "FAIL"
 			}
-			fmt.Fprintf(a.out, "%s %s\n", verdict, c.Reason)
+			fmt.Fprintf(w, "%s %s\n", verdict, c.Reason)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if failed > 0 {
 		return &exitError{code: exitCheck, msg: fmt.Sprintf("capacity check failed for %d of %d subnet(s)", failed, len(checks))}

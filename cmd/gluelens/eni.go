@@ -36,6 +36,29 @@ func newENICmd(a *app) *cobra.Command {
 		},
 	})
 	lifetimes.Flags().StringVar(&subnet, "subnet", "", "only ENIs in this subnet")
+	_ = lifetimes.RegisterFlagCompletionFunc("subnet", a.completeFromDB(subnetNames))
+	at := listCmd(a, listSpec{
+		use: "at SUBNET TIME", short: "Every ENI holding an IP in SUBNET at TIME, with its run and state (running, lingering, non-glue, unattributed)",
+		args: cobra.ExactArgs(2),
+		fetch: func(ctx context.Context, st *store.Store, _ window, args []string) (any, error) {
+			t, err := parseTime(args[1])
+			if err != nil {
+				return nil, usagef("TIME: %v", err)
+			}
+			if err := evidence.CheckSubnet(ctx, st, args[0]); err != nil {
+				return nil, err
+			}
+			cov, err := evidence.Load(ctx, st, 0)
+			if err != nil {
+				return nil, err
+			}
+			if err := cov.CheckInstant("TIME", t); err != nil {
+				return nil, err
+			}
+			return eni.At(ctx, st, args[0], t)
+		},
+	})
+	at.ValidArgsFunction = completeArgs(0, a.completeFromDB(subnetNames))
 	c.AddCommand(
 		listCmd(a, listSpec{
 			use: "subnets", short: "Per subnet: CIDR, usable IPs, peak in use and when, time above 90 %, failed creates",
@@ -45,27 +68,7 @@ func newENICmd(a *app) *cobra.Command {
 			},
 		}),
 		lifetimes,
-		listCmd(a, listSpec{
-			use: "at SUBNET TIME", short: "Every ENI holding an IP in SUBNET at TIME, with its run and state (running, lingering, non-glue, unattributed)",
-			args: cobra.ExactArgs(2),
-			fetch: func(ctx context.Context, st *store.Store, _ window, args []string) (any, error) {
-				t, err := parseTime(args[1])
-				if err != nil {
-					return nil, usagef("TIME: %v", err)
-				}
-				if err := evidence.CheckSubnet(ctx, st, args[0]); err != nil {
-					return nil, err
-				}
-				cov, err := evidence.Load(ctx, st, 0)
-				if err != nil {
-					return nil, err
-				}
-				if err := cov.CheckInstant("TIME", t); err != nil {
-					return nil, err
-				}
-				return eni.At(ctx, st, args[0], t)
-			},
-		}),
+		at,
 		listCmd(a, listSpec{
 			use: "exhaustion", short: "Every failure for lack of IPs and who held the subnet's IPs at that moment",
 			args: cobra.NoArgs, window: true,

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,7 +14,7 @@ import (
 func init() { register(newEvidenceCmd) }
 
 func newEvidenceCmd(a *app) *cobra.Command {
-	var format string
+	var out outputFlags
 	var gap time.Duration
 	c := &cobra.Command{
 		Use:   "evidence",
@@ -28,7 +28,8 @@ account). Last, the fingerprint of the inputs: the SHA-256 of the sorted content
 loaded object, the same wherever the files lie — reports print it too.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format); err != nil {
+			ro, err := out.check()
+			if err != nil {
 				return err
 			}
 			if gap <= 0 {
@@ -43,41 +44,47 @@ loaded object, the same wherever the files lie — reports print it too.`,
 			if err != nil {
 				return err
 			}
-			switch format {
-			case reports.FormatJSON:
-				enc := json.NewEncoder(a.out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(cov)
-			case reports.FormatCSV:
-				return a.write(format, cov.Sources)
-			}
-			if err := a.write(format, cov.Sources); err != nil {
-				return err
-			}
-			if len(cov.Gaps) == 0 {
-				fmt.Fprintf(a.out, "\nno CloudTrail delivery gap longer than %s\n", gap)
-			} else {
-				fmt.Fprintf(a.out, "\n%d CloudTrail delivery gap(s) longer than %s:\n", len(cov.Gaps), gap)
-				type row struct {
-					Account string    `json:"account_id"`
-					Region  string    `json:"region"`
-					From    time.Time `json:"last_file_before"`
-					To      time.Time `json:"first_file_after"`
-					Minutes float64   `json:"minutes"`
-				}
-				rows := make([]row, len(cov.Gaps))
-				for i, g := range cov.Gaps {
-					rows[i] = row{g.AccountID, g.Region, g.From, g.To, g.Minutes()}
-				}
-				if err := a.write(format, rows); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintf(a.out, "\n%d loaded object(s); fingerprint sha256:%s\n", cov.Objects, cov.Fingerprint)
-			return nil
+			return out.write(a, func(w io.Writer) error { return writeCoverage(w, ro, cov, gap) })
 		},
 	}
-	formatFlag(c, &format)
+	a.addDBFlag(c)
+	out.add(c, listFormats...)
+	out.addDisplay(c)
 	c.Flags().DurationVar(&gap, "gap", evidence.DefaultGap, "report stretches without a CloudTrail log file longer than this")
 	return c
+}
+
+// writeCoverage prints what the evidence covers: the sources, the CloudTrail
+// delivery gaps and the fingerprint; JSON all of it, CSV the sources.
+func writeCoverage(w io.Writer, ro reports.Output, cov *evidence.Coverage, gap time.Duration) error {
+	switch ro.Format {
+	case reports.FormatJSON:
+		return writeJSON(w, cov)
+	case reports.FormatCSV:
+		return ro.WriteRows(w, cov.Sources)
+	}
+	if err := ro.WriteRows(w, cov.Sources); err != nil {
+		return err
+	}
+	if len(cov.Gaps) == 0 {
+		fmt.Fprintf(w, "\nno CloudTrail delivery gap longer than %s\n", gap)
+	} else {
+		fmt.Fprintf(w, "\n%d CloudTrail delivery gap(s) longer than %s:\n", len(cov.Gaps), gap)
+		type row struct {
+			Account string    `json:"account_id"`
+			Region  string    `json:"region"`
+			From    time.Time `json:"last_file_before"`
+			To      time.Time `json:"first_file_after"`
+			Minutes float64   `json:"minutes"`
+		}
+		rows := make([]row, len(cov.Gaps))
+		for i, g := range cov.Gaps {
+			rows[i] = row{g.AccountID, g.Region, g.From, g.To, g.Minutes()}
+		}
+		if err := ro.WriteRows(w, rows); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\n%d loaded object(s); fingerprint sha256:%s\n", cov.Objects, cov.Fingerprint)
+	return nil
 }

@@ -26,7 +26,7 @@ func init() {
 	register(func(a *app) *cobra.Command {
 		opts := &exportOptions{}
 		c := &cobra.Command{
-			Use:   "export --out DIR|s3://bucket/prefix [--from … --to …]",
+			Use:   "export -o DIR|s3://bucket/prefix [--from … --to …]",
 			Short: "Write every table as a Parquet evidence pack (DuckDB, Athena, Spark, pandas read it; gluelens ingest loads it)",
 			Long: `Export writes the normalized tables as a Hive-partitioned Parquet dataset:
   table=<name>/dt=<YYYY-MM-DD|undated>/part-NNNNN.parquet  plus  _gluelens_manifest.json
@@ -39,12 +39,12 @@ into another database; 'gluelens scale ddl' prints Athena/Spark tables over it.`
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if len(args) == 1 {
 					if opts.out != "" && opts.out != args[0] {
-						return usagef("give the destination once: --out or an argument")
+						return usagef("give the destination once: -o/--output or an argument")
 					}
 					opts.out = args[0]
 				}
 				if opts.out == "" {
-					return usagef("export needs a destination: --out DIR or --out s3://bucket/prefix")
+					return usagef("export needs a destination: -o DIR or -o s3://bucket/prefix")
 				}
 				if err := opts.win.parse(); err != nil {
 					return err
@@ -52,7 +52,9 @@ into another database; 'gluelens scale ddl' prints Athena/Spark tables over it.`
 				return runExport(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "destination: a local directory or s3://bucket/prefix")
+		a.addDBFlag(c)
+		c.Flags().StringVarP(&opts.out, "output", "o", "", "destination: a local directory or s3://bucket/prefix")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		c.Flags().StringSliceVar(&opts.tables, "tables", nil, "export only these tables (comma-separated)")
 		opts.win.addFlags(c)
 		opts.aws.addFlags(c)
@@ -65,7 +67,7 @@ func runExport(ctx context.Context, a *app, opts *exportOptions) error {
 	if strings.HasPrefix(opts.out, "s3://") {
 		bucket, prefix, err := s3src.ParseURI(opts.out)
 		if err != nil {
-			return usagef("--out: %v", err)
+			return usagef("--output: %v", err)
 		}
 		c, err := s3src.NewClient(ctx, opts.aws.config(0))
 		if err != nil {
@@ -81,18 +83,18 @@ func runExport(ctx context.Context, a *app, opts *exportOptions) error {
 			return fmt.Errorf("checking %s: %w", opts.out, err)
 		}
 		if len(existing.Contents) > 0 {
-			return usagef("--out %s: prefix is not empty (a pack is written under an empty prefix)", opts.out)
+			return usagef("--output %s: prefix is not empty (a pack is written under an empty prefix)", opts.out)
 		}
 		dest = &parquetpack.S3Dest{API: c.API(), Bucket: bucket, Prefix: prefix}
 	} else if strings.Contains(opts.out, "://") {
-		return usagef("--out %s: unsupported location scheme (use a directory or s3://)", opts.out)
+		return usagef("--output %s: unsupported location scheme (use a directory or s3://)", opts.out)
 	} else {
 		dir, err := filepath.Abs(opts.out)
 		if err != nil {
 			return err
 		}
 		if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-			return usagef("--out %s: directory is not empty (a pack is written into an empty or new directory)", opts.out)
+			return usagef("--output %s: directory is not empty (a pack is written into an empty or new directory)", opts.out)
 		}
 		dest = parquetpack.DirDest{Dir: dir}
 	}

@@ -64,10 +64,13 @@ else the one subnet the category's runs used. See docs/launch-gate.md.`,
 			return runGate(cmd.Context(), a, o)
 		},
 	}
+	a.addDBFlag(c)
 	configFlag(c, &o.configPath)
 	c.Flags().StringVar(&o.category, "category", "", "job category of the run to launch")
 	c.Flags().StringVar(&o.job, "job", "", "job name of the run to launch (its category from gluelens.yaml), instead of --category")
 	c.Flags().StringVar(&o.subnet, "subnet", "", "subnet id the run will use (default: the category's, see above)")
+	_ = c.RegisterFlagCompletionFunc("subnet", a.completeFromDB(subnetNames))
+	_ = c.RegisterFlagCompletionFunc("category", a.completeFromDB(categoryNames(&o.configPath)))
 	c.Flags().StringVar(&o.thresholds, "thresholds", "db", "where the thresholds are: db (the --db database) or dynamodb://TABLE")
 	c.Flags().StringVar(&o.subnetsFile, "subnets-file", "", "read free IPs from aws ec2 describe-subnets output in `FILE` instead of calling EC2")
 	c.Flags().BoolVar(&o.countENIs, "count-glue-enis", false, "also count the Glue ENIs in the subnet now (EC2 DescribeNetworkInterfaces)")

@@ -100,6 +100,7 @@ the files are all loaded. See docs/ingest-s3.md.`,
 				return runIngest(cmd.Context(), a, opts)
 			},
 		}
+		a.addDBFlag(c)
 		c.Flags().BoolVar(&opts.force, "force", false, "re-read objects the manifest already has")
 		c.Flags().BoolVar(&opts.strict, "strict", false, "treat any bad record as a failure of its object")
 		c.Flags().IntVar(&opts.workers, "workers", 0, "objects decoded in parallel (default: number of CPUs)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -19,14 +20,15 @@ type listSpec struct {
 }
 
 func listCmd(a *app, s listSpec) *cobra.Command {
-	var format string
+	var out outputFlags
 	var win window
 	c := &cobra.Command{
 		Use:   s.use,
 		Short: s.short,
 		Args:  s.args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
+			o, err := out.check()
+			if err != nil {
 				return err
 			}
 			if err := win.parse(); err != nil {
@@ -50,10 +52,12 @@ func listCmd(a *app, s listSpec) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.write(format, rows)
+			return out.write(a, func(w io.Writer) error { return o.WriteRows(w, rows) })
 		},
 	}
-	formatFlag(c, &format)
+	a.addDBFlag(c)
+	out.add(c, listFormats...)
+	out.addDisplay(c)
 	if s.window {
 		win.addFlags(c)
 	}

@@ -98,7 +98,7 @@ func (f *thresholdFlags) options(cfg *config.Config, now time.Time) (plan.Thresh
 
 type planThresholdsOptions struct {
 	configPath string
-	format     string
+	out        outputFlags
 	thr        thresholdFlags
 	dynamoOut  string
 	table      string
@@ -107,7 +107,7 @@ type planThresholdsOptions struct {
 
 type planSubnetsOptions struct {
 	configPath string
-	format     string
+	out        outputFlags
 	split      string
 	headroom   string
 	cidrs      []string
@@ -141,7 +141,7 @@ category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteI
 from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(o.format); err != nil {
+			if _, err := o.out.check(); err != nil {
 				return err
 			}
 			if err := o.pub.check(); err != nil {
@@ -150,8 +150,10 @@ from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 			return runPlanThresholds(cmd.Context(), a, o)
 		},
 	}
+	a.addDBFlag(c)
 	configFlag(c, &o.configPath)
-	formatFlag(c, &o.format)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	o.thr.add(c)
 	o.thr.addUntil(c)
 	c.Flags().StringVar(&o.dynamoOut, "dynamodb-out", "", "write the thresholds as input for aws dynamodb batch-write-item --request-items file://`FILE` (25 items per file: FILE, FILE-2, ...)")
@@ -188,7 +190,17 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 			fmt.Fprintf(a.errOut, "wrote %s (%s)\n", f, shellquote.Join("aws", "dynamodb", "batch-write-item", "--request-items", "file://"+f))
 		}
 	}
-	if o.format == reports.FormatTable {
+	ro, err := o.out.check()
+	if err != nil {
+		return err
+	}
+	return o.out.write(a, func(w io.Writer) error { return writeThresholds(w, ro, ts) })
+}
+
+// writeThresholds prints plan thresholds: a table with the window below it,
+// or the thresholds themselves as JSON or CSV.
+func writeThresholds(w io.Writer, ro reports.Output, ts []plan.Threshold) error {
+	if ro.Format == reports.FormatTable {
 		type row struct {
 			Category  string  `json:"category"`
 			Runs      int     `json:"runs"`
@@ -207,19 +219,19 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 			rows[i] = row{t.Category, t.Runs, t.RunsFailedForIPs, t.MaxIPsPerRun, t.P95IPsPerRun, t.LingerP50Min,
 				t.LingerP95Min, t.LingerMaxMin, t.PeakConcurrentENIs, t.Buffer, t.Threshold}
 		}
-		if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
+		if err := ro.WriteRows(w, rows); err != nil {
 			return err
 		}
 		if len(ts) > 0 {
-			fmt.Fprintf(a.out, "\nwindow %s → %s (%g days), buffer rule %s\n", ts[0].WindowStart.Format(time.RFC3339),
-				ts[0].WindowEnd.Format(time.RFC3339), ts[0].WindowDays, ts[0].BufferRule)
+			fmt.Fprintf(w, "\nwindow %s → %s (%g days), buffer rule %s\n", ro.Time(ts[0].WindowStart),
+				ro.Time(ts[0].WindowEnd), ts[0].WindowDays, ts[0].BufferRule)
 		}
 		return nil
 	}
-	if o.format == reports.FormatJSON {
-		return writeJSON(a.out, ts)
+	if ro.Format == reports.FormatJSON {
+		return writeJSON(w, ts)
 	}
-	return reports.WriteRows(a.out, o.format, ts)
+	return ro.WriteRows(w, ts)
 }
 
 func newPlanSubnetsCmd(a *app) *cobra.Command {
@@ -238,14 +250,16 @@ whose runs the gate held back is widened, up to three prefixes, to the smallest 
 waits (a size forced with --cidr stays); the GATE section says what the gate did at the demand sizes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(o.format); err != nil {
+			if _, err := o.out.check(); err != nil {
 				return err
 			}
 			return runPlanSubnets(cmd.Context(), a, o)
 		},
 	}
+	a.addDBFlag(c)
 	configFlag(c, &o.configPath)
-	formatFlag(c, &o.format)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	c.Flags().StringVar(&o.split, "split", "", `proposed subnets: "NAME=PATTERN,PATTERN;NAME=PATTERN" (default: the config's category subnets)`)
 	c.Flags().StringVar(&o.headroom, "headroom", "", "spare capacity on top of the peak (default 25%, or plan.headroom)")
 	c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "force a size for a proposed subnet: NAME=/26 (repeatable)")
@@ -362,11 +376,21 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	if err != nil {
 		return err
 	}
-	switch o.format {
+	ro, err := o.out.check()
+	if err != nil {
+		return err
+	}
+	return o.out.write(a, func(w io.Writer) error { return writeSubnetPlan(w, ro, p, headroom) })
+}
+
+// writeSubnetPlan prints plan subnets: the proposals, the GATE section, the
+// gluelens.yaml fragment and the replay; JSON the whole plan, CSV the proposals.
+func writeSubnetPlan(w io.Writer, ro reports.Output, p *plan.SubnetPlan, headroom float64) error {
+	switch ro.Format {
 	case reports.FormatJSON:
-		return writeJSON(a.out, p)
+		return writeJSON(w, p)
 	case reports.FormatCSV:
-		return reports.WriteRows(a.out, reports.FormatCSV, p.Proposals)
+		return ro.WriteRows(w, p.Proposals)
 	}
 	type row struct {
 		Subnet     string `json:"subnet"`
@@ -386,19 +410,19 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 		rows[i] = row{s.Subnet, strings.Join(s.Categories, ","), s.Runs, s.PeakRecordedIPs, s.PeakNeededIPs, s.NeedIPs,
 			s.CIDR, s.UsableIPs, s.RecordedFailures, s.ReplayFailures, s.FailuresAvoided}
 	}
-	if err := reports.WriteRows(a.out, reports.FormatTable, rows); err != nil {
+	if err := ro.WriteRows(w, rows); err != nil {
 		return err
 	}
-	if err := writeGateFits(a.out, p.GateFits); err != nil {
+	if err := writeGateFits(w, ro, p.GateFits); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*headroom, p.Config)
-	return writeReplayTable(a.out, p.Replay)
+	fmt.Fprintf(w, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*headroom, p.Config)
+	return writeReplayTable(w, ro, p.Replay)
 }
 
 // writeGateFits prints the GATE section of plan subnets: what the launch
 // gate did at the demand sizes, and the size that lets every run launch.
-func writeGateFits(w io.Writer, fits []plan.GateFit) error {
+func writeGateFits(w io.Writer, ro reports.Output, fits []plan.GateFit) error {
 	if len(fits) == 0 {
 		return nil
 	}
@@ -422,7 +446,7 @@ func writeGateFits(w io.Writer, fits []plan.GateFit) error {
 		}
 		rows[i] = fitRow{f.Subnet, fmt.Sprintf("/%d", f.DemandPrefix), f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, fit}
 	}
-	return reports.WriteRows(w, reports.FormatTable, rows)
+	return ro.WriteRows(w, rows)
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -433,45 +457,41 @@ func writeJSON(w io.Writer, v any) error {
 
 // writeReplayTable prints a replay as three sections: subnets, refused
 // creates, gate delays.
-func writeReplayTable(w io.Writer, r *plan.ReplayResult) error {
+func writeReplayTable(w io.Writer, ro reports.Output, r *plan.ReplayResult) error {
 	fmt.Fprintf(w, "replay: layout %s, linger %s, gate %s; %d runs (%d modelled)\n\n", r.Layout, r.Linger, r.Gate, r.Runs, r.Modelled)
 	type srow struct {
-		Subnet     string  `json:"subnet"`
-		CIDR       string  `json:"cidr"`
-		Usable     int     `json:"usable"`
-		Categories string  `json:"categories"`
-		Peak       int     `json:"peak"`
-		PeakAt     string  `json:"peak_at"`
-		Util       float64 `json:"peak_pct"`
-		Failures   int     `json:"failures"`
-		FailedRuns int     `json:"failed_runs"`
+		Subnet     string    `json:"subnet"`
+		CIDR       string    `json:"cidr"`
+		Usable     int       `json:"usable"`
+		Categories string    `json:"categories"`
+		Peak       int       `json:"peak"`
+		PeakAt     time.Time `json:"peak_at"`
+		Util       float64   `json:"peak_pct"`
+		Failures   int       `json:"failures"`
+		FailedRuns int       `json:"failed_runs"`
 	}
 	rows := make([]srow, len(r.Subnets))
 	for i, s := range r.Subnets {
-		at := ""
-		if !s.PeakAt.IsZero() {
-			at = s.PeakAt.Format(time.RFC3339)
-		}
-		rows[i] = srow{s.Subnet, s.CIDR, s.UsableIPs, strings.Join(s.Categories, ","), s.PeakInUse, at, s.PeakUtilization, s.Failures, s.FailedRuns}
+		rows[i] = srow{s.Subnet, s.CIDR, s.UsableIPs, strings.Join(s.Categories, ","), s.PeakInUse, s.PeakAt, s.PeakUtilization, s.Failures, s.FailedRuns}
 	}
-	if err := reports.WriteRows(w, reports.FormatTable, rows); err != nil {
+	if err := ro.WriteRows(w, rows); err != nil {
 		return err
 	}
 	if len(r.Failures) > 0 {
 		fmt.Fprintf(w, "\n%d refused create(s):\n", len(r.Failures))
 		type frow struct {
-			At       string `json:"at"`
-			Subnet   string `json:"subnet"`
-			Run      string `json:"run_id"`
-			Job      string `json:"job_name"`
-			InUse    int    `json:"in_use"`
-			Recorded bool   `json:"recorded"`
+			At       time.Time `json:"at"`
+			Subnet   string    `json:"subnet"`
+			Run      string    `json:"run_id"`
+			Job      string    `json:"job_name"`
+			InUse    int       `json:"in_use"`
+			Recorded bool      `json:"recorded"`
 		}
 		fr := make([]frow, len(r.Failures))
 		for i, f := range r.Failures {
-			fr[i] = frow{f.At.Format(time.RFC3339), f.Subnet, f.RunID, f.JobName, f.InUse, f.Recorded}
+			fr[i] = frow{f.At, f.Subnet, f.RunID, f.JobName, f.InUse, f.Recorded}
 		}
-		if err := reports.WriteRows(w, reports.FormatTable, fr); err != nil {
+		if err := ro.WriteRows(w, fr); err != nil {
 			return err
 		}
 	} else {

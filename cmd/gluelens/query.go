@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +11,7 @@ import (
 
 func init() {
 	register(func(a *app) *cobra.Command {
-		var format string
+		var out outputFlags
 		var write bool
 		c := &cobra.Command{
 			Use:   `query "SQL"`,
@@ -20,7 +21,8 @@ evidence; --write opens it for writing (the next ingest rebuilds what the change
 back a dropped table or view).`,
 			Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				if err := checkFormat(format); err != nil {
+				ro, err := out.check()
+				if err != nil {
 					return err
 				}
 				open := a.openStore
@@ -72,10 +74,12 @@ back a dropped table or view).`,
 					// readable; otherwise the mark stays for the next ingest.
 					_ = st.RefreshDerived(cmd.Context())
 				}
-				return reports.WriteTable(a.out, format, t)
+				return out.write(a, func(w io.Writer) error { return ro.WriteTable(w, t) })
 			},
 		}
-		formatFlag(c, &format)
+		a.addDBFlag(c)
+		out.add(c, listFormats...)
+		out.addDisplay(c)
 		c.Flags().BoolVar(&write, "write", false, "open the database for writing (the statement may change the evidence)")
 		return c
 	})

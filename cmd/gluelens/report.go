@@ -22,14 +22,17 @@ import (
 
 // reportOptions are the flags every report command shares.
 type reportOptions struct {
-	format     string
-	out        string
+	out        outputFlags
 	configPath string
 }
 
-func (o *reportOptions) addFlags(c *cobra.Command) {
-	c.Flags().StringVar(&o.format, "format", reports.FormatHTML, "report format: html (one self-contained file), json (the findings) or md (a short summary)")
-	c.Flags().StringVarP(&o.out, "output", "o", "", "file to write (default: standard output)")
+// reportFormats are the formats of a report: one self-contained HTML page,
+// the findings as JSON, a Markdown summary.
+var reportFormats = []string{reports.FormatHTML, reports.FormatJSON, reports.FormatMarkdown}
+
+func (o *reportOptions) addFlags(a *app, c *cobra.Command) {
+	a.addDBFlag(c)
+	o.out.add(c, reportFormats...)
 	configFlag(c, &o.configPath)
 }
 
@@ -46,8 +49,9 @@ func init() {
 
 type incidentOptions struct {
 	reportOptions
-	run, at, subnet, after string
-	window                 time.Duration
+	run, at, subnet string
+	after           period
+	window          time.Duration
 }
 
 func newReportIncidentCmd(a *app) *cobra.Command {
@@ -57,24 +61,26 @@ func newReportIncidentCmd(a *app) *cobra.Command {
 		Short: "Explain one failure: what broke, the investigation, the root cause, the fix and the results",
 		Long: `Classify the failure (subnet IP exhaustion, full worker disk, both, other) of a job run, or the
 failure nearest to an instant, and tell it in post-mortem order with charts and the numbers behind
-every sentence. --after FROM..TO adds the before/after results of the fix, and keeps the runs of
+every sentence. --after-from/--after-to add the before/after results of the fix, and keeps the runs of
 that period out of the subnet and launch advice.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReportIncident(cmd.Context(), a, o)
 		},
 	}
-	o.addFlags(c)
+	o.addFlags(a, c)
 	c.Flags().StringVar(&o.run, "run", "", "the Glue job run to explain")
 	c.Flags().StringVar(&o.at, "at", "", "explain the failure nearest this instant (same forms as --from)")
 	c.Flags().StringVar(&o.subnet, "subnet", "", "with --at: only failures in this subnet")
+	_ = c.RegisterFlagCompletionFunc("run", a.completeFromDB(runNames))
+	_ = c.RegisterFlagCompletionFunc("subnet", a.completeFromDB(subnetNames))
 	c.Flags().DurationVar(&o.window, "window", 3*time.Hour, "span of the investigation, centred on the failure")
-	c.Flags().StringVar(&o.after, "after", "", "the period after the fix, FROM..TO, for the results section")
+	o.after.addFlags(c, "after", "the period after the fix, for the results section")
 	return c
 }
 
 func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
-	w, err := checkReportFormat(o.format)
+	w, err := checkReportFormat(&o.out)
 	if err != nil {
 		return err
 	}
@@ -94,11 +100,9 @@ func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
 	if o.window <= 0 {
 		return usagef("--window must be positive, got %s", o.window)
 	}
-	if o.after != "" {
-		sp, err := parseSpan(o.after)
-		if err != nil {
-			return usagef("--after: %v", err)
-		}
+	if sp, given, err := o.after.span(); err != nil {
+		return err
+	} else if given {
 		q.After = &sp
 	}
 	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
@@ -132,14 +136,15 @@ func newReportCapacityCmd(a *app) *cobra.Command {
 			return runReportCapacity(cmd.Context(), a, o)
 		},
 	}
-	o.addFlags(c)
+	o.addFlags(a, c)
 	o.win.addFlags(c)
 	c.Flags().StringVar(&o.week, "week", "", "ISO week to report, e.g. 2026-W47 (Monday 00:00 UTC to the next Monday)")
+	_ = c.RegisterFlagCompletionFunc("week", a.completeFromDB(weekNames))
 	return c
 }
 
 func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
-	w, err := checkReportFormat(o.format)
+	w, err := checkReportFormat(&o.out)
 	if err != nil {
 		return err
 	}
@@ -178,40 +183,40 @@ func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
 
 type compareOptions struct {
 	reportOptions
-	before, after string
+	before, after period
 }
 
 func newReportCompareCmd(a *app) *cobra.Command {
 	o := &compareOptions{}
 	c := &cobra.Command{
-		Use:   "compare --before FROM..TO --after FROM..TO",
+		Use:   "compare --before-from T --before-to T --after-from T --after-to T",
 		Short: "The before/after results table: failures, peak utilization, linger p50/p95, peak disk, spill",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReportCompare(cmd.Context(), a, o)
 		},
 	}
-	o.addFlags(c)
-	c.Flags().StringVar(&o.before, "before", "", "the period before the fix, FROM..TO")
-	c.Flags().StringVar(&o.after, "after", "", "the period after the fix, FROM..TO")
+	o.addFlags(a, c)
+	o.before.addFlags(c, "before", "the period before the fix")
+	o.after.addFlags(c, "after", "the period after the fix")
 	return c
 }
 
 func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
-	w, err := checkReportFormat(o.format)
+	w, err := checkReportFormat(&o.out)
 	if err != nil {
 		return err
 	}
-	if o.before == "" || o.after == "" {
-		return usagef("give both --before FROM..TO and --after FROM..TO")
-	}
-	before, err := parseSpan(o.before)
+	before, hasBefore, err := o.before.span()
 	if err != nil {
-		return usagef("--before: %v", err)
+		return err
 	}
-	after, err := parseSpan(o.after)
+	after, hasAfter, err := o.after.span()
 	if err != nil {
-		return usagef("--after: %v", err)
+		return err
+	}
+	if !hasBefore || !hasAfter {
+		return usagef("give both periods: --before-from/--before-to and --after-from/--after-to")
 	}
 	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
 		if err := checkWindows(ctx, st, "--before", before); err != nil {
@@ -228,18 +233,18 @@ func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
 	})
 }
 
-func checkReportFormat(f string) (reports.ReportWriter, error) {
-	w, err := reports.NewReportWriter(f)
+func checkReportFormat(o *outputFlags) (reports.ReportWriter, error) {
+	ro, err := o.check()
 	if err != nil {
-		return nil, usagef("--format: %v", err)
+		return nil, err
 	}
-	return w, nil
+	return reports.NewReportWriter(ro.Format)
 }
 
 // writeReport opens the store and the config, builds and renders a report
 // into -o (through a temporary file renamed into place) or stdout.
 func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store.Store, report.Options, io.Writer) error) error {
-	if (o.out == "" || o.out == "-") && (o.format == reports.FormatHTML || o.format == "") && isTerminal(a.out) {
+	if !o.out.toFile() && (o.out.format == reports.FormatHTML || o.out.format == "") && isTerminal(a.out) {
 		return usagef("an HTML report is a whole page (about 1 MB): write it to a file with -o report.html, or ask for --format md or json on the terminal")
 	}
 	cfg, err := config.Resolve(o.configPath)
@@ -252,39 +257,7 @@ func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store
 	}
 	defer st.Close()
 	opt := report.Options{Now: a.now(), Version: gluelensVersion(), Config: cfg}
-	if o.out == "" || o.out == "-" {
-		return noFailure(build(st, opt, a.out))
-	}
-	if fi, err := os.Stat(o.out); err == nil && !fi.Mode().IsRegular() {
-		// A device or a pipe (/dev/null, a FIFO): write into it; renaming a
-		// file over it would replace it.
-		f, err := os.OpenFile(o.out, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", o.out, err)
-		}
-		if err := build(st, opt, f); err != nil {
-			f.Close()
-			return noFailure(err)
-		}
-		return f.Close()
-	}
-	tmp, err := createBeside(o.out)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", o.out, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := build(st, opt, tmp); err != nil {
-		tmp.Close()
-		return noFailure(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", o.out, err)
-	}
-	if err := os.Rename(tmp.Name(), o.out); err != nil {
-		return fmt.Errorf("writing %s: %w", o.out, err)
-	}
-	fmt.Fprintf(a.errOut, "wrote %s\n", o.out)
-	return nil
+	return noFailure(o.out.write(a, func(w io.Writer) error { return build(st, opt, w) }))
 }
 
 // createBeside creates the hidden temporary file a report is written to
@@ -315,6 +288,44 @@ func noFailure(err error) error {
 		return &exitError{code: exitNotFound, msg: err.Error()}
 	}
 	return err
+}
+
+// period is a span given as NAME-from and NAME-to, or (deprecated) as
+// NAME FROM..TO.
+type period struct {
+	name      string
+	win       window
+	rangeText string // the deprecated --NAME FROM..TO
+}
+
+func (p *period) addFlags(c *cobra.Command, name, what string) {
+	p.name = name
+	c.Flags().StringVar(&p.win.fromText, name+"-from", "", "start of "+what+": "+timeForms)
+	c.Flags().StringVar(&p.win.toText, name+"-to", "", "end of "+what+" (exclusive; same forms)")
+	deprecatedAlias(c, name, "--"+name+"-from and --"+name+"-to", &p.rangeText)
+}
+
+// span is the period given (given false when none was).
+func (p *period) span() (sp report.Span, given bool, err error) {
+	if p.rangeText != "" {
+		if p.win.fromText != "" || p.win.toText != "" {
+			return sp, false, usagef("give --%s-from/--%s-to or --%s FROM..TO, not both", p.name, p.name, p.name)
+		}
+		if sp, err = parseSpan(p.rangeText); err != nil {
+			return sp, false, usagef("--%s: %v", p.name, err)
+		}
+		return sp, true, nil
+	}
+	if p.win.fromText == "" && p.win.toText == "" {
+		return sp, false, nil
+	}
+	if p.win.fromText == "" || p.win.toText == "" {
+		return sp, false, usagef("give both --%s-from and --%s-to", p.name, p.name)
+	}
+	if err := p.win.parseNamed(p.name); err != nil {
+		return sp, false, err
+	}
+	return report.Span{From: p.win.From, To: p.win.To}, true, nil
 }
 
 // parseSpan reads FROM..TO (each in a form parseTime accepts).

@@ -15,7 +15,6 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/internal/store"
-	"github.com/gluelens/gluelens/reports"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -78,6 +77,21 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 		fmt.Fprintln(errOut, "gluelens: interrupted; work committed before the signal is kept, the rest was not done")
 		return exitInterrupted
 	}
+	if strings.HasPrefix(err.Error(), "unknown flag: ") {
+		// "gluelens --db x typo": the command is what is wrong, not the
+		// flag the missing command would have taken.
+		if cmd, rest, ferr := root.Find(args); ferr == nil && cmd.HasSubCommands() {
+			for i := 0; i < len(rest); i++ {
+				switch w := rest[i]; {
+				case w == "--db":
+					i++
+				case !strings.HasPrefix(w, "-"):
+					err = fmt.Errorf("unknown command %q for %q", w, cmd.CommandPath())
+					i = len(rest)
+				}
+			}
+		}
+	}
 	if strings.HasPrefix(err.Error(), "unknown command ") {
 		fmt.Fprintln(errOut, "gluelens:", err)
 		return exitUsage
@@ -120,11 +134,7 @@ func newRootCmd(a *app) *cobra.Command {
 		SilenceErrors: true,
 		Version:       gluelensVersion(),
 	}
-	defaultDB := os.Getenv("GLUELENS_DB")
-	if defaultDB == "" {
-		defaultDB = "gluelens.duckdb"
-	}
-	root.PersistentFlags().StringVar(&a.dbPath, "db", defaultDB, "DuckDB database file (env GLUELENS_DB)")
+	root.PersistentPreRun = func(c *cobra.Command, _ []string) { noteDeprecated(c) }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
 	store.Version = gluelensVersion()
 	for _, add := range commands {
@@ -183,6 +193,22 @@ var commands []func(*app) *cobra.Command
 
 func register(c func(*app) *cobra.Command) { commands = append(commands, c) }
 
+// defaultDB is the database a command uses without --db: GLUELENS_DB, else
+// gluelens.duckdb in the working directory.
+func defaultDB() string {
+	if p := os.Getenv("GLUELENS_DB"); p != "" {
+		return p
+	}
+	return "gluelens.duckdb"
+}
+
+// addDBFlag adds --db to a command that reads or writes the database (and
+// only to those: synth, schema, scale and version never see it).
+func (a *app) addDBFlag(c *cobra.Command) {
+	c.Flags().StringVar(&a.dbPath, "db", defaultDB(), "DuckDB database file (env GLUELENS_DB)")
+	_ = c.MarkFlagFilename("db", "duckdb", "db")
+}
+
 // openStore opens the database named by --db read-only: reading never
 // changes the evidence, and a missing database is an error (exit 7).
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
@@ -224,15 +250,6 @@ func evidenceErr(err error) error {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
-// outputFormat resolves --format: table on a terminal, otherwise as given
-// (the default when piped is also table unless json/csv is asked for).
-func (a *app) write(format string, rows any) error {
-	if format == "" {
-		format = reports.FormatTable
-	}
-	return reports.WriteRows(a.out, format, rows)
 }
 
 func init() {

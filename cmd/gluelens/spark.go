@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +20,7 @@ import (
 
 // sparkOptions are the flags the spark subcommands share.
 type sparkOptions struct {
-	format     string
+	out        outputFlags
 	attempt    string
 	run        string
 	workerDisk []string
@@ -88,7 +88,7 @@ func sparkAppsCmd(a *app) *cobra.Command {
 		Short: "List Spark applications with their Glue run, spill, shuffle and peak executor disk",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(o.format); err != nil {
+			if _, err := o.out.check(); err != nil {
 				return err
 			}
 			if err := o.window.parse(); err != nil {
@@ -97,7 +97,9 @@ func sparkAppsCmd(a *app) *cobra.Command {
 			return runSparkApps(cmd.Context(), a, o)
 		},
 	}
-	formatFlag(c, &o.format)
+	a.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	o.window.addFlags(c)
 	return c
 }
@@ -112,8 +114,9 @@ func runSparkApps(ctx context.Context, a *app, o *sparkOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.format != reports.FormatTable {
-		return a.write(o.format, apps)
+	ro, _ := o.out.check()
+	if ro.Format != reports.FormatTable {
+		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, apps) })
 	}
 	type row struct {
 		App       string `json:"app"`
@@ -136,7 +139,7 @@ func runSparkApps(ctx context.Context, a *app, o *sparkOptions) error {
 		rows = append(rows, row{x.AppID, x.AttemptID, x.AppName, x.SparkVersion, timeCell(x.Start), x.GlueRunID, x.RunState, x.WorkerType,
 			x.Tasks, x.FailedTasks, bytesCell(&x.DiskSpilled), bytesCell(&x.ShuffleWritten), bytesCell(x.PeakDiskBytes), x.DiskFullFailures})
 	}
-	return a.write(o.format, rows)
+	return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
 }
 
 func sparkStagesCmd(a *app) *cobra.Command {
@@ -146,14 +149,17 @@ func sparkStagesCmd(a *app) *cobra.Command {
 		Short: "Stage totals of an application, as the Spark History Server shows them",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format); err != nil {
+			if _, err := o.out.check(); err != nil {
 				return err
 			}
 			return runSparkStages(cmd.Context(), a, args[0], o)
 		},
 	}
-	formatFlag(c, &o.format)
+	a.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	o.addAttemptFlag(c)
+	c.ValidArgsFunction = completeArgs(0, a.completeFromDB(appNames))
 	return c
 }
 
@@ -210,8 +216,9 @@ func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) 
 	if err != nil {
 		return err
 	}
-	if o.format != reports.FormatTable {
-		return a.write(o.format, stages)
+	ro, _ := o.out.check()
+	if ro.Format != reports.FormatTable {
+		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, stages) })
 	}
 	type row struct {
 		Stage    string `json:"stage"`
@@ -238,7 +245,7 @@ func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) 
 			bytesCell(&s.MemorySpilled), bytesCell(&s.DiskSpilled), ratio, bytesCell(&s.ShuffleWritten), bytesCell(&s.ShuffleRead),
 			bytesCell(&s.InputBytes), bytesCell(&s.OutputBytes), s.Name})
 	}
-	return a.write(o.format, rows)
+	return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
 }
 
 func sparkExecutorsCmd(a *app) *cobra.Command {
@@ -253,15 +260,18 @@ the worker type of the linked Glue run, the share used and when the estimate fir
 gluelens.yaml (--worker-disk wins); the DISK_TABLE column says which were used.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format); err != nil {
+			if _, err := o.out.check(); err != nil {
 				return err
 			}
 			return runSparkExecutors(cmd.Context(), a, args[0], o)
 		},
 	}
-	formatFlag(c, &o.format)
+	a.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	o.addAttemptFlag(c)
 	o.addDiskFlags(c)
+	c.ValidArgsFunction = completeArgs(0, a.completeFromDB(appNames))
 	return c
 }
 
@@ -270,8 +280,9 @@ func runSparkExecutors(ctx context.Context, a *app, appID string, o *sparkOption
 	if err != nil {
 		return err
 	}
-	if o.format != reports.FormatTable {
-		return a.write(o.format, execs)
+	ro, _ := o.out.check()
+	if ro.Format != reports.FormatTable {
+		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, execs) })
 	}
 	type row struct {
 		Executor  string `json:"executor"`
@@ -297,7 +308,7 @@ func runSparkExecutors(ctx context.Context, a *app, appID string, o *sparkOption
 		rows = append(rows, row{e.ExecutorID, e.Host, e.Tasks, e.FailedTasks, e.DiskFullTasks, bytesCell(e.PeakDiskBytes), timeCell(e.PeakAt),
 			e.WorkerType, bytesCell(e.UsableDisk), e.DiskTable, used, timeCell(e.CrossedUsable), timeCell(e.Removed)})
 	}
-	return a.write(o.format, rows)
+	return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
 }
 
 func sparkAdviceCmd(a *app) *cobra.Command {
@@ -311,7 +322,7 @@ shuffle and spill with the projected disk saving, adaptive query execution, a la
 Glue's S3 shuffle. Every recommendation carries the line to paste into the Glue job's arguments.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format); err != nil {
+			if _, err := o.out.check(); err != nil {
 				return err
 			}
 			if (len(args) == 1) == (o.run != "") {
@@ -324,10 +335,14 @@ Glue's S3 shuffle. Every recommendation carries the line to paste into the Glue 
 			return runSparkAdvice(cmd.Context(), a, appID, o)
 		},
 	}
-	formatFlag(c, &o.format)
+	a.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	o.addAttemptFlag(c)
 	o.addDiskFlags(c)
 	c.Flags().StringVar(&o.run, "run", "", "Glue job run id (jr_…) whose application to advise on")
+	c.ValidArgsFunction = completeArgs(0, a.completeFromDB(appNames))
+	_ = c.RegisterFlagCompletionFunc("run", a.completeFromDB(runNames))
 	return c
 }
 
@@ -336,11 +351,10 @@ func runSparkAdvice(ctx context.Context, a *app, appID string, o *sparkOptions) 
 	if err != nil {
 		return err
 	}
-	switch o.format {
+	ro, _ := o.out.check()
+	switch ro.Format {
 	case reports.FormatJSON:
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(adv)
+		return o.out.write(a, func(w io.Writer) error { return writeJSON(w, adv) })
 	case reports.FormatCSV:
 		type row struct {
 			Topic  string `json:"topic"`
@@ -352,13 +366,12 @@ func runSparkAdvice(ctx context.Context, a *app, appID string, o *sparkOptions) 
 		for _, r := range adv.Recommendations {
 			rows = append(rows, row{r.Topic, r.Title, r.Paste, r.Detail})
 		}
-		return a.write(o.format, rows)
+		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
 	}
-	return writeAdviceText(a, adv)
+	return o.out.write(a, func(w io.Writer) error { return writeAdviceText(w, ro, adv) })
 }
 
-func writeAdviceText(a *app, adv spark.Advice) error {
-	w := a.out
+func writeAdviceText(w io.Writer, ro reports.Output, adv spark.Advice) error {
 	fmt.Fprintf(w, "application %s", adv.AppID)
 	if adv.AttemptID != "" {
 		fmt.Fprintf(w, " attempt %s", adv.AttemptID)
@@ -368,16 +381,16 @@ func writeAdviceText(a *app, adv spark.Advice) error {
 		fmt.Fprintf(w, "glue run %s of job %s on %s workers\n", adv.GlueRunID, adv.GlueJobName, orDash(adv.WorkerType))
 	}
 	if p := adv.Peak; p != nil && p.PeakDiskBytes != nil {
-		fmt.Fprintf(w, "peak estimated disk: executor %s, %s at %s", p.ExecutorID, bytesCell(p.PeakDiskBytes), reports.Cell(timeCell(p.PeakAt)))
+		fmt.Fprintf(w, "peak estimated disk: executor %s, %s at %s", p.ExecutorID, bytesCell(p.PeakDiskBytes), timeText(ro, p.PeakAt))
 		if p.UsableDisk != nil {
 			fmt.Fprintf(w, " of %s usable (%s figures)", bytesCell(p.UsableDisk), diskTableText(p.DiskTable))
 		}
 		fmt.Fprintln(w)
 	}
 	if f := adv.FirstFull; f != nil {
-		fmt.Fprintf(w, "first executor over its usable disk: %s at %s", f.ExecutorID, f.CrossedUsable.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "first executor over its usable disk: %s at %s", f.ExecutorID, ro.Time(*f.CrossedUsable))
 		if f.Removed != nil {
-			fmt.Fprintf(w, " (removed %s: %s)", f.Removed.UTC().Format(time.RFC3339), f.RemovedReason)
+			fmt.Fprintf(w, " (removed %s: %s)", ro.Time(*f.Removed), f.RemovedReason)
 		}
 		fmt.Fprintln(w)
 	}
@@ -443,4 +456,12 @@ func timeCell(t *time.Time) any {
 		return nil
 	}
 	return *t
+}
+
+// timeText renders an optional instant for text ("" when nil).
+func timeText(ro reports.Output, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return ro.Time(*t)
 }

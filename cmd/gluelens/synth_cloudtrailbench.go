@@ -22,7 +22,7 @@ func init() {
 	registerSynth(func(a *app) *cobra.Command {
 		opts := &synthBenchOptions{}
 		c := &cobra.Command{
-			Use:   "cloudtrail-bench --out DIR --size 1GiB",
+			Use:   "cloudtrail-bench -o DIR --size 1GiB",
 			Short: "Write a large CloudTrail corpus (real key layout, realistic noise) for benchmarks",
 			Long: `Write gzip CloudTrail log files totalling about --size decompressed bytes under DIR/AWSLogs/...,
 over 4 accounts, 3 regions and 3 days, with --eni-share of the records being ENI create/delete calls
@@ -30,12 +30,13 @@ and the rest varied 1–3 KB management events. The same --seed and --size alway
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if opts.out == "" {
-					return usagef("--out is required")
+					return usagef("-o/--output DIR is required")
 				}
 				return runSynthBench(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "folder to write the corpus into")
+		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the corpus into")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		c.Flags().StringVar(&opts.size, "size", "1GiB", "decompressed size, e.g. 1GiB, 200MB")
 		c.Flags().Float64Var(&opts.eniShare, "eni-share", 0.005, "fraction of records that are ENI calls")
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")

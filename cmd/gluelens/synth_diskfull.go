@@ -25,7 +25,7 @@ func init() {
 	registerSynth(func(a *app) *cobra.Command {
 		opts := &synthDiskFullOptions{}
 		c := &cobra.Command{
-			Use:   "disk-full --out DIR",
+			Use:   "disk-full -o DIR",
 			Short: "Write a Glue 4.0 Spark event log in which an executor's local disk fills, with its Glue run",
 			Long: `Write the disk-full scenario: a Spark 3.3 event log as Glue 4.0 writes it (sparkHistoryLogs/
 spark-application-<ms>) for a G.2X job with 10 workers whose reduce stage spills over 400 badly sized
@@ -36,12 +36,13 @@ same bytes.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if opts.out == "" {
-					return usagef("--out is required")
+					return usagef("-o/--output DIR is required")
 				}
 				return runSynthDiskFull(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		c.Flags().StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
 		c.Flags().StringVar(&opts.glueVersion, "glue-version", "4.0", "4.0 (Spark 3.3, Java 8) or 5.0 (Spark 3.5, Java 17)")
@@ -50,12 +51,12 @@ same bytes.`,
 	registerSynth(func(a *app) *cobra.Command {
 		opts := &synthSparkBenchOptions{}
 		c := &cobra.Command{
-			Use:   "spark-bench --out DIR",
+			Use:   "spark-bench -o DIR",
 			Short: "Write a large Spark 3.3 event log (about 3 KB per task) for the Spark ingest benchmark",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if opts.out == "" {
-					return usagef("--out is required")
+					return usagef("-o/--output DIR is required")
 				}
 				if opts.tasks < 1 {
 					return usagef("--tasks must be at least 1")
@@ -63,7 +64,8 @@ same bytes.`,
 				return runSynthSparkBench(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "folder to write the event log into")
+		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the event log into")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
 		c.Flags().IntVar(&opts.tasks, "tasks", 200000, "number of tasks in the application")
 		return c

@@ -37,7 +37,7 @@ func init() {
 	registerSynth(func(a *app) *cobra.Command {
 		opts := &synthIPOptions{}
 		c := &cobra.Command{
-			Use:   "ip-exhaustion --out DIR",
+			Use:   "ip-exhaustion -o DIR",
 			Short: "Write a day of CloudTrail, Glue and EC2 evidence in which a shared /26 runs out of IPs",
 			Long: `Write the ip-exhaustion scenario: CloudTrail log files in the S3 key layout (AWSLogs/...) among
 realistic non-ENI management events (--eni-share), signed CloudTrail digest files and the matching
@@ -52,13 +52,14 @@ the truth's integrity.problems lists what 'gluelens verify' must report.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if opts.out == "" {
-					return usagef("--out is required")
+					return usagef("-o/--output DIR is required")
 				}
 				return runSynthIP(cmd.Context(), a, opts)
 			},
 		}
 		f := c.Flags()
-		f.StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		f.StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		f.StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
 		f.Uint64Var(&opts.seed, "seed", 1, "random seed")
 		f.StringVar(&opts.start, "start", "2026-11-02", "first day of the evidence (YYYY-MM-DD, UTC)")

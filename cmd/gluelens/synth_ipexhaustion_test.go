@@ -19,7 +19,7 @@ func TestSynthCommands(t *testing.T) {
 		out, err string
 	}{
 		{"ip-exhaustion", []string{"synth", "ip-exhaustion", "--out", filepath.Join(dir, "ipx"), "--seed", "4"}, exitOK, "failed for lack of IPs", ""},
-		{"ip-exhaustion without --out", []string{"synth", "ip-exhaustion"}, exitUsage, "", "--out is required"},
+		{"ip-exhaustion without -o", []string{"synth", "ip-exhaustion"}, exitUsage, "", "-o/--output DIR is required"},
 		{"bench", []string{"synth", "cloudtrail-bench", "--out", filepath.Join(dir, "bench"), "--size", "1MiB"}, exitOK, "1.0 MiB decompressed", ""},
 		{"bench with a bad size", []string{"synth", "cloudtrail-bench", "--out", dir, "--size", "lots"}, exitUsage, "", "--size: parsing size \"lots\""},
 		{"bench with a bad share", []string{"synth", "cloudtrail-bench", "--out", dir, "--eni-share", "2"}, exitUsage, "", "--eni-share 2"},

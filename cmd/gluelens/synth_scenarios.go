@@ -36,7 +36,7 @@ func init() {
 	registerSynth(func(a *app) *cobra.Command {
 		opts := &synthScenarioOptions{}
 		c := &cobra.Command{
-			Use:   "after-fix --out DIR",
+			Use:   "after-fix -o DIR",
 			Short: "Write the ip-exhaustion account and the disk-full job a week later, after the fix: no failures, lower peaks",
 			Long: `Write the after-fix scenario: the same workload as ip-exhaustion one week later (from
 2026-11-09), with the ingest, transform and export categories moved to their own subnets sized by
@@ -51,12 +51,13 @@ same --seed always writes the same bytes.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if opts.out == "" {
-					return usagef("--out is required")
+					return usagef("-o/--output DIR is required")
 				}
 				return runSynthAfterFix(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
 		scenarioTruthFlags(c, opts)
 		return c
@@ -64,7 +65,7 @@ same --seed always writes the same bytes.`,
 	registerSynth(func(a *app) *cobra.Command {
 		opts := &synthScenarioOptions{}
 		c := &cobra.Command{
-			Use:   "week --out DIR [--scale N]",
+			Use:   "week -o DIR [--scale N]",
 			Short: "Write a week of a busy account with both failure modes (IP exhaustion and a full worker disk)",
 			Long: `Write the week scenario (ISO week 2026-W47): the ip-exhaustion workload every day with a morning
 burst that fills the shared /26 on Monday, Wednesday and Friday, plus under spark/ the disk-full
@@ -74,12 +75,13 @@ also serves as a benchmark. The same --seed and --scale always write the same by
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if opts.out == "" {
-					return usagef("--out is required")
+					return usagef("-o/--output DIR is required")
 				}
 				return runSynthWeek(cmd.Context(), a, opts)
 			},
 		}
-		c.Flags().StringVar(&opts.out, "out", "", "folder to write the evidence into")
+		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+		deprecatedAlias(c, "out", "-o/--output", &opts.out)
 		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
 		scenarioTruthFlags(c, opts)
 		c.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply jobs, ENIs and CloudTrail noise (1–%d)", synth.MaxWeekScale))

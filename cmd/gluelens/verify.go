@@ -9,14 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/analysis/integrity"
-	"github.com/gluelens/gluelens/reports"
 )
 
 func init() { register(newVerifyCmd) }
 
 type verifyOptions struct {
 	window window
-	format string
+	out    outputFlags
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
@@ -38,7 +37,9 @@ cannot prove the window complete (none cover it, or some log files lie outside t
 		},
 	}
 	o.window.addFlags(c)
-	c.Flags().StringVar(&o.format, "format", reports.FormatTable, "output format: table, json or csv")
+	a.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
 	return c
 }
 
@@ -46,7 +47,8 @@ func runVerify(ctx context.Context, a *app, o *verifyOptions) error {
 	if err := o.window.parse(); err != nil {
 		return err
 	}
-	if err := checkFormat(o.format); err != nil {
+	ro, err := o.out.check()
+	if err != nil {
 		return err
 	}
 	st, err := a.openStore(ctx)
@@ -62,7 +64,7 @@ func runVerify(ctx context.Context, a *app, o *verifyOptions) error {
 	if problems == nil {
 		problems = []integrity.Problem{}
 	}
-	if err := a.write(o.format, problems); err != nil {
+	if err := o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, problems) }); err != nil {
 		return err
 	}
 	s := res.Summary()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 type whatifOptions struct {
 	configPath string
-	format     string
+	out        outputFlags
 	split      string
 	cidrs      []string
 	gate       string
@@ -42,14 +43,16 @@ reproduces the recorded failures. --format json gives the whole result, csv one 
 The model is in docs/planning.md.`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				if err := checkFormat(o.format); err != nil {
+				if _, err := o.out.check(); err != nil {
 					return err
 				}
 				return runWhatif(cmd.Context(), a, o)
 			},
 		}
+		a.addDBFlag(c)
 		configFlag(c, &o.configPath)
-		formatFlag(c, &o.format)
+		o.out.add(c, listFormats...)
+		o.out.addDisplay(c)
 		c.Flags().StringVar(&o.split, "split", "", `move categories: "NAME=PATTERN,PATTERN;NAME=PATTERN", or "config" for the categories' subnet: entries`)
 		c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "subnet size: SUBNET=/25 for an existing subnet id or a split name (repeatable)")
 		c.Flags().StringVar(&o.gate, "gate", "none", "launch gate: none, or thresholds (computed like plan thresholds, with --days and --buffer)")
@@ -139,11 +142,17 @@ func runWhatif(ctx context.Context, a *app, o *whatifOptions) error {
 	if err != nil {
 		return err
 	}
-	switch o.format {
-	case reports.FormatJSON:
-		return writeJSON(a.out, res)
-	case reports.FormatCSV:
-		return reports.WriteRows(a.out, reports.FormatCSV, res.Subnets)
+	ro, err := o.out.check()
+	if err != nil {
+		return err
 	}
-	return writeReplayTable(a.out, res)
+	return o.out.write(a, func(w io.Writer) error {
+		switch ro.Format {
+		case reports.FormatJSON:
+			return writeJSON(w, res)
+		case reports.FormatCSV:
+			return ro.WriteRows(w, res.Subnets)
+		}
+		return writeReplayTable(w, ro, res)
+	})
 }

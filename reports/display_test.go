@@ -1,0 +1,94 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// A table keeps its key columns, drops wide-only then low-priority
+// columns, cuts free text and shortens run ids to fit the width; Wide
+// shows everything in full.
+func TestTableFits(t *testing.T) {
+	at := time.Date(2026, 11, 2, 6, 4, 37, 0, time.UTC)
+	run := "jr_7353c865af114913373735f110ccc7421a39f1c6ca169a5f49148f4bad855781"
+	msg := strings.Repeat("The specified subnet does not have enough free addresses. ", 3)
+	tab := Table{
+		Columns: []string{"at", "subnet_id", "job_run_id", "role_arn", "requester", "linger_minutes", "error_message"},
+		Rows:    [][]any{{at, "subnet-0d1e2f3a4b5c6d7e8", run, "arn:aws:iam::481516234200:role/glue-export-role", "glue", 53.41931666666667, msg}},
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		d        Display
+		maxWidth int
+		want     []string
+		notWant  []string
+	}{
+		{"default", Display{}, 120,
+			[]string{"AT", "SUBNET_ID", "RUN_ID", "LINGER_MIN", "REQUESTER", "ERROR", "2026-11-02 06:04:37Z", "jr_7353c865…", "53.4", "The specified subnet does not have…"},
+			[]string{"ROLE_ARN", run, "53.419", msg}},
+		{"narrow", Display{Width: 80}, 80,
+			[]string{"AT", "SUBNET_ID", "LINGER_MIN", "jr_7353c865…"},
+			[]string{"ROLE_ARN", "REQUESTER"}},
+		{"wide", Display{Wide: true}, 1000,
+			[]string{"ROLE_ARN", run, strings.TrimSpace(msg), "53.4"},
+			[]string{"…"}},
+		{"berlin", Display{TZ: berlin}, 120,
+			[]string{"2026-11-02 07:04:37+01:00"},
+			[]string{"06:04:37"}},
+	} {
+		var b bytes.Buffer
+		if err := (Output{Format: FormatTable, Display: c.d}).WriteTable(&b, tab); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, l := range strings.Split(out, "\n") {
+			if n := utf8.RuneCountInString(l); n > c.maxWidth {
+				t.Errorf("%s: line %d wide, want at most %d: %q", c.name, n, c.maxWidth, l)
+			}
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: lacks %q:\n%s", c.name, w, out)
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: has %q:\n%s", c.name, w, out)
+			}
+		}
+	}
+}
+
+// Numbers are rounded in tables and exact in CSV; seconds show as hours.
+func TestCellText(t *testing.T) {
+	d := Display{}
+	for _, c := range []struct {
+		col  string
+		v    any
+		want string
+	}{
+		{"linger_minutes", 53.41931666666667, "53.4"},
+		{"x", 0.04035, "0.04"},
+		{"x", 1e21, "1000000000000000000000.0"},
+		{"seconds_above_90pct", int64(3289), "0.9"},
+		{"x", int64(7), "7"},
+		{"x", nil, ""},
+		{"run_id", "jr_short", "jr_short"},
+		{"x", "bell\x07", "bell?"},
+	} {
+		if got := d.cellText(ruleOf(c.col), c.v); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.col, c.v, got, c.want)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteTable(&b, FormatCSV, Table{Columns: []string{"linger_minutes"}, Rows: [][]any{{53.41931666666667}}}); err != nil || b.String() != "linger_minutes\n53.41931666666667\n" {
+		t.Errorf("CSV %q, %v", b.String(), err)
+	}
+}
