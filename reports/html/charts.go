@@ -23,9 +23,6 @@ type chart struct {
 	option  map[string]any
 }
 
-// palette colours runs on the ENI timeline (ECharts' default palette).
-var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
-
 const (
 	colorIdle    = "#a0a7b4"
 	colorFailure = "#d62728"
