@@ -92,9 +92,51 @@ type RetryCounter interface {
 // OK reports whether everything was ingested without failures.
 func (s Summary) OK() bool { return s.Failed == 0 }
 
-// Run ingests every object of the sources into st.
+// Run ingests every object of the sources into st. It works in stages,
+// each a function with one job: listObjects walks the sources,
+// groupObjects joins the parts of composite objects, planRun decides how
+// the objects will be read, decodeAll runs the decode workers (skipping
+// objects the manifest already has) and the committer owns the loader:
+// one object at a time loads what it decoded (committer.withLoader), and
+// batches become durable at each flush.
 func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (Summary, error) {
 	start := time.Now()
+	opt = opt.withDefaults()
+	manifest, err := st.Manifest(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	listed, empty, err := listObjects(ctx, sources)
+	if err != nil {
+		return Summary{}, err
+	}
+	jobs := groupObjects(listed, opt.Group)
+	if opt, err = planRun(ctx, st, jobs, opt); err != nil {
+		return Summary{}, err
+	}
+	loader, err := st.NewLoader(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{ByKind: map[string]int{}, Warnings: empty}
+	c := newCommitter(loader, sum.recorder(opt.Progress))
+	decodeAll(ctx, jobs, manifest, opt, c)
+	for _, src := range sources {
+		if rc, ok := src.(RetryCounter); ok {
+			sum.Retries += rc.Retries()
+		}
+	}
+	if err := c.finish(ctx); err != nil {
+		return sum, err
+	}
+	sort.Slice(sum.Failures, func(i, j int) bool { return sum.Failures[i].Entry.URI < sum.Failures[j].Entry.URI })
+	sort.Strings(sum.Warnings)
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// withDefaults fills the options left zero.
+func (opt Options) withDefaults() Options {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -104,49 +146,66 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	if opt.BufferRows <= 0 {
 		opt.BufferRows = 20000
 	}
-	manifest, err := st.Manifest(ctx)
-	if err != nil {
-		return Summary{}, err
+	return opt
+}
+
+// job is one object to read and the source that holds it.
+type job struct {
+	src Source
+	obj Object
+}
+
+// listObjects walks every source in order. A source with no objects is
+// not an error: it gets a line in empty, the run's warnings.
+func listObjects(ctx context.Context, sources []Source) (listed []job, empty []string, err error) {
+	for _, src := range sources {
+		before := len(listed)
+		err := src.Walk(ctx, func(o Object) error {
+			listed = append(listed, job{src: src, obj: o})
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(listed) == before {
+			empty = append(empty, fmt.Sprintf("%v: no objects found", src))
+		}
 	}
-	type job struct {
-		src Source
-		obj Object
+	return listed, empty, nil
+}
+
+// groupObjects joins the objects that group (Options.Group) maps to one
+// composite group into one composite object, in the place of its first
+// part, its parts in their order (a rolling event-log directory). The
+// composite's size is the parts' sum, its time the latest, its ETag the
+// parts' joined with "+".
+func groupObjects(listed []job, group func(key string) (string, int, bool)) []job {
+	if group == nil {
+		return listed
 	}
-	var jobs []job
-	groups := map[string]int{} // group → index in jobs
 	type part struct {
 		order int
 		obj   Object
 	}
-	groupParts := map[string][]part{}
-	var empty []string
-	for _, src := range sources {
-		before := len(jobs)
-		err := src.Walk(ctx, func(o Object) error {
-			if opt.Group != nil {
-				if g, order, ok := opt.Group(o.Key); ok {
-					gkey := fmt.Sprintf("%p|%s", src, g)
-					if _, seen := groups[gkey]; !seen {
-						groups[gkey] = len(jobs)
-						uri := strings.TrimSuffix(o.URI, o.Key) + g
-						jobs = append(jobs, job{src: src, obj: Object{URI: uri, Key: g}})
-					}
-					groupParts[gkey] = append(groupParts[gkey], part{order, o})
-					return nil
-				}
-			}
-			jobs = append(jobs, job{src: src, obj: o})
-			return nil
-		})
-		if err != nil {
-			return Summary{}, err
+	var jobs []job
+	at := map[string]int{} // group → index in jobs
+	parts := map[string][]part{}
+	for _, j := range listed {
+		g, order, ok := group(j.obj.Key)
+		if !ok {
+			jobs = append(jobs, j)
+			continue
 		}
-		if len(jobs) == before {
-			empty = append(empty, fmt.Sprintf("%v: no objects found", src))
+		gkey := fmt.Sprintf("%p|%s", j.src, g)
+		if _, seen := at[gkey]; !seen {
+			at[gkey] = len(jobs)
+			uri := strings.TrimSuffix(j.obj.URI, j.obj.Key) + g
+			jobs = append(jobs, job{src: j.src, obj: Object{URI: uri, Key: g}})
 		}
+		parts[gkey] = append(parts[gkey], part{order, j.obj})
 	}
-	for gkey, idx := range groups {
-		ps := groupParts[gkey]
+	for gkey, idx := range at {
+		ps := parts[gkey]
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].order < ps[j].order })
 		o := &jobs[idx].obj
 		var etags []string
@@ -162,41 +221,37 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 			o.ETag = strings.Join(etags, "+")
 		}
 	}
+	return jobs
+}
 
+// planRun decides how the run reads its objects (whether CloudTrail log
+// files are hashed for verify) and tells Options.Planned what it will go
+// through.
+func planRun(ctx context.Context, st *store.Store, jobs []job, opt Options) (Options, error) {
 	keys := make([]string, len(jobs))
+	var total int64
 	for i, j := range jobs {
 		keys[i] = j.obj.Key
+		total += j.obj.Size
 	}
+	var err error
 	if opt.hashContent, err = digestsInPlay(ctx, st, keys); err != nil {
-		return Summary{}, err
+		return opt, err
 	}
 	if opt.Planned != nil {
-		var total int64
-		for _, j := range jobs {
-			total += j.obj.Size
-		}
 		opt.Planned(len(jobs), total)
 	}
+	return opt, nil
+}
 
-	loader, err := st.NewLoader(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	sum := Summary{ByKind: map[string]int{}, Warnings: empty}
-	var sumMu sync.Mutex
-	record := func(o Object, res ObjectResult) {
-		sumMu.Lock()
-		defer sumMu.Unlock()
-		sum.add(o, res)
-		if opt.Progress != nil {
-			opt.Progress(o, res)
-		}
-	}
-	c := &committer{loader: loader, lastFlush: time.Now(), waiting: map[int64]waitingResult{}, record: record}
-
+// decodeAll hands the jobs to opt.Workers decode workers, in order, and
+// returns when every worker is done. An object the manifest already has
+// unchanged is recorded as such and not read (unless opt.Force). After a
+// fatal error (c.failed) or a cancelled ctx no further object is started.
+func decodeAll(ctx context.Context, jobs []job, manifest map[string]store.ManifestEntry, opt Options, c *committer) {
 	work := make(chan job)
 	var wg sync.WaitGroup
-	for i := 0; i < opt.Workers; i++ {
+	for range opt.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -213,7 +268,7 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	for _, j := range jobs {
 		if !opt.Force {
 			if prev, ok := manifest[j.obj.URI]; ok && prev.Done() && unchanged(prev, j.obj) {
-				record(j.obj, ObjectResult{Entry: prev, Unchanged: true})
+				c.record(j.obj, ObjectResult{Entry: prev, Unchanged: true})
 				continue
 			}
 		}
@@ -227,36 +282,6 @@ func Run(ctx context.Context, st *store.Store, sources []Source, opt Options) (S
 	}
 	close(work)
 	wg.Wait()
-	for _, src := range sources {
-		if rc, ok := src.(RetryCounter); ok {
-			sum.Retries += rc.Retries()
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.fatalErr(); err != nil {
-		if errors.Is(err, ErrStopRun) && ctx.Err() == nil {
-			// The source gave up, the database did not: keep what was read.
-			_ = c.flush(ctx)
-		}
-		_ = loader.Close(ctx)
-		return sum, err
-	}
-	if err := ctx.Err(); err != nil {
-		_ = loader.Close(ctx)
-		return sum, err
-	}
-	if err := c.flush(ctx); err != nil {
-		_ = loader.Close(ctx)
-		return sum, err
-	}
-	if err := loader.Close(ctx); err != nil {
-		return sum, err
-	}
-	sort.Slice(sum.Failures, func(i, j int) bool { return sum.Failures[i].Entry.URI < sum.Failures[j].Entry.URI })
-	sort.Strings(sum.Warnings)
-	sum.Elapsed = time.Since(start)
-	return sum, nil
 }
 
 // digestsInPlay reports whether CloudTrail digest files are among the
@@ -273,6 +298,20 @@ func digestsInPlay(ctx context.Context, st *store.Store, keys []string) (bool, e
 		return false, fmt.Errorf("looking for CloudTrail digest files in the database: %w", err)
 	}
 	return has, nil
+}
+
+// recorder returns the function that adds an object's result to sum and
+// tells progress; objects finish on many goroutines, so it serialises them.
+func (sum *Summary) recorder(progress func(Object, ObjectResult)) func(Object, ObjectResult) {
+	var mu sync.Mutex
+	return func(o Object, res ObjectResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		sum.add(o, res)
+		if progress != nil {
+			progress(o, res)
+		}
+	}
 }
 
 func (sum *Summary) add(o Object, res ObjectResult) {
@@ -317,10 +356,10 @@ func (sum *Summary) add(o Object, res ObjectResult) {
 	}
 }
 
-// committer serialises access to the loader and reports objects once their
-// batch is durable.
+// committer owns the loader: one object at a time has it (withLoader),
+// and it reports objects once their batch is durable.
 type committer struct {
-	mu        sync.Mutex // held while an object writes into the loader
+	mu        sync.Mutex // held by withLoader, and only there
 	loader    *store.Loader
 	lastFlush time.Time
 	staged    int64
@@ -335,6 +374,43 @@ type committer struct {
 type waitingResult struct {
 	obj Object
 	res ObjectResult
+}
+
+func newCommitter(loader *store.Loader, record func(Object, ObjectResult)) *committer {
+	return &committer{loader: loader, lastFlush: time.Now(), waiting: map[int64]waitingResult{}, record: record}
+}
+
+// withLoader runs fn with the loader to itself. It is the one place the
+// loader's lock is taken and released.
+func (c *committer) withLoader(fn func(l *store.Loader) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fn(c.loader)
+}
+
+// finish ends the run's loading: the last batch is flushed (also after a
+// source that stopped the run: what was read is kept) and the loader
+// closed. It returns the run's fatal error, if any.
+func (c *committer) finish(ctx context.Context) error {
+	return c.withLoader(func(l *store.Loader) error {
+		if err := c.fatalErr(); err != nil {
+			if errors.Is(err, ErrStopRun) && ctx.Err() == nil {
+				// The source gave up, the database did not: keep what was read.
+				_ = c.flush(ctx)
+			}
+			_ = l.Close(ctx)
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			_ = l.Close(ctx)
+			return err
+		}
+		if err := c.flush(ctx); err != nil {
+			_ = l.Close(ctx)
+			return err
+		}
+		return l.Close(ctx)
+	})
 }
 
 func (c *committer) setFatal(err error) {
@@ -399,12 +475,13 @@ func unchanged(prev store.ManifestEntry, o Object) bool {
 	return prev.ModTime.Equal(o.ModTime.UTC().Truncate(time.Microsecond))
 }
 
-// objectSink buffers rows of one object, then streams them into the loader.
+// objectSink buffers the rows of one object. When they outgrow
+// Options.BufferRows it asks for the loader (full) and, once lent a
+// stream writer (lend), writes the rest straight into it.
 type objectSink struct {
-	ctx     context.Context
 	opt     *Options
-	c       *committer
-	locked  bool
+	full    chan struct{}   // the buffer is full: the object streams
+	lend    chan lentWriter // the writer to stream into
 	w       *store.ObjectWriter
 	buf     []bufRow
 	bufRows int
@@ -458,42 +535,42 @@ func (s *objectSink) AppendColumns(c *store.Columns) error {
 	return s.w.AppendColumns(c)
 }
 
-// buffered counts n more buffered rows and, when the buffer is full, moves
-// the object to the loader for streaming.
+// lentWriter is the stream writer processObject lends a full sink, or the
+// error that kept it from opening one.
+type lentWriter struct {
+	w   *store.ObjectWriter
+	err error
+}
+
+func newObjectSink(opt *Options) *objectSink {
+	return &objectSink{opt: opt, full: make(chan struct{}), lend: make(chan lentWriter)}
+}
+
+// buffered counts n more buffered rows and, when the buffer is full, waits
+// for a stream writer and moves the buffered rows into it.
 func (s *objectSink) buffered(n int) error {
 	s.bufRows += n
 	if s.bufRows < s.opt.BufferRows {
 		return nil
 	}
-	return s.takeLoader(true)
+	s.full <- struct{}{}
+	lent := <-s.lend
+	if lent.err != nil {
+		return lent.err
+	}
+	return s.writeTo(lent.w)
 }
 
-// takeLoader locks the loader for this object and moves buffered rows in.
-// A large object (stream: its rows outgrew the buffer) keeps the loader
-// until it is done, and its rows may go straight into their tables
-// (store.Loader.BeginStream).
-func (s *objectSink) takeLoader(stream bool) error {
-	if !s.locked {
-		s.c.mu.Lock()
-		s.locked = true
-	}
-	if s.w == nil {
-		begin := s.c.loader.Begin
-		if stream {
-			begin = s.c.loader.BeginStream
-		}
-		w, err := begin(s.ctx)
-		if err != nil {
-			return err
-		}
-		s.w = w
-	}
+// writeTo moves the buffered rows into w, which takes the object's later
+// rows directly.
+func (s *objectSink) writeTo(w *store.ObjectWriter) error {
+	s.w = w
 	for _, r := range s.buf {
 		var err error
 		if r.cols != nil {
-			err = s.w.AppendColumns(r.cols)
+			err = w.AppendColumns(r.cols)
 		} else {
-			err = s.w.Append(r.row)
+			err = w.Append(r.row)
 		}
 		if err != nil {
 			return err
@@ -614,66 +691,100 @@ func (h *hashingReader) sum() string {
 	return hex.EncodeToString(h.h.Sum(nil))
 }
 
-// processObject decodes one object and queues it in the loader. A non-nil
-// error means the database itself failed and the run must stop; input
-// problems are recorded against the object.
-func processObject(ctx context.Context, src Source, o Object, opt Options, c *committer) error {
-	entry := store.ManifestEntry{URI: o.URI, Size: o.Size, ModTime: o.ModTime.UTC().Truncate(time.Microsecond), ETag: o.ETag, Status: store.StatusOK}
-	sink := &objectSink{ctx: ctx, opt: &opt, c: c}
-	hr := newHashingReader()
-	kind, decErr := decodeObject(ctx, src, o, opt, sink, hr)
-	entry.Kind = kind
-	entry.SHA256 = hr.sum()
-	if sink.utf8Fixed > 0 {
-		sink.Warn(-1, fmt.Sprintf("%d value(s) held invalid UTF-8 (the first in %s): kept with U+FFFD replacement characters", sink.utf8Fixed, sink.utf8Table))
-	}
-	entry.Kept, entry.Skipped, entry.Bad = sink.kept, sink.skipped, sink.bad
-	entry.DecodedSHA256 = sink.decoded
-	res := ObjectResult{Bytes: hr.n}
-	if sink.nIssues > len(sink.issues) {
-		sink.issues = append(sink.issues, store.Issue{Record: -1, Severity: "warning", Message: fmt.Sprintf("%d more issue(s) not recorded", sink.nIssues-len(sink.issues))})
-	}
-	res.Issues = sink.issues
+// decoded is what decoding an object came to.
+type decoded struct {
+	kind string
+	err  error
+}
 
-	if !sink.locked {
-		c.mu.Lock()
-		sink.locked = true
+// processObject decodes one object and queues it in the loader. The
+// decoder runs on a goroutine of its own, its rows buffered in an
+// objectSink; the object takes the loader when the decoder is done, or as
+// soon as the buffer is full, and then streams the rest into it
+// (store.Loader.BeginStream), keeping the loader until it is done. A
+// non-nil error means the database itself failed and the run must stop;
+// input problems are recorded against the object.
+func processObject(ctx context.Context, src Source, o Object, opt Options, c *committer) error {
+	sink := newObjectSink(&opt)
+	hr := newHashingReader()
+	done := make(chan decoded, 1)
+	go func() {
+		kind, err := decodeObject(ctx, src, o, opt, sink, hr)
+		done <- decoded{kind, err}
+	}()
+	select {
+	case d := <-done:
+		entry, res := sink.result(o, hr, d)
+		return c.withLoader(func(l *store.Loader) error {
+			w, err := l.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			return c.queue(ctx, w, o, sink, d, entry, res)
+		})
+	case <-sink.full:
+		return c.withLoader(func(l *store.Loader) error {
+			w, err := l.BeginStream(ctx)
+			sink.lend <- lentWriter{w, err}
+			d := <-done
+			if err != nil {
+				return err
+			}
+			entry, res := sink.result(o, hr, d)
+			return c.queue(ctx, w, o, sink, d, entry, res)
+		})
 	}
-	defer c.mu.Unlock()
+}
+
+// queue records a decoded object in the loader through w (the loader
+// held): committed with its rows, or aborted as ignored or failed. Then
+// the batch is flushed if it is due.
+func (c *committer) queue(ctx context.Context, w *store.ObjectWriter, o Object, sink *objectSink, d decoded, entry store.ManifestEntry, res ObjectResult) error {
 	var err error
-	if sink.w == nil {
-		if sink.w, err = c.loader.Begin(ctx); err != nil {
-			return err
-		}
-	}
 	switch {
-	case decErr != nil && IsIgnored(decErr):
+	case d.err != nil && IsIgnored(d.err):
 		var ie *IgnoredError
-		errors.As(decErr, &ie)
+		errors.As(d.err, &ie)
 		entry.Status = store.StatusIgnored
 		entry.Error = ie.Reason
-		sink.buf = nil
-		err = sink.w.Abort(entry, nil, res.Issues)
-	case decErr != nil:
-		wrapped := fmt.Errorf("ingesting %s: %w", o.URI, decErr)
-		res.Err = wrapped
-		res.Issues = append(res.Issues, store.Issue{Record: recordOf(decErr), Severity: "fatal", Message: decErr.Error()})
-		sink.buf = nil
-		err = sink.w.Abort(entry, wrapped, res.Issues)
+		err = w.Abort(entry, nil, res.Issues)
+	case d.err != nil:
+		err = w.Abort(entry, res.Err, res.Issues)
 	default:
-		if err = sink.takeLoader(false); err != nil {
+		if err = sink.writeTo(w); err != nil {
 			return fmt.Errorf("loading %s: %w", o.URI, err)
 		}
-		err = sink.w.Commit(entry, res.Issues)
+		err = w.Commit(entry, res.Issues)
 	}
 	if err != nil {
 		return fmt.Errorf("loading %s: %w", o.URI, err)
 	}
-	c.queued(o, res, sink.w.Staged())
-	if errors.Is(decErr, ErrStopRun) {
-		return fmt.Errorf("reading %s: %w", o.URI, decErr)
+	c.queued(o, res, w.Staged())
+	if errors.Is(d.err, ErrStopRun) {
+		return fmt.Errorf("reading %s: %w", o.URI, d.err)
 	}
 	return c.maybeFlush(ctx, o.Size > 64<<20)
+}
+
+// result is the manifest entry and the result of a decoded object, as far
+// as the sink knows them (the loader fills in duplicates at its flush).
+func (s *objectSink) result(o Object, hr *hashingReader, d decoded) (store.ManifestEntry, ObjectResult) {
+	entry := store.ManifestEntry{URI: o.URI, Size: o.Size, ModTime: o.ModTime.UTC().Truncate(time.Microsecond), ETag: o.ETag,
+		Status: store.StatusOK, Kind: d.kind, SHA256: hr.sum(), DecodedSHA256: s.decoded}
+	if s.utf8Fixed > 0 {
+		s.Warn(-1, fmt.Sprintf("%d value(s) held invalid UTF-8 (the first in %s): kept with U+FFFD replacement characters", s.utf8Fixed, s.utf8Table))
+	}
+	entry.Kept, entry.Skipped, entry.Bad = s.kept, s.skipped, s.bad
+	res := ObjectResult{Bytes: hr.n}
+	if s.nIssues > len(s.issues) {
+		s.issues = append(s.issues, store.Issue{Record: -1, Severity: "warning", Message: fmt.Sprintf("%d more issue(s) not recorded", s.nIssues-len(s.issues))})
+	}
+	res.Issues = s.issues
+	if d.err != nil && !IsIgnored(d.err) {
+		res.Err = fmt.Errorf("ingesting %s: %w", o.URI, d.err)
+		res.Issues = append(res.Issues, store.Issue{Record: recordOf(d.err), Severity: "fatal", Message: d.err.Error()})
+	}
+	return entry, res
 }
 
 func recordOf(err error) int64 {
@@ -686,73 +797,22 @@ func recordOf(err error) int64 {
 
 // decodeObject opens, decompresses, sniffs and decodes o; returns the kind.
 func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink Sink, hr *hashingReader) (string, error) {
-	parts := o.Parts
-	if len(parts) == 0 {
-		parts = []Object{o}
-	}
-	var names []string
-	for _, p := range parts {
-		names = append(names, p.Key)
-	}
-	// Open every part lazily, decompressing each on its own.
-	var current io.ReadCloser
-	idx := 0
-	var openErr error
-	codecName := ""
-	var meta map[string]string
-	next := func() (io.Reader, error) {
-		if current != nil {
-			current.Close()
-			current = nil
-		}
-		if idx >= len(parts) {
-			return nil, io.EOF
-		}
-		p := parts[idx]
-		idx++
-		raw, err := src.Open(ctx, p)
-		if err != nil {
-			return nil, fmt.Errorf("opening %s: %w", p.Key, err)
-		}
-		if mr, ok := raw.(MetadataReader); ok && meta == nil {
-			meta = mr.Metadata()
-		}
-		hr.r = raw
-		br := bufio.NewReaderSize(hr, 256<<10)
-		dec, name, err := codec.Detect(br)
-		if codecName == "" {
-			codecName = name
-		}
-		if err != nil {
-			raw.Close()
-			return nil, fmt.Errorf("reading %s: %w", p.Key, err)
-		}
-		current = &stackedCloser{Reader: dec, closers: []io.Closer{dec, raw}}
-		return current, nil
-	}
-	defer func() {
-		if current != nil {
-			current.Close()
-		}
-	}()
-	first, err := next()
+	ps := newParts(ctx, src, o, hr)
+	defer ps.close()
+	first, err := ps.open()
 	if err != nil {
 		return "", err
 	}
 	cut := 0
-	cr := &chainReader{cur: first, next: next, onErr: func(e error) { openErr = e },
-		more: func() bool { return idx < len(parts) },
+	cr := &chainReader{cur: first, next: ps.open, more: ps.more,
 		onCut: func(e error) {
 			cut++
-			sink.Warn(-1, fmt.Sprintf("part %s ends early (%v): the rest of that part is lost; reading goes on with the next part", parts[idx-1].Key, e))
+			sink.Warn(-1, fmt.Sprintf("part %s ends early (%v): the rest of that part is lost; reading goes on with the next part", ps.list[ps.next-1].Key, e))
 		}}
 	br := bufio.NewReaderSize(cr, 256<<10)
 	peek := func() ([]byte, error) {
 		head, err := br.Peek(4096)
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			if openErr != nil {
-				return nil, openErr
-			}
 			return nil, fmt.Errorf("reading: %w", err)
 		}
 		return head, nil
@@ -788,12 +848,12 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 			}
 			return "", Ignore("empty object")
 		}
-		if err := unclaimed(o.Key, codecName, head); err != nil {
+		if err := unclaimed(o.Key, ps.codec, head); err != nil {
 			return "", err
 		}
 		return "", Ignore(ErrUnknownFormat.Error())
 	}
-	in := &Input{Object: o, Codec: codecName, R: br, PartNames: names, Metadata: meta, HashContent: opt.hashContent,
+	in := &Input{Object: o, Codec: ps.codec, R: br, PartNames: ps.names(), Metadata: ps.meta, HashContent: opt.hashContent,
 		OpenSibling: func(ctx context.Context, key string) (io.ReadCloser, error) {
 			return src.Open(ctx, Object{Key: key, URI: strings.TrimSuffix(o.URI, o.Key) + key})
 		}}
@@ -805,9 +865,6 @@ func decodeObject(ctx context.Context, src Source, o Object, opt Options, sink S
 	}
 	if sink, ok := sink.(*objectSink); ok && sink.bad > 0 && sink.kept == 0 && sink.skipped == 0 {
 		return chosen.Kind(), fmt.Errorf("decoding: every record is bad (%d); the first: %s", sink.bad, sink.firstBad)
-	}
-	if openErr != nil {
-		return chosen.Kind(), openErr
 	}
 	// Drain what the decoder left (trailing whitespace) for the hash. A
 	// stream cut short was seen by the decoder, which returned without
@@ -869,6 +926,77 @@ func validPrefix(head []byte) int {
 	return n
 }
 
+// parts opens the parts of an object (the object itself when it is not
+// composite) one after another, each when the one before is read, each
+// decompressed on its own (codec.Detect), their stored bytes hashed by hr.
+type parts struct {
+	ctx   context.Context
+	src   Source
+	list  []Object
+	hr    *hashingReader
+	next  int           // index of the next part to open
+	cur   io.ReadCloser // the part being read
+	codec string        // the first part's codec
+	meta  map[string]string
+}
+
+func newParts(ctx context.Context, src Source, o Object, hr *hashingReader) *parts {
+	list := o.Parts
+	if len(list) == 0 {
+		list = []Object{o}
+	}
+	return &parts{ctx: ctx, src: src, list: list, hr: hr}
+}
+
+// names are the parts' keys in reading order.
+func (ps *parts) names() []string {
+	out := make([]string, len(ps.list))
+	for i, p := range ps.list {
+		out[i] = p.Key
+	}
+	return out
+}
+
+// more reports whether parts remain after the one being read.
+func (ps *parts) more() bool { return ps.next < len(ps.list) }
+
+// open closes the part being read and opens the next; io.EOF after the last.
+func (ps *parts) open() (io.Reader, error) {
+	ps.close()
+	if ps.next >= len(ps.list) {
+		return nil, io.EOF
+	}
+	p := ps.list[ps.next]
+	ps.next++
+	raw, err := ps.src.Open(ps.ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", p.Key, err)
+	}
+	if mr, ok := raw.(MetadataReader); ok && ps.meta == nil {
+		ps.meta = mr.Metadata()
+	}
+	ps.hr.r = raw
+	br := bufio.NewReaderSize(ps.hr, 256<<10)
+	dec, name, err := codec.Detect(br)
+	if ps.codec == "" {
+		ps.codec = name
+	}
+	if err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("reading %s: %w", p.Key, err)
+	}
+	ps.cur = &stackedCloser{Reader: dec, closers: []io.Closer{dec, raw}}
+	return ps.cur, nil
+}
+
+// close closes the part being read, if any.
+func (ps *parts) close() {
+	if ps.cur != nil {
+		ps.cur.Close()
+		ps.cur = nil
+	}
+}
+
 type stackedCloser struct {
 	io.Reader
 	closers []io.Closer
@@ -892,7 +1020,6 @@ func (s *stackedCloser) Close() error {
 type chainReader struct {
 	cur   io.Reader
 	next  func() (io.Reader, error)
-	onErr func(error)
 	more  func() bool // parts remain after the current one
 	onCut func(error)
 	last  byte // the last byte passed on

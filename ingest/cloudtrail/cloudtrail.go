@@ -301,7 +301,7 @@ func isInsights(b []byte) bool {
 }
 
 // countRecords handles a Records file without any ENI record. Its records
-// are neither decoded nor scanned: the count passed to Skip is the number of
+// are neither decoded nor scanned: the count passed to SkipRecords is the number of
 // "eventVersion" keys in the file — exact for files CloudTrail writes (every
 // record starts with its eventVersion, including the oldest 1.0 records that
 // lack an eventID), off when a record lacks the key or repeats it inside its

@@ -70,7 +70,7 @@ type duckString struct {
 
 const duckInlineMax = 12
 
-// bytesOf returns the bytes of a string_t, borrowed from DuckDB's memory.
+// bytes returns the bytes of a string_t, borrowed from DuckDB's memory.
 func (s *duckString) bytes() []byte {
 	n := int(s.length)
 	if n <= duckInlineMax {

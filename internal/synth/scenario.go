@@ -8,7 +8,7 @@
 // A Scenario is a parameter set. IPExhaustion is the one shipped today; a
 // busy week (more categories, Duration of seven days) or an "after the fix"
 // layout (categories pointing at their own subnets) are other values of the
-// same struct. The CloudTrail benchmark corpus (BenchCorpus) is separate: it
+// same struct. The CloudTrail benchmark corpus (WriteBenchCorpus) is separate: it
 // needs volume, not a consistent story.
 package synth
 

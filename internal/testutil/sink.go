@@ -50,7 +50,7 @@ func (s *Sink) add(table string, values []any) {
 	s.Rows[table] = append(s.Rows[table], values)
 }
 
-// Skip implements ingest.Sink.
+// SkipRecords implements ingest.Sink.
 func (s *Sink) SkipRecords(n int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
