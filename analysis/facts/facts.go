@@ -1,8 +1,9 @@
 // Package facts is the one typed reader of the derived ENI facts every
 // analysis reads: the evidence bounds, the subnets, the Glue runs, the ENI
-// holdings, the refused creates and the subnets' occupancy. Each question
-// is answered by one named file under sql/; occupancy itself is computed
-// once, by the subnet_occupancy view, and only read here. Results are typed
+// holdings, the refused creates and the subnets' occupancy, whole and
+// split by holder. Each question is answered by one named file under sql/;
+// occupancy itself is computed once, by the subnet_occupancy and
+// subnet_occupancy_by_holder views, and only read here. Results are typed
 // slices the caller owns.
 package facts
 
@@ -125,6 +126,8 @@ type Holding struct {
 	HeldFrom  time.Time  `db:"held_from"`
 	HeldUntil *time.Time `db:"held_until"` // nil: held past the evidence end
 	IPCount   int64      `db:"ip_count"`
+	// Holder is who holds it: HolderGlueRun, HolderNonGlue or HolderUnattributed.
+	Holder    string     `db:"holder"`
 	Requester *string    `db:"requester"`
 	RoleARN   *string    `db:"role_arn"`
 	CreatedAt *time.Time `db:"created_at"`
@@ -140,6 +143,13 @@ type Holding struct {
 	// SubnetSource says how the subnet is known (eni_lifetimes.subnet_source).
 	SubnetSource *string `db:"subnet_source"`
 }
+
+// Holders of an ENI (eni_holdings.holder).
+const (
+	HolderGlueRun      = "glue_run"     // attributed to a Glue run
+	HolderNonGlue      = "non_glue"     // created by another requester
+	HolderUnattributed = "unattributed" // no known requester, or a Glue ENI matched to no run
+)
 
 // Holdings lists the ENIs whose holding overlaps w, optionally in one
 // subnet, by subnet, start and id.
@@ -187,6 +197,34 @@ type Step struct {
 	To          *time.Time `db:"step_to"`
 	InUse       int64      `db:"in_use"`
 	Unaccounted int64      `db:"unaccounted"`
+}
+
+// HolderStep is one level of a subnet's occupancy split by holder: the
+// IPs held from From until the subnet's next step by ENIs of runs still
+// running, of runs that had completed, of other requesters, and of nobody
+// known (the subnet_occupancy_by_holder view).
+type HolderStep struct {
+	SubnetID     string    `db:"subnet_id"`
+	From         time.Time `db:"step_from"`
+	Running      int64     `db:"running"`
+	Lingering    int64     `db:"lingering"`
+	NonGlue      int64     `db:"non_glue"`
+	Unattributed int64     `db:"unattributed"`
+}
+
+// HolderSteps reads every subnet's occupancy split by holder clipped to w
+// (the step in force at w.From starts there), by subnet and time.
+func HolderSteps(ctx context.Context, st *store.Store, w Window) (map[string][]HolderStep, error) {
+	from, to := w.Args()
+	rows, err := store.Select[HolderStep](ctx, st, query("holders"), from, to)
+	if err != nil {
+		return nil, fmt.Errorf("reading subnet occupancy by holder: %w", err)
+	}
+	out := map[string][]HolderStep{}
+	for _, r := range rows {
+		out[r.SubnetID] = append(out[r.SubnetID], r)
+	}
+	return out, nil
 }
 
 // Occupancy reads every subnet's occupancy step series clipped to w, by

@@ -75,6 +75,62 @@ func TestOccupancy(t *testing.T) {
 	}
 }
 
+// TestHolderSteps: a1 and a2 belong to run A (completed 07:10), b and c to
+// no run. By hand: 07:00:30 running 1 · 07:00:40 running 2 · 07:10 A ends:
+// lingering 2 · 07:20 a1 deleted, c created: lingering 1, unattributed 1 ·
+// 07:25 c deleted: unattributed 0 · 07:30 b: unattributed 1 · 07:40 none.
+// At every step the split adds up to the occupancy less its unaccounted IPs.
+func TestHolderSteps(t *testing.T) {
+	st := fixture(t)
+	at := evidencetest.Clock(t)
+	ctx := context.Background()
+	type s struct {
+		from                                   string
+		running, lingering, nonGlue, unattribd int64
+	}
+	for _, c := range []struct {
+		w    Window
+		want []s
+	}{
+		{Window{}, []s{{"07:00:30", 1, 0, 0, 0}, {"07:00:40", 2, 0, 0, 0}, {"07:10:00", 0, 2, 0, 0}, {"07:20:00", 0, 1, 0, 1},
+			{"07:25:00", 0, 1, 0, 0}, {"07:30:00", 0, 1, 0, 1}, {"07:40:00", 0, 0, 0, 0}}},
+		{Window{From: at("07:15:00"), To: at("07:35:00")}, []s{{"07:15:00", 0, 2, 0, 0}, {"07:20:00", 0, 1, 0, 1},
+			{"07:25:00", 0, 1, 0, 0}, {"07:30:00", 0, 1, 0, 1}}},
+	} {
+		steps, err := HolderSteps(ctx, st, c.w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := steps["S"]
+		if len(steps) != 1 || len(got) != len(c.want) {
+			t.Fatalf("window %v: steps = %+v, want S: %v", c.w, steps, c.want)
+		}
+		for i, w := range c.want {
+			g := got[i]
+			if !g.From.Equal(at(w.from)) || g.Running != w.running || g.Lingering != w.lingering || g.NonGlue != w.nonGlue || g.Unattributed != w.unattribd {
+				t.Errorf("window %v step %d = %+v, want %v", c.w, i, g, w)
+			}
+		}
+	}
+	occ, err := Occupancy(ctx, st, Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := HolderSteps(ctx, st, Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range steps["S"] {
+		for _, o := range occ["S"] {
+			if !o.From.After(h.From) && (o.To == nil || h.From.Before(*o.To)) {
+				if sum := h.Running + h.Lingering + h.NonGlue + h.Unattributed; sum != o.InUse-o.Unaccounted {
+					t.Errorf("at %v the split adds up to %d, the occupancy less unaccounted is %d", h.From, sum, o.InUse-o.Unaccounted)
+				}
+			}
+		}
+	}
+}
+
 func TestReaders(t *testing.T) {
 	st := fixture(t)
 	ctx := context.Background()

@@ -12,9 +12,11 @@ import (
 )
 
 // A report reads the ENI facts once — the holdings overlapping its span,
-// the subnets' occupancy over it and the IP exhaustion events — and derives
-// holders, linger and IP-hours from those rows here. Occupancy itself is
-// the subnet_occupancy view's, clipped to each window asked for.
+// the subnets' occupancy over it (with the holder split, also split by
+// holder) and the IP exhaustion events — and derives the ENIs' states,
+// linger and IP-hours from those rows here. Occupancy and its split by
+// holder are the subnet_occupancy and subnet_occupancy_by_holder views',
+// clipped to each window asked for; who holds an ENI is eni_holdings'.
 
 // holding is one ENI's holding as the facts reader gives it.
 type holding = facts.Holding
@@ -24,8 +26,10 @@ type evidence struct {
 	span      Span
 	holdings  []holding
 	occupancy map[string][]facts.Step
-	exh       []eni.Exhaustion
-	subnets   map[string]facts.Subnet
+	// holderSteps is the occupancy split by holder (with the holder split only).
+	holderSteps map[string][]facts.HolderStep
+	exh         []eni.Exhaustion
+	subnets     map[string]facts.Subnet
 }
 
 // Evidence detail: the incident report needs who held the IPs at each
@@ -39,7 +43,7 @@ const (
 // loadEvidence reads the holdings, the occupancy and the refused creates
 // over span; with split, the refused creates come from
 // ip_exhaustion_events with who held the IPs (and failed runs with no
-// create record are added).
+// create record are added), and the occupancy split by holder is read too.
 func loadEvidence(ctx context.Context, st *store.Store, span Span, split bool) (*evidence, error) {
 	e := &evidence{span: span, subnets: map[string]facts.Subnet{}}
 	w := facts.Window{From: span.From, To: span.To}
@@ -51,6 +55,9 @@ func loadEvidence(ctx context.Context, st *store.Store, span Span, split bool) (
 		defer wg.Done()
 		if split {
 			e.exh, exhErr = eni.Exhaustions(ctx, st, w)
+			if exhErr == nil {
+				e.holderSteps, exhErr = facts.HolderSteps(ctx, st, w)
+			}
 			return
 		}
 		rows, err := facts.RefusedCreates(ctx, st, w)
@@ -189,11 +196,11 @@ func (e *evidence) holders(subnet string, t time.Time) []eniState {
 		}
 		s := eniState{eni: h.ENIID, run: deref(h.JobRunID)}
 		switch {
-		case s.run != "" && (h.RunCompletedAt == nil || t.Before(*h.RunCompletedAt)):
+		case h.Holder == facts.HolderGlueRun && (h.RunCompletedAt == nil || t.Before(*h.RunCompletedAt)):
 			s.state = "running"
-		case s.run != "":
+		case h.Holder == facts.HolderGlueRun:
 			s.state = "lingering"
-		case h.Requester != nil && *h.Requester != "glue":
+		case h.Holder == facts.HolderNonGlue:
 			s.state = "non-glue"
 		default:
 			s.state = "unattributed"

@@ -3,6 +3,8 @@ package report
 import (
 	"sort"
 	"time"
+
+	"github.com/gluelens/gluelens/analysis/facts"
 )
 
 // Holder classes of the IPs in use, as the occupancy chart stacks them.
@@ -31,77 +33,41 @@ type HolderPoint struct {
 // Total is the IPs in use at the point.
 func (p HolderPoint) Total() int64 { return p.Running + p.Lingering + p.NonGlue + p.Unattributed }
 
+// sameSplit reports whether p and q split the same IPs the same way.
+func (p HolderPoint) sameSplit(q HolderPoint) bool {
+	return p.Running == q.Running && p.Lingering == q.Lingering && p.NonGlue == q.NonGlue && p.Unattributed == q.Unattributed
+}
+
 // classOf is a holding's class before its run ends (running, non-glue,
-// unattributed), with the convention of evidence.holders.
+// unattributed), from its holder (eni_holdings.holder).
 func classOf(h holding) string {
-	switch {
-	case h.JobRunID != nil && *h.JobRunID != "":
+	switch h.Holder {
+	case facts.HolderGlueRun:
 		return HolderRunning
-	case h.Requester != nil && *h.Requester != "glue":
+	case facts.HolderNonGlue:
 		return HolderNonGlue
 	}
 	return HolderUnattributed
 }
 
 // byHolder is the occupancy of subnet over [from, to) split by holder
-// class: one point per instant anything changed, deltas at one instant
-// netted like evidence.steps (a run's end moves its ENIs' IPs from running
-// to lingering at that instant).
+// class, as the subnet_occupancy_by_holder view computes it: the point in
+// force at from, then one per instant the split changed.
 func (e *evidence) byHolder(subnet string, from, to time.Time) []HolderPoint {
-	type delta struct {
-		at    time.Time
-		class int
-		d     int64
-	}
-	var ds []delta
-	var cur [4]int64
-	idx := map[string]int{HolderRunning: 0, HolderLingering: 1, HolderNonGlue: 2, HolderUnattributed: 3}
-	add := func(at time.Time, class int, d int64) {
-		if !at.After(from) {
-			cur[class] += d
-			return
+	out := []HolderPoint{{At: from.UTC()}}
+	for _, s := range e.holderSteps[subnet] {
+		if !s.From.Before(to) {
+			break
 		}
-		if at.Before(to) {
-			ds = append(ds, delta{at.UTC(), class, d})
-		}
-	}
-	for _, h := range e.holdings {
-		if h.SubnetID != subnet || !h.HeldFrom.Before(to) || (h.HeldUntil != nil && !h.HeldUntil.After(from)) {
-			continue
-		}
-		c := idx[classOf(h)]
-		add(h.HeldFrom, c, h.IPCount)
-		end := h.HeldUntil
-		if c == 0 && h.RunCompletedAt != nil && (end == nil || h.RunCompletedAt.Before(*end)) {
-			runEnd := *h.RunCompletedAt
-			if runEnd.Before(h.HeldFrom) {
-				runEnd = h.HeldFrom
-			}
-			add(runEnd, 0, -h.IPCount)
-			add(runEnd, 1, h.IPCount)
-			c = 1
-		}
-		if end != nil {
-			add(*end, c, -h.IPCount)
-		}
-	}
-	sort.SliceStable(ds, func(i, j int) bool { return ds[i].at.Before(ds[j].at) })
-	point := func(at time.Time) HolderPoint {
-		return HolderPoint{At: at, Running: cur[0], Lingering: cur[1], NonGlue: cur[2], Unattributed: cur[3]}
-	}
-	out := []HolderPoint{point(from.UTC())}
-	for i := 0; i < len(ds); {
-		j := i
-		for ; j < len(ds) && ds[j].at.Equal(ds[i].at); j++ {
-			cur[ds[j].class] += ds[j].d
-		}
-		p := point(ds[i].at)
-		if last := out[len(out)-1]; last.At.Equal(p.At) {
-			out[len(out)-1] = p
-		} else if last.Running != p.Running || last.Lingering != p.Lingering || last.NonGlue != p.NonGlue || last.Unattributed != p.Unattributed {
+		p := HolderPoint{At: s.From.UTC(), Running: s.Running, Lingering: s.Lingering, NonGlue: s.NonGlue, Unattributed: s.Unattributed}
+		last := &out[len(out)-1]
+		switch {
+		case !p.At.After(from):
+			p.At = last.At
+			*last = p
+		case !p.sameSplit(*last):
 			out = append(out, p)
 		}
-		i = j
 	}
 	return out
 }

@@ -6,9 +6,9 @@
 SELECT eni_id, ip_count, requester, held_from, held_until AS deleted_at, job_run_id, job_name,
        run_started_at, run_completed_at,
        CASE
-           WHEN job_run_id IS NOT NULL AND (run_completed_at IS NULL OR $2::TIMESTAMP < run_completed_at) THEN 'running'
-           WHEN job_run_id IS NOT NULL THEN 'lingering'
-           WHEN requester IS NOT NULL AND requester <> 'glue' THEN 'non-glue'
+           WHEN holder = 'glue_run' AND (run_completed_at IS NULL OR $2::TIMESTAMP < run_completed_at) THEN 'running'
+           WHEN holder = 'glue_run' THEN 'lingering'
+           WHEN holder = 'non_glue' THEN 'non-glue'
            ELSE 'unattributed'
        END AS state,
        CASE WHEN job_run_id IS NOT NULL AND run_completed_at <= $2::TIMESTAMP

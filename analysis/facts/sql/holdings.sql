@@ -1,8 +1,8 @@
 -- holdings: every ENI with a known subnet whose holding [held_from, held_until) overlaps the window
--- [$1, $2) (NULL = open), optionally only in subnet $3, with its life, its run and how it was
--- attributed. Evidence conventions: no create = held from the evidence start, held_until NULL =
+-- [$1, $2) (NULL = open), optionally only in subnet $3, with its life, who holds it, its run and
+-- how it was attributed. Evidence conventions: no create = held from the evidence start, held_until NULL =
 -- held past the evidence end. Reads: eni_holdings.
-SELECT eni_id, subnet_id, held_from, held_until, ip_count::BIGINT AS ip_count, requester, role_arn,
+SELECT eni_id, subnet_id, held_from, held_until, ip_count::BIGINT AS ip_count, holder, requester, role_arn,
        created_at, deleted_at, job_run_id, job_name, run_completed_at, linger_minutes,
        attribution_method, attribution_confidence, candidate_runs, subnet_source
 FROM eni_holdings

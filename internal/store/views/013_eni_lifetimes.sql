@@ -128,10 +128,17 @@ LEFT JOIN glue_runs r ON r.run_id = a.job_run_id;
 
 -- eni_holdings: the interval over which each ENI with a known subnet holds its IPs, with the
 -- evidence conventions applied: an ENI with no create holds from the evidence start, one with no
--- delete until the evidence end (held_until NULL = still held). Reads: eni_lifetimes, eni_evidence_bounds.
+-- delete until the evidence end (held_until NULL = still held), and who holds it (holder): a Glue
+-- run ('glue_run': the ENI is attributed to a run), another requester ('non_glue': Lambda, EFS,
+-- ...) or nobody known ('unattributed': no known requester, or a Glue ENI matched to no run). Every
+-- split of the IPs in use by holder starts from this column.
+-- Reads: eni_lifetimes, eni_evidence_bounds.
 CREATE OR REPLACE VIEW eni_holdings AS
 SELECT l.*,
        coalesce(l.created_at, b.evidence_start) AS held_from,
-       l.deleted_at AS held_until
+       l.deleted_at AS held_until,
+       CASE WHEN l.job_run_id IS NOT NULL THEN 'glue_run'
+            WHEN l.requester IS NOT NULL AND l.requester <> 'glue' THEN 'non_glue'
+            ELSE 'unattributed' END AS holder
 FROM eni_lifetimes l, eni_evidence_bounds b
 WHERE l.subnet_id IS NOT NULL;

@@ -48,7 +48,7 @@ failures AS (
 held AS (
     SELECT f."at", f.source, f.event_id, f.job_run_id AS failed_run, h.ip_count, h.job_run_id,
            CASE WHEN h.job_run_id = f.job_run_id THEN NULL ELSE h.run_completed_at END AS run_completed_at,
-           h.requester, h.attribution_confidence
+           h.holder, h.attribution_confidence
     FROM failures f
     JOIN eni_holdings h
       ON h.subnet_id = f.subnet_id
@@ -58,12 +58,12 @@ held AS (
 split AS (
     SELECT "at", source, event_id, failed_run,
            sum(ip_count) AS in_use,
-           sum(ip_count) FILTER (WHERE job_run_id IS NOT NULL AND (run_completed_at IS NULL OR "at" < run_completed_at)) AS running,
-           sum(ip_count) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") AS finished,
-           sum(ip_count) FILTER (WHERE job_run_id IS NULL AND requester IS NOT NULL AND requester <> 'glue') AS non_glue,
-           sum(ip_count) FILTER (WHERE job_run_id IS NULL AND (requester IS NULL OR requester = 'glue')) AS unattributed,
-           min(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") / 60000.0 AS fin_min,
-           max(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE job_run_id IS NOT NULL AND run_completed_at <= "at") / 60000.0 AS fin_max,
+           sum(ip_count) FILTER (WHERE holder = 'glue_run' AND (run_completed_at IS NULL OR "at" < run_completed_at)) AS running,
+           sum(ip_count) FILTER (WHERE holder = 'glue_run' AND run_completed_at <= "at") AS finished,
+           sum(ip_count) FILTER (WHERE holder = 'non_glue') AS non_glue,
+           sum(ip_count) FILTER (WHERE holder = 'unattributed') AS unattributed,
+           min(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE holder = 'glue_run' AND run_completed_at <= "at") / 60000.0 AS fin_min,
+           max(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE holder = 'glue_run' AND run_completed_at <= "at") / 60000.0 AS fin_max,
            sum(ip_count) FILTER (WHERE attribution_confidence = 'ambiguous'
                                     OR abs(date_diff('second', run_completed_at, "at")) <= 60) AS ambiguous
     FROM held
