@@ -10,21 +10,22 @@ import (
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/awscli"
+	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/testutil"
 )
 
-// Column names in schema order (internal/store/schema/002_eni.sql).
-var columns = map[string][]string{
-	"glue_runs": {"run_id", "job_name", "attempt", "previous_run_id", "trigger_name", "started_on", "completed_on",
-		"last_modified_on", "state", "error_message", "execution_time_s", "timeout_min", "max_capacity", "worker_type",
-		"number_of_workers", "glue_version", "execution_class", "dpu_seconds", "arguments", "failure_class", "source_uri"},
-	"glue_jobs":            {"job_name", "role_arn", "worker_type", "number_of_workers", "max_capacity", "glue_version", "default_arguments", "last_modified_on", "source_uri"},
-	"glue_job_connections": {"job_name", "position", "connection_name", "job_modified_on"},
-	"glue_connections":     {"connection_name", "connection_type", "subnet_id", "availability_zone", "security_group_ids", "last_updated", "source_uri"},
-	"subnets":              {"subnet_id", "vpc_id", "cidr_block", "prefix_length", "usable_ips", "available_ip_count", "availability_zone", "account_id", "name", "source_uri"},
-	"eni_snapshots": {"eni_id", "observed_at", "subnet_id", "vpc_id", "availability_zone", "status", "description", "requester",
-		"interface_type", "requester_managed", "private_ip", "ip_count", "source_uri"},
-}
+// columns names each table's columns in order, as its row struct in
+// internal/store holds them (checked against the schema there).
+var columns = func() map[string][]string {
+	out := map[string][]string{}
+	for _, r := range []store.Row{(*store.GlueRun)(nil), (*store.GlueJob)(nil), (*store.GlueJobConnection)(nil),
+		(*store.GlueConnection)(nil), (*store.Subnet)(nil), (*store.EniSnapshot)(nil)} {
+		for _, f := range store.FieldsOf(r) {
+			out[r.Table()] = append(out[r.Table()], f.Name)
+		}
+	}
+	return out
+}()
 
 var mtime = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 

@@ -12,16 +12,19 @@ import (
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/cloudtrail"
+	"github.com/gluelens/gluelens/internal/store"
 	"github.com/gluelens/gluelens/internal/testutil"
 )
 
-// columns is eni_events in schema order (internal/store/schema/002_eni.sql).
-var columns = []string{
-	"event_id", "event_time", "event_name", "account_id", "region", "subnet_id", "vpc_id",
-	"availability_zone", "eni_id", "private_ip", "ip_count", "description", "requester", "role_arn",
-	"invoked_by", "source_ip", "user_agent", "error_code", "error_message", "failure_class",
-	"instance_id", "attachment_id", "original_event_id", "source_uri", "record_index",
-}
+// columns is eni_events in column order, as its row struct in
+// internal/store holds them (checked against the schema there).
+var columns = func() []string {
+	var out []string
+	for _, f := range store.FieldsOf((*store.EniEvent)(nil)) {
+		out = append(out, f.Name)
+	}
+	return out
+}()
 
 func named(t *testing.T, row []any) map[string]any {
 	t.Helper()
