@@ -44,7 +44,7 @@ func TestTableFits(t *testing.T) {
 			[]string{"06:04:37"}},
 	} {
 		var b bytes.Buffer
-		if err := (Output{Format: FormatTable, Display: c.d}).WriteTable(&b, tab); err != nil {
+		if err := (Output{Format: FormatTable, Display: c.d}).Write(&b, tab); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()

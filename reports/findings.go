@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -36,16 +35,10 @@ func NewReportWriter(format string) (ReportWriter, error) {
 	return nil, fmt.Errorf("unknown report format %q (want html, json or md)", format)
 }
 
-// jsonFindings writes the findings themselves, indented, HTML-escaped.
+// jsonFindings writes the findings themselves with the one JSON writer
+// (indented, HTML-escaped).
 type jsonFindings struct{}
 
-func (jsonFindings) write(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(true)
-	return enc.Encode(v)
-}
-
-func (j jsonFindings) WriteIncident(w io.Writer, inc *report.Incident) error { return j.write(w, inc) }
-func (j jsonFindings) WriteCapacity(w io.Writer, c *report.Capacity) error   { return j.write(w, c) }
-func (j jsonFindings) WriteCompare(w io.Writer, c *report.Compare) error     { return j.write(w, c) }
+func (jsonFindings) WriteIncident(w io.Writer, inc *report.Incident) error { return writeJSON(w, inc) }
+func (jsonFindings) WriteCapacity(w io.Writer, c *report.Capacity) error   { return writeJSON(w, c) }
+func (jsonFindings) WriteCompare(w io.Writer, c *report.Compare) error     { return writeJSON(w, c) }

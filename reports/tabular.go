@@ -96,60 +96,44 @@ type Output struct {
 	Display
 }
 
-// WriteRows renders a slice of structs in format, as a table fitted to
-// DefaultWidth in UTC.
+// WriteRows renders a slice of structs in format (table fitted to
+// DefaultWidth in UTC, json or csv): Output.Write with no display options.
 func WriteRows(w io.Writer, format string, slice any) error {
-	return Output{Format: format}.WriteRows(w, slice)
+	return Output{Format: format}.Write(w, slice)
 }
 
-// WriteTable renders t in format, as a table fitted to DefaultWidth in UTC.
+// WriteTable renders t in format: Output.Write with no display options.
 func WriteTable(w io.Writer, format string, t Table) error {
-	return Output{Format: format}.WriteTable(w, t)
+	return Output{Format: format}.Write(w, t)
 }
 
-// WriteRows renders a slice of structs.
-func (o Output) WriteRows(w io.Writer, slice any) error {
+// rows writes a slice of structs as an aligned table (the text writers'
+// building block).
+func (o Output) rows(w io.Writer, slice any) error {
 	t, err := TableOf(slice)
 	if err != nil {
 		return err
 	}
-	return o.WriteTable(w, t)
+	return o.writeAligned(w, t)
 }
 
-// WriteTable renders t as an aligned table fitted to the display, CSV, or
-// a JSON array of objects (CSV and JSON: every column, full precision, UTC).
-func (o Output) WriteTable(w io.Writer, t Table) error {
-	switch o.Format {
-	case FormatJSON:
-		out := make([]orderedRow, len(t.Rows))
-		for i, r := range t.Rows {
-			out[i] = orderedRow{cols: t.Columns, vals: r}
+// writeCSVTable writes t as CSV: every column, full precision, UTC.
+func writeCSVTable(w io.Writer, t Table) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.Columns); err != nil {
+		return err
+	}
+	for _, r := range t.Rows {
+		rec := make([]string, len(r))
+		for i, v := range r {
+			rec[i] = Cell(v)
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(true)
-		return enc.Encode(out)
-	case FormatCSV:
-		cw := csv.NewWriter(w)
-		if err := cw.Write(t.Columns); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
-		for _, r := range t.Rows {
-			rec := make([]string, len(r))
-			for i, v := range r {
-				rec[i] = Cell(v)
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	case FormatTable, "":
-		return o.writeAligned(w, t)
-	default:
-		return fmt.Errorf("unknown format %q (want %s)", o.Format, strings.Join(ListFormats, ", "))
 	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // writeAligned writes t as columns fitted to the display width.

@@ -12,34 +12,27 @@ import (
 	"github.com/gluelens/gluelens/reports"
 )
 
-// checkCommands lists the checks under `gluelens check`; each registers
-// itself with registerCheck.
-var checkCommands []func(*app) *cobra.Command
-
-func registerCheck(c func(*app) *cobra.Command) { checkCommands = append(checkCommands, c) }
-
-func init() {
-	register(func(a *app) *cobra.Command {
-		c := &cobra.Command{
-			Use:   "check",
-			Short: "Checks for CI and cron: exit status 4 when a limit is broken",
-		}
-		for _, sc := range checkCommands {
-			c.AddCommand(sc(a))
-		}
-		return c
-	})
-	registerCheck(newCheckCapacityCmd)
+// NewCmdCheck builds the check command group.
+func NewCmdCheck(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "check",
+		Short: "Checks for CI and cron: exit status 4 when a limit is broken",
+	}
+	c.AddCommand(NewCmdCheckCapacity(f, nil))
+	return c
 }
 
-type checkCapacityOptions struct {
+// CheckCapacityOptions are the options of check capacity.
+type CheckCapacityOptions struct {
 	minHeadroom string
 	maxFailures int64
 	out         outputFlags
+	Output      reports.Output
 }
 
-func newCheckCapacityCmd(a *app) *cobra.Command {
-	o := &checkCapacityOptions{}
+// NewCmdCheckCapacity builds check capacity.
+func NewCmdCheckCapacity(f *Factory, runF func(*CheckCapacityOptions) error) *cobra.Command {
+	o := &CheckCapacityOptions{}
 	c := &cobra.Command{
 		Use:   "capacity",
 		Short: "Fail when a subnet's recorded peak leaves less headroom than asked, or it had too many failures",
@@ -48,18 +41,25 @@ Prints one line per subnet and exits with status 4 when any subnet's headroom is
 or its failures for lack of IPs exceed --max-failures. Subnets of unknown size are judged on failures only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runCheckCapacity(cmd.Context(), a, o)
+			var err error
+			if o.Output, err = o.out.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runCheckCapacity(cmd.Context(), f, o)
 		},
 	}
 	c.Flags().StringVar(&o.minHeadroom, "min-headroom", "20%", "free share of usable IPs required at the recorded peak")
 	c.Flags().Int64Var(&o.maxFailures, "max-failures", 0, "failures for lack of IPs allowed per subnet")
-	a.addDBFlag(c)
+	f.addDBFlag(c)
 	o.out.add(c, "", reports.FormatTable, reports.FormatJSON, reports.FormatCSV)
 	o.out.addDisplay(c)
 	return c
 }
 
-func runCheckCapacity(ctx context.Context, a *app, o *checkCapacityOptions) error {
+func runCheckCapacity(ctx context.Context, f *Factory, o *CheckCapacityOptions) error {
 	h, err := config.ParsePercent(o.minHeadroom)
 	if err != nil {
 		return usagef("--min-headroom: %v", err)
@@ -67,11 +67,7 @@ func runCheckCapacity(ctx context.Context, a *app, o *checkCapacityOptions) erro
 	if o.maxFailures < 0 {
 		return usagef("--max-failures must be 0 or more")
 	}
-	ro, err := o.out.check()
-	if err != nil {
-		return err
-	}
-	st, err := a.openStore(ctx)
+	st, err := f.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -89,19 +85,11 @@ func runCheckCapacity(ctx context.Context, a *app, o *checkCapacityOptions) erro
 			failed++
 		}
 	}
-	if err := o.out.write(a, func(w io.Writer) error {
-		if ro.Format != "" {
-			return ro.WriteRows(w, checks)
-		}
-		for _, c := range checks {
-			verdict := "OK  "
-			if !c.OK {
-				verdict = "FAIL"
-			}
-			fmt.Fprintf(w, "%s %s\n", verdict, c.Reason)
-		}
-		return nil
-	}); err != nil {
+	var result any = checks
+	if o.Output.Format == "" {
+		result = reports.Verdicts(checks)
+	}
+	if err := o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, result) }); err != nil {
 		return err
 	}
 	if failed > 0 {

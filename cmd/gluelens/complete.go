@@ -23,13 +23,13 @@ type lister func(ctx context.Context, st *store.Store, prefix string) ([]evidenc
 // completeFromDB offers the names list returns from the --db database,
 // opened read-only: completion never creates, changes or locks it, and a
 // missing or unreadable database gives no completions and no output.
-func (a *app) completeFromDB(list lister) cobra.CompletionFunc {
+func (f *Factory) completeFromDB(list lister) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		ctx := cmd.Context()
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		st, err := store.OpenReadOnly(ctx, a.dbPath)
+		st, err := store.OpenReadOnly(ctx, f.dbPath)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"io"
 	"time"
 
@@ -11,11 +11,17 @@ import (
 	"github.com/gluelens/gluelens/reports"
 )
 
-func init() { register(newEvidenceCmd) }
+// EvidenceOptions are the options of evidence.
+type EvidenceOptions struct {
+	f      *Factory
+	out    outputFlags
+	Gap    time.Duration
+	Output reports.Output
+}
 
-func newEvidenceCmd(a *app) *cobra.Command {
-	var out outputFlags
-	var gap time.Duration
+// NewCmdEvidence builds evidence.
+func NewCmdEvidence(f *Factory, runF func(*EvidenceOptions) error) *cobra.Command {
+	o := &EvidenceOptions{f: f}
 	c := &cobra.Command{
 		Use:   "evidence",
 		Short: "What the database covers: per source the span and objects, CloudTrail delivery gaps, the evidence fingerprint",
@@ -28,63 +34,35 @@ account). Last, the fingerprint of the inputs: the SHA-256 of the sorted content
 loaded object, the same wherever the files lie — reports print it too.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ro, err := out.check()
-			if err != nil {
+			var err error
+			if o.Output, err = o.out.check(); err != nil {
 				return err
 			}
-			if gap <= 0 {
-				return usagef("--gap must be positive, got %s", gap)
+			if o.Gap <= 0 {
+				return usagef("--gap must be positive, got %s", o.Gap)
 			}
-			st, err := a.openStore(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(o)
 			}
-			defer st.Close()
-			cov, err := evidence.Load(cmd.Context(), st, gap)
-			if err != nil {
-				return err
-			}
-			return out.write(a, func(w io.Writer) error { return writeCoverage(w, ro, cov, gap) })
+			return runEvidence(cmd.Context(), o)
 		},
 	}
-	a.addDBFlag(c)
-	out.add(c, listFormats...)
-	out.addDisplay(c)
-	c.Flags().DurationVar(&gap, "gap", evidence.DefaultGap, "report stretches without a CloudTrail log file longer than this")
+	f.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
+	c.Flags().DurationVar(&o.Gap, "gap", evidence.DefaultGap, "report stretches without a CloudTrail log file longer than this")
 	return c
 }
 
-// writeCoverage prints what the evidence covers: the sources, the CloudTrail
-// delivery gaps and the fingerprint; JSON all of it, CSV the sources.
-func writeCoverage(w io.Writer, ro reports.Output, cov *evidence.Coverage, gap time.Duration) error {
-	switch ro.Format {
-	case reports.FormatJSON:
-		return writeJSON(w, cov)
-	case reports.FormatCSV:
-		return ro.WriteRows(w, cov.Sources)
-	}
-	if err := ro.WriteRows(w, cov.Sources); err != nil {
+func runEvidence(ctx context.Context, o *EvidenceOptions) error {
+	st, err := o.f.openStore(ctx)
+	if err != nil {
 		return err
 	}
-	if len(cov.Gaps) == 0 {
-		fmt.Fprintf(w, "\nno CloudTrail delivery gap longer than %s\n", gap)
-	} else {
-		fmt.Fprintf(w, "\n%d CloudTrail delivery gap(s) longer than %s:\n", len(cov.Gaps), gap)
-		type row struct {
-			Account string    `json:"account_id"`
-			Region  string    `json:"region"`
-			From    time.Time `json:"last_file_before"`
-			To      time.Time `json:"first_file_after"`
-			Minutes float64   `json:"minutes"`
-		}
-		rows := make([]row, len(cov.Gaps))
-		for i, g := range cov.Gaps {
-			rows[i] = row{g.AccountID, g.Region, g.From, g.To, g.Minutes()}
-		}
-		if err := ro.WriteRows(w, rows); err != nil {
-			return err
-		}
+	defer st.Close()
+	cov, err := evidence.Load(ctx, st, o.Gap)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "\n%d loaded object(s); fingerprint sha256:%s\n", cov.Objects, cov.Fingerprint)
-	return nil
+	return o.out.write(o.f, func(w io.Writer) error { return o.Output.Write(w, cov) })
 }

@@ -15,54 +15,57 @@ import (
 	"github.com/gluelens/gluelens/ingest/s3src"
 )
 
-type exportOptions struct {
+// ExportOptions are the options of export.
+type ExportOptions struct {
 	out    string
 	win    window
 	tables []string
 	aws    awsFlags
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		opts := &exportOptions{}
-		c := &cobra.Command{
-			Use:   "export -o DIR|s3://bucket/prefix [--from … --to …]",
-			Short: "Write every table as a Parquet evidence pack (DuckDB, Athena, Spark, pandas read it; gluelens ingest loads it)",
-			Long: `Export writes the normalized tables as a Hive-partitioned Parquet dataset:
+// NewCmdExport builds export.
+func NewCmdExport(f *Factory, runF func(*ExportOptions) error) *cobra.Command {
+	opts := &ExportOptions{}
+	c := &cobra.Command{
+		Use:   "export -o DIR|s3://bucket/prefix [--from … --to …]",
+		Short: "Write every table as a Parquet evidence pack (DuckDB, Athena, Spark, pandas read it; gluelens ingest loads it)",
+		Long: `Export writes the normalized tables as a Hive-partitioned Parquet dataset:
   table=<name>/dt=<YYYY-MM-DD|undated>/part-NNNNN.parquet  plus  _gluelens_manifest.json
 dt is the UTC date of the table's time column; reference tables (jobs, connections, subnets,
 the ingest manifest) and rows without a time are under dt=undated. --from/--to keep only the
 time-keyed rows of the window (runs and Spark applications that overlap it); reference tables are
 always exported whole. The destination must be empty or new. 'gluelens ingest DIR' loads a pack
 into another database; 'gluelens scale ddl' prints Athena/Spark tables over it.`,
-			Args: cobra.MaximumNArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				if len(args) == 1 {
-					if opts.out != "" && opts.out != args[0] {
-						return usagef("give the destination once: -o/--output or an argument")
-					}
-					opts.out = args[0]
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				if opts.out != "" && opts.out != args[0] {
+					return usagef("give the destination once: -o/--output or an argument")
 				}
-				if opts.out == "" {
-					return usagef("export needs a destination: -o DIR or -o s3://bucket/prefix")
-				}
-				if err := opts.win.parse(); err != nil {
-					return err
-				}
-				return runExport(cmd.Context(), a, opts)
-			},
-		}
-		a.addDBFlag(c)
-		c.Flags().StringVarP(&opts.out, "output", "o", "", "destination: a local directory or s3://bucket/prefix")
-		deprecatedAlias(c, "out", "-o/--output", &opts.out)
-		c.Flags().StringSliceVar(&opts.tables, "tables", nil, "export only these tables (comma-separated)")
-		opts.win.addFlags(c)
-		opts.aws.addFlags(c)
-		return c
-	})
+				opts.out = args[0]
+			}
+			if opts.out == "" {
+				return usagef("export needs a destination: -o DIR or -o s3://bucket/prefix")
+			}
+			if err := opts.win.parse(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runExport(cmd.Context(), f, opts)
+		},
+	}
+	f.addDBFlag(c)
+	c.Flags().StringVarP(&opts.out, "output", "o", "", "destination: a local directory or s3://bucket/prefix")
+	deprecatedAlias(c, "out", "-o/--output", &opts.out)
+	c.Flags().StringSliceVar(&opts.tables, "tables", nil, "export only these tables (comma-separated)")
+	opts.win.addFlags(c)
+	opts.aws.addFlags(c)
+	return c
 }
 
-func runExport(ctx context.Context, a *app, opts *exportOptions) error {
+func runExport(ctx context.Context, f *Factory, opts *ExportOptions) error {
 	var dest parquetpack.Dest
 	if strings.HasPrefix(opts.out, "s3://") {
 		bucket, prefix, err := s3src.ParseURI(opts.out)
@@ -98,12 +101,12 @@ func runExport(ctx context.Context, a *app, opts *exportOptions) error {
 		}
 		dest = parquetpack.DirDest{Dir: dir}
 	}
-	st, err := a.openStore(ctx)
+	st, err := f.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := parquetpack.Export(ctx, st, dest, parquetpack.Options{From: opts.win.From, To: opts.win.To, Tables: opts.tables, Now: a.now})
+	m, err := parquetpack.Export(ctx, st, dest, parquetpack.Options{From: opts.win.From, To: opts.win.To, Tables: opts.tables, Now: f.now})
 	if err != nil {
 		return err
 	}
@@ -114,8 +117,8 @@ func runExport(ctx context.Context, a *app, opts *exportOptions) error {
 		for _, f := range t.Files {
 			bytes += f.Bytes
 		}
-		fmt.Fprintf(a.errOut, "%-22s %10d rows %4d file(s)\n", t.Name, t.Rows, len(t.Files))
+		fmt.Fprintf(f.errOut, "%-22s %10d rows %4d file(s)\n", t.Name, t.Rows, len(t.Files))
 	}
-	fmt.Fprintf(a.errOut, "exported %d rows of %d tables in %d file(s) (%s) to %s\n", rows, len(m.Tables), files, humanBytes(bytes), dest)
+	fmt.Fprintf(f.errOut, "exported %d rows of %d tables in %d file(s) (%s) to %s\n", rows, len(m.Tables), files, humanBytes(bytes), dest)
 	return nil
 }

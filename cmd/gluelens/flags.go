@@ -179,9 +179,9 @@ func (o *outputFlags) toFile() bool { return o.path != "" && o.path != "-" }
 
 // write runs render into -o (through a temporary file renamed into place,
 // so a failed command leaves any earlier file whole) or into stdout.
-func (o *outputFlags) write(a *app, render func(io.Writer) error) error {
+func (o *outputFlags) write(f *Factory, render func(io.Writer) error) error {
 	if !o.toFile() {
-		return render(a.out)
+		return render(f.out)
 	}
 	if fi, err := os.Stat(o.path); err == nil && !fi.Mode().IsRegular() {
 		// A device or a pipe (/dev/null, a FIFO): write into it; renaming a
@@ -211,7 +211,7 @@ func (o *outputFlags) write(a *app, render func(io.Writer) error) error {
 	if err := os.Rename(tmp.Name(), o.path); err != nil {
 		return fmt.Errorf("writing %s: %w", o.path, err)
 	}
-	fmt.Fprintf(a.errOut, "wrote %s\n", o.path)
+	fmt.Fprintf(f.errOut, "wrote %s\n", o.path)
 	return nil
 }
 

@@ -19,7 +19,8 @@ import (
 	"github.com/gluelens/gluelens/launch/subnetfree"
 )
 
-type gateOptions struct {
+// GateOptions are the options of gate.
+type GateOptions struct {
 	configPath  string
 	category    string
 	job         string
@@ -36,12 +37,9 @@ type gateOptions struct {
 	ec2URL      string
 }
 
-func init() {
-	register(func(a *app) *cobra.Command { return newGateCmd(a) })
-}
-
-func newGateCmd(a *app) *cobra.Command {
-	o := &gateOptions{}
+// NewCmdGate builds gate.
+func NewCmdGate(f *Factory, runF func(*GateOptions) error) *cobra.Command {
+	o := &GateOptions{}
 	c := &cobra.Command{
 		Use:   "gate --category C [--subnet S]",
 		Short: "Launch gate for a scheduler: exit 0 to launch a Glue run now, 75 to wait",
@@ -61,16 +59,19 @@ call. Without --subnet the subnet is the category's subnet: in gluelens.yaml whe
 else the one subnet the category's runs used. See docs/launch-gate.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runGate(cmd.Context(), a, o)
+			if runF != nil {
+				return runF(o)
+			}
+			return runGate(cmd.Context(), f, o)
 		},
 	}
-	a.addDBFlag(c)
+	f.addDBFlag(c)
 	configFlag(c, &o.configPath)
 	c.Flags().StringVar(&o.category, "category", "", "job category of the run to launch")
 	c.Flags().StringVar(&o.job, "job", "", "job name of the run to launch (its category from gluelens.yaml), instead of --category")
 	c.Flags().StringVar(&o.subnet, "subnet", "", "subnet id the run will use (default: the category's, see above)")
-	_ = c.RegisterFlagCompletionFunc("subnet", a.completeFromDB(subnetNames))
-	_ = c.RegisterFlagCompletionFunc("category", a.completeFromDB(categoryNames(&o.configPath)))
+	_ = c.RegisterFlagCompletionFunc("subnet", f.completeFromDB(subnetNames))
+	_ = c.RegisterFlagCompletionFunc("category", f.completeFromDB(categoryNames(&o.configPath)))
 	c.Flags().StringVar(&o.thresholds, "thresholds", "db", "where the thresholds are: db (the --db database) or dynamodb://TABLE")
 	c.Flags().StringVar(&o.subnetsFile, "subnets-file", "", "read free IPs from aws ec2 describe-subnets output in `FILE` instead of calling EC2")
 	c.Flags().BoolVar(&o.countENIs, "count-glue-enis", false, "also count the Glue ENIs in the subnet now (EC2 DescribeNetworkInterfaces)")
@@ -89,7 +90,7 @@ else the one subnet the category's runs used. See docs/launch-gate.md.`,
 
 // check validates the flags; its errors are usage errors, never subject to
 // --on-error.
-func (o *gateOptions) check() error {
+func (o *GateOptions) check() error {
 	if (o.category == "") == (o.job == "") {
 		return usagef("give one of --category or --job")
 	}
@@ -124,7 +125,7 @@ type gateThreshold struct {
 	subnets    []string
 }
 
-func runGate(ctx context.Context, a *app, o *gateOptions) error {
+func runGate(ctx context.Context, f *Factory, o *GateOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -132,11 +133,11 @@ func runGate(ctx context.Context, a *app, o *gateOptions) error {
 	if err != nil {
 		return err
 	}
-	v := launch.Verdict{Category: o.category, Job: o.job, ReservedIPs: o.reserved, At: a.now().UTC().Format(time.RFC3339)}
+	v := launch.Verdict{Category: o.category, Job: o.job, ReservedIPs: o.reserved, At: f.now().UTC().Format(time.RFC3339)}
 	if o.job != "" {
 		v.Category = cfg.CategoryOf(o.job)
 	}
-	derr := o.decide(ctx, a, cfg, &v)
+	derr := o.decide(ctx, f, cfg, &v)
 	if derr != nil {
 		var ue *usageError
 		if errors.As(derr, &ue) {
@@ -155,7 +156,7 @@ func runGate(ctx context.Context, a *app, o *gateOptions) error {
 			v.Reason = "the gate could not decide"
 		}
 	}
-	enc := json.NewEncoder(a.out)
+	enc := json.NewEncoder(f.out)
 	enc.SetEscapeHTML(false) // "39 free IPs < threshold 40" stays readable in a scheduler's log
 	if err := enc.Encode(v); err != nil {
 		return err
@@ -170,7 +171,7 @@ func runGate(ctx context.Context, a *app, o *gateOptions) error {
 }
 
 // decide fills the verdict's numbers and decision.
-func (o *gateOptions) decide(ctx context.Context, a *app, cfg *config.Config, v *launch.Verdict) error {
+func (o *GateOptions) decide(ctx context.Context, f *Factory, cfg *config.Config, v *launch.Verdict) error {
 	var awsCfg *aws.Config
 	loadAWS := func() (aws.Config, error) {
 		if awsCfg == nil {
@@ -182,7 +183,7 @@ func (o *gateOptions) decide(ctx context.Context, a *app, cfg *config.Config, v 
 		}
 		return *awsCfg, nil
 	}
-	th, err := o.threshold(ctx, a, cfg, v.Category, loadAWS)
+	th, err := o.threshold(ctx, f, cfg, v.Category, loadAWS)
 	if err != nil {
 		return err
 	}
@@ -254,7 +255,7 @@ func (o *gateOptions) decide(ctx context.Context, a *app, cfg *config.Config, v 
 }
 
 // threshold reads the category's threshold from the database or the table.
-func (o *gateOptions) threshold(ctx context.Context, a *app, cfg *config.Config, category string, loadAWS func() (aws.Config, error)) (gateThreshold, error) {
+func (o *GateOptions) threshold(ctx context.Context, f *Factory, cfg *config.Config, category string, loadAWS func() (aws.Config, error)) (gateThreshold, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.api.timeout)
 	defer cancel()
 	if o.thresholds != "db" {
@@ -273,29 +274,29 @@ func (o *gateOptions) threshold(ctx context.Context, a *app, cfg *config.Config,
 		}
 		return gateThreshold{value: s.Threshold, source: o.thresholds, windowEnd: s.WindowEnd, computedAt: s.ComputedAt, subnets: s.Subnets}, nil
 	}
-	if _, err := os.Stat(a.dbPath); err != nil {
-		return gateThreshold{}, &exitError{code: exitEvidence, msg: fmt.Sprintf("no database at %s for --thresholds db: ingest evidence first, or read a published table with --thresholds dynamodb://TABLE", a.dbPath)}
+	if _, err := os.Stat(f.dbPath); err != nil {
+		return gateThreshold{}, &exitError{code: exitEvidence, msg: fmt.Sprintf("no database at %s for --thresholds db: ingest evidence first, or read a published table with --thresholds dynamodb://TABLE", f.dbPath)}
 	}
-	opt, err := o.thr.options(cfg, a.now())
+	opt, err := o.thr.options(cfg, f.now())
 	if err != nil {
 		return gateThreshold{}, err
 	}
-	d, err := a.loadDemand(ctx, cfg)
+	d, err := f.loadDemand(ctx, cfg)
 	if err != nil {
 		return gateThreshold{}, err
 	}
 	for _, t := range plan.Thresholds(o.thr.demand(d, opt), opt) {
 		if t.Category == category {
-			return gateThreshold{value: t.Threshold, source: "database " + a.dbPath, windowEnd: t.WindowEnd, computedAt: t.ComputedAt, subnets: t.Subnets}, nil
+			return gateThreshold{value: t.Threshold, source: "database " + f.dbPath, windowEnd: t.WindowEnd, computedAt: t.ComputedAt, subnets: t.Subnets}, nil
 		}
 	}
-	return gateThreshold{}, &exitError{code: exitEvidence, msg: fmt.Sprintf("no runs of category %s in the threshold window of %s (gluelens categories lists them)", category, a.dbPath)}
+	return gateThreshold{}, &exitError{code: exitEvidence, msg: fmt.Sprintf("no runs of category %s in the threshold window of %s (gluelens categories lists them)", category, f.dbPath)}
 }
 
 // subnetOf resolves the subnet the run will use: --subnet, else the
 // category's subnet in gluelens.yaml when it is a subnet id, else the one
 // subnet the threshold's runs used.
-func (o *gateOptions) subnetOf(cfg *config.Config, category string, th gateThreshold) (string, error) {
+func (o *GateOptions) subnetOf(cfg *config.Config, category string, th gateThreshold) (string, error) {
 	if o.subnet != "" {
 		return o.subnet, nil
 	}

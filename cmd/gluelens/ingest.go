@@ -21,7 +21,8 @@ import (
 	"github.com/gluelens/gluelens/ingest/s3src"
 )
 
-type ingestOptions struct {
+// IngestOptions are the options of ingest.
+type IngestOptions struct {
 	paths    []string
 	force    bool
 	strict   bool
@@ -65,13 +66,13 @@ func (f *awsFlags) config(parallel int) s3src.Config {
 	}
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		opts := &ingestOptions{}
-		c := &cobra.Command{
-			Use:   "ingest PATH|s3://BUCKET/PREFIX...",
-			Short: "Load CloudTrail, Glue, EC2 and Spark evidence into the database",
-			Long: `Ingest local files and directories (walked recursively) and S3 prefixes, mixed freely.
+// NewCmdIngest builds ingest.
+func NewCmdIngest(f *Factory, runF func(*IngestOptions) error) *cobra.Command {
+	opts := &IngestOptions{}
+	c := &cobra.Command{
+		Use:   "ingest PATH|s3://BUCKET/PREFIX...",
+		Short: "Load CloudTrail, Glue, EC2 and Spark evidence into the database",
+		Long: `Ingest local files and directories (walked recursively) and S3 prefixes, mixed freely.
 Every object is sniffed by content, not trusted by name; gzip and zstd are removed by magic bytes.
 Objects already loaded are skipped (the ingest manifest remembers size, mtime, S3 ETag and content
 hash), so a re-run fetches only new or changed objects; --force re-reads them.
@@ -84,43 +85,45 @@ are named by delivery time), and --accounts/--regions only those folders; CloudT
 CloudTrail-Insight/ are never read. Other prefixes (Spark event logs, CLI exports) are listed in
 full, and local paths are always read in full. The window prunes listing only: records inside
 the files are all loaded. See docs/ingest-s3.md.`,
-			Example: `  gluelens ingest ./evidence
+		Example: `  gluelens ingest ./evidence
   gluelens ingest s3://org-trail/AWSLogs/o-abc123/ --from 2026-11-01 --to 2026-12-01 --regions eu-west-1
   gluelens ingest s3://glue-assets/sparkHistoryLogs/ ./get-job-runs.json --profile forensics
   gluelens ingest s3://evidence/ --endpoint-url http://127.0.0.1:9000`,
-			Args: cobra.MinimumNArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				opts.paths = args
-				if err := opts.win.parse(); err != nil {
-					return err
-				}
-				if opts.workers < 0 || opts.parallel < 0 {
-					return usagef("--workers and --parallel must not be negative")
-				}
-				return runIngest(cmd.Context(), a, opts)
-			},
-		}
-		a.addDBFlag(c)
-		c.Flags().BoolVar(&opts.force, "force", false, "re-read objects the manifest already has")
-		c.Flags().BoolVar(&opts.strict, "strict", false, "treat any bad record as a failure of its object")
-		c.Flags().IntVar(&opts.workers, "workers", 0, "objects decoded in parallel (default: number of CPUs)")
-		c.Flags().IntVar(&opts.parallel, "parallel", 0, fmt.Sprintf("concurrent S3 requests; S3 objects are read by max(workers, parallel) workers (default %d: 4 per CPU, at most 64)", s3src.DefaultParallel()))
-		c.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print only the final summary")
-		c.Flags().StringSliceVar(&opts.accounts, "accounts", nil, "CloudTrail account ids to read (comma-separated or repeated; default all)")
-		c.Flags().StringSliceVar(&opts.regions, "regions", nil, "CloudTrail regions to read (comma-separated or repeated; default all)")
-		c.Flags().StringVar(&opts.mirror, "download-to", "", "keep a copy of every S3 object read under its key in this folder")
-		c.Flags().DurationVar(&opts.deadline, "deadline", 0, "stop the ingest after this long (e.g. 30m), keeping what was committed; 0: no deadline")
-		c.Flags().DurationVar(&opts.progressEvery, "progress-every", 30*time.Second, "when stderr is not a terminal, print one progress line this often (0: never)")
-		opts.win.addFlags(c)
-		opts.aws.addFlags(c)
-		return c
-	})
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.paths = args
+			if err := opts.win.parse(); err != nil {
+				return err
+			}
+			if opts.workers < 0 || opts.parallel < 0 {
+				return usagef("--workers and --parallel must not be negative")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runIngest(cmd.Context(), f, opts)
+		},
+	}
+	f.addDBFlag(c)
+	c.Flags().BoolVar(&opts.force, "force", false, "re-read objects the manifest already has")
+	c.Flags().BoolVar(&opts.strict, "strict", false, "treat any bad record as a failure of its object")
+	c.Flags().IntVar(&opts.workers, "workers", 0, "objects decoded in parallel (default: number of CPUs)")
+	c.Flags().IntVar(&opts.parallel, "parallel", 0, fmt.Sprintf("concurrent S3 requests; S3 objects are read by max(workers, parallel) workers (default %d: 4 per CPU, at most 64)", s3src.DefaultParallel()))
+	c.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print only the final summary")
+	c.Flags().StringSliceVar(&opts.accounts, "accounts", nil, "CloudTrail account ids to read (comma-separated or repeated; default all)")
+	c.Flags().StringSliceVar(&opts.regions, "regions", nil, "CloudTrail regions to read (comma-separated or repeated; default all)")
+	c.Flags().StringVar(&opts.mirror, "download-to", "", "keep a copy of every S3 object read under its key in this folder")
+	c.Flags().DurationVar(&opts.deadline, "deadline", 0, "stop the ingest after this long (e.g. 30m), keeping what was committed; 0: no deadline")
+	c.Flags().DurationVar(&opts.progressEvery, "progress-every", 30*time.Second, "when stderr is not a terminal, print one progress line this often (0: never)")
+	opts.win.addFlags(c)
+	opts.aws.addFlags(c)
+	return c
 }
 
 // sources turns the command-line arguments into sources; one S3 client
 // serves every s3:// argument.
 type sources struct {
-	opts   *ingestOptions
+	opts   *IngestOptions
 	now    func() time.Time
 	client *s3src.Client
 	s3     int // how many S3 sources
@@ -153,8 +156,8 @@ func (s *sources) sourceFor(ctx context.Context, arg string) (ingest.Source, err
 	return localsrc.New(arg)
 }
 
-func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
-	srcs := &sources{opts: opts, now: a.now}
+func runIngest(ctx context.Context, f *Factory, opts *IngestOptions) error {
+	srcs := &sources{opts: opts, now: f.now}
 	var list []ingest.Source
 	for _, p := range opts.paths {
 		src, err := srcs.sourceFor(ctx, p)
@@ -172,7 +175,7 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 		// as many workers as concurrent downloads.
 		workers = max(workers, srcs.client.Parallel())
 	}
-	st, err := a.openStoreWrite(ctx)
+	st, err := f.openStoreWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -185,8 +188,8 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 		Group:    groupObjects,
 	}
 	var bar *liveProgress
-	if !opts.quiet && isTerminal(a.errOut) {
-		bar = &liveProgress{w: a.errOut}
+	if !opts.quiet && isTerminal(f.errOut) {
+		bar = &liveProgress{w: f.errOut}
 		for i, src := range list {
 			list[i] = &listingSource{Source: src, seen: &bar.listed}
 		}
@@ -197,7 +200,7 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 	var pl *progressLines
 	if !opts.quiet && bar == nil && opts.progressEvery > 0 {
 		// Not a terminal (a log file, CI): one line at intervals.
-		pl = &progressLines{w: a.errOut, every: opts.progressEvery, start: time.Now(), stop: make(chan struct{}), exited: make(chan struct{})}
+		pl = &progressLines{w: f.errOut, every: opts.progressEvery, start: time.Now(), stop: make(chan struct{}), exited: make(chan struct{})}
 		run.Planned, run.Progress = pl.planned, pl.progress
 		go pl.loop()
 		defer pl.close()
@@ -215,12 +218,12 @@ func runIngest(ctx context.Context, a *app, opts *ingestOptions) error {
 	}
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			printSummary(a.errOut, sum, opts.quiet)
+			printSummary(f.errOut, sum, opts.quiet)
 			return &exitError{code: exitFailure, msg: fmt.Sprintf("ingest stopped at its --deadline of %s; objects committed before it are kept, run it again to read the rest", opts.deadline)}
 		}
 		return err
 	}
-	printSummary(a.errOut, sum, opts.quiet)
+	printSummary(f.errOut, sum, opts.quiet)
 	if sum.Objects == 0 {
 		return &exitError{code: exitNotFound, msg: fmt.Sprintf("no objects found under %s", strings.Join(opts.paths, ", "))}
 	}

@@ -103,7 +103,7 @@ func TestDBFlagOnlyWhereUsed(t *testing.T) {
 		"report incident", "report capacity", "report compare", "verify", "evidence", "categories",
 		"plan thresholds", "plan subnets", "whatif", "check capacity", "gate", "export", "query",
 	}
-	root := newRootCmd(&app{})
+	root := newRootCmd(&Factory{})
 	var walk func(c *cobra.Command)
 	seen := 0
 	walk = func(c *cobra.Command) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -23,8 +22,8 @@ func configFlag(c *cobra.Command, p *string) {
 }
 
 // loadDemand opens the store and reads the recorded IP demand.
-func (a *app) loadDemand(ctx context.Context, cfg *config.Config) (*plan.Demand, error) {
-	st, err := a.openStore(ctx)
+func (f *Factory) loadDemand(ctx context.Context, cfg *config.Config) (*plan.Demand, error) {
+	st, err := f.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -96,16 +95,22 @@ func (f *thresholdFlags) options(cfg *config.Config, now time.Time) (plan.Thresh
 	return opt, nil
 }
 
-type planThresholdsOptions struct {
+// PlanThresholdsOptions are the options of plan thresholds.
+type PlanThresholdsOptions struct {
+	f          *Factory
 	configPath string
 	out        outputFlags
 	thr        thresholdFlags
 	dynamoOut  string
 	table      string
 	pub        publishFlags
+	// Output is the checked --format, --tz and --wide.
+	Output reports.Output
 }
 
-type planSubnetsOptions struct {
+// PlanSubnetsOptions are the options of plan subnets.
+type PlanSubnetsOptions struct {
+	f          *Factory
 	configPath string
 	out        outputFlags
 	split      string
@@ -113,21 +118,22 @@ type planSubnetsOptions struct {
 	cidrs      []string
 	gate       string
 	thr        thresholdFlags
+	Output     reports.Output
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		c := &cobra.Command{
-			Use:   "plan",
-			Short: "Capacity planning from the recorded history: launch thresholds and subnet sizes",
-		}
-		c.AddCommand(newPlanThresholdsCmd(a), newPlanSubnetsCmd(a))
-		return c
-	})
+// NewCmdPlan builds the plan command group.
+func NewCmdPlan(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "plan",
+		Short: "Capacity planning from the recorded history: launch thresholds and subnet sizes",
+	}
+	c.AddCommand(NewCmdPlanThresholds(f, nil), NewCmdPlanSubnets(f, nil))
+	return c
 }
 
-func newPlanThresholdsCmd(a *app) *cobra.Command {
-	o := &planThresholdsOptions{}
+// NewCmdPlanThresholds builds plan thresholds.
+func NewCmdPlanThresholds(f *Factory, runF func(*PlanThresholdsOptions) error) *cobra.Command {
+	o := &PlanThresholdsOptions{f: f}
 	c := &cobra.Command{
 		Use:   "thresholds",
 		Short: "Per category: runs, ENIs per run, linger, peak, and the free IPs a run needs before it may launch",
@@ -141,16 +147,20 @@ category in the window (see docs/planning.md). --dynamodb-out writes BatchWriteI
 from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := o.out.check(); err != nil {
+			var err error
+			if o.Output, err = o.out.check(); err != nil {
 				return err
 			}
 			if err := o.pub.check(); err != nil {
 				return err
 			}
-			return runPlanThresholds(cmd.Context(), a, o)
+			if runF != nil {
+				return runF(o)
+			}
+			return runPlanThresholds(cmd.Context(), f, o)
 		},
 	}
-	a.addDBFlag(c)
+	f.addDBFlag(c)
 	configFlag(c, &o.configPath)
 	o.out.add(c, listFormats...)
 	o.out.addDisplay(c)
@@ -162,22 +172,22 @@ from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 	return c
 }
 
-func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) error {
+func runPlanThresholds(ctx context.Context, f *Factory, o *PlanThresholdsOptions) error {
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
 		return err
 	}
-	opt, err := o.thr.options(cfg, a.now())
+	opt, err := o.thr.options(cfg, f.now())
 	if err != nil {
 		return err
 	}
-	d, err := a.loadDemand(ctx, cfg)
+	d, err := f.loadDemand(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	ts := plan.Thresholds(o.thr.demand(d, opt), opt)
 	if o.pub.target != "" {
-		if err := publishThresholds(ctx, a, &o.pub, ts); err != nil || o.pub.dryRun {
+		if err := publishThresholds(ctx, f, &o.pub, ts); err != nil || o.pub.dryRun {
 			return err
 		}
 	}
@@ -186,56 +196,16 @@ func runPlanThresholds(ctx context.Context, a *app, o *planThresholdsOptions) er
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			fmt.Fprintf(a.errOut, "wrote %s (%s)\n", f, shellquote.Join("aws", "dynamodb", "batch-write-item", "--request-items", "file://"+f))
+		for _, file := range files {
+			fmt.Fprintf(f.errOut, "wrote %s (%s)\n", file, shellquote.Join("aws", "dynamodb", "batch-write-item", "--request-items", "file://"+file))
 		}
 	}
-	ro, err := o.out.check()
-	if err != nil {
-		return err
-	}
-	return o.out.write(a, func(w io.Writer) error { return writeThresholds(w, ro, ts) })
+	return o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, ts) })
 }
 
-// writeThresholds prints plan thresholds: a table with the window below it,
-// or the thresholds themselves as JSON or CSV.
-func writeThresholds(w io.Writer, ro reports.Output, ts []plan.Threshold) error {
-	if ro.Format == reports.FormatTable {
-		type row struct {
-			Category  string  `json:"category"`
-			Runs      int     `json:"runs"`
-			Failed    int     `json:"failed_for_ips"`
-			MaxENIs   int     `json:"max_enis_run"`
-			P95ENIs   float64 `json:"p95_enis_run"`
-			LingerP50 float64 `json:"linger_p50_min"`
-			LingerP95 float64 `json:"linger_p95_min"`
-			LingerMax float64 `json:"linger_max_min"`
-			Peak      int     `json:"peak_enis"`
-			Buffer    int     `json:"buffer"`
-			Threshold int     `json:"threshold"`
-		}
-		rows := make([]row, len(ts))
-		for i, t := range ts {
-			rows[i] = row{t.Category, t.Runs, t.RunsFailedForIPs, t.MaxIPsPerRun, t.P95IPsPerRun, t.LingerP50Min,
-				t.LingerP95Min, t.LingerMaxMin, t.PeakConcurrentENIs, t.Buffer, t.Threshold}
-		}
-		if err := ro.WriteRows(w, rows); err != nil {
-			return err
-		}
-		if len(ts) > 0 {
-			fmt.Fprintf(w, "\nwindow %s → %s (%g days), buffer rule %s\n", ro.Time(ts[0].WindowStart),
-				ro.Time(ts[0].WindowEnd), ts[0].WindowDays, ts[0].BufferRule)
-		}
-		return nil
-	}
-	if ro.Format == reports.FormatJSON {
-		return writeJSON(w, ts)
-	}
-	return ro.WriteRows(w, ts)
-}
-
-func newPlanSubnetsCmd(a *app) *cobra.Command {
-	o := &planSubnetsOptions{}
+// NewCmdPlanSubnets builds plan subnets.
+func NewCmdPlanSubnets(f *Factory, runF func(*PlanSubnetsOptions) error) *cobra.Command {
+	o := &PlanSubnetsOptions{f: f}
 	c := &cobra.Command{
 		Use:   "subnets",
 		Short: "Size the subnets of a proposed split by category, and count the failures it would have avoided",
@@ -250,13 +220,17 @@ whose runs the gate held back is widened, up to three prefixes, to the smallest 
 waits (a size forced with --cidr stays); the GATE section says what the gate did at the demand sizes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := o.out.check(); err != nil {
+			var err error
+			if o.Output, err = o.out.check(); err != nil {
 				return err
 			}
-			return runPlanSubnets(cmd.Context(), a, o)
+			if runF != nil {
+				return runF(o)
+			}
+			return runPlanSubnets(cmd.Context(), f, o)
 		},
 	}
-	a.addDBFlag(c)
+	f.addDBFlag(c)
 	configFlag(c, &o.configPath)
 	o.out.add(c, listFormats...)
 	o.out.addDisplay(c)
@@ -336,7 +310,7 @@ func headroomOf(text string, cfg *config.Config) (float64, error) {
 	return h, nil
 }
 
-func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
+func runPlanSubnets(ctx context.Context, f *Factory, o *PlanSubnetsOptions) error {
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
 		return err
@@ -356,7 +330,7 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := a.loadDemand(ctx, cfg)
+	d, err := f.loadDemand(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -365,7 +339,7 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	case "none", "":
 		p, err = plan.ProposeSubnets(d, groups, headroom, forced)
 	case "thresholds":
-		opt, oerr := o.thr.options(cfg, a.now())
+		opt, oerr := o.thr.options(cfg, f.now())
 		if oerr != nil {
 			return oerr
 		}
@@ -376,130 +350,5 @@ func runPlanSubnets(ctx context.Context, a *app, o *planSubnetsOptions) error {
 	if err != nil {
 		return err
 	}
-	ro, err := o.out.check()
-	if err != nil {
-		return err
-	}
-	return o.out.write(a, func(w io.Writer) error { return writeSubnetPlan(w, ro, p, headroom) })
-}
-
-// writeSubnetPlan prints plan subnets: the proposals, the GATE section, the
-// gluelens.yaml fragment and the replay; JSON the whole plan, CSV the proposals.
-func writeSubnetPlan(w io.Writer, ro reports.Output, p *plan.SubnetPlan, headroom float64) error {
-	switch ro.Format {
-	case reports.FormatJSON:
-		return writeJSON(w, p)
-	case reports.FormatCSV:
-		return ro.WriteRows(w, p.Proposals)
-	}
-	type row struct {
-		Subnet     string `json:"subnet"`
-		Categories string `json:"categories"`
-		Runs       int    `json:"runs"`
-		PeakRec    int    `json:"peak_recorded"`
-		PeakNeeded int    `json:"peak_needed"`
-		Need       int    `json:"need_ips"`
-		CIDR       string `json:"cidr"`
-		Usable     int    `json:"usable"`
-		RecFail    int    `json:"failures_recorded"`
-		RepFail    int    `json:"failures_replayed"`
-		Avoided    int    `json:"avoided"`
-	}
-	rows := make([]row, len(p.Proposals))
-	for i, s := range p.Proposals {
-		rows[i] = row{s.Subnet, strings.Join(s.Categories, ","), s.Runs, s.PeakRecordedIPs, s.PeakNeededIPs, s.NeedIPs,
-			s.CIDR, s.UsableIPs, s.RecordedFailures, s.ReplayFailures, s.FailuresAvoided}
-	}
-	if err := ro.WriteRows(w, rows); err != nil {
-		return err
-	}
-	if err := writeGateFits(w, ro, p.GateFits); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*headroom, p.Config)
-	return writeReplayTable(w, ro, p.Replay)
-}
-
-// writeGateFits prints the GATE section of plan subnets: what the launch
-// gate did at the demand sizes, and the size that lets every run launch.
-func writeGateFits(w io.Writer, ro reports.Output, fits []plan.GateFit) error {
-	if len(fits) == 0 {
-		return nil
-	}
-	fmt.Fprintf(w, "\nGATE: the launch gate at the demand sizes\n")
-	type fitRow struct {
-		Subnet     string  `json:"subnet"`
-		DemandCIDR string  `json:"demand_cidr"`
-		Waited     int     `json:"runs_waited"`
-		WaitP50    float64 `json:"wait_p50_min"`
-		WaitMax    float64 `json:"wait_max_min"`
-		Fit        string  `json:"no_wait_cidr"`
-	}
-	rows := make([]fitRow, len(fits))
-	for i, f := range fits {
-		fit := ""
-		switch {
-		case f.FitPrefix != 0:
-			fit = fmt.Sprintf("/%d", f.FitPrefix)
-		case f.RunsWaited > 0:
-			fit = fmt.Sprintf("none up to /%d", max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
-		}
-		rows[i] = fitRow{f.Subnet, fmt.Sprintf("/%d", f.DemandPrefix), f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, fit}
-	}
-	return ro.WriteRows(w, rows)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// writeReplayTable prints a replay as three sections: subnets, refused
-// creates, gate delays.
-func writeReplayTable(w io.Writer, ro reports.Output, r *plan.ReplayResult) error {
-	fmt.Fprintf(w, "replay: layout %s, linger %s, gate %s; %d runs (%d modelled)\n\n", r.Layout, r.Linger, r.Gate, r.Runs, r.Modelled)
-	type srow struct {
-		Subnet     string    `json:"subnet"`
-		CIDR       string    `json:"cidr"`
-		Usable     int       `json:"usable"`
-		Categories string    `json:"categories"`
-		Peak       int       `json:"peak"`
-		PeakAt     time.Time `json:"peak_at"`
-		Util       float64   `json:"peak_pct"`
-		Failures   int       `json:"failures"`
-		FailedRuns int       `json:"failed_runs"`
-	}
-	rows := make([]srow, len(r.Subnets))
-	for i, s := range r.Subnets {
-		rows[i] = srow{s.Subnet, s.CIDR, s.UsableIPs, strings.Join(s.Categories, ","), s.PeakInUse, s.PeakAt, s.PeakUtilization, s.Failures, s.FailedRuns}
-	}
-	if err := ro.WriteRows(w, rows); err != nil {
-		return err
-	}
-	if len(r.Failures) > 0 {
-		fmt.Fprintf(w, "\n%d refused create(s):\n", len(r.Failures))
-		type frow struct {
-			At       time.Time `json:"at"`
-			Subnet   string    `json:"subnet"`
-			Run      string    `json:"run_id"`
-			Job      string    `json:"job_name"`
-			InUse    int       `json:"in_use"`
-			Recorded bool      `json:"recorded"`
-		}
-		fr := make([]frow, len(r.Failures))
-		for i, f := range r.Failures {
-			fr[i] = frow{f.At, f.Subnet, f.RunID, f.JobName, f.InUse, f.Recorded}
-		}
-		if err := ro.WriteRows(w, fr); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(w, "\nno refused creates")
-	}
-	if g := r.GateDelays; g != nil {
-		fmt.Fprintf(w, "\ngate: %d runs gated, %d delayed (p50 %.1f min, p95 %.1f min, max %.1f min, total %.1f min), %d never launched\n",
-			g.RunsGated, g.RunsDelayed, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin, g.DelayTotalMin, g.RunsBlocked)
-	}
-	return nil
+	return o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, reports.SubnetPlan{Plan: p, Headroom: headroom}) })
 }

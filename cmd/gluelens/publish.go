@@ -74,7 +74,7 @@ func (f *publishFlags) check() error {
 // publishThresholds writes the thresholds to the table (or prints what it
 // would write). Refused writes (the table holds a newer plan) are listed
 // and make the command fail after every category was tried.
-func publishThresholds(ctx context.Context, a *app, f *publishFlags, ts []plan.Threshold) error {
+func publishThresholds(ctx context.Context, a *Factory, f *publishFlags, ts []plan.Threshold) error {
 	name, err := dynamo.ParseURI(f.target)
 	if err != nil {
 		return usagef("--publish: %v", err)

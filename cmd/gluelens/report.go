@@ -22,41 +22,59 @@ import (
 
 // reportOptions are the flags every report command shares.
 type reportOptions struct {
+	f          *Factory
 	out        outputFlags
 	configPath string
+	// Output is the checked --format.
+	Output reports.Output
 }
 
 // reportFormats are the formats of a report: one self-contained HTML page,
 // the findings as JSON, a Markdown summary.
 var reportFormats = []string{reports.FormatHTML, reports.FormatJSON, reports.FormatMarkdown}
 
-func (o *reportOptions) addFlags(a *app, c *cobra.Command) {
-	a.addDBFlag(c)
-	o.out.add(c, reportFormats...)
-	configFlag(c, &o.configPath)
+// NewCmdReport builds the report command group.
+func NewCmdReport(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Write incident, capacity and before/after reports (HTML, JSON or Markdown)",
+	}
+	c.AddCommand(NewCmdReportIncident(f, nil), NewCmdReportCapacity(f, nil), NewCmdReportCompare(f, nil))
+	return c
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		c := &cobra.Command{
-			Use:   "report",
-			Short: "Write incident, capacity and before/after reports (HTML, JSON or Markdown)",
+// reportCmd completes a report command: --db, --format, -o and --config,
+// and a RunE that checks the format, then hands the options to runF or run.
+func reportCmd[O any](f *Factory, c *cobra.Command, o *O, ro *reportOptions, runF func(*O) error, run func(context.Context, *O) error) *cobra.Command {
+	ro.f = f
+	f.addDBFlag(c)
+	ro.out.add(c, reportFormats...)
+	configFlag(c, &ro.configPath)
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		var err error
+		if ro.Output, err = ro.out.check(); err != nil {
+			return err
 		}
-		c.AddCommand(newReportIncidentCmd(a), newReportCapacityCmd(a), newReportCompareCmd(a))
-		return c
-	})
+		if runF != nil {
+			return runF(o)
+		}
+		return run(cmd.Context(), o)
+	}
+	return c
 }
 
-type incidentOptions struct {
+// ReportIncidentOptions are the options of report incident.
+type ReportIncidentOptions struct {
 	reportOptions
 	run, at, subnet string
 	after           period
 	window          time.Duration
 }
 
-func newReportIncidentCmd(a *app) *cobra.Command {
-	o := &incidentOptions{}
-	c := &cobra.Command{
+// NewCmdReportIncident builds report incident.
+func NewCmdReportIncident(f *Factory, runF func(*ReportIncidentOptions) error) *cobra.Command {
+	o := &ReportIncidentOptions{}
+	c := reportCmd(f, &cobra.Command{
 		Use:   "incident (--run JOB_RUN_ID | --at TIME [--subnet SUBNET])",
 		Short: "Explain one failure: what broke, the investigation, the root cause, the fix and the results",
 		Long: `Classify the failure (subnet IP exhaustion, full worker disk, both, other) of a job run, or the
@@ -64,26 +82,19 @@ failure nearest to an instant, and tell it in post-mortem order with charts and 
 every sentence. --after-from/--after-to add the before/after results of the fix, and keeps the runs of
 that period out of the subnet and launch advice.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runReportIncident(cmd.Context(), a, o)
-		},
-	}
-	o.addFlags(a, c)
+	}, o, &o.reportOptions, runF, func(ctx context.Context, o *ReportIncidentOptions) error { return runReportIncident(ctx, f, o) })
 	c.Flags().StringVar(&o.run, "run", "", "the Glue job run to explain")
 	c.Flags().StringVar(&o.at, "at", "", "explain the failure nearest this instant (same forms as --from)")
 	c.Flags().StringVar(&o.subnet, "subnet", "", "with --at: only failures in this subnet")
-	_ = c.RegisterFlagCompletionFunc("run", a.completeFromDB(runNames))
-	_ = c.RegisterFlagCompletionFunc("subnet", a.completeFromDB(subnetNames))
+	_ = c.RegisterFlagCompletionFunc("run", f.completeFromDB(runNames))
+	_ = c.RegisterFlagCompletionFunc("subnet", f.completeFromDB(subnetNames))
 	c.Flags().DurationVar(&o.window, "window", 3*time.Hour, "span of the investigation, centred on the failure")
 	o.after.addFlags(c, "after", "the period after the fix, for the results section")
 	return c
 }
 
-func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
-	w, err := checkReportFormat(&o.out)
-	if err != nil {
-		return err
-	}
+func runReportIncident(ctx context.Context, f *Factory, o *ReportIncidentOptions) error {
+	var err error
 	q := report.IncidentQuery{RunID: o.run, Subnet: o.subnet, Window: o.window}
 	switch {
 	case o.run != "" && o.at != "":
@@ -105,7 +116,7 @@ func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
 	} else if given {
 		q.After = &sp
 	}
-	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+	return writeReport(ctx, f, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
 		if err := checkIncident(ctx, st, q); err != nil {
 			return err
 		}
@@ -116,38 +127,33 @@ func runReportIncident(ctx context.Context, a *app, o *incidentOptions) error {
 		if err != nil {
 			return err
 		}
-		return w.WriteIncident(out, inc)
+		return o.Output.Write(out, inc)
 	})
 }
 
-type capacityOptions struct {
+// ReportCapacityOptions are the options of report capacity.
+type ReportCapacityOptions struct {
 	reportOptions
 	week string
 	win  window
 }
 
-func newReportCapacityCmd(a *app) *cobra.Command {
-	o := &capacityOptions{}
-	c := &cobra.Command{
+// NewCmdReportCapacity builds report capacity.
+func NewCmdReportCapacity(f *Factory, runF func(*ReportCapacityOptions) error) *cobra.Command {
+	o := &ReportCapacityOptions{}
+	c := reportCmd(f, &cobra.Command{
 		Use:   "capacity (--week 2026-W47 | --from FROM --to TO)",
 		Short: "Per subnet peaks, time above 80/90 %, failed creates, linger, top consumers, trend, disk pressure and ranked actions",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runReportCapacity(cmd.Context(), a, o)
-		},
-	}
-	o.addFlags(a, c)
+	}, o, &o.reportOptions, runF, func(ctx context.Context, o *ReportCapacityOptions) error { return runReportCapacity(ctx, f, o) })
 	o.win.addFlags(c)
 	c.Flags().StringVar(&o.week, "week", "", "ISO week to report, e.g. 2026-W47 (Monday 00:00 UTC to the next Monday)")
-	_ = c.RegisterFlagCompletionFunc("week", a.completeFromDB(weekNames))
+	_ = c.RegisterFlagCompletionFunc("week", f.completeFromDB(weekNames))
 	return c
 }
 
-func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
-	w, err := checkReportFormat(&o.out)
-	if err != nil {
-		return err
-	}
+func runReportCapacity(ctx context.Context, f *Factory, o *ReportCapacityOptions) error {
+	var err error
 	if err := o.win.parse(); err != nil {
 		return err
 	}
@@ -169,7 +175,7 @@ func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
 	if o.week != "" {
 		what = "--week " + o.week
 	}
-	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+	return writeReport(ctx, f, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
 		if err := checkWindows(ctx, st, what, report.Span{From: from, To: to}); err != nil {
 			return err
 		}
@@ -177,36 +183,31 @@ func runReportCapacity(ctx context.Context, a *app, o *capacityOptions) error {
 		if err != nil {
 			return err
 		}
-		return w.WriteCapacity(out, c)
+		return o.Output.Write(out, c)
 	})
 }
 
-type compareOptions struct {
+// ReportCompareOptions are the options of report compare.
+type ReportCompareOptions struct {
 	reportOptions
 	before, after period
 }
 
-func newReportCompareCmd(a *app) *cobra.Command {
-	o := &compareOptions{}
-	c := &cobra.Command{
+// NewCmdReportCompare builds report compare.
+func NewCmdReportCompare(f *Factory, runF func(*ReportCompareOptions) error) *cobra.Command {
+	o := &ReportCompareOptions{}
+	c := reportCmd(f, &cobra.Command{
 		Use:   "compare --before-from T --before-to T --after-from T --after-to T",
 		Short: "The before/after results table: failures, peak utilization, linger p50/p95, peak disk, spill",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runReportCompare(cmd.Context(), a, o)
-		},
-	}
-	o.addFlags(a, c)
+	}, o, &o.reportOptions, runF, func(ctx context.Context, o *ReportCompareOptions) error { return runReportCompare(ctx, f, o) })
 	o.before.addFlags(c, "before", "the period before the fix")
 	o.after.addFlags(c, "after", "the period after the fix")
 	return c
 }
 
-func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
-	w, err := checkReportFormat(&o.out)
-	if err != nil {
-		return err
-	}
+func runReportCompare(ctx context.Context, f *Factory, o *ReportCompareOptions) error {
+	var err error
 	before, hasBefore, err := o.before.span()
 	if err != nil {
 		return err
@@ -218,7 +219,7 @@ func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
 	if !hasBefore || !hasAfter {
 		return usagef("give both periods: --before-from/--before-to and --after-from/--after-to")
 	}
-	return writeReport(ctx, a, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+	return writeReport(ctx, f, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
 		if err := checkWindows(ctx, st, "--before", before); err != nil {
 			return err
 		}
@@ -229,35 +230,27 @@ func runReportCompare(ctx context.Context, a *app, o *compareOptions) error {
 		if err != nil {
 			return err
 		}
-		return w.WriteCompare(out, c)
+		return o.Output.Write(out, c)
 	})
-}
-
-func checkReportFormat(o *outputFlags) (reports.ReportWriter, error) {
-	ro, err := o.check()
-	if err != nil {
-		return nil, err
-	}
-	return reports.NewReportWriter(ro.Format)
 }
 
 // writeReport opens the store and the config, builds and renders a report
 // into -o (through a temporary file renamed into place) or stdout.
-func writeReport(ctx context.Context, a *app, o reportOptions, build func(*store.Store, report.Options, io.Writer) error) error {
-	if !o.out.toFile() && (o.out.format == reports.FormatHTML || o.out.format == "") && isTerminal(a.out) {
+func writeReport(ctx context.Context, f *Factory, o reportOptions, build func(*store.Store, report.Options, io.Writer) error) error {
+	if !o.out.toFile() && (o.out.format == reports.FormatHTML || o.out.format == "") && isTerminal(f.out) {
 		return usagef("an HTML report is a whole page (about 1 MB): write it to a file with -o report.html, or ask for --format md or json on the terminal")
 	}
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx)
+	st, err := f.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	opt := report.Options{Now: a.now(), Version: gluelensVersion(), Config: cfg}
-	return noFailure(o.out.write(a, func(w io.Writer) error { return build(st, opt, w) }))
+	opt := report.Options{Now: f.now(), Version: gluelensVersion(), Config: cfg}
+	return noFailure(o.out.write(f, func(w io.Writer) error { return build(st, opt, w) }))
 }
 
 // createBeside creates the hidden temporary file a report is written to

@@ -30,8 +30,11 @@ func gluelensVersion() string {
 	return "dev"
 }
 
-// app holds what every command shares; tests replace the streams.
-type app struct {
+// Factory holds what every command shares (cli/cli's cmdutil.Factory): the
+// streams, the database the --db flags name and the clock. Every command is
+// built by a NewCmdX(f, runF) constructor from it; tests replace the streams
+// and the clock, or pass a runF that captures the parsed options.
+type Factory struct {
 	in     io.Reader
 	out    io.Writer
 	errOut io.Writer
@@ -63,8 +66,8 @@ const (
 )
 
 func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
-	a := &app{in: in, out: out, errOut: errOut, now: func() time.Time { return time.Now().UTC() }}
-	root := newRootCmd(a)
+	f := &Factory{in: in, out: out, errOut: errOut, now: func() time.Time { return time.Now().UTC() }}
+	root := newRootCmd(f)
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)
@@ -125,7 +128,7 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
-func newRootCmd(a *app) *cobra.Command {
+func newRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "gluelens",
 		Short:         "Offline forensics for AWS Glue: subnet IP exhaustion and full worker disks",
@@ -137,9 +140,26 @@ func newRootCmd(a *app) *cobra.Command {
 	root.PersistentPreRun = func(c *cobra.Command, _ []string) { noteDeprecated(c) }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
 	store.Version = gluelensVersion()
-	for _, add := range commands {
-		root.AddCommand(add(a))
-	}
+	root.AddCommand(
+		NewCmdIngest(f, nil),
+		NewCmdENI(f),
+		NewCmdRuns(f, nil),
+		NewCmdSpark(f),
+		NewCmdReport(f),
+		NewCmdVerify(f, nil),
+		NewCmdEvidence(f, nil),
+		NewCmdCategories(f, nil),
+		NewCmdPlan(f),
+		NewCmdWhatif(f, nil),
+		NewCmdCheck(f),
+		NewCmdGate(f, nil),
+		NewCmdExport(f, nil),
+		NewCmdScale(f),
+		NewCmdQuery(f, nil),
+		NewCmdSchema(f, nil),
+		NewCmdSynth(f),
+		NewCmdVersion(f, nil),
+	)
 	strictGroups(root)
 	usageArgs(root)
 	return root
@@ -187,12 +207,6 @@ func usageArgs(c *cobra.Command) {
 	}
 }
 
-// commands lists the constructors of the top-level commands; each command
-// group registers itself from its own file.
-var commands []func(*app) *cobra.Command
-
-func register(c func(*app) *cobra.Command) { commands = append(commands, c) }
-
 // defaultDB is the database a command uses without --db: GLUELENS_DB, else
 // gluelens.duckdb in the working directory.
 func defaultDB() string {
@@ -204,20 +218,20 @@ func defaultDB() string {
 
 // addDBFlag adds --db to a command that reads or writes the database (and
 // only to those: synth, schema, scale and version never see it).
-func (a *app) addDBFlag(c *cobra.Command) {
-	c.Flags().StringVar(&a.dbPath, "db", defaultDB(), "DuckDB database file (env GLUELENS_DB)")
+func (f *Factory) addDBFlag(c *cobra.Command) {
+	c.Flags().StringVar(&f.dbPath, "db", defaultDB(), "DuckDB database file (env GLUELENS_DB)")
 	_ = c.MarkFlagFilename("db", "duckdb", "db")
 }
 
 // openStore opens the database named by --db read-only: reading never
 // changes the evidence, and a missing database is an error (exit 7).
-func (a *app) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.OpenReadOnly(ctx, a.dbPath)
+func (f *Factory) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.OpenReadOnly(ctx, f.dbPath)
 	if err != nil {
 		return nil, evidenceErr(err)
 	}
 	if st.StaleAttribution() {
-		fmt.Fprintln(a.errOut, "gluelens: note: the stored ENI attribution is behind the evidence (an ingest stopped before rebuilding it);"+
+		fmt.Fprintln(f.errOut, "gluelens: note: the stored ENI attribution is behind the evidence (an ingest stopped before rebuilding it);"+
 			" this command computes it, the next ingest stores it")
 	}
 	return st, nil
@@ -225,13 +239,13 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 
 // openStoreWrite opens (creating if needed) the database named by --db for
 // a command that changes it, and says what it repaired.
-func (a *app) openStoreWrite(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(ctx, a.dbPath)
+func (f *Factory) openStoreWrite(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, f.dbPath)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range st.Repaired {
-		fmt.Fprintf(a.errOut, "gluelens: repaired %s: %s\n", a.dbPath, r)
+		fmt.Fprintf(f.errOut, "gluelens: repaired %s: %s\n", f.dbPath, r)
 	}
 	return st, nil
 }
@@ -252,16 +266,24 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		return &cobra.Command{
-			Use:   "version",
-			Short: "Print the gluelens version and schema version",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				fmt.Fprintf(a.out, "gluelens %s (schema %d)\n", gluelensVersion(), store.SchemaVersion())
-				return nil
-			},
-		}
-	})
+// VersionOptions are the options of gluelens version (none but the streams).
+type VersionOptions struct {
+	f *Factory
+}
+
+// NewCmdVersion builds gluelens version.
+func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
+	o := &VersionOptions{f: f}
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the gluelens version and schema version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			_, err := fmt.Fprintf(o.f.out, "gluelens %s (schema %d)\n", gluelensVersion(), store.SchemaVersion())
+			return err
+		},
+	}
 }

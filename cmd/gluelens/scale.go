@@ -13,25 +13,26 @@ import (
 	"github.com/gluelens/gluelens/ingest/scaleout"
 )
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		c := &cobra.Command{
-			Use:   "scale",
-			Short: "Hand the heavy lifting to Athena/Trino or Spark (see docs/scale-out.md)",
-		}
-		c.AddCommand(athenaSQLCmd(a), ddlCmd(a))
-		return c
-	})
+// NewCmdScale builds the scale command group.
+func NewCmdScale(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "scale",
+		Short: "Hand the heavy lifting to Athena/Trino or Spark (see docs/scale-out.md)",
+	}
+	c.AddCommand(NewCmdScaleAthenaSQL(f, nil), NewCmdScaleDDL(f, nil))
+	return c
 }
 
-type athenaSQLOptions struct {
+// ScaleAthenaSQLOptions are the options of scale athena-sql.
+type ScaleAthenaSQLOptions struct {
 	query      scaleout.CloudTrailQuery
 	win        window
 	partitions string
 }
 
-func athenaSQLCmd(a *app) *cobra.Command {
-	opts := &athenaSQLOptions{}
+// NewCmdScaleAthenaSQL builds scale athena-sql.
+func NewCmdScaleAthenaSQL(f *Factory, runF func(*ScaleAthenaSQLOptions) error) *cobra.Command {
+	opts := &ScaleAthenaSQLOptions{}
 	c := &cobra.Command{
 		Use:   "athena-sql --table cloudtrail_logs --from … --to … --output s3://…",
 		Short: "Print the Athena UNLOAD that extracts only the ENI calls gluelens needs from a CloudTrail table",
@@ -52,7 +53,10 @@ AWS's single-region example table has only the date: --partitions ,,timestamp.`,
 			}
 			opts.query.AccountPartition, opts.query.RegionPartition, opts.query.DatePartition = parts[0], parts[1], parts[2]
 			opts.query.From, opts.query.To = opts.win.From, opts.win.To
-			return runAthenaSQL(a, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runAthenaSQL(f, opts)
 		},
 	}
 	c.Flags().StringVar(&opts.query.Table, "table", "cloudtrail_logs", "CloudTrail table (name or database.name)")
@@ -64,23 +68,25 @@ AWS's single-region example table has only the date: --partitions ,,timestamp.`,
 	return c
 }
 
-func runAthenaSQL(a *app, opts *athenaSQLOptions) error {
+func runAthenaSQL(f *Factory, opts *ScaleAthenaSQLOptions) error {
 	sql, err := scaleout.UnloadSQL(opts.query)
 	if err != nil {
 		// Every error names a flag value the user gave.
 		return &usageError{err}
 	}
-	_, err = fmt.Fprint(a.out, sql)
+	_, err = fmt.Fprint(f.out, sql)
 	return err
 }
 
-type ddlOptions struct {
+// ScaleDDLOptions are the options of scale ddl.
+type ScaleDDLOptions struct {
 	dataset, dialect, location, database string
 	aws                                  awsFlags
 }
 
-func ddlCmd(a *app) *cobra.Command {
-	opts := &ddlOptions{}
+// NewCmdScaleDDL builds scale ddl.
+func NewCmdScaleDDL(f *Factory, runF func(*ScaleDDLOptions) error) *cobra.Command {
+	opts := &ScaleDDLOptions{}
 	c := &cobra.Command{
 		Use:   "ddl --dialect athena|spark DATASET",
 		Short: "Print CREATE EXTERNAL TABLE statements for an exported evidence pack",
@@ -94,7 +100,10 @@ to S3).`,
 			if opts.location == "" && opts.dialect == parquetpack.DialectAthena && !strings.HasPrefix(opts.dataset, "s3://") {
 				return usagef("athena reads from S3: give --location s3://… for a local pack")
 			}
-			return runDDL(cmd.Context(), a, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDDL(cmd.Context(), f, opts)
 		},
 	}
 	c.Flags().StringVar(&opts.dialect, "dialect", parquetpack.DialectAthena, "athena or spark")
@@ -104,7 +113,7 @@ to S3).`,
 	return c
 }
 
-func runDDL(ctx context.Context, a *app, opts *ddlOptions) error {
+func runDDL(ctx context.Context, f *Factory, opts *ScaleDDLOptions) error {
 	var m *parquetpack.Manifest
 	if strings.HasPrefix(opts.dataset, "s3://") {
 		bucket, prefix, err := s3src.ParseURI(opts.dataset)
@@ -140,6 +149,6 @@ func runDDL(ctx context.Context, a *app, opts *ddlOptions) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	_, err = fmt.Fprint(a.out, ddl)
+	_, err = fmt.Fprint(f.out, ddl)
 	return err
 }

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,9 +16,15 @@ import (
 	"github.com/gluelens/gluelens/reports"
 )
 
-// sparkOptions are the flags the spark subcommands share.
-type sparkOptions struct {
-	out        outputFlags
+// SparkOptions are the options of the spark subcommands (each uses the
+// flags it registers).
+type SparkOptions struct {
+	f   *Factory
+	out outputFlags
+	// AppID is the APP argument ("" for apps, and for advice --run).
+	AppID string
+	// Output is the checked --format, --tz and --wide.
+	Output     reports.Output
 	attempt    string
 	run        string
 	workerDisk []string
@@ -31,7 +35,7 @@ type sparkOptions struct {
 
 // diskOptions reads --worker-disk TYPE=SIZE (or a bare SIZE for every
 // executor), --disk-table and the categories' worker_disk of gluelens.yaml.
-func (o *sparkOptions) diskOptions() (spark.DiskOptions, error) {
+func (o *SparkOptions) diskOptions() (spark.DiskOptions, error) {
 	d := spark.DiskOptions{Table: o.diskTable}
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
@@ -60,52 +64,70 @@ func (o *sparkOptions) diskOptions() (spark.DiskOptions, error) {
 	return d, nil
 }
 
-func (o *sparkOptions) addDiskFlags(c *cobra.Command) {
+func (o *SparkOptions) addDiskFlags(c *cobra.Command) {
 	c.Flags().StringArrayVar(&o.workerDisk, "worker-disk", nil, "usable local disk per worker type, replacing the built-in table: G.2X=70GB (repeatable), or 70GB for every worker")
 	c.Flags().StringVar(&o.diskTable, "disk-table", spark.DiskTableCurrent, "built-in worker disk figures: current (AWS worker-types page) or older (earlier API/CDK docs)")
 	configFlag(c, &o.configPath)
 }
 
-func (o *sparkOptions) addAttemptFlag(c *cobra.Command) {
+func (o *SparkOptions) addAttemptFlag(c *cobra.Command) {
 	c.Flags().StringVar(&o.attempt, "attempt", "", "application attempt id (default: the newest attempt)")
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		c := &cobra.Command{
-			Use:   "spark",
-			Short: "Spark applications from event logs: stages, executor disk, disk-full advice",
-		}
-		c.AddCommand(sparkAppsCmd(a), sparkStagesCmd(a), sparkExecutorsCmd(a), sparkAdviceCmd(a))
-		return c
-	})
+// NewCmdSpark builds the spark command group.
+func NewCmdSpark(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "spark",
+		Short: "Spark applications from event logs: stages, executor disk, disk-full advice",
+	}
+	c.AddCommand(NewCmdSparkApps(f, nil), NewCmdSparkStages(f, nil), NewCmdSparkExecutors(f, nil), NewCmdSparkAdvice(f, nil))
+	return c
 }
 
-func sparkAppsCmd(a *app) *cobra.Command {
-	o := &sparkOptions{}
-	c := &cobra.Command{
+// sparkCmd builds a spark subcommand: it checks the output flags, takes
+// the APP argument, and hands the options to runF or run.
+func sparkCmd(f *Factory, c *cobra.Command, runF func(*SparkOptions) error, run func(context.Context, *SparkOptions) error) (*cobra.Command, *SparkOptions) {
+	o := &SparkOptions{f: f}
+	check := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 1 {
+			o.AppID = args[0]
+		}
+		var err error
+		if o.Output, err = o.out.check(); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(cmd, args); err != nil {
+				return err
+			}
+		}
+		if runF != nil {
+			return runF(o)
+		}
+		return run(cmd.Context(), o)
+	}
+	f.addDBFlag(c)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
+	return c, o
+}
+
+// NewCmdSparkApps builds spark apps.
+func NewCmdSparkApps(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
+	var o *SparkOptions
+	c, o := sparkCmd(f, &cobra.Command{
 		Use:   "apps",
 		Short: "List Spark applications with their Glue run, spill, shuffle and peak executor disk",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := o.out.check(); err != nil {
-				return err
-			}
-			if err := o.window.parse(); err != nil {
-				return err
-			}
-			return runSparkApps(cmd.Context(), a, o)
-		},
-	}
-	a.addDBFlag(c)
-	o.out.add(c, listFormats...)
-	o.out.addDisplay(c)
+		RunE:  func(*cobra.Command, []string) error { return o.window.parse() },
+	}, runF, runSparkApps)
 	o.window.addFlags(c)
 	return c
 }
 
-func runSparkApps(ctx context.Context, a *app, o *sparkOptions) error {
-	st, err := a.openStore(ctx)
+func runSparkApps(ctx context.Context, o *SparkOptions) error {
+	st, err := o.f.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -114,59 +136,25 @@ func runSparkApps(ctx context.Context, a *app, o *sparkOptions) error {
 	if err != nil {
 		return err
 	}
-	ro, _ := o.out.check()
-	if ro.Format != reports.FormatTable {
-		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, apps) })
-	}
-	type row struct {
-		App       string `json:"app"`
-		Attempt   string `json:"attempt"`
-		Name      string `json:"name"`
-		Spark     string `json:"spark"`
-		Start     any    `json:"start"`
-		GlueRun   string `json:"glue_run"`
-		State     string `json:"state"`
-		Worker    string `json:"worker"`
-		Tasks     int64  `json:"tasks"`
-		Failed    int64  `json:"failed"`
-		Spilled   string `json:"disk_spilled"`
-		Shuffle   string `json:"shuffle_written"`
-		PeakDisk  string `json:"peak_disk"`
-		DiskFulls int64  `json:"disk_full"`
-	}
-	rows := make([]row, 0, len(apps))
-	for _, x := range apps {
-		rows = append(rows, row{x.AppID, x.AttemptID, x.AppName, x.SparkVersion, timeCell(x.Start), x.GlueRunID, x.RunState, x.WorkerType,
-			x.Tasks, x.FailedTasks, bytesCell(&x.DiskSpilled), bytesCell(&x.ShuffleWritten), bytesCell(x.PeakDiskBytes), x.DiskFullFailures})
-	}
-	return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
+	return o.out.write(o.f, func(w io.Writer) error { return o.Output.Write(w, apps) })
 }
 
-func sparkStagesCmd(a *app) *cobra.Command {
-	o := &sparkOptions{}
-	c := &cobra.Command{
+// NewCmdSparkStages builds spark stages APP.
+func NewCmdSparkStages(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
+	c, o := sparkCmd(f, &cobra.Command{
 		Use:   "stages APP",
 		Short: "Stage totals of an application, as the Spark History Server shows them",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := o.out.check(); err != nil {
-				return err
-			}
-			return runSparkStages(cmd.Context(), a, args[0], o)
-		},
-	}
-	a.addDBFlag(c)
-	o.out.add(c, listFormats...)
-	o.out.addDisplay(c)
+	}, runF, runSparkStages)
 	o.addAttemptFlag(c)
-	c.ValidArgsFunction = completeArgs(0, a.completeFromDB(appNames))
+	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(appNames))
 	return c
 }
 
 // openApp opens the store and finds the application named by appID (or, with
 // --run, the one that ran that Glue job run). The caller closes the store.
-func (o *sparkOptions) openApp(ctx context.Context, a *app, appID string) (*store.Store, spark.AppRef, error) {
-	st, err := a.openStore(ctx)
+func (o *SparkOptions) openApp(ctx context.Context, f *Factory, appID string) (*store.Store, spark.AppRef, error) {
+	st, err := f.openStore(ctx)
 	if err != nil {
 		return nil, spark.AppRef{}, err
 	}
@@ -191,14 +179,14 @@ func (o *sparkOptions) openApp(ctx context.Context, a *app, appID string) (*stor
 
 // withDiskOptions checks the disk flags, opens the store, resolves the
 // application (or the one of --run) and hands all three to analyse.
-func withDiskOptions[T any](ctx context.Context, a *app, appID string, o *sparkOptions,
+func withDiskOptions[T any](ctx context.Context, f *Factory, appID string, o *SparkOptions,
 	analyse func(context.Context, *store.Store, spark.AppRef, spark.DiskOptions) (T, error)) (T, error) {
 	var zero T
 	disk, err := o.diskOptions()
 	if err != nil {
 		return zero, err
 	}
-	st, ref, err := o.openApp(ctx, a, appID)
+	st, ref, err := o.openApp(ctx, f, appID)
 	if err != nil {
 		return zero, err
 	}
@@ -206,8 +194,8 @@ func withDiskOptions[T any](ctx context.Context, a *app, appID string, o *sparkO
 	return analyse(ctx, st, ref, disk)
 }
 
-func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) error {
-	st, ref, err := o.openApp(ctx, a, appID)
+func runSparkStages(ctx context.Context, o *SparkOptions) error {
+	st, ref, err := o.openApp(ctx, o.f, o.AppID)
 	if err != nil {
 		return err
 	}
@@ -216,41 +204,12 @@ func runSparkStages(ctx context.Context, a *app, appID string, o *sparkOptions) 
 	if err != nil {
 		return err
 	}
-	ro, _ := o.out.check()
-	if ro.Format != reports.FormatTable {
-		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, stages) })
-	}
-	type row struct {
-		Stage    string `json:"stage"`
-		Status   string `json:"status"`
-		Tasks    int64  `json:"tasks"`
-		Failed   int64  `json:"failed"`
-		Killed   int64  `json:"killed"`
-		MemSpill string `json:"memory_spilled"`
-		Spill    string `json:"disk_spilled"`
-		Ratio    string `json:"mem_disk_ratio"`
-		Written  string `json:"shuffle_written"`
-		Read     string `json:"shuffle_read"`
-		Input    string `json:"input"`
-		Output   string `json:"output"`
-		Name     string `json:"name"`
-	}
-	rows := make([]row, 0, len(stages))
-	for _, s := range stages {
-		ratio := ""
-		if s.SpillRatio != nil {
-			ratio = fmt.Sprintf("%.2f", *s.SpillRatio)
-		}
-		rows = append(rows, row{fmt.Sprintf("%d.%d", s.StageID, s.StageAttempt), s.Status, s.Tasks, s.FailedTasks, s.KilledTasks,
-			bytesCell(&s.MemorySpilled), bytesCell(&s.DiskSpilled), ratio, bytesCell(&s.ShuffleWritten), bytesCell(&s.ShuffleRead),
-			bytesCell(&s.InputBytes), bytesCell(&s.OutputBytes), s.Name})
-	}
-	return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
+	return o.out.write(o.f, func(w io.Writer) error { return o.Output.Write(w, stages) })
 }
 
-func sparkExecutorsCmd(a *app) *cobra.Command {
-	o := &sparkOptions{}
-	c := &cobra.Command{
+// NewCmdSparkExecutors builds spark executors APP.
+func NewCmdSparkExecutors(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
+	c, o := sparkCmd(f, &cobra.Command{
 		Use:   "executors APP",
 		Short: "Executors of an application with their estimated peak local disk against the worker's usable disk",
 		Long: `Executors of an application with the peak of their estimated local disk (live shuffle output of
@@ -259,61 +218,25 @@ the worker type of the linked Glue run, the share used and when the estimate fir
 --worker-disk replaces the built-in figures, and so does the worker_disk of the job's category in
 gluelens.yaml (--worker-disk wins); the DISK_TABLE column says which were used.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := o.out.check(); err != nil {
-				return err
-			}
-			return runSparkExecutors(cmd.Context(), a, args[0], o)
-		},
-	}
-	a.addDBFlag(c)
-	o.out.add(c, listFormats...)
-	o.out.addDisplay(c)
+	}, runF, runSparkExecutors)
 	o.addAttemptFlag(c)
 	o.addDiskFlags(c)
-	c.ValidArgsFunction = completeArgs(0, a.completeFromDB(appNames))
+	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(appNames))
 	return c
 }
 
-func runSparkExecutors(ctx context.Context, a *app, appID string, o *sparkOptions) error {
-	execs, err := withDiskOptions(ctx, a, appID, o, spark.Executors)
+func runSparkExecutors(ctx context.Context, o *SparkOptions) error {
+	execs, err := withDiskOptions(ctx, o.f, o.AppID, o, spark.Executors)
 	if err != nil {
 		return err
 	}
-	ro, _ := o.out.check()
-	if ro.Format != reports.FormatTable {
-		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, execs) })
-	}
-	type row struct {
-		Executor  string `json:"executor"`
-		Host      string `json:"host"`
-		Tasks     int64  `json:"tasks"`
-		Failed    int64  `json:"failed"`
-		DiskFull  int64  `json:"disk_full"`
-		PeakDisk  string `json:"peak_disk"`
-		PeakAt    any    `json:"peak_at"`
-		Worker    string `json:"worker"`
-		Usable    string `json:"usable"`
-		DiskTable string `json:"disk_table"`
-		Used      string `json:"used"`
-		Full      any    `json:"full_at"`
-		Removed   any    `json:"removed"`
-	}
-	rows := make([]row, 0, len(execs))
-	for _, e := range execs {
-		used := ""
-		if e.ShareUsed != nil {
-			used = fmt.Sprintf("%.0f%%", 100**e.ShareUsed)
-		}
-		rows = append(rows, row{e.ExecutorID, e.Host, e.Tasks, e.FailedTasks, e.DiskFullTasks, bytesCell(e.PeakDiskBytes), timeCell(e.PeakAt),
-			e.WorkerType, bytesCell(e.UsableDisk), e.DiskTable, used, timeCell(e.CrossedUsable), timeCell(e.Removed)})
-	}
-	return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
+	return o.out.write(o.f, func(w io.Writer) error { return o.Output.Write(w, execs) })
 }
 
-func sparkAdviceCmd(a *app) *cobra.Command {
-	o := &sparkOptions{}
-	c := &cobra.Command{
+// NewCmdSparkAdvice builds spark advice.
+func NewCmdSparkAdvice(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
+	var o *SparkOptions
+	c, o := sparkCmd(f, &cobra.Command{
 		Use:   "advice APP | --run RUN_ID",
 		Short: "What to change so the job stops filling its disk: partitions, codec, AQE, worker type, S3 shuffle",
 		Long: `Advice for one Spark application (or the one that ran a Glue job run, via spark.glue.JOB_RUN_ID):
@@ -321,147 +244,25 @@ shuffle partitions sized for 128–256 MiB (N = ceil(shuffle bytes / 200 MiB)), 
 shuffle and spill with the projected disk saving, adaptive query execution, a larger worker type or
 Glue's S3 shuffle. Every recommendation carries the line to paste into the Glue job's arguments.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := o.out.check(); err != nil {
-				return err
-			}
+		RunE: func(_ *cobra.Command, args []string) error {
 			if (len(args) == 1) == (o.run != "") {
 				return usagef("name an application or pass --run RUN_ID (not both)")
 			}
-			appID := ""
-			if len(args) == 1 {
-				appID = args[0]
-			}
-			return runSparkAdvice(cmd.Context(), a, appID, o)
+			return nil
 		},
-	}
-	a.addDBFlag(c)
-	o.out.add(c, listFormats...)
-	o.out.addDisplay(c)
+	}, runF, runSparkAdvice)
 	o.addAttemptFlag(c)
 	o.addDiskFlags(c)
 	c.Flags().StringVar(&o.run, "run", "", "Glue job run id (jr_…) whose application to advise on")
-	c.ValidArgsFunction = completeArgs(0, a.completeFromDB(appNames))
-	_ = c.RegisterFlagCompletionFunc("run", a.completeFromDB(runNames))
+	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(appNames))
+	_ = c.RegisterFlagCompletionFunc("run", f.completeFromDB(runNames))
 	return c
 }
 
-func runSparkAdvice(ctx context.Context, a *app, appID string, o *sparkOptions) error {
-	adv, err := withDiskOptions(ctx, a, appID, o, spark.Advise)
+func runSparkAdvice(ctx context.Context, o *SparkOptions) error {
+	adv, err := withDiskOptions(ctx, o.f, o.AppID, o, spark.Advise)
 	if err != nil {
 		return err
 	}
-	ro, _ := o.out.check()
-	switch ro.Format {
-	case reports.FormatJSON:
-		return o.out.write(a, func(w io.Writer) error { return writeJSON(w, adv) })
-	case reports.FormatCSV:
-		type row struct {
-			Topic  string `json:"topic"`
-			Title  string `json:"title"`
-			Paste  string `json:"paste"`
-			Detail string `json:"detail"`
-		}
-		rows := make([]row, 0, len(adv.Recommendations))
-		for _, r := range adv.Recommendations {
-			rows = append(rows, row{r.Topic, r.Title, r.Paste, r.Detail})
-		}
-		return o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, rows) })
-	}
-	return o.out.write(a, func(w io.Writer) error { return writeAdviceText(w, ro, adv) })
-}
-
-func writeAdviceText(w io.Writer, ro reports.Output, adv spark.Advice) error {
-	fmt.Fprintf(w, "application %s", adv.AppID)
-	if adv.AttemptID != "" {
-		fmt.Fprintf(w, " attempt %s", adv.AttemptID)
-	}
-	fmt.Fprintf(w, " (%s, Spark %s)\n", adv.AppName, adv.SparkVersion)
-	if adv.GlueRunID != "" {
-		fmt.Fprintf(w, "glue run %s of job %s on %s workers\n", adv.GlueRunID, adv.GlueJobName, orDash(adv.WorkerType))
-	}
-	if p := adv.Peak; p != nil && p.PeakDiskBytes != nil {
-		fmt.Fprintf(w, "peak estimated disk: executor %s, %s at %s", p.ExecutorID, bytesCell(p.PeakDiskBytes), timeText(ro, p.PeakAt))
-		if p.UsableDisk != nil {
-			fmt.Fprintf(w, " of %s usable (%s figures)", bytesCell(p.UsableDisk), diskTableText(p.DiskTable))
-		}
-		fmt.Fprintln(w)
-	}
-	if f := adv.FirstFull; f != nil {
-		fmt.Fprintf(w, "first executor over its usable disk: %s at %s", f.ExecutorID, ro.Time(*f.CrossedUsable))
-		if f.Removed != nil {
-			fmt.Fprintf(w, " (removed %s: %s)", ro.Time(*f.Removed), f.RemovedReason)
-		}
-		fmt.Fprintln(w)
-	}
-	if len(adv.Recommendations) == 0 {
-		fmt.Fprintln(w, "\nno recommendations: the shuffle, spill and disk of this application look healthy")
-		return nil
-	}
-	for i, r := range adv.Recommendations {
-		fmt.Fprintf(w, "\n%d. [%s] %s\n   %s\n   paste: %s\n", i+1, r.Topic, r.Title, r.Detail, r.Paste)
-	}
-	if len(adv.GlueArguments) > 0 {
-		fmt.Fprintln(w, "\nGlue job arguments (key, value) combining the above:")
-		for _, g := range adv.GlueArguments {
-			fmt.Fprintf(w, "  %s  %s\n", g.Key, g.Value)
-		}
-	}
-	return nil
-}
-
-func diskTableText(t string) string {
-	switch t {
-	case spark.DiskOverride:
-		return "--worker-disk"
-	case spark.DiskConfig:
-		return "worker_disk of the job's category in gluelens.yaml"
-	case spark.DiskTableOlder:
-		return "older AWS docs"
-	case spark.DiskTableCurrent:
-		return "current AWS worker-types page"
-	}
-	return "unknown"
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// bytesCell renders a byte count for tables in decimal units.
-func bytesCell(n *int64) string {
-	if n == nil {
-		return ""
-	}
-	f := float64(*n)
-	switch {
-	case f >= 1e12:
-		return fmt.Sprintf("%.2f TB", f/1e12)
-	case f >= 1e9:
-		return fmt.Sprintf("%.2f GB", f/1e9)
-	case f >= 1e6:
-		return fmt.Sprintf("%.1f MB", f/1e6)
-	case f >= 1e3:
-		return fmt.Sprintf("%.1f kB", f/1e3)
-	}
-	return fmt.Sprintf("%d B", *n)
-}
-
-// timeCell turns an optional time into a table cell (nil = empty).
-func timeCell(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
-}
-
-// timeText renders an optional instant for text ("" when nil).
-func timeText(ro reports.Output, t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return ro.Time(*t)
+	return o.out.write(o.f, func(w io.Writer) error { return o.Output.Write(w, adv) })
 }

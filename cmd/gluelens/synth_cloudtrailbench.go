@@ -10,7 +10,8 @@ import (
 	"github.com/gluelens/gluelens/internal/synth"
 )
 
-type synthBenchOptions struct {
+// SynthBenchOptions are the options of a synth command.
+type SynthBenchOptions struct {
 	out      string
 	size     string
 	eniShare float64
@@ -18,34 +19,36 @@ type synthBenchOptions struct {
 	workers  int
 }
 
-func init() {
-	registerSynth(func(a *app) *cobra.Command {
-		opts := &synthBenchOptions{}
-		c := &cobra.Command{
-			Use:   "cloudtrail-bench -o DIR --size 1GiB",
-			Short: "Write a large CloudTrail corpus (real key layout, realistic noise) for benchmarks",
-			Long: `Write gzip CloudTrail log files totalling about --size decompressed bytes under DIR/AWSLogs/...,
+// NewCmdSynthCloudTrailBench builds synth cloudtrail-bench.
+func NewCmdSynthCloudTrailBench(f *Factory, runF func(*SynthBenchOptions) error) *cobra.Command {
+	opts := &SynthBenchOptions{}
+	c := &cobra.Command{
+		Use:   "cloudtrail-bench -o DIR --size 1GiB",
+		Short: "Write a large CloudTrail corpus (real key layout, realistic noise) for benchmarks",
+		Long: `Write gzip CloudTrail log files totalling about --size decompressed bytes under DIR/AWSLogs/...,
 over 4 accounts, 3 regions and 3 days, with --eni-share of the records being ENI create/delete calls
 and the rest varied 1–3 KB management events. The same --seed and --size always write the same bytes.`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				if opts.out == "" {
-					return usagef("-o/--output DIR is required")
-				}
-				return runSynthBench(cmd.Context(), a, opts)
-			},
-		}
-		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the corpus into")
-		deprecatedAlias(c, "out", "-o/--output", &opts.out)
-		c.Flags().StringVar(&opts.size, "size", "1GiB", "decompressed size, e.g. 1GiB, 200MB")
-		c.Flags().Float64Var(&opts.eniShare, "eni-share", 0.005, "fraction of records that are ENI calls")
-		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
-		c.Flags().IntVar(&opts.workers, "workers", 0, "files generated in parallel (default: number of CPUs)")
-		return c
-	})
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.out == "" {
+				return usagef("-o/--output DIR is required")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSynthBench(cmd.Context(), f, opts)
+		},
+	}
+	c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the corpus into")
+	deprecatedAlias(c, "out", "-o/--output", &opts.out)
+	c.Flags().StringVar(&opts.size, "size", "1GiB", "decompressed size, e.g. 1GiB, 200MB")
+	c.Flags().Float64Var(&opts.eniShare, "eni-share", 0.005, "fraction of records that are ENI calls")
+	c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+	c.Flags().IntVar(&opts.workers, "workers", 0, "files generated in parallel (default: number of CPUs)")
+	return c
 }
 
-func runSynthBench(ctx context.Context, a *app, opts *synthBenchOptions) error {
+func runSynthBench(ctx context.Context, f *Factory, opts *SynthBenchOptions) error {
 	size, err := synth.ParseSize(opts.size)
 	if err != nil {
 		return usagef("--size: %v", err)
@@ -59,7 +62,7 @@ func runSynthBench(ctx context.Context, a *app, opts *synthBenchOptions) error {
 		return err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(a.out, "wrote %d files to %s in %s: %s decompressed, %s gzip (%.1fx), %d records (%d ENI)\n",
+	fmt.Fprintf(f.out, "wrote %d files to %s in %s: %s decompressed, %s gzip (%.1fx), %d records (%d ENI)\n",
 		st.Files, opts.out, el.Round(time.Millisecond), humanBytes(st.RawBytes), humanBytes(st.GzipBytes),
 		float64(st.RawBytes)/float64(max(st.GzipBytes, 1)), st.Records, st.ENIRecords)
 	return nil

@@ -12,7 +12,8 @@ import (
 	"github.com/gluelens/gluelens/internal/synth"
 )
 
-type synthIPOptions struct {
+// SynthIPOptions are the options of a synth command.
+type SynthIPOptions struct {
 	out, truth string
 	seed       uint64
 	start      string
@@ -33,13 +34,13 @@ type synthIPOptions struct {
 	extraCats  int
 }
 
-func init() {
-	registerSynth(func(a *app) *cobra.Command {
-		opts := &synthIPOptions{}
-		c := &cobra.Command{
-			Use:   "ip-exhaustion -o DIR",
-			Short: "Write a day of CloudTrail, Glue and EC2 evidence in which a shared /26 runs out of IPs",
-			Long: `Write the ip-exhaustion scenario: CloudTrail log files in the S3 key layout (AWSLogs/...) among
+// NewCmdSynthIPExhaustion builds synth ip-exhaustion.
+func NewCmdSynthIPExhaustion(f *Factory, runF func(*SynthIPOptions) error) *cobra.Command {
+	opts := &SynthIPOptions{}
+	c := &cobra.Command{
+		Use:   "ip-exhaustion -o DIR",
+		Short: "Write a day of CloudTrail, Glue and EC2 evidence in which a shared /26 runs out of IPs",
+		Long: `Write the ip-exhaustion scenario: CloudTrail log files in the S3 key layout (AWSLogs/...) among
 realistic non-ENI management events (--eni-share), signed CloudTrail digest files and the matching
 list-public-keys output, AWS CLI output of glue get-job-runs / get-jobs / get-connections and ec2
 describe-subnets / describe-network-interfaces — and, beside the folder (DIR.truth.json, or --truth),
@@ -49,37 +50,39 @@ what the analysis must find, computed by the generator's own simulation of AWS. 
 --tamper damages the trail after delivery (needs --digests): a comma-separated list of
 delete-log=N, alter-log=N, recompress-log=N, add-log=N, delete-digest=N, alter-digest=N;
 the truth's integrity.problems lists what 'gluelens verify' must report.`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				if opts.out == "" {
-					return usagef("-o/--output DIR is required")
-				}
-				return runSynthIP(cmd.Context(), a, opts)
-			},
-		}
-		f := c.Flags()
-		f.StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
-		deprecatedAlias(c, "out", "-o/--output", &opts.out)
-		f.StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
-		f.Uint64Var(&opts.seed, "seed", 1, "random seed")
-		f.StringVar(&opts.start, "start", "2026-11-02", "first day of the evidence (YYYY-MM-DD, UTC)")
-		f.StringSliceVar(&opts.accounts, "accounts", nil, "account ids (12 digits, comma-separated; default 481516234200)")
-		f.StringSliceVar(&opts.regions, "regions", nil, "regions (comma-separated; default eu-west-1)")
-		f.StringArrayVar(&opts.jobs, "jobs", nil, "CATEGORY=JOB,JOB…: rename a category's jobs (ingest, transform, export, report; repeatable)")
-		f.IntVar(&opts.scale, "scale", 1, fmt.Sprintf("copies of the workload per account and region (1–%d)", synth.MaxWeekScale))
-		f.IntVar(&opts.noise, "noise", 1, "irregularities ×N: duplicate deliveries, DryRun probes, light non-ENI records (0: clean)")
-		f.Float64Var(&opts.eniShare, "eni-share", 0.005, "share of ENI calls among the CloudTrail records (a real trail: 0.005; 0: no padding)")
-		f.BoolVar(&opts.digests, "digests", false, "a digest file for every hour of the trail (default: the first hour only)")
-		f.StringVar(&opts.tamper, "tamper", "", "damage to the trail, e.g. delete-log=1,alter-digest=1 (see above)")
-		f.IntVar(&opts.deleteOnly, "delete-only-enis", 0, "pre-existing ENIs per shared subnet known only by their deletes (no snapshot)")
-		f.BoolVar(&opts.sharedRole, "shared-role", false, "export-* jobs run under transform-*'s IAM role")
-		f.DurationVar(&opts.clockSkew, "clock-skew", 0, "Glue's clock ahead (e.g. 45s) or behind (-30s) CloudTrail's in get-job-runs")
-		f.DurationVar(&opts.createLag, "create-lag", 0, "longest delay from a run's start to an ENI create (default 60s, at most 175s)")
-		f.BoolVar(&opts.closeFail, "close-failures", false, "two runs of different roles (adhoc-a, adhoc-b) refused seconds apart at 06:15")
-		f.BoolVar(&opts.repoint, "repoint", false, "ingest-orders moves to a new /26 at 12:00; get-jobs shows only the new definition")
-		f.IntVar(&opts.extraCats, "extra-categories", 0, "more job categories, each with its own role, in the roomy /24 (0–8)")
-		return c
-	})
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.out == "" {
+				return usagef("-o/--output DIR is required")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSynthIP(cmd.Context(), f, opts)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+	deprecatedAlias(c, "out", "-o/--output", &opts.out)
+	fl.StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
+	fl.Uint64Var(&opts.seed, "seed", 1, "random seed")
+	fl.StringVar(&opts.start, "start", "2026-11-02", "first day of the evidence (YYYY-MM-DD, UTC)")
+	fl.StringSliceVar(&opts.accounts, "accounts", nil, "account ids (12 digits, comma-separated; default 481516234200)")
+	fl.StringSliceVar(&opts.regions, "regions", nil, "regions (comma-separated; default eu-west-1)")
+	fl.StringArrayVar(&opts.jobs, "jobs", nil, "CATEGORY=JOB,JOB…: rename a category's jobs (ingest, transform, export, report; repeatable)")
+	fl.IntVar(&opts.scale, "scale", 1, fmt.Sprintf("copies of the workload per account and region (1–%d)", synth.MaxWeekScale))
+	fl.IntVar(&opts.noise, "noise", 1, "irregularities ×N: duplicate deliveries, DryRun probes, light non-ENI records (0: clean)")
+	fl.Float64Var(&opts.eniShare, "eni-share", 0.005, "share of ENI calls among the CloudTrail records (a real trail: 0.005; 0: no padding)")
+	fl.BoolVar(&opts.digests, "digests", false, "a digest file for every hour of the trail (default: the first hour only)")
+	fl.StringVar(&opts.tamper, "tamper", "", "damage to the trail, e.g. delete-log=1,alter-digest=1 (see above)")
+	fl.IntVar(&opts.deleteOnly, "delete-only-enis", 0, "pre-existing ENIs per shared subnet known only by their deletes (no snapshot)")
+	fl.BoolVar(&opts.sharedRole, "shared-role", false, "export-* jobs run under transform-*'s IAM role")
+	fl.DurationVar(&opts.clockSkew, "clock-skew", 0, "Glue's clock ahead (e.g. 45s) or behind (-30s) CloudTrail's in get-job-runs")
+	fl.DurationVar(&opts.createLag, "create-lag", 0, "longest delay from a run's start to an ENI create (default 60s, at most 175s)")
+	fl.BoolVar(&opts.closeFail, "close-failures", false, "two runs of different roles (adhoc-a, adhoc-b) refused seconds apart at 06:15")
+	fl.BoolVar(&opts.repoint, "repoint", false, "ingest-orders moves to a new /26 at 12:00; get-jobs shows only the new definition")
+	fl.IntVar(&opts.extraCats, "extra-categories", 0, "more job categories, each with its own role, in the roomy /24 (0–8)")
+	return c
 }
 
 // parseTamper reads --tamper into the damage counts.
@@ -104,7 +107,7 @@ func parseTamper(s string, in *synth.Integrity) error {
 	return nil
 }
 
-func (o *synthIPOptions) options() (synth.Options, error) {
+func (o *SynthIPOptions) options() (synth.Options, error) {
 	start, err := time.Parse("2006-01-02", o.start)
 	if err != nil {
 		return synth.Options{}, usagef("--start %q: want YYYY-MM-DD", o.start)
@@ -132,7 +135,7 @@ func (o *synthIPOptions) options() (synth.Options, error) {
 	return so, nil
 }
 
-func runSynthIP(ctx context.Context, a *app, opts *synthIPOptions) error {
+func runSynthIP(ctx context.Context, f *Factory, opts *SynthIPOptions) error {
 	so, err := opts.options()
 	if err != nil {
 		return err
@@ -145,12 +148,12 @@ func runSynthIP(ctx context.Context, a *app, opts *synthIPOptions) error {
 	if err != nil {
 		return err
 	}
-	return writeSynthOutput(a, out, opts.out, opts.truth)
+	return writeSynthOutput(f, out, opts.out, opts.truth)
 }
 
 // writeSynthOutput writes the evidence into dir and the truth to
 // truthPath (default: beside dir), and says what it wrote.
-func writeSynthOutput(a *app, out *synth.Output, dir, truthPath string) error {
+func writeSynthOutput(f *Factory, out *synth.Output, dir, truthPath string) error {
 	if truthPath == "" {
 		truthPath = synth.TruthPath(dir)
 	}
@@ -161,11 +164,11 @@ func writeSynthOutput(a *app, out *synth.Output, dir, truthPath string) error {
 		return err
 	}
 	t := out.Truth
-	fmt.Fprintf(a.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files (%d records, %.2f %% ENI calls), %d digests; truth in %s\n",
+	fmt.Fprintf(f.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files (%d records, %.2f %% ENI calls), %d digests; truth in %s\n",
 		len(out.Files), dir, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles, t.Counts.CloudTrailRecords,
 		100*t.Counts.ENIShare, t.Counts.DigestFiles, truthPath)
 	if it := t.Integrity; it != nil && len(it.Damage) > 0 {
-		fmt.Fprintf(a.out, "damaged the trail %d times: %d problems for verify to find (truth: integrity.problems)\n", len(it.Damage), len(it.Problems))
+		fmt.Fprintf(f.out, "damaged the trail %d times: %d problems for verify to find (truth: integrity.problems)\n", len(it.Damage), len(it.Problems))
 	}
 	return nil
 }

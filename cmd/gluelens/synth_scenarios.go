@@ -12,7 +12,8 @@ import (
 	"github.com/gluelens/gluelens/internal/synth/diskfull"
 )
 
-type synthScenarioOptions struct {
+// SynthScenarioOptions are the options of a synth command.
+type SynthScenarioOptions struct {
 	out, truth, sparkTruth string
 	seed                   uint64
 	scale                  int
@@ -20,25 +21,25 @@ type synthScenarioOptions struct {
 
 // scenarioTruthFlags adds --truth and --spark-truth: both files go beside
 // the evidence folder by default, never inside it.
-func scenarioTruthFlags(c *cobra.Command, opts *synthScenarioOptions) {
+func scenarioTruthFlags(c *cobra.Command, opts *SynthScenarioOptions) {
 	c.Flags().StringVar(&opts.truth, "truth", "", "file to write the truth to (default DIR.truth.json, beside the folder)")
 	c.Flags().StringVar(&opts.sparkTruth, "spark-truth", "", "file to write the Spark job's truth to (default DIR.spark-truth.json)")
 }
 
-func (o *synthScenarioOptions) sparkTruthPath() string {
+func (o *SynthScenarioOptions) sparkTruthPath() string {
 	if o.sparkTruth != "" {
 		return o.sparkTruth
 	}
 	return filepath.Clean(o.out) + ".spark-truth.json"
 }
 
-func init() {
-	registerSynth(func(a *app) *cobra.Command {
-		opts := &synthScenarioOptions{}
-		c := &cobra.Command{
-			Use:   "after-fix -o DIR",
-			Short: "Write the ip-exhaustion account and the disk-full job a week later, after the fix: no failures, lower peaks",
-			Long: `Write the after-fix scenario: the same workload as ip-exhaustion one week later (from
+// NewCmdSynthAfterFix builds synth after-fix.
+func NewCmdSynthAfterFix(f *Factory, runF func(*SynthScenarioOptions) error) *cobra.Command {
+	opts := &SynthScenarioOptions{}
+	c := &cobra.Command{
+		Use:   "after-fix -o DIR",
+		Short: "Write the ip-exhaustion account and the disk-full job a week later, after the fix: no failures, lower peaks",
+		Long: `Write the after-fix scenario: the same workload as ip-exhaustion one week later (from
 2026-11-09), with the ingest, transform and export categories moved to their own subnets sized by
 'gluelens plan subnets' (/25, /26, /27) and every launch gated by its category's threshold
 ('gluelens plan thresholds' with the lingering buffer, computed from the ip-exhaustion history of
@@ -48,58 +49,65 @@ recommended shuffle partitions, a run that succeeds, with its truth in DIR.spark
 fills and the peaks are lower: the "after" of 'gluelens report compare'. Its ids derive from --seed
 and the scenario, so it can be ingested into the same database as ip-exhaustion and disk-full. The
 same --seed always writes the same bytes.`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				if opts.out == "" {
-					return usagef("-o/--output DIR is required")
-				}
-				return runSynthAfterFix(cmd.Context(), a, opts)
-			},
-		}
-		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
-		deprecatedAlias(c, "out", "-o/--output", &opts.out)
-		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
-		scenarioTruthFlags(c, opts)
-		return c
-	})
-	registerSynth(func(a *app) *cobra.Command {
-		opts := &synthScenarioOptions{}
-		c := &cobra.Command{
-			Use:   "week -o DIR [--scale N]",
-			Short: "Write a week of a busy account with both failure modes (IP exhaustion and a full worker disk)",
-			Long: `Write the week scenario (ISO week 2026-W47): the ip-exhaustion workload every day with a morning
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.out == "" {
+				return usagef("-o/--output DIR is required")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSynthAfterFix(cmd.Context(), f, opts)
+		},
+	}
+	c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+	deprecatedAlias(c, "out", "-o/--output", &opts.out)
+	c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+	scenarioTruthFlags(c, opts)
+	return c
+}
+
+// NewCmdSynthWeek builds synth week.
+func NewCmdSynthWeek(f *Factory, runF func(*SynthScenarioOptions) error) *cobra.Command {
+	opts := &SynthScenarioOptions{}
+	c := &cobra.Command{
+		Use:   "week -o DIR [--scale N]",
+		Short: "Write a week of a busy account with both failure modes (IP exhaustion and a full worker disk)",
+		Long: `Write the week scenario (ISO week 2026-W47): the ip-exhaustion workload every day with a morning
 burst that fills the shared /26 on Monday, Wednesday and Friday, plus under spark/ the disk-full
 Spark application and its Glue run on Wednesday. --scale N repeats the account's categories,
 subnets, Lambda ENIs and CloudTrail noise N times (jobs of unit N are suffixed -uN), so the week
 also serves as a benchmark. The same --seed and --scale always write the same bytes.`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				if opts.out == "" {
-					return usagef("-o/--output DIR is required")
-				}
-				return runSynthWeek(cmd.Context(), a, opts)
-			},
-		}
-		c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
-		deprecatedAlias(c, "out", "-o/--output", &opts.out)
-		c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
-		scenarioTruthFlags(c, opts)
-		c.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply jobs, ENIs and CloudTrail noise (1–%d)", synth.MaxWeekScale))
-		return c
-	})
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.out == "" {
+				return usagef("-o/--output DIR is required")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSynthWeek(cmd.Context(), f, opts)
+		},
+	}
+	c.Flags().StringVarP(&opts.out, "output", "o", "", "folder to write the evidence into")
+	deprecatedAlias(c, "out", "-o/--output", &opts.out)
+	c.Flags().Uint64Var(&opts.seed, "seed", 1, "random seed")
+	scenarioTruthFlags(c, opts)
+	c.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply jobs, ENIs and CloudTrail noise (1–%d)", synth.MaxWeekScale))
+	return c
 }
 
-func writeScenario(a *app, s synth.Scenario, seed uint64, dir, truthPath string) error {
+func writeScenario(f *Factory, s synth.Scenario, seed uint64, dir, truthPath string) error {
 	out, err := synth.Generate(s, seed)
 	if err != nil {
 		return err
 	}
-	if err := writeSynthOutput(a, out, dir, truthPath); err != nil {
+	if err := writeSynthOutput(f, out, dir, truthPath); err != nil {
 		return err
 	}
 	t := out.Truth
 	if g := t.LaunchGate; g != nil {
-		fmt.Fprintf(a.out, "launch gate (%d categories): %d runs delayed\n", len(g.Thresholds), g.DelayedRuns)
+		fmt.Fprintf(f.out, "launch gate (%d categories): %d runs delayed\n", len(g.Thresholds), g.DelayedRuns)
 	}
 	return nil
 }
@@ -108,12 +116,12 @@ func writeScenario(a *app, s synth.Scenario, seed uint64, dir, truthPath string)
 // week: the disk-full run's time of day, one week later.
 var afterFixSparkStart = time.Date(2026, 11, 9, 2, 0, 0, 0, time.UTC)
 
-func runSynthAfterFix(_ context.Context, a *app, opts *synthScenarioOptions) error {
+func runSynthAfterFix(_ context.Context, f *Factory, opts *SynthScenarioOptions) error {
 	s, err := synth.AfterFixGated(opts.seed)
 	if err != nil {
 		return err
 	}
-	if err := writeScenario(a, s, synth.AfterFixSeed(opts.seed), opts.out, opts.truth); err != nil {
+	if err := writeScenario(f, s, synth.AfterFixSeed(opts.seed), opts.out, opts.truth); err != nil {
 		return err
 	}
 	p, err := diskfull.AfterFixParams(diskfull.DefaultParams(opts.seed))
@@ -127,17 +135,17 @@ func runSynthAfterFix(_ context.Context, a *app, opts *synthScenarioOptions) err
 		return err
 	}
 	t := res.Truth
-	fmt.Fprintf(a.out, "wrote the fixed disk-full job %s (%s, %d shuffle partitions, peak executor disk %s) and its Glue run to %s\n",
+	fmt.Fprintf(f.out, "wrote the fixed disk-full job %s (%s, %d shuffle partitions, peak executor disk %s) and its Glue run to %s\n",
 		t.AppID, t.Outcome, t.ShufflePartitions, humanBytes(t.PeakDiskBytes), dir)
 	return nil
 }
 
-func runSynthWeek(_ context.Context, a *app, opts *synthScenarioOptions) error {
+func runSynthWeek(_ context.Context, f *Factory, opts *SynthScenarioOptions) error {
 	s, err := synth.Week(opts.scale)
 	if err != nil {
 		return usagef("--scale: %v", err)
 	}
-	if err := writeScenario(a, s, synth.WeekSeed(opts.seed), opts.out, opts.truth); err != nil {
+	if err := writeScenario(f, s, synth.WeekSeed(opts.seed), opts.out, opts.truth); err != nil {
 		return err
 	}
 	p := diskfull.DefaultParams(opts.seed)
@@ -148,6 +156,6 @@ func runSynthWeek(_ context.Context, a *app, opts *synthScenarioOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "wrote the disk-full Spark application %s and its Glue run to %s\n", res.Truth.AppID, dir)
+	fmt.Fprintf(f.out, "wrote the disk-full Spark application %s and its Glue run to %s\n", res.Truth.AppID, dir)
 	return nil
 }

@@ -9,17 +9,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/analysis/integrity"
+	"github.com/gluelens/gluelens/reports"
 )
 
-func init() { register(newVerifyCmd) }
-
-type verifyOptions struct {
+// VerifyOptions are the options of verify.
+type VerifyOptions struct {
 	window window
 	out    outputFlags
+	Output reports.Output
 }
 
-func newVerifyCmd(a *app) *cobra.Command {
-	o := &verifyOptions{}
+// NewCmdVerify builds verify.
+func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	o := &VerifyOptions{}
 	c := &cobra.Command{
 		Use:   "verify",
 		Short: "Prove the CloudTrail evidence complete and untampered from its digest files (offline validate-logs); exit 5 on a problem",
@@ -33,25 +35,28 @@ unverified_signature (see docs/verify.md). Exit status 5 when there is a problem
 cannot prove the window complete (none cover it, or some log files lie outside them), 0 when it is proven.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runVerify(cmd.Context(), a, o)
+			if err := o.window.parse(); err != nil {
+				return err
+			}
+			var err error
+			if o.Output, err = o.out.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runVerify(cmd.Context(), f, o)
 		},
 	}
 	o.window.addFlags(c)
-	a.addDBFlag(c)
+	f.addDBFlag(c)
 	o.out.add(c, listFormats...)
 	o.out.addDisplay(c)
 	return c
 }
 
-func runVerify(ctx context.Context, a *app, o *verifyOptions) error {
-	if err := o.window.parse(); err != nil {
-		return err
-	}
-	ro, err := o.out.check()
-	if err != nil {
-		return err
-	}
-	st, err := a.openStore(ctx)
+func runVerify(ctx context.Context, f *Factory, o *VerifyOptions) error {
+	st, err := f.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -64,14 +69,14 @@ func runVerify(ctx context.Context, a *app, o *verifyOptions) error {
 	if problems == nil {
 		problems = []integrity.Problem{}
 	}
-	if err := o.out.write(a, func(w io.Writer) error { return ro.WriteRows(w, problems) }); err != nil {
+	if err := o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, problems) }); err != nil {
 		return err
 	}
 	s := res.Summary()
-	fmt.Fprintf(a.errOut, "verify: %d digest file(s), %d signature(s) verified; %d listed log file(s) present, %d with the listed hash\n",
+	fmt.Fprintf(f.errOut, "verify: %d digest file(s), %d signature(s) verified; %d listed log file(s) present, %d with the listed hash\n",
 		s.Digests, s.Verified, s.LogFiles, s.Matched)
-	listSome(a.errOut, "log file(s) outside every digest's hours (before the first, after the last, or in a missing digest's hour): not verifiable", res.Uncovered)
-	listSome(a.errOut, "listed log file(s) read before the evidence held digests, so not hashed: run gluelens ingest --force on their folder", res.Unhashed)
+	listSome(f.errOut, "log file(s) outside every digest's hours (before the first, after the last, or in a missing digest's hour): not verifiable", res.Uncovered)
+	listSome(f.errOut, "listed log file(s) read before the evidence held digests, so not hashed: run gluelens ingest --force on their folder", res.Unhashed)
 	switch s.State {
 	case integrity.StateProblems:
 		var parts []string
@@ -84,7 +89,7 @@ func runVerify(ctx context.Context, a *app, o *verifyOptions) error {
 	case integrity.StateIncomplete:
 		return &exitError{code: exitEvidence, msg: "no problem found, but the digests do not cover every log file of the window (see above)"}
 	}
-	fmt.Fprintln(a.errOut, "verify: the window's CloudTrail evidence is complete and untampered")
+	fmt.Fprintln(f.errOut, "verify: the window's CloudTrail evidence is complete and untampered")
 	return nil
 }
 

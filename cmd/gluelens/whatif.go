@@ -17,7 +17,9 @@ import (
 	"github.com/gluelens/gluelens/reports"
 )
 
-type whatifOptions struct {
+// WhatifOptions are the options of whatif.
+type WhatifOptions struct {
+	f          *Factory
 	configPath string
 	out        outputFlags
 	split      string
@@ -25,15 +27,16 @@ type whatifOptions struct {
 	gate       string
 	linger     string
 	thr        thresholdFlags
+	Output     reports.Output
 }
 
-func init() {
-	register(func(a *app) *cobra.Command {
-		o := &whatifOptions{}
-		c := &cobra.Command{
-			Use:   "whatif",
-			Short: "Replay the recorded IP demand against another layout, subnet sizes, launch gate or linger",
-			Long: `Replays every recorded Glue run (start, ENI creates at their recorded offsets, duration, linger)
+// NewCmdWhatif builds whatif.
+func NewCmdWhatif(f *Factory, runF func(*WhatifOptions) error) *cobra.Command {
+	o := &WhatifOptions{f: f}
+	c := &cobra.Command{
+		Use:   "whatif",
+		Short: "Replay the recorded IP demand against another layout, subnet sizes, launch gate or linger",
+		Long: `Replays every recorded Glue run (start, ENI creates at their recorded offsets, duration, linger)
 plus the non-Glue and pre-existing ENIs as fixed background, event by event, against an alternative:
 --split moves categories to other subnets, --cidr resizes subnets, --gate thresholds holds each run
 until its subnet has the launch threshold free (re-checked at every release), --linger replaces the
@@ -41,28 +44,31 @@ recorded linger. Runs that failed for lack of IPs replay what they would have ne
 NumberOfWorkers ENIs, their job's median successful duration and linger). With no flags the replay
 reproduces the recorded failures. --format json gives the whole result, csv one row per subnet.
 The model is in docs/planning.md.`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				if _, err := o.out.check(); err != nil {
-					return err
-				}
-				return runWhatif(cmd.Context(), a, o)
-			},
-		}
-		a.addDBFlag(c)
-		configFlag(c, &o.configPath)
-		o.out.add(c, listFormats...)
-		o.out.addDisplay(c)
-		c.Flags().StringVar(&o.split, "split", "", `move categories: "NAME=PATTERN,PATTERN;NAME=PATTERN", or "config" for the categories' subnet: entries`)
-		c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "subnet size: SUBNET=/25 for an existing subnet id or a split name (repeatable)")
-		c.Flags().StringVar(&o.gate, "gate", "none", "launch gate: none, or thresholds (computed like plan thresholds, with --days and --buffer)")
-		c.Flags().StringVar(&o.linger, "linger", "recorded", "ENI linger after a run: recorded, or a duration like 5m")
-		o.thr.add(c)
-		return c
-	})
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if o.Output, err = o.out.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runWhatif(cmd.Context(), f, o)
+		},
+	}
+	f.addDBFlag(c)
+	configFlag(c, &o.configPath)
+	o.out.add(c, listFormats...)
+	o.out.addDisplay(c)
+	c.Flags().StringVar(&o.split, "split", "", `move categories: "NAME=PATTERN,PATTERN;NAME=PATTERN", or "config" for the categories' subnet: entries`)
+	c.Flags().StringArrayVar(&o.cidrs, "cidr", nil, "subnet size: SUBNET=/25 for an existing subnet id or a split name (repeatable)")
+	c.Flags().StringVar(&o.gate, "gate", "none", "launch gate: none, or thresholds (computed like plan thresholds, with --days and --buffer)")
+	c.Flags().StringVar(&o.linger, "linger", "recorded", "ENI linger after a run: recorded, or a duration like 5m")
+	o.thr.add(c)
+	return c
 }
 
-func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time.Time) (plan.Alternative, error) {
+func (o *WhatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time.Time) (plan.Alternative, error) {
 	var alt plan.Alternative
 	groups, err := splitGroups(o.split, cfg)
 	if err != nil {
@@ -125,16 +131,16 @@ func (o *whatifOptions) alternative(d *plan.Demand, cfg *config.Config, now time
 	return alt, nil
 }
 
-func runWhatif(ctx context.Context, a *app, o *whatifOptions) error {
+func runWhatif(ctx context.Context, f *Factory, o *WhatifOptions) error {
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
 		return err
 	}
-	d, err := a.loadDemand(ctx, cfg)
+	d, err := f.loadDemand(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	alt, err := o.alternative(d, cfg, a.now())
+	alt, err := o.alternative(d, cfg, f.now())
 	if err != nil {
 		return err
 	}
@@ -142,17 +148,5 @@ func runWhatif(ctx context.Context, a *app, o *whatifOptions) error {
 	if err != nil {
 		return err
 	}
-	ro, err := o.out.check()
-	if err != nil {
-		return err
-	}
-	return o.out.write(a, func(w io.Writer) error {
-		switch ro.Format {
-		case reports.FormatJSON:
-			return writeJSON(w, res)
-		case reports.FormatCSV:
-			return ro.WriteRows(w, res.Subnets)
-		}
-		return writeReplayTable(w, ro, res)
-	})
+	return o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, res) })
 }
