@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -41,51 +42,105 @@ func gzipFile(t *testing.T, path, head string, fill byte, n int, tail string) {
 	}
 }
 
-// TestDecompressionBombsStayBounded ingests small gzip bombs, one per
-// decoder: a CloudTrail-named .json.gz and a get-job-runs file inflating to
-// 150 MB of spaces, a .parquet.gz inflating to 100 MB of zeros, a Spark log
-// with a 100 MB line of an event gluelens does not read and a 40 MB
-// TaskEnd line. Every bomb object fails alone (or its line is skipped),
-// named, and the process's peak RSS stays under the 1 GB the README
-// states; the temporary folder holds nothing afterwards.
+// copyHostile copies testdata/hostile/name to path (creating its folder).
+func copyHostile(t *testing.T, name, path string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writePeakRSS writes the process's peak RSS (VmHWM of /proc/self/status,
+// in KiB) to the file GLUELENS_TEST_PEAK_RSS names, if any. A test reads
+// it instead of the child's rusage: Linux starts a child's ru_maxrss at
+// the RSS of the parent it was forked from (its memory before exec), so
+// after other tests grew the test process, rusage reported that (994 MiB
+// and 1024 MiB in suite runs) rather than the child's own peak.
+func writePeakRSS() {
+	path := os.Getenv("GLUELENS_TEST_PEAK_RSS")
+	if path == "" {
+		return
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			os.WriteFile(path, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o644)
+		}
+	}
+}
+
+// peakRSS is the child's own peak RSS in bytes, from writePeakRSS's file.
+func peakRSS(t *testing.T, path string) int64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the child did not report its peak RSS (Linux /proc/self/status): %v", err)
+	}
+	kib, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		t.Fatalf("peak RSS %q: %v", b, err)
+	}
+	return kib << 10
+}
+
+// TestDecompressionBombsStayBounded ingests the gzip bombs of
+// testdata/hostile (README there), several copies of each under 8
+// workers: CloudTrail-named .json.gz and get-job-runs files inflating to
+// 130 MiB of spaces, .parquet.gz files inflating to 70 MiB of zeros, and
+// Spark logs with a 20 MiB line of an event gluelens does not read, a
+// 17 MiB TaskEnd line and a 15 MiB TaskEnd line it reads. Every bomb
+// object fails alone, named, the long lines are skipped or bad alone, the
+// 15 MiB task is loaded, and the process's peak RSS stays under the 1 GB
+// the README states, with room to spare: object buffers are budgeted per
+// process, not per worker (ingest/limits.go). The temporary folder holds
+// nothing afterwards.
 func TestDecompressionBombsStayBounded(t *testing.T) {
 	dir := t.TempDir()
 	ev := filepath.Join(dir, "ev")
-	const big = 150 << 20
-	ct := filepath.Join(ev, "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/111122223333_CloudTrail_us-east-1_20261102T0000Z_bomb.json.gz")
-	gzipFile(t, ct, `{"Records":[`, ' ', big, `]}`)
-	gzipFile(t, filepath.Join(ev, "glue/get-job-runs/bomb.json.gz"), `{"JobRuns":[`, ' ', big, `]}`)
-	gzipFile(t, filepath.Join(ev, "pack/table=eni_events/part-0.parquet.gz"), "PAR1", 0, 100<<20, "")
-	gzipFile(t, filepath.Join(ev, "spark/app-1.gz"),
-		`{"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"app-1","Timestamp":1000,"User":"u"}`+"\n"+
-			`{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart","physicalPlanDescription":"`, 'a', 100<<20,
-		`"}`+"\n"+`{"Event":"SparkListenerTaskEnd","Stage ID":0,"Task Info":{"Task ID":1,"Note":"`+strings.Repeat("b", 40<<20)+`"}}`+"\n"+
-			`{"Event":"SparkListenerApplicationEnd","Timestamp":2000}`+"\n")
-	for _, p := range []string{ct} {
-		if st, err := os.Stat(p); err != nil || st.Size() > 2<<20 {
-			t.Fatalf("bomb %s is not small: %v %v", p, st.Size(), err)
-		}
+	for i := range 3 {
+		copyHostile(t, "bomb-cloudtrail.json.gz", filepath.Join(ev, fmt.Sprintf("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/111122223333_CloudTrail_us-east-1_20261102T0000Z_bomb%d.json.gz", i)))
+		copyHostile(t, "bomb-get-job-runs.json.gz", filepath.Join(ev, fmt.Sprintf("glue/get-job-runs/bomb%d.json.gz", i)))
+		copyHostile(t, "bomb-eni-events.parquet.gz", filepath.Join(ev, fmt.Sprintf("pack%d/table=eni_events/part-0.parquet.gz", i)))
 	}
+	copyHostile(t, "bomb-spark-long-lines.gz", filepath.Join(ev, "spark/app-1.gz"))
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c := cliProcess("--db", filepath.Join(dir, "g.duckdb"), "ingest", ev)
-	c.Env = append(c.Env, "TMPDIR="+tmp)
+	db := filepath.Join(dir, "g.duckdb")
+	c := cliProcess("--db", db, "ingest", "--workers", "8", ev)
+	hwm := filepath.Join(dir, "peak-rss")
+	c.Env = append(c.Env, "TMPDIR="+tmp, "GLUELENS_TEST_PEAK_RSS="+hwm)
 	var stderr bytes.Buffer
 	c.Stdout, c.Stderr = io.Discard, &stderr
 	err := c.Run()
 	code := c.ProcessState.ExitCode()
-	rss := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
-	t.Logf("exit %d, peak RSS %d MiB\n%s", code, rss>>20, stderr.String())
+	rss := peakRSS(t, hwm)
+	t.Logf("exit %d, peak RSS %d MiB (rusage, which counts the parent test process: %d MiB)\n%s",
+		code, rss>>20, c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss>>10, stderr.String())
 	if err != nil && code != exitPartial {
 		t.Fatalf("exit %d (%v), want %d", code, err, exitPartial)
 	}
-	if rss >= 1<<30 {
-		t.Errorf("peak RSS %d MiB, the bound is 1 GiB", rss>>20)
+	// The bound is 1 GiB; the budget (ingest/limits.go) keeps a run like
+	// this one near 400 MiB, so 800 MiB leaves room for a slow machine.
+	if rss >= 800<<20 {
+		t.Errorf("peak RSS %d MiB, the budget keeps it under 800 MiB (bound 1 GiB)", rss>>20)
 	}
 	out := stderr.String()
-	for _, want := range []string{"bomb.json.gz", "part-0.parquet.gz", "object over the size limit"} {
+	if n := strings.Count(out, "object over the size limit"); n != 9 {
+		t.Errorf("%d objects over the size limit, want the 9 bombs", n)
+	}
+	for _, want := range []string{"bomb0.json.gz", "bomb2.json.gz", "part-0.parquet.gz"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stderr does not name %q", want)
 		}
@@ -95,6 +150,10 @@ func TestDecompressionBombsStayBounded(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
 		t.Errorf("temporary files left: %v", ents)
+	}
+	tasks := cli(t, "--db", db, "query", "--format", "csv", "SELECT task_id FROM spark_tasks ORDER BY task_id")
+	if strings.TrimSpace(tasks) != "task_id\n2" {
+		t.Errorf("spark_tasks holds %q, want task 2 only (its 15 MiB line is read; task 1's 17 MiB line is bad)", tasks)
 	}
 }
 

@@ -19,8 +19,12 @@ import (
 // several at once, or killed with a signal.
 func init() {
 	if os.Getenv("GLUELENS_TEST_AS_CLI") == "1" {
+		exit = func(code int) {
+			writePeakRSS()
+			os.Exit(code)
+		}
 		main()
-		os.Exit(0)
+		exit(0)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -269,6 +270,11 @@ func tableFromKey(key string) string {
 // temporary file of at most SpillLimit bytes. stored is the object's
 // stored size; a compressed object inflating past MaxInflation times it is
 // refused as a bomb before more than MemoryLimit bytes are spilled.
+//
+// Beyond its first ingest.FreeBuffer bytes the in-memory copy draws on the
+// process's shared buffer pool (ingest.TakeShared), in chunks that are
+// never regrown; when the pool is empty the file is spilled at once, so
+// Parquet files never wait for memory and never hold more than the pool.
 func (d *Decoder) buffer(r io.Reader, codec string, stored int64) (io.ReaderAt, int64, func(), error) {
 	limit := d.MemoryLimit
 	if limit <= 0 {
@@ -278,39 +284,75 @@ func (d *Decoder) buffer(r io.Reader, codec string, stored int64) (io.ReaderAt, 
 	if spill <= 0 {
 		spill = MaxSpill
 	}
-	var mem bytes.Buffer
-	n, err := io.Copy(&mem, io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("reading parquet: %w", err)
+	mem := &chunks{}
+	var taken int64
+	give := func() {
+		if taken > 0 {
+			ingest.GiveShared(taken)
+			taken = 0
+		}
 	}
-	if n <= limit {
-		b := mem.Bytes()
-		return bytes.NewReader(b), int64(len(b)), func() {}, nil
+	var n int64
+	eof := false
+	for n <= limit {
+		want := int64(ingest.Chunk)
+		if n == 0 {
+			want = ingest.FreeBuffer
+		} else if !ingest.TakeShared(want) {
+			break
+		} else {
+			taken += want
+		}
+		c := make([]byte, want)
+		k, err := io.ReadFull(r, c)
+		mem.add(c[:k])
+		n += int64(k)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			eof = true
+			break
+		}
+		if err != nil {
+			give()
+			return nil, 0, nil, fmt.Errorf("reading parquet: %w", err)
+		}
+	}
+	if eof && n <= limit {
+		return mem, n, give, nil
 	}
 	if codec != "" && codec != "plain" && stored > 0 && n > MaxInflation*stored {
-		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %s-compressed %d bytes inflate to more than %d MiB (over %d times)", ingest.ErrTooLarge, codec, stored, limit>>20, MaxInflation)
+		give()
+		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %s-compressed %d bytes inflate to more than %d bytes (over %d times)", ingest.ErrTooLarge, codec, stored, MaxInflation*stored, MaxInflation)
 	}
 	if stored > 0 && (codec == "" || codec == "plain") && stored > spill {
+		give()
 		return nil, 0, nil, fmt.Errorf("reading parquet: %w: %d MiB, the limit is %d MiB", ingest.ErrTooLarge, stored>>20, spill>>20)
 	}
 	tmp, err := os.CreateTemp(d.TempDir, "gluelens-pack-*.parquet")
 	if err != nil {
+		give()
 		return nil, 0, nil, fmt.Errorf("spilling parquet to a temporary file: %w", err)
 	}
 	cleanup := func() {
 		tmp.Close()
 		os.Remove(tmp.Name())
 	}
-	if _, err := tmp.Write(mem.Bytes()); err != nil {
-		cleanup()
-		return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
+	for _, c := range mem.c {
+		if _, err := tmp.Write(c); err != nil {
+			cleanup()
+			give()
+			return nil, 0, nil, fmt.Errorf("spilling parquet to %s: %w", tmp.Name(), err)
+		}
 	}
-	mem = bytes.Buffer{}
+	mem = nil
+	give()
 	// Past the inflation bound of a compressed object, or the spill limit,
 	// the file is refused (the bytes written so far are removed).
 	max := spill
 	if codec != "" && codec != "plain" && stored > 0 && MaxInflation*stored < max {
 		max = MaxInflation * stored
+	}
+	if eof {
+		return tmp, n, cleanup, nil
 	}
 	rest, err := io.Copy(tmp, io.LimitReader(r, max-n+1))
 	if err != nil {
@@ -322,4 +364,39 @@ func (d *Decoder) buffer(r io.Reader, codec string, stored int64) (io.ReaderAt, 
 		return nil, 0, nil, fmt.Errorf("reading parquet: %w: more than %d MiB decompressed from %d stored bytes", ingest.ErrTooLarge, max>>20, stored)
 	}
 	return tmp, n + rest, cleanup, nil
+}
+
+// chunks is a file held in memory as chunks that are never joined.
+type chunks struct {
+	c   [][]byte
+	off []int64 // off[i] is the offset of c[i]
+	n   int64
+}
+
+func (m *chunks) add(b []byte) {
+	m.c = append(m.c, b)
+	m.off = append(m.off, m.n)
+	m.n += int64(len(b))
+}
+
+// ReadAt implements io.ReaderAt.
+func (m *chunks) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("reading at %d: negative offset", off)
+	}
+	if off >= m.n {
+		return 0, io.EOF
+	}
+	i := sort.Search(len(m.off), func(i int) bool { return m.off[i] > off }) - 1
+	read := 0
+	for read < len(p) && i < len(m.c) {
+		k := copy(p[read:], m.c[i][off-m.off[i]:])
+		read += k
+		off += int64(k)
+		i++
+	}
+	if read < len(p) {
+		return read, io.EOF
+	}
+	return read, nil
 }

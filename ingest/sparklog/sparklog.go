@@ -40,10 +40,19 @@ const Kind = "spark-eventlog"
 // third-party listeners) is skipped unread at any length once it passes
 // skipLongAfter bytes, so the memory a log can take is bounded by
 // maxLine per batch in flight, whatever the log holds.
+//
+// A line of an event it reads that passes skipLongAfter bytes needs the
+// process's one long-line token (held until its batch is applied), so
+// however many logs are read at once, one such line at a time is in
+// memory: its bytes as read, its copy in the batch and the decoded event,
+// about 5×maxLine.
 const (
 	maxLine       = 16 << 20
 	skipLongAfter = 1 << 20
 )
+
+// longLine is the process's one token for a line past skipLongAfter.
+var longLine = make(chan struct{}, 1)
 
 // readEvents are the events whose lines are decoded (see process and the
 // task decoders); every other line is counted as skipped.
@@ -117,6 +126,8 @@ type decoder struct {
 	// row must still say what the task wrote. Dropped when the stage completes.
 	mapOutputs map[stageKey]map[int64]*taskMetrics
 
+	vals valueIssues // values stored as NULL (values.go)
+
 	se stageEvent // reused event target
 
 	// taskRows holds spark_tasks rows until taskBatch of them are handed
@@ -184,25 +195,6 @@ func optString(p *string, s string) *string {
 	return p
 }
 
-// optInt64 points p at v, or is nil (NULL) for a field absent from the event.
-func optInt64(p *int64, v int64) *int64 {
-	if v == absent {
-		return nil
-	}
-	*p = v
-	return p
-}
-
-// optTime points p at Spark's epoch milliseconds ms, or is nil (NULL) for
-// 0 and absent (see msTime).
-func optTime(p *time.Time, ms int64) *time.Time {
-	if ms <= 0 {
-		return nil
-	}
-	*p = time.UnixMilli(ms).UTC()
-	return p
-}
-
 func newDecoder(in *ingest.Input, out ingest.Sink) *decoder {
 	return &decoder{
 		in: in, out: out, endTime: absent,
@@ -242,7 +234,7 @@ func (d *decoder) run(ctx context.Context) error {
 		defer wg.Done()
 		defer close(toParse)
 		defer close(ordered)
-		r := lineReader{br: br}
+		r := lineReader{br: br, stop: stop}
 		for {
 			var b *batch
 			select {
@@ -300,6 +292,7 @@ func (d *decoder) applyAll(ctx context.Context, ordered <-chan *batch, free chan
 		}
 		d.line = b.lastLine
 		end := b.end
+		b.releaseLong()
 		free <- b
 		switch {
 		case end == nil:
@@ -323,6 +316,8 @@ type lineReader struct {
 	long     []byte // a line longer than br's buffer
 	tooLong  bool
 	skipLong bool // the long line is of an event not read: dropped as it streams by
+	holding  bool // the long line holds the longLine token
+	stop     <-chan struct{}
 }
 
 // fill adds lines to b until it is full or the stream ends; then b.end
@@ -341,6 +336,19 @@ func (r *lineReader) fill(b *batch) {
 				if len(r.long) > maxLine {
 					r.tooLong, r.long = true, nil
 				}
+				if len(r.long) > skipLongAfter && !r.holding {
+					select {
+					case longLine <- struct{}{}:
+						r.holding = true
+					case <-r.stop:
+						b.end = context.Canceled
+						return
+					}
+				}
+				if r.tooLong && r.holding {
+					r.holding = false
+					<-longLine
+				}
 			}
 			continue
 		}
@@ -348,6 +356,13 @@ func (r *lineReader) fill(b *batch) {
 		if len(r.long) > 0 {
 			line = append(r.long, chunk...)
 			r.long = r.long[:0]
+			if cap(r.long) > 2*skipLongAfter {
+				r.long = nil // a long line's buffer is not kept for the next
+			}
+		}
+		if r.holding {
+			// The line is copied into b, which now holds the token.
+			r.holding, b.long = false, true
 		}
 		switch {
 		case r.skipLong:
@@ -411,6 +426,18 @@ type batch struct {
 	end      error             // the reading error after the last line (io.EOF at the end)
 	lastLine int64             // lines read from the stream up to the end of this batch
 	parsed   chan struct{}     // closed when parse is done
+	long     bool              // a line holds the longLine token
+}
+
+// releaseLong gives back the longLine token if a line of b holds it, with
+// the batch's grown buffers.
+func (b *batch) releaseLong() {
+	if b.long {
+		b.long = false
+		b.arena = nil
+		b.te, b.tm = nil, nil
+		<-longLine
+	}
 }
 
 // batches keeps batches, with their grown buffers, from one log to the
@@ -419,6 +446,7 @@ var batches = sync.Pool{New: func() any { return &batch{start: []int{0}, strs: m
 
 // putBatch returns b to the pool unless a very long line grew its arena.
 func putBatch(b *batch) {
+	b.releaseLong()
 	if cap(b.arena) <= 2*batchBytes {
 		b.reset()
 		batches.Put(b)
@@ -596,7 +624,7 @@ func (d *decoder) process(line []byte) error {
 	case "SparkListenerStageSubmitted":
 		d.se.reset()
 		if err = json.Unmarshal(line, &d.se); err == nil {
-			if err = requireID("Stage ID", d.se.Info.StageID); err == nil {
+			if err = stageKeyOK(&d.se.Info); err == nil {
 				info := d.se.Info
 				d.stages[stageKey{info.StageID, info.StageAttempt}] = &info
 			}
@@ -604,7 +632,7 @@ func (d *decoder) process(line []byte) error {
 	case "SparkListenerStageCompleted":
 		d.se.reset()
 		if err = json.Unmarshal(line, &d.se); err == nil {
-			if err = requireID("Stage ID", d.se.Info.StageID); err == nil {
+			if err = stageKeyOK(&d.se.Info); err == nil {
 				delete(d.stages, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
 				delete(d.mapOutputs, stageKey{d.se.Info.StageID, d.se.Info.StageAttempt})
 				err = d.emitStage(&d.se.Info, false)
@@ -613,14 +641,14 @@ func (d *decoder) process(line []byte) error {
 	case "SparkListenerJobStart":
 		j := &jobStart{JobID: absent, SubmissionTime: absent}
 		if err = json.Unmarshal(line, j); err == nil {
-			if err = requireID("Job ID", j.JobID); err == nil {
+			if err = jobKeyOK(j.JobID); err == nil {
 				d.jobs[j.JobID] = j
 			}
 		}
 	case "SparkListenerJobEnd":
 		e := jobEnd{JobID: absent, CompletionTime: absent}
 		if err = json.Unmarshal(line, &e); err == nil {
-			if err = requireID("Job ID", e.JobID); err == nil {
+			if err = jobKeyOK(e.JobID); err == nil {
 				err = d.jobEnd(&e)
 			}
 		}
@@ -756,31 +784,31 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 	}
 	tr := d.taskStarted(t.StageID, t.StageAttempt, &t.Info)
 	r := &tr.row
-	r.FinishTime = optTime(&tr.finish, t.Info.FinishTime)
+	r.FinishTime = d.optTime(&tr.finish, "Finish Time", t.Info.FinishTime)
 	r.TaskType = optString(&tr.taskType, t.TaskType)
 	r.EndReason = optString(&tr.endReason, t.Reason.Reason)
 	r.ErrorDescription = t.Reason.errorText()
 	tr.hasMetrics = has
 	r.HasMetrics = &tr.hasMetrics
 	v := &tr.metrics
-	r.ExecutorRunTimeMs = optInt64(&v[0], m.ExecutorRunTime)
-	r.ExecutorCPUTimeNs = optInt64(&v[1], m.ExecutorCPUTime)
-	r.JvmGCTimeMs = optInt64(&v[2], m.JVMGCTime)
-	r.ResultSize = optInt64(&v[3], m.ResultSize)
-	r.PeakExecutionMemory = optInt64(&v[4], m.PeakExecutionMemory)
-	r.MemoryBytesSpilled = optInt64(&v[5], m.MemoryBytesSpilled)
-	r.DiskBytesSpilled = optInt64(&v[6], m.DiskBytesSpilled)
-	r.ShuffleBytesWritten = optInt64(&v[7], m.ShuffleWrite.BytesWritten)
-	r.ShuffleRecordsWritten = optInt64(&v[8], m.ShuffleWrite.RecordsWritten)
-	r.ShuffleWriteTimeNs = optInt64(&v[9], m.ShuffleWrite.WriteTime)
-	r.ShuffleRemoteBytesRead = optInt64(&v[10], m.ShuffleRead.RemoteBytesRead)
-	r.ShuffleLocalBytesRead = optInt64(&v[11], m.ShuffleRead.LocalBytesRead)
-	r.ShuffleRemoteBytesReadToDisk = optInt64(&v[12], m.ShuffleRead.RemoteBytesReadToDisk)
-	r.ShuffleRecordsRead = optInt64(&v[13], m.ShuffleRead.TotalRecordsRead)
-	r.InputBytes = optInt64(&v[14], m.Input.BytesRead)
-	r.InputRecords = optInt64(&v[15], m.Input.RecordsRead)
-	r.OutputBytes = optInt64(&v[16], m.Output.BytesWritten)
-	r.OutputRecords = optInt64(&v[17], m.Output.RecordsWritten)
+	r.ExecutorRunTimeMs = d.metric(&v[0], "Executor Run Time", m.ExecutorRunTime)
+	r.ExecutorCPUTimeNs = d.metric(&v[1], "Executor CPU Time", m.ExecutorCPUTime)
+	r.JvmGCTimeMs = d.metric(&v[2], "JVM GC Time", m.JVMGCTime)
+	r.ResultSize = d.metric(&v[3], "Result Size", m.ResultSize)
+	r.PeakExecutionMemory = d.metric(&v[4], "Peak Execution Memory", m.PeakExecutionMemory)
+	r.MemoryBytesSpilled = d.metric(&v[5], "Memory Bytes Spilled", m.MemoryBytesSpilled)
+	r.DiskBytesSpilled = d.metric(&v[6], "Disk Bytes Spilled", m.DiskBytesSpilled)
+	r.ShuffleBytesWritten = d.metric(&v[7], "Shuffle Bytes Written", m.ShuffleWrite.BytesWritten)
+	r.ShuffleRecordsWritten = d.metric(&v[8], "Shuffle Records Written", m.ShuffleWrite.RecordsWritten)
+	r.ShuffleWriteTimeNs = d.metric(&v[9], "Shuffle Write Time", m.ShuffleWrite.WriteTime)
+	r.ShuffleRemoteBytesRead = d.metric(&v[10], "Remote Bytes Read", m.ShuffleRead.RemoteBytesRead)
+	r.ShuffleLocalBytesRead = d.metric(&v[11], "Local Bytes Read", m.ShuffleRead.LocalBytesRead)
+	r.ShuffleRemoteBytesReadToDisk = d.metric(&v[12], "Remote Bytes Read To Disk", m.ShuffleRead.RemoteBytesReadToDisk)
+	r.ShuffleRecordsRead = d.metric(&v[13], "Total Records Read", m.ShuffleRead.TotalRecordsRead)
+	r.InputBytes = d.metric(&v[14], "Bytes Read", m.Input.BytesRead)
+	r.InputRecords = d.metric(&v[15], "Records Read", m.Input.RecordsRead)
+	r.OutputBytes = d.metric(&v[16], "Bytes Written", m.Output.BytesWritten)
+	r.OutputRecords = d.metric(&v[17], "Records Written", m.Output.RecordsWritten)
 	return d.addTask()
 }
 
@@ -790,13 +818,17 @@ func (d *decoder) taskEnd(t *taskEnd) error {
 func (d *decoder) taskStarted(stageID, stageAttempt int64, info *taskInfo) *taskRow {
 	app, attempt := d.key()
 	tr := &d.task
-	tr.stageID, tr.stageAttempt = int32(stageID), int32(stageAttempt)
-	tr.index, tr.attempt, tr.part = int32(info.Index), int32(info.Attempt), partition(info)
+	part, partField := info.PartitionID, "Partition ID"
+	if part == absent || part < 0 {
+		part, partField = info.Index, "Index"
+	}
 	tr.failed, tr.killed, tr.speculative, tr.hasMetrics = info.Failed, info.Killed, info.Speculative, false
 	tr.row = store.SparkTask{AppID: app, AttemptID: attempt, TaskID: info.TaskID,
-		StageID: &tr.stageID, StageAttempt: &tr.stageAttempt, TaskIndex: &tr.index, TaskAttempt: &tr.attempt, PartitionID: &tr.part,
-		ExecutorID: optString(&tr.executorID, info.ExecutorID), Host: optString(&tr.host, info.Host),
-		LaunchTime: optTime(&tr.launch, info.LaunchTime),
+		StageID: d.int32Of(&tr.stageID, "Stage ID", stageID), StageAttempt: d.int32Of(&tr.stageAttempt, "Stage Attempt ID", stageAttempt),
+		TaskIndex: d.int32Of(&tr.index, "Index", info.Index), TaskAttempt: d.int32Of(&tr.attempt, "Attempt", info.Attempt),
+		PartitionID: d.int32Of(&tr.part, partField, part),
+		ExecutorID:  optString(&tr.executorID, info.ExecutorID), Host: optString(&tr.host, info.Host),
+		LaunchTime: d.optTime(&tr.launch, "Launch Time", info.LaunchTime),
 		Failed:     &tr.failed, Killed: &tr.killed, Speculative: &tr.speculative, HasMetrics: &tr.hasMetrics,
 		LogEvents: d.events}
 	return tr
@@ -806,13 +838,6 @@ func (d *decoder) taskStarted(stageID, stageAttempt int64, info *taskInfo) *task
 func (d *decoder) emitOpenTask(t *taskStart) error {
 	d.taskStarted(t.StageID, t.StageAttempt, &t.Info)
 	return d.addTask()
-}
-
-func partition(t *taskInfo) int32 {
-	if t.PartitionID == absent || t.PartitionID < 0 {
-		return int32(t.Index)
-	}
-	return int32(t.PartitionID)
 }
 
 func (d *decoder) emitStage(s *stageInfo, active bool) error {
@@ -826,8 +851,8 @@ func (d *decoder) emitStage(s *stageInfo, active bool) error {
 		status, failure = "failed", s.FailureReason
 	}
 	return d.appendRow(&store.SparkStage{AppID: app, AttemptID: attempt, StageID: int32(s.StageID), StageAttempt: int32(s.StageAttempt),
-		StageName: nullStr(s.StageName), NumTasks: nullInt32(s.NumTasks), ParentIDs: rawArray(s.ParentIDs),
-		SubmissionTime: msTime(s.SubmissionTime), CompletionTime: msTime(s.CompletionTime), FailureReason: failure,
+		StageName: nullStr(s.StageName), NumTasks: d.int32Of(new(int32), "Number of Tasks", s.NumTasks), ParentIDs: rawArray(s.ParentIDs),
+		SubmissionTime: d.msTime("Submission Time", s.SubmissionTime), CompletionTime: d.msTime("Completion Time", s.CompletionTime), FailureReason: failure,
 		Status: &status, LogEvents: d.events})
 }
 
@@ -835,10 +860,10 @@ func (d *decoder) jobEnd(e *jobEnd) error {
 	app, attempt := d.key()
 	start := d.jobs[e.JobID]
 	delete(d.jobs, e.JobID)
-	r := &store.SparkJob{AppID: app, AttemptID: attempt, JobID: int32(e.JobID), CompletionTime: msTime(e.CompletionTime),
+	r := &store.SparkJob{AppID: app, AttemptID: attempt, JobID: int32(e.JobID), CompletionTime: d.msTime("Completion Time", e.CompletionTime),
 		Result: nullStr(e.Result.Result), FailureReason: e.Result.Exception.Message, LogEvents: d.events}
 	if start != nil {
-		r.SubmissionTime, r.StageIDs = msTime(start.SubmissionTime), rawArray(start.StageIDs)
+		r.SubmissionTime, r.StageIDs = d.msTime("Submission Time", start.SubmissionTime), rawArray(start.StageIDs)
 	}
 	return d.appendRow(r)
 }
@@ -848,9 +873,9 @@ func (d *decoder) executorRemoved(e *executorRemoved) error {
 	x := d.executors[e.ExecutorID]
 	delete(d.executors, e.ExecutorID)
 	r := &store.SparkExecutor{AppID: app, AttemptID: attempt, ExecutorID: e.ExecutorID,
-		RemovedAt: msTime(e.Timestamp), RemovedReason: nullStr(e.Reason), LogEvents: d.events}
+		RemovedAt: d.msTime("Timestamp", e.Timestamp), RemovedReason: nullStr(e.Reason), LogEvents: d.events}
 	if x != nil {
-		r.Host, r.TotalCores, r.AddedAt = nullStr(x.host), store.Ptr(int32(x.cores)), msTime(x.addedAt)
+		r.Host, r.TotalCores, r.AddedAt = nullStr(x.host), d.int32Of(new(int32), "Total Cores", x.cores), d.msTime("Timestamp", x.addedAt)
 	}
 	return d.appendRow(r)
 }
@@ -865,7 +890,7 @@ func (d *decoder) finish() error {
 	for _, id := range sortedKeys(d.executors) {
 		x := d.executors[id]
 		if err := d.appendRow(&store.SparkExecutor{AppID: app, AttemptID: attempt, ExecutorID: id, Host: nullStr(x.host),
-			TotalCores: store.Ptr(int32(x.cores)), AddedAt: msTime(x.addedAt), LogEvents: d.events}); err != nil {
+			TotalCores: d.int32Of(new(int32), "Total Cores", x.cores), AddedAt: d.msTime("Timestamp", x.addedAt), LogEvents: d.events}); err != nil {
 			return err.(*sinkError).err
 		}
 	}
@@ -884,7 +909,7 @@ func (d *decoder) finish() error {
 	}
 	for _, id := range sortedKeys(d.jobs) {
 		j := d.jobs[id]
-		if err := d.appendRow(&store.SparkJob{AppID: app, AttemptID: attempt, JobID: int32(id), SubmissionTime: msTime(j.SubmissionTime),
+		if err := d.appendRow(&store.SparkJob{AppID: app, AttemptID: attempt, JobID: int32(id), SubmissionTime: d.msTime("Submission Time", j.SubmissionTime),
 			StageIDs: rawArray(j.StageIDs), LogEvents: d.events}); err != nil {
 			return err.(*sinkError).err
 		}
@@ -902,6 +927,7 @@ func (d *decoder) finish() error {
 		return err.(*sinkError).err
 	}
 	d.out.SkipRecords(d.skipped)
+	d.warnValues()
 	return nil
 }
 
@@ -941,14 +967,14 @@ func (d *decoder) emitApp(app, attempt string) error {
 	// for it: Spark renames only after writing that event, and a renamed
 	// copy with the same bytes is a duplicate the loader does not re-read.
 	completed := d.endTime != absent
-	r := &store.SparkApp{AppID: app, AttemptID: attempt, SparkVersion: nullStr(version), EndTime: msTime(d.endTime), Completed: &completed,
+	r := &store.SparkApp{AppID: app, AttemptID: attempt, SparkVersion: nullStr(version), EndTime: d.msTime("Timestamp", d.endTime), Completed: &completed,
 		GlueJobName: conf.glueJobName, GlueJobRunID: conf.glueJobRunID, ShufflePartitions: conf.shufflePartitions,
 		IOCompressionCodec: conf.ioCodec, EventlogCodec: &codec, AdaptiveEnabled: conf.adaptive,
 		AdaptiveCoalesceEnabled: conf.coalesce, AdaptiveSkewjoinEnabled: conf.skew, AdvisoryPartitionBytes: conf.advisoryBytes,
 		ExecutorCores: conf.executorCores, ExecutorMemory: conf.executorMemory, SparkProperties: propsText,
 		BadLines: &d.bad, Truncated: &d.trunc, SourceURI: &d.in.URI, LogEvents: d.events}
 	if d.sawStart {
-		r.AppName, r.SparkUser, r.StartTime = nullStr(d.app.AppName), nullStr(d.app.User), msTime(d.app.Timestamp)
+		r.AppName, r.SparkUser, r.StartTime = nullStr(d.app.AppName), nullStr(d.app.User), d.msTime("Timestamp", d.app.Timestamp)
 	}
 	return d.appendRow(r)
 }
@@ -971,21 +997,6 @@ func sortedKeys[K string | int64, V any](m map[K]V) []K {
 
 // nullStr maps "" to NULL.
 var nullStr = store.OptString
-
-func nullInt32(v int64) *int32 {
-	if v == absent {
-		return nil
-	}
-	return store.Ptr(int32(v))
-}
-
-// msTime converts Spark's epoch milliseconds; 0 and absent mean unknown.
-func msTime(ms int64) *time.Time {
-	if ms <= 0 {
-		return nil
-	}
-	return store.Ptr(time.UnixMilli(ms).UTC())
-}
 
 // rawArray keeps a JSON array as written ("[0,1]"); absent or null is NULL.
 func rawArray(b json.RawMessage) *string {
