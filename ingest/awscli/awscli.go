@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/internal/jsonscan"
@@ -143,19 +144,43 @@ func bad(out ingest.Sink, n int, what string, err error) error {
 }
 
 // Numbers are decoded as float64 so that 10 and 10.0 both load; integer
-// columns get the value rounded toward zero. Absent is NULL.
-func i32(p *float64) *int32 {
-	if p == nil {
-		return nil
-	}
-	return store.Ptr(int32(*p))
+// columns get the value rounded toward zero. Absent is NULL. Every integer
+// the AWS CLI outputs gluelens keeps is a count or a duration (Attempt,
+// ExecutionTime, Timeout, NumberOfWorkers, AvailableIpAddressCount): a
+// negative one, or one past its column (2³¹-1 for INTEGER), is stored as
+// NULL, never wrapped, with a warning naming the record and field.
+type record struct {
+	out  ingest.Sink
+	n    int
+	what string // "job run 3 (jr_…)"
 }
 
-func i64(p *float64) *int64 {
+func (r record) outside(field string, v float64) {
+	r.out.Warn(int64(r.n), fmt.Sprintf("%s: %s %v is not a count gluelens can hold (0 to %d): stored as NULL", r.what, field, v, int64(math.MaxInt32)))
+}
+
+func (r record) i32(field string, p *float64) *int32 {
 	if p == nil {
 		return nil
 	}
-	return store.Ptr(int64(*p))
+	v := math.Trunc(*p)
+	if v < 0 || v > math.MaxInt32 {
+		r.outside(field, *p)
+		return nil
+	}
+	return store.Ptr(int32(v))
+}
+
+func (r record) i64(field string, p *float64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := math.Trunc(*p)
+	if v < 0 || v > math.MaxInt32 {
+		r.outside(field, *p)
+		return nil
+	}
+	return store.Ptr(int64(v))
 }
 
 // compactJSON returns raw as compact JSON text, or NULL when absent or null.

@@ -61,7 +61,7 @@ func decodeSubnet(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 	}
 	return out.Append(&store.Subnet{
 		SubnetID: s.SubnetID, VpcID: str(s.VpcID), CidrBlock: str(s.CidrBlock), PrefixLength: prefix, UsableIPs: usable,
-		AvailableIPCount: i32(s.AvailableIPAddressCount), AvailabilityZone: str(s.AvailabilityZone), AccountID: str(s.OwnerID),
+		AvailableIPCount: record{out, n, fmt.Sprintf("subnet %d (%s)", n, s.SubnetID)}.i32("AvailableIpAddressCount", s.AvailableIPAddressCount), AvailabilityZone: str(s.AvailabilityZone), AccountID: str(s.OwnerID),
 		Name: str(name), SourceURI: str(in.URI)})
 }
 

@@ -3,6 +3,7 @@ package awscli
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gluelens/gluelens/ingest"
@@ -55,11 +56,12 @@ func decodeJobRun(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 	if err != nil {
 		return bad(out, n, "job run", err)
 	}
+	rec := record{out, n, fmt.Sprintf("job run %d (%s)", n, r.ID)}
 	return out.Append(&store.GlueRun{
-		RunID: r.ID, JobName: str(r.JobName), Attempt: i32(r.Attempt), PreviousRunID: str(r.PreviousRunID), TriggerName: str(r.TriggerName),
+		RunID: r.ID, JobName: str(r.JobName), Attempt: rec.i32("Attempt", r.Attempt), PreviousRunID: str(r.PreviousRunID), TriggerName: str(r.TriggerName),
 		StartedOn: r.StartedOn.value(), CompletedOn: r.CompletedOn.value(), LastModifiedOn: r.LastModifiedOn.value(),
-		State: str(r.JobRunState), ErrorMessage: str(r.ErrorMessage), ExecutionTimeS: i64(r.ExecutionTime), TimeoutMin: i64(r.Timeout),
-		MaxCapacity: r.MaxCapacity, WorkerType: str(r.WorkerType), NumberOfWorkers: i32(r.NumberOfWorkers), GlueVersion: str(r.GlueVersion),
+		State: str(r.JobRunState), ErrorMessage: str(r.ErrorMessage), ExecutionTimeS: rec.i64("ExecutionTime", r.ExecutionTime), TimeoutMin: rec.i64("Timeout", r.Timeout),
+		MaxCapacity: r.MaxCapacity, WorkerType: str(r.WorkerType), NumberOfWorkers: rec.i32("NumberOfWorkers", r.NumberOfWorkers), GlueVersion: str(r.GlueVersion),
 		ExecutionClass: str(r.ExecutionClass), DPUSeconds: r.DPUSeconds, Arguments: args,
 		FailureClass: str(eniclass.RunFailure(r.ErrorMessage)), SourceURI: str(in.URI)})
 }
@@ -94,8 +96,9 @@ func decodeJob(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) er
 	if err != nil {
 		return bad(out, n, "job", err)
 	}
+	rec := record{out, n, fmt.Sprintf("job %d (%s)", n, j.Name)}
 	if err := out.Append(&store.GlueJob{
-		JobName: j.Name, RoleArn: str(j.Role), WorkerType: str(j.WorkerType), NumberOfWorkers: i32(j.NumberOfWorkers), MaxCapacity: j.MaxCapacity,
+		JobName: j.Name, RoleArn: str(j.Role), WorkerType: str(j.WorkerType), NumberOfWorkers: rec.i32("NumberOfWorkers", j.NumberOfWorkers), MaxCapacity: j.MaxCapacity,
 		GlueVersion: str(j.GlueVersion), DefaultArguments: args, LastModifiedOn: j.LastModifiedOn.value(), SourceURI: str(in.URI)}); err != nil {
 		return err
 	}
