@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -233,7 +234,11 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 		if spec.Policy != Append {
 			for _, p := range l.pending {
 				if p.entry.Status == StatusOK {
-					p.entry.Duplicate += p.staged[t] - kept[p.seq]
+					// records_kept counts rows loaded: a staged row not
+					// kept moves to the duplicates.
+					dup := p.staged[t] - kept[p.seq]
+					p.entry.Duplicate += dup
+					p.entry.Kept -= dup
 				}
 			}
 		}
@@ -247,6 +252,9 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 	}
 	ia, err := l.appender("stage_ingest_issues")
 	if err != nil {
+		return nil, err
+	}
+	if err := l.carryKept(ctx); err != nil {
 		return nil, err
 	}
 	out := make([]ManifestEntry, 0, len(l.pending))
@@ -293,6 +301,31 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 	return out, nil
 }
 
+// carryKept keeps records_kept the rows loaded from an object when it is
+// read again unchanged (ingest --force): its rows are already in the
+// tables, loaded by the earlier read, so they are its own, not duplicates.
+// The earlier manifest row (same URI and content hash) says how many.
+func (l *Loader) carryKept(ctx context.Context) error {
+	for _, p := range l.pending {
+		e := &p.entry
+		if e.Status != StatusOK || e.Duplicate == 0 || e.SHA256 == "" {
+			continue
+		}
+		var before int64
+		err := l.conn.QueryRowContext(ctx, `SELECT records_kept FROM ingest_manifest WHERE uri = ? AND content_sha256 = ? AND status = 'ok'`, e.URI, e.SHA256).Scan(&before)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("reading the manifest of %s: %w", e.URI, err)
+		}
+		n := min(before, e.Duplicate)
+		e.Kept += n
+		e.Duplicate -= n
+	}
+	return nil
+}
+
 // merge moves the staged rows of one table into it by its policy and
 // returns how many rows of each object were kept (not duplicates).
 //
@@ -316,6 +349,15 @@ func (l *Loader) merge(ctx context.Context, spec TableSpec) (map[int64]int64, er
 	}
 	if objects == 0 {
 		return kept, nil
+	}
+	if len(spec.Provenance) > 0 {
+		contested, err := l.contested(ctx, spec, stage)
+		if err != nil {
+			return nil, err
+		}
+		if contested {
+			return l.mergeByContent(ctx, spec, stage)
+		}
 	}
 	key := strings.Join(spec.Key, ", ")
 	repeated, err := l.repeatedKeys(ctx, spec, stage, "true")
@@ -761,7 +803,8 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 			}
 			e.Status = StatusDuplicate
 			e.Error = "same content as " + other
-			e.Duplicate += e.Kept
+			// Every record of the object is one of the other's.
+			e.Duplicate += e.Kept + e.Bad + e.Skipped
 			e.Kept, e.Bad, e.Skipped = 0, 0, 0
 			issues = nil
 		}
@@ -772,6 +815,7 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 			return err
 		}
 		e.Duplicate += removed
+		e.Kept -= removed
 	}
 	w.l.pending = append(w.l.pending, &pendingObject{seq: w.seq, entry: e, issues: issues, staged: w.staged})
 	return nil

@@ -33,7 +33,11 @@ type TableSpec struct {
 	Name    string
 	Key     []string // key columns for IgnoreDuplicates and ReplaceIfNewer
 	Version string   // column compared by ReplaceIfNewer
-	Policy  MergePolicy
+	// Provenance names the columns saying where a row was read (object,
+	// record), not what it says. With IgnoreDuplicates, copies of one key
+	// whose other columns differ are resolved by content (conflicts.go).
+	Provenance []string
+	Policy     MergePolicy
 	// Partition is how many leading Key columns, which are also the
 	// table's first columns, hold the same values in every row of one
 	// object (a Spark log is one application attempt). A streamed object
