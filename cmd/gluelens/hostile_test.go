@@ -172,13 +172,15 @@ func TestExitStatuses(t *testing.T) {
 		}
 		return p
 	}
-	random := make([]byte, 4096)
-	for i := range random {
-		random[i] = byte(i*7919 + i>>3) // fixed, not JSON, no codec magic
+	// Crafted inputs of testdata/hostile (README there).
+	hostile := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
-	random[0] = 0x9c
-	allBad := strings.Repeat(`{"eventVersion":"1.08","eventName":"CreateNetworkInterface","eventSource":"ec2.amazonaws.com","eventID":"e"}`+"\n", 3)
-	lz4Frame := append([]byte{0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7}, random[:200]...)
+	random, allBad, lz4Frame := hostile("random-bytes.json.gz"), hostile("all-bad-records.jsonl"), hostile("lz4-frame.lz4")
 	os.MkdirAll(filepath.Join(dir, "empty"), 0o755)
 	for _, tc := range []struct {
 		name string
@@ -186,7 +188,7 @@ func TestExitStatuses(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"every record bad", []string{"ingest", write("bad/trail.jsonl", []byte(allBad))}, exitPartial, "every record is bad (3)"},
+		{"every record bad", []string{"ingest", write("bad/trail.jsonl", allBad)}, exitPartial, "every record is bad (3)"},
 		{"random bytes in a .json.gz", []string{"ingest", write("rnd/x.json.gz", random)}, exitPartial, "binary content under an evidence name"},
 		{"LZ4 frame Spark log", []string{"ingest", write("lz4/app-20261102-0001.lz4", lz4Frame)}, exitPartial, "LZ4 frame format"},
 		{"no objects found", []string{"ingest", filepath.Join(dir, "empty")}, exitNotFound, "no objects found"},

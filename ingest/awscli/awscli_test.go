@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -437,6 +438,12 @@ func FuzzEveryShape(f *testing.F) {
 		`[{"Jobs":[]}]`,
 	} {
 		f.Add([]byte(s))
+	}
+	// The get-job-runs output crafted for issue 17 (testdata/hostile).
+	if b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "glue", "get-job-runs.json")); err != nil {
+		f.Fatal(err)
+	} else {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, d := range awscli.Decoders() {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -398,7 +399,16 @@ func TestTopLevelArray(t *testing.T) {
 			t.Errorf("%s: record_index = %v, want 2", name, got)
 		}
 	}
-	err := decode(t, "export.json", append(compact, []byte(" {}")...), testutil.NewSink())
+	// The crafted export of testdata/hostile (issue 17), pretty-printed.
+	crafted, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "cloudtrail-top-level-array.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := testutil.NewSink()
+	if err := decode(t, "export.json", crafted, sink); err != nil || len(sink.Rows["eni_events"]) != 1 || sink.Skipped != 2 {
+		t.Errorf("crafted array: err %v, %d rows, %d skipped; want 1 and 2", err, len(sink.Rows["eni_events"]), sink.Skipped)
+	}
+	err = decode(t, "export.json", append(compact, []byte(" {}")...), testutil.NewSink())
 	if err == nil || !strings.Contains(err.Error(), "after the array") {
 		t.Errorf("trailing data after the array: err = %v", err)
 	}
@@ -595,6 +605,15 @@ func FuzzCloudTrail(f *testing.F) {
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
+	}
+	// The CloudTrail inputs crafted for issue 17 (testdata/hostile).
+	for _, n := range []string{"cloudtrail-top-level-array.json", "cloudtrail-invalid-utf8.json", "all-bad-records.jsonl",
+		"conflicting-eventids/111122223333_CloudTrail_us-east-1_20261102T1000Z_copyA.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
 	}
 	d := cloudtrail.New()
 	f.Fuzz(func(t *testing.T, data []byte) {

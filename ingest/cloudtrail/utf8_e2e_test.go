@@ -19,11 +19,12 @@ import (
 func TestInvalidUTF8KeptAndCounted(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	rec := "{\"Records\":[{\"eventVersion\":\"1.08\",\"eventID\":\"u1\",\"eventTime\":\"2026-11-02T00:00:00Z\",\"eventName\":\"CreateNetworkInterface\"," +
-		"\"eventSource\":\"ec2.amazonaws.com\",\"awsRegion\":\"us-east-1\",\"recipientAccountId\":\"123456789012\"," +
-		"\"requestParameters\":{\"subnetId\":\"subnet-\xff1\",\"description\":\"d\xfe\"},\"responseElements\":{\"networkInterface\":{\"networkInterfaceId\":\"eni-1\",\"subnetId\":\"subnet-\xff1\"}}," +
-		"\"userIdentity\":{\"arn\":\"arn:aws:iam::123456789012:role/r\xff\"}}]}"
-	if err := os.WriteFile(filepath.Join(dir, "trail.json"), []byte(rec), 0o644); err != nil {
+	// Crafted for issue 17: testdata/hostile/cloudtrail-invalid-utf8.json.
+	rec, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "cloudtrail-invalid-utf8.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "trail.json"), rec, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "g.duckdb"))

@@ -1,12 +1,45 @@
 package sparklog_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
+
+// hostileFile reads a crafted input of testdata/hostile.
+func hostileFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// completeTaskEnds counts the TaskEnd lines of a cut gzip stream that end
+// in a newline before the stream breaks off.
+func completeTaskEnds(t *testing.T, gz []byte) int64 {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	br := bufio.NewReader(zr)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return n
+		}
+		if strings.Contains(line, `"Event":"SparkListenerTaskEnd"`) {
+			n++
+		}
+	}
+}
 
 // TestIngestCutCompressedSingleFile: a single-file Spark log cut short
 // inside its zstd or gzip stream (.zstd.inprogress, .gz) is loaded through
@@ -25,6 +58,10 @@ func TestIngestCutCompressedSingleFile(t *testing.T) {
 	}{
 		{"app-1.zstd.inprogress", zst[:len(zst)*3/5]},
 		{"local-1430917381534.gz", gz.Bytes()[:gz.Len()*3/5]},
+		// Crafted for issue 17 (testdata/hostile/README.md): a 400-task
+		// log cut at 60 % of its zstd and gzip streams.
+		{"app-cut.zstd.inprogress", hostileFile(t, "spark-cut.zstd.inprogress")},
+		{"app-cut.gz", hostileFile(t, "spark-cut.gz")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -39,8 +76,16 @@ func TestIngestCutCompressedSingleFile(t *testing.T) {
 			if !scalar[bool](t, st, "SELECT truncated FROM spark_apps") {
 				t.Errorf("the cut log is not marked truncated")
 			}
-			if n := scalar[int64](t, st, "SELECT count(*) FROM spark_tasks WHERE end_reason IS NOT NULL"); n == 0 {
+			n := scalar[int64](t, st, "SELECT count(*) FROM spark_tasks WHERE end_reason IS NOT NULL")
+			if n == 0 {
 				t.Errorf("no ended task kept from the readable part")
+			}
+			if tc.name == "app-cut.gz" {
+				// Every TaskEnd line the standard library's gzip reader
+				// delivers whole before the cut is a task.
+				if want := completeTaskEnds(t, tc.data); n != want {
+					t.Errorf("%d tasks, want the %d complete TaskEnd lines before the cut", n, want)
+				}
 			}
 		})
 	}

@@ -3,6 +3,8 @@ package sparklog_test
 import (
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -329,6 +331,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(lines(appStart, `{"Event":"SparkListenerTaskEnd","Task Info":{"Task ID":"x"}}`)))
 	f.Add([]byte(`{"Event":"SparkListenerTaskStart","Task Info":{}}` + "\n" + `{"Event":"SparkListenerStageCompleted","Stage Info":null}`))
 	f.Add([]byte(`{"Event":"SparkListenerEnvironmentUpdate","Spark Properties":{"spark.sql.shuffle.partitions":"x"}}`))
+	// The Spark logs crafted for issue 17 (testdata/hostile).
+	for _, n := range []string{"spark-out-of-range.json", "spark-spaced-thirdparty.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if !(sparklog.Decoder{}).Sniff("k", b) {
 			b = append([]byte(`{"Event":"SparkListenerLogStart"}`+"\n"), b...)

@@ -1,6 +1,8 @@
 package sparklog_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,5 +76,28 @@ func TestUnknownEventIsSkipped(t *testing.T) {
 	}
 	if v := get("spark_apps", apps[0], "end_time"); v == nil {
 		t.Errorf("end_time missing: the spaced ApplicationEnd was not read")
+	}
+}
+
+// TestSpacedFileAndThirdPartyEvents loads testdata/hostile/spark-spaced-thirdparty.json
+// (crafted for issue 17): events written with json.dumps spacing and two
+// third-party listener events. The task loads, the two foreign events are
+// skipped as unknown, no line is bad.
+func TestSpacedFileAndThirdPartyEvents(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "spark-spaced-thirdparty.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app-spaced"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t)
+	sum := run(t, st, dir, false)
+	if sum.Failed != 0 || sum.Bad != 0 || sum.Skipped != 2 {
+		t.Errorf("%d failed, %d bad, %d skipped; want 0, 0 and the 2 third-party events", sum.Failed, sum.Bad, sum.Skipped)
+	}
+	if got := scalar[string](t, st, "SELECT app_name || ' ' || (SELECT count(*) FROM spark_tasks) || ' ' || completed FROM spark_apps"); got != "spaced 1 true" {
+		t.Errorf("app %q, want spaced, 1 task, completed", got)
 	}
 }
