@@ -803,7 +803,8 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 			}
 			e.Status = StatusDuplicate
 			e.Error = "same content as " + other
-			// Every record of the object is one of the other's.
+			// Every record it holds is one of the other's: a duplicate,
+			// so the counts still add up to the records read.
 			e.Duplicate += e.Kept + e.Bad + e.Skipped
 			e.Kept, e.Bad, e.Skipped = 0, 0, 0
 			issues = nil

@@ -1,14 +1,16 @@
 -- cloudtrail_log_files: one row per CloudTrail log file loaded, with the account, region and delivery
 -- time its name carries (<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz; NULL for
--- files named otherwise, such as lookup-events output). Digest files are not log files.
+-- files named otherwise, such as lookup-events output). Digest files are not log files. eni_records
+-- and other_records are NULL for a file with the same content as another (status duplicate: all its
+-- records count as duplicates).
 -- Reads: ingest_manifest.
 CREATE OR REPLACE VIEW cloudtrail_log_files AS
 SELECT uri,
        nullif(regexp_extract(uri, '(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{8}T\d{4}Z)_[^/]*$', 1), '') AS account_id,
        nullif(regexp_extract(uri, '(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{8}T\d{4}Z)_[^/]*$', 2), '') AS region,
        try_strptime(nullif(regexp_extract(uri, '(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{8}T\d{4}Z)_[^/]*$', 3), ''), '%Y%m%dT%H%MZ') AS delivered_at,
-       records_kept + records_duplicate AS eni_records,
-       records_skipped AS other_records
+       CASE WHEN status = 'ok' THEN records_kept + records_duplicate END AS eni_records,
+       CASE WHEN status = 'ok' THEN records_skipped END AS other_records
 FROM ingest_manifest
 WHERE kind = 'cloudtrail' AND status IN ('ok', 'duplicate') AND uri NOT LIKE '%CloudTrail-Digest%';
 
