@@ -434,7 +434,8 @@ main() {
 	mkdir -p "$OUT"
 	# query opens the database read-only unless given --write (older builds have no --write and write).
 	WRITE=()
-	if "$BIN" query --help 2>/dev/null | grep -q -- '--write'; then
+	# grep reads the whole help (not -q): under pipefail an early exit makes the help's writer fail.
+	if "$BIN" query --help 2>/dev/null | grep -- '--write' >/dev/null; then
 		WRITE=(--write)
 	fi
 	# A database for the DuckDB peers that only read files (query needs a database file).

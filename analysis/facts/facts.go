@@ -220,11 +220,16 @@ func HolderSteps(ctx context.Context, st *store.Store, w Window) (map[string][]H
 	if err != nil {
 		return nil, fmt.Errorf("reading subnet occupancy by holder: %w", err)
 	}
-	out := map[string][]HolderStep{}
+	return bySubnet(rows, func(r HolderStep) string { return r.SubnetID }), nil
+}
+
+// bySubnet groups rows by their subnet, keeping their order.
+func bySubnet[T any](rows []T, subnet func(T) string) map[string][]T {
+	out := map[string][]T{}
 	for _, r := range rows {
-		out[r.SubnetID] = append(out[r.SubnetID], r)
+		out[subnet(r)] = append(out[subnet(r)], r)
 	}
-	return out, nil
+	return out
 }
 
 // Occupancy reads every subnet's occupancy step series clipped to w, by
@@ -235,9 +240,5 @@ func Occupancy(ctx context.Context, st *store.Store, w Window) (map[string][]Ste
 	if err != nil {
 		return nil, fmt.Errorf("reading subnet occupancy: %w", err)
 	}
-	out := map[string][]Step{}
-	for _, r := range rows {
-		out[r.SubnetID] = append(out[r.SubnetID], r)
-	}
-	return out, nil
+	return bySubnet(rows, func(r Step) string { return r.SubnetID }), nil
 }
