@@ -42,6 +42,7 @@ type jobRun struct {
 	ExecutionClass  string          `json:"ExecutionClass"`
 	DPUSeconds      *float64        `json:"DPUSeconds"`
 	Arguments       json.RawMessage `json:"Arguments"`
+	JobMode         string          `json:"JobMode"`
 }
 
 func decodeJobRun(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) error {
@@ -63,7 +64,7 @@ func decodeJobRun(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 		State: str(r.JobRunState), ErrorMessage: str(r.ErrorMessage), ExecutionTimeS: rec.i64("ExecutionTime", r.ExecutionTime), TimeoutMin: rec.i64("Timeout", r.Timeout),
 		MaxCapacity: r.MaxCapacity, WorkerType: str(r.WorkerType), NumberOfWorkers: rec.i32("NumberOfWorkers", r.NumberOfWorkers), GlueVersion: str(r.GlueVersion),
 		ExecutionClass: str(r.ExecutionClass), DPUSeconds: r.DPUSeconds, Arguments: args,
-		FailureClass: str(eniclass.RunFailure(r.ErrorMessage)), SourceURI: str(in.URI)})
+		FailureClass: str(eniclass.RunFailure(r.ErrorMessage)), SourceURI: str(in.URI), JobMode: str(r.JobMode)})
 }
 
 // job is the part of a Glue Job that glue_jobs keeps.

@@ -23,6 +23,7 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 		`ALTER TABLE glue_job_connections DROP COLUMN job_modified_on`,
 		`DROP TABLE cloudtrail_digests`, `DROP TABLE cloudtrail_digest_log_files`, `DROP TABLE cloudtrail_public_keys`,
 		`ALTER TABLE ingest_manifest DROP COLUMN decoded_sha256`,
+		`ALTER TABLE glue_runs DROP COLUMN job_mode`,
 		`UPDATE gluelens_meta SET value = '11' WHERE key = 'schema_version'`,
 	} {
 		if _, err := s.DB().ExecContext(ctx, q); err != nil {

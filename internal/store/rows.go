@@ -70,6 +70,7 @@ type GlueRun struct {
 	Arguments       *string    `parquet:"arguments,optional"`
 	FailureClass    *string    `parquet:"failure_class,optional,dict"`
 	SourceURI       *string    `parquet:"source_uri,optional,dict"`
+	JobMode         *string    `parquet:"job_mode,optional,dict"`
 }
 
 // Table implements Row.
