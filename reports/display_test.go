@@ -92,3 +92,26 @@ func TestCellText(t *testing.T) {
 		t.Errorf("CSV %q, %v", b.String(), err)
 	}
 }
+
+// Byte counts read in the reports' unit, GiB (1 GiB = 2^30 bytes).
+func TestBytesCell(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{
+		{85_253_628_108, "79.4 GiB"}, // 85253628108 / 1073741824 = 79.398
+		{1 << 30, "1.0 GiB"},
+		{1<<30 - 1, "1024.0 MiB"},
+		{3 << 40, "3.00 TiB"},
+		{1536, "1.5 KiB"},
+		{999, "999 B"},
+	} {
+		n := c.n
+		if got := bytesCell(&n); got != c.want {
+			t.Errorf("bytesCell(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	if bytesCell(nil) != "" {
+		t.Error("nil bytes not empty")
+	}
+}

@@ -286,21 +286,22 @@ func orDash(s string) string {
 	return s
 }
 
-// bytesCell renders a byte count for tables in decimal units.
+// bytesCell renders a byte count for tables and text in binary units
+// (GiB, as the reports): "79.4 GiB".
 func bytesCell(n *int64) string {
 	if n == nil {
 		return ""
 	}
 	f := float64(*n)
 	switch {
-	case f >= 1e12:
-		return fmt.Sprintf("%.2f TB", f/1e12)
-	case f >= 1e9:
-		return fmt.Sprintf("%.2f GB", f/1e9)
-	case f >= 1e6:
-		return fmt.Sprintf("%.1f MB", f/1e6)
-	case f >= 1e3:
-		return fmt.Sprintf("%.1f kB", f/1e3)
+	case f >= 1<<40:
+		return fmt.Sprintf("%.2f TiB", f/(1<<40))
+	case f >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", f/(1<<30))
+	case f >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", f/(1<<20))
+	case f >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", f/(1<<10))
 	}
 	return fmt.Sprintf("%d B", *n)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -108,4 +109,32 @@ func categoryNames(configPath *string) lister {
 		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 		return out, nil
 	}
+}
+
+// expandRunID turns a shortened run id — what a table prints
+// ("jr_7353c865…"), or any prefix of one run id — into the full id. A
+// value that is not the prefix of any run stays as given, for the evidence
+// check to name what the evidence holds; a prefix of several runs is a
+// usage error.
+func expandRunID(ctx context.Context, st *store.Store, id string) (string, error) {
+	prefix := strings.TrimSuffix(id, "…")
+	if prefix == "" {
+		return id, nil
+	}
+	names, err := evidence.RunIDs(ctx, st, prefix, completionLimit)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case len(names) == 1:
+		return names[0].ID, nil
+	case len(names) > 1:
+		for _, n := range names {
+			if n.ID == prefix {
+				return prefix, nil
+			}
+		}
+		return "", usagef("run id %s is the start of %d runs (%s, %s, …): give more of it, or complete it with Tab", id, len(names), names[0].ID, names[1].ID)
+	}
+	return id, nil
 }

@@ -270,6 +270,20 @@ func TestOneCLIOnIPExhaustion(t *testing.T) {
 		}
 	})
 
+	t.Run("the shortened run id a table prints reads back", func(t *testing.T) {
+		full := cli(t, "--db", db, "report", "incident", "--run", first.JobRunID, "--format", "json")
+		short := first.JobRunID[:11] + "…"
+		if got := cli(t, "--db", db, "report", "incident", "--run", short, "--format", "json"); generated.ReplaceAllString(got, "") != generated.ReplaceAllString(full, "") {
+			t.Errorf("report incident --run %s differs from --run %s", short, first.JobRunID)
+		}
+		if _, errOut, code := runAll("--db", db, "report", "incident", "--run", "jr_", "--format", "json"); code != exitUsage || !strings.Contains(errOut, "run id jr_ is the start of") {
+			t.Errorf("ambiguous prefix: exit %d, stderr %q", code, errOut)
+		}
+		if _, errOut, code := runAll("--db", db, "report", "incident", "--run", "jr_nothing", "--format", "json"); code != exitEvidence || !strings.Contains(errOut, "jr_nothing") {
+			t.Errorf("unknown run: exit %d, stderr %q", code, errOut)
+		}
+	})
+
 	t.Run("-o for every writer, deprecated forms still work", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "subnets.csv")
 		if stdout := cli(t, "--db", db, "eni", "subnets", "--format", "csv", "-o", out); stdout != "" {

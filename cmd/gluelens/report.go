@@ -117,6 +117,11 @@ func runReportIncident(ctx context.Context, f *Factory, o *ReportIncidentOptions
 		q.After = &sp
 	}
 	return writeReport(ctx, f, o.reportOptions, func(st *store.Store, opt report.Options, out io.Writer) error {
+		if q.RunID != "" {
+			if q.RunID, err = expandRunID(ctx, st, q.RunID); err != nil {
+				return err
+			}
+		}
 		if err := checkIncident(ctx, st, q); err != nil {
 			return err
 		}

@@ -160,6 +160,10 @@ func (o *SparkOptions) openApp(ctx context.Context, f *Factory, appID string) (*
 	}
 	var ref spark.AppRef
 	if o.run != "" {
+		if o.run, err = expandRunID(ctx, st, o.run); err != nil {
+			st.Close()
+			return nil, spark.AppRef{}, err
+		}
 		if err = evidence.CheckRun(ctx, st, o.run); err == nil {
 			if ref, err = spark.AppForRun(ctx, st, o.run); errors.Is(err, spark.ErrNoApp) {
 				err = evidence.NoApp(ctx, st, "job run "+o.run+" is in the evidence but no Spark event log carries its id")
