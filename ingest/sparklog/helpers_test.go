@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -19,29 +17,17 @@ import (
 	"github.com/gluelens/gluelens/internal/testutil"
 )
 
-// columns maps each Spark table to its column positions, read from the
-// schema file itself so the tests check the decoder's value order against it.
+// columns maps each Spark table to its column positions, as its row struct
+// in internal/store holds them (checked against the schema there).
 var columns = func() map[string]map[string]int {
-	body, err := os.ReadFile(filepath.Join("..", "..", "internal", "store", "schema", "010_spark.sql"))
-	if err != nil {
-		panic(err)
-	}
 	out := map[string]map[string]int{}
-	var cur map[string]int
-	colRE := regexp.MustCompile(`^\s+([a-z_]+)\s+[A-Z]+`)
-	for _, line := range strings.Split(string(body), "\n") {
-		if name, ok := strings.CutPrefix(line, "CREATE TABLE "); ok {
-			cur = map[string]int{}
-			out[strings.Fields(name)[0]] = cur
-			continue
+	for _, r := range []store.Row{(*store.SparkApp)(nil), (*store.SparkExecutor)(nil), (*store.SparkStage)(nil),
+		(*store.SparkTask)(nil), (*store.SparkJob)(nil)} {
+		cols := map[string]int{}
+		for i, f := range store.FieldsOf(r) {
+			cols[f.Name] = i
 		}
-		if strings.HasPrefix(line, ");") {
-			cur = nil
-			continue
-		}
-		if m := colRE.FindStringSubmatch(line); cur != nil && m != nil {
-			cur[m[1]] = len(cur)
-		}
+		out[r.Table()] = cols
 	}
 	return out
 }()
