@@ -6,6 +6,7 @@
 //	glue-jobs               get-jobs {"Jobs":[...]} / get-job {"Job":{...}}               → glue_jobs, glue_job_connections
 //	glue-connections        get-connections {"ConnectionList":[...]} / get-connection     → glue_connections
 //	ec2-subnets             describe-subnets {"Subnets":[...]}                             → subnets
+//	ec2-vpcs                describe-vpcs {"Vpcs":[...]}, create-vpc {"Vpc":{...}}         → vpc_cidr_blocks
 //	ec2-network-interfaces  describe-network-interfaces {"NetworkInterfaces":[...]},
 //	                        create-network-interface {"NetworkInterface":{...}}           → eni_snapshots
 //
@@ -59,6 +60,12 @@ func EC2Subnets() *Decoder {
 	return &Decoder{shape{kind: "ec2-subnets", listKey: "Subnets", item: decodeSubnet}}
 }
 
+// EC2VPCs returns the decoder for ec2 describe-vpcs output (and create-vpc
+// output, one VPC).
+func EC2VPCs() *Decoder {
+	return &Decoder{shape{kind: "ec2-vpcs", listKey: "Vpcs", oneKey: "Vpc", item: decodeVPC}}
+}
+
 // EC2NetworkInterfaces returns the decoder for ec2 describe-network-interfaces
 // output (and create-network-interface output, a one-ENI snapshot).
 func EC2NetworkInterfaces() *Decoder {
@@ -67,7 +74,7 @@ func EC2NetworkInterfaces() *Decoder {
 
 // Decoders returns every AWS CLI decoder.
 func Decoders() []ingest.Decoder {
-	return []ingest.Decoder{GlueJobRuns(), GlueJobs(), GlueConnections(), EC2Subnets(), EC2NetworkInterfaces()}
+	return []ingest.Decoder{GlueJobRuns(), GlueJobs(), GlueConnections(), EC2Subnets(), EC2VPCs(), EC2NetworkInterfaces()}
 }
 
 // Kind implements ingest.Decoder.

@@ -20,7 +20,7 @@ import (
 var columns = func() map[string][]string {
 	out := map[string][]string{}
 	for _, r := range []store.Row{(*store.GlueRun)(nil), (*store.GlueJob)(nil), (*store.GlueJobConnection)(nil),
-		(*store.GlueConnection)(nil), (*store.Subnet)(nil), (*store.EniSnapshot)(nil)} {
+		(*store.GlueConnection)(nil), (*store.Subnet)(nil), (*store.VPCCIDRBlock)(nil), (*store.EniSnapshot)(nil)} {
 		for _, f := range store.FieldsOf(r) {
 			out[r.Table()] = append(out[r.Table()], f.Name)
 		}
@@ -159,8 +159,12 @@ func TestCLIExamples(t *testing.T) {
 		{dir: "cloudtrail", file: "ec2-describe-network-interfaces.rst", kinds: []string{"ec2-network-interfaces", "ec2-network-interfaces"}, rows: []int{2, 1}},
 		{dir: "cloudtrail", file: "ec2-create-network-interface.rst", kinds: []string{"ec2-network-interfaces", "ec2-network-interfaces", "ec2-network-interfaces", "ec2-network-interfaces"}, rows: []int{1, 1, 1, 1}},
 		{dir: "cloudtrail", file: "ec2-attach-network-interface.rst", kinds: []string{"", ""}, rows: []int{0, 0}},
+		// Three VPCs, then one; this example lists the blocks under
+		// "CidrBlockAssociations", not the API's CidrBlockAssociationSet,
+		// so each VPC gives its primary CidrBlock only.
+		{dir: "cloudtrail", file: "ec2-describe-vpcs.rst", kinds: []string{"ec2-vpcs", "ec2-vpcs"}, rows: []int{3, 1}},
 	}
-	mainTable := map[string]string{"glue-job-runs": "glue_runs", "ec2-network-interfaces": "eni_snapshots"}
+	mainTable := map[string]string{"glue-job-runs": "glue_runs", "ec2-network-interfaces": "eni_snapshots", "ec2-vpcs": "vpc_cidr_blocks"}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			blocks := testutil.RSTOutputs(t, testutil.RealData(t, tt.dir, "aws-cli-examples", tt.file))
@@ -311,6 +315,68 @@ func TestGeneratedShapes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDescribeVPCsSample reads the AWS CLI's describe-vpcs example: each
+// VPC's primary block, its Name tag, and the IPv6 block of the third left
+// out.
+func TestDescribeVPCsSample(t *testing.T) {
+	blocks := testutil.RSTOutputs(t, testutil.RealData(t, "cloudtrail", "aws-cli-examples", "ec2-describe-vpcs.rst"))
+	sink, _, err := run(t, blocks[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowsOf(t, sink, "vpc_cidr_blocks")
+	want := []map[string]any{
+		{"vpc_id": "vpc-a01106c2", "cidr_block": "10.0.0.0/16", "is_primary": true, "association_state": nil, "name": "MyVPC"},
+		{"vpc_id": "vpc-b61106d4", "cidr_block": "10.50.0.0/16", "is_primary": true, "name": nil},
+		{"vpc_id": "vpc-a45db1c0", "cidr_block": "198.168.0.0/24", "is_primary": true, "name": nil},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d: %v", len(rows), len(want), rows)
+	}
+	for i := range want {
+		check(t, "vpc", rows[i], want[i])
+	}
+	if len(sink.Warns) != 0 || len(sink.Bads) != 0 {
+		t.Errorf("warnings %v, bad records %v", sink.Warns, sink.Bads)
+	}
+}
+
+// TestDescribeVPCsSecondaryBlocks reads a describe-vpcs output made from
+// the API reference's shape (testdata/describe-vpcs-secondary.json; no
+// published sample has a secondary block): the primary block, an
+// associated secondary block and a disassociated one each get a row with
+// their state, the IPv6 block none; a /33 is kept with a warning and a
+// VPC without VpcId is a bad record.
+func TestDescribeVPCsSecondaryBlocks(t *testing.T) {
+	data, err := os.ReadFile("testdata/describe-vpcs-secondary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, kind, err := run(t, data)
+	if err != nil || kind != "ec2-vpcs" {
+		t.Fatalf("kind %q, err %v", kind, err)
+	}
+	rows := rowsOf(t, sink, "vpc_cidr_blocks")
+	want := []map[string]any{
+		{"vpc_id": "vpc-0a1b2c3d4e5f60718", "cidr_block": "10.20.0.0/16", "is_primary": true, "association_state": "associated", "account_id": "123456789012", "name": "data-platform", "source_uri": "/in/x.json"},
+		{"vpc_id": "vpc-0a1b2c3d4e5f60718", "cidr_block": "100.64.0.0/22", "is_primary": false, "association_state": "associated", "name": "data-platform"},
+		{"vpc_id": "vpc-0a1b2c3d4e5f60718", "cidr_block": "172.31.0.0/20", "is_primary": false, "association_state": "disassociated"},
+		{"vpc_id": "vpc-0badcafe000000001", "cidr_block": "10.0.0.0/33", "is_primary": true, "association_state": nil, "name": nil},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d: %v", len(rows), len(want), rows)
+	}
+	for i := range want {
+		check(t, "vpc", rows[i], want[i])
+	}
+	if len(sink.Warns) != 1 || !strings.Contains(sink.Warns[0].Msg, `vpc vpc-0badcafe000000001: CidrBlock "10.0.0.0/33" is not an IPv4 prefix`) {
+		t.Errorf("warnings %v, want one about the /33", sink.Warns)
+	}
+	if len(sink.Bads) != 1 || sink.Bads[0].Record != 2 || !strings.Contains(sink.Bads[0].Msg, "decoding vpc 2: missing VpcId") {
+		t.Errorf("bad records %v, want record 2 without VpcId", sink.Bads)
 	}
 }
 

@@ -65,6 +65,81 @@ func decodeSubnet(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink)
 		Name: str(name), SourceURI: str(in.URI)})
 }
 
+// vpc is the part of an EC2 Vpc that vpc_cidr_blocks keeps: its primary
+// IPv4 block and its associated blocks (secondary ones included). IPv6
+// blocks (Ipv6CidrBlockAssociationSet) are not read: Glue ENIs take IPv4
+// addresses.
+type vpc struct {
+	VpcID        string `json:"VpcId"`
+	CidrBlock    string `json:"CidrBlock"`
+	OwnerID      string `json:"OwnerId"`
+	Tags         []tag  `json:"Tags"`
+	Associations []struct {
+		AssociationID  string `json:"AssociationId"`
+		CidrBlock      string `json:"CidrBlock"`
+		CidrBlockState struct {
+			State string `json:"State"`
+		} `json:"CidrBlockState"`
+	} `json:"CidrBlockAssociationSet"`
+}
+
+// decodeVPC fills vpc_cidr_blocks: one row per IPv4 block of the VPC, the
+// primary CidrBlock first, then each other block of
+// CidrBlockAssociationSet with its association state. A block that does
+// not parse as an IPv4 prefix is kept with a warning (the allocator skips
+// it).
+func decodeVPC(in *ingest.Input, raw json.RawMessage, n int, out ingest.Sink) error {
+	var v vpc
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return bad(out, n, "vpc", err)
+	}
+	if v.VpcID == "" {
+		return bad(out, n, "vpc", errors.New(errMissingVpcIDMsg))
+	}
+	name := ""
+	for _, t := range v.Tags {
+		if t.Key == "Name" {
+			name = t.Value
+		}
+	}
+	check := func(cidr string) {
+		if p, err := netip.ParsePrefix(cidr); err != nil || !p.Addr().Is4() {
+			out.Warn(int64(n), fmt.Sprintf("vpc %s: CidrBlock %q is not an IPv4 prefix", v.VpcID, cidr))
+		}
+	}
+	seen := map[string]bool{}
+	if v.CidrBlock != "" {
+		seen[v.CidrBlock] = true
+		check(v.CidrBlock)
+		// The primary block's state is its association's when listed.
+		state := ""
+		for _, a := range v.Associations {
+			if a.CidrBlock == v.CidrBlock {
+				state = a.CidrBlockState.State
+			}
+		}
+		if err := out.Append(&store.VPCCIDRBlock{VpcID: v.VpcID, CidrBlock: v.CidrBlock, IsPrimary: true,
+			AssociationState: str(state), AccountID: str(v.OwnerID), Name: str(name), SourceURI: str(in.URI)}); err != nil {
+			return err
+		}
+	}
+	for _, a := range v.Associations {
+		if a.CidrBlock == "" || seen[a.CidrBlock] {
+			continue
+		}
+		seen[a.CidrBlock] = true
+		check(a.CidrBlock)
+		if err := out.Append(&store.VPCCIDRBlock{VpcID: v.VpcID, CidrBlock: a.CidrBlock,
+			AssociationState: str(a.CidrBlockState.State), AccountID: str(v.OwnerID), Name: str(name), SourceURI: str(in.URI)}); err != nil {
+			return err
+		}
+	}
+	if len(seen) == 0 {
+		out.Warn(int64(n), fmt.Sprintf("vpc %s: no IPv4 CidrBlock", v.VpcID))
+	}
+	return nil
+}
+
 // networkInterface is the part of an EC2 NetworkInterface that
 // eni_snapshots keeps.
 type networkInterface struct {

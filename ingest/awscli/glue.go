@@ -19,6 +19,7 @@ const (
 	errMissingNameMsg    = "missing Name"
 	errMissingSubnetMsg  = "missing SubnetId"
 	errMissingNetIfIDMsg = "missing NetworkInterfaceId"
+	errMissingVpcIDMsg   = "missing VpcId"
 )
 
 // jobRun is the part of a Glue JobRun that glue_runs keeps.

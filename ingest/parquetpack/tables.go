@@ -17,6 +17,7 @@ var layouts = []*layout{
 	newLayout[store.GlueJobConnection]("", "", "job_name", "position"),
 	newLayout[store.GlueConnection]("", "", "connection_name"),
 	newLayout[store.Subnet]("", "", "subnet_id"),
+	newLayout[store.VPCCIDRBlock]("", "", "vpc_id", "cidr_block"),
 	newLayout[store.EniSnapshot]("observed_at", "observed_at < ? AND observed_at >= ?", "eni_id"),
 	newLayout[store.SparkApp]("start_time", sparkAppOverlap, "app_id", "attempt_id").grouped("app_id", "attempt_id"),
 	newLayout[store.SparkExecutor]("added_at", sparkChild, "app_id", "attempt_id", "executor_id").grouped("app_id", "attempt_id"),

@@ -8,8 +8,8 @@ import (
 )
 
 // TestMigratesAnOlderDatabase: a database written at schema 11 (before the
-// attribution table, the job-connection history and the CloudTrail
-// integrity evidence) gains them on Open.
+// attribution table, the job-connection history, the CloudTrail integrity
+// evidence and the VPC blocks) gains them on Open.
 func TestMigratesAnOlderDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -24,6 +24,7 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 		`DROP TABLE cloudtrail_digests`, `DROP TABLE cloudtrail_digest_log_files`, `DROP TABLE cloudtrail_public_keys`,
 		`ALTER TABLE ingest_manifest DROP COLUMN decoded_sha256`,
 		`ALTER TABLE glue_runs DROP COLUMN job_mode`,
+		`DROP TABLE vpc_cidr_blocks`,
 		`UPDATE gluelens_meta SET value = '11' WHERE key = 'schema_version'`,
 	} {
 		if _, err := s.DB().ExecContext(ctx, q); err != nil {
@@ -50,5 +51,10 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 	s.DB().QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'ingest_manifest' AND column_name = 'decoded_sha256'`).Scan(&decodedCols)
 	if digestTables != 3 || decodedCols != 1 {
 		t.Errorf("after reopening: %d cloudtrail_ tables, %d decoded_sha256 columns; want 3, 1", digestTables, decodedCols)
+	}
+	var vpcCols int
+	s.DB().QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'vpc_cidr_blocks'`).Scan(&vpcCols)
+	if vpcCols != 7 {
+		t.Errorf("after reopening: vpc_cidr_blocks has %d columns, want 7", vpcCols)
 	}
 }

@@ -134,6 +134,20 @@ type Subnet struct {
 // Table implements Row.
 func (*Subnet) Table() string { return "subnets" }
 
+// VPCCIDRBlock is a row of vpc_cidr_blocks.
+type VPCCIDRBlock struct {
+	VpcID            string  `parquet:"vpc_id,dict"`
+	CidrBlock        string  `parquet:"cidr_block"`
+	IsPrimary        bool    `parquet:"is_primary"`
+	AssociationState *string `parquet:"association_state,optional,dict"`
+	AccountID        *string `parquet:"account_id,optional,dict"`
+	Name             *string `parquet:"name,optional"`
+	SourceURI        *string `parquet:"source_uri,optional,dict"`
+}
+
+// Table implements Row.
+func (*VPCCIDRBlock) Table() string { return "vpc_cidr_blocks" }
+
 // EniSnapshot is a row of eni_snapshots.
 type EniSnapshot struct {
 	EniID            string    `parquet:"eni_id"`

@@ -7,5 +7,6 @@ func init() {
 	registerTable(TableSpec{Row: (*GlueJobConnection)(nil), Key: []string{"job_name", "job_modified_on", "position"}, Policy: IgnoreDuplicates})
 	registerTable(TableSpec{Row: (*GlueConnection)(nil), Key: []string{"connection_name"}, Version: "last_updated", Policy: ReplaceIfNewer})
 	registerTable(TableSpec{Row: (*Subnet)(nil), Key: []string{"subnet_id"}, Policy: IgnoreDuplicates})
+	registerTable(TableSpec{Row: (*VPCCIDRBlock)(nil), Key: []string{"vpc_id", "cidr_block"}, Policy: IgnoreDuplicates})
 	registerTable(TableSpec{Row: (*EniSnapshot)(nil), Key: []string{"eni_id", "observed_at"}, Policy: IgnoreDuplicates})
 }
