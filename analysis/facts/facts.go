@@ -67,6 +67,7 @@ type Subnet struct {
 	VpcID  *string `db:"vpc_id"`
 	// Name is the subnet's Name tag.
 	Name *string `db:"name"`
+	AZ   *string `db:"availability_zone"`
 }
 
 // Subnets lists the described subnets by id.
@@ -74,6 +75,44 @@ func Subnets(ctx context.Context, st *store.Store) ([]Subnet, error) {
 	rows, err := store.Select[Subnet](ctx, st, query("subnets"))
 	if err != nil {
 		return nil, fmt.Errorf("reading subnets: %w", err)
+	}
+	return rows, nil
+}
+
+// VPCBlock is one IPv4 CIDR block of a VPC described by describe-vpcs.
+type VPCBlock struct {
+	VpcID   string `db:"vpc_id"`
+	CIDR    string `db:"cidr_block"`
+	Primary bool   `db:"is_primary"`
+	// State is the block's association state (associated, disassociated,
+	// …); nil when the output does not list it.
+	State *string `db:"association_state"`
+}
+
+// VPCBlocks lists the VPCs' IPv4 blocks, by VPC, primary first.
+func VPCBlocks(ctx context.Context, st *store.Store) ([]VPCBlock, error) {
+	rows, err := store.Select[VPCBlock](ctx, st, query("vpc_blocks"))
+	if err != nil {
+		return nil, fmt.Errorf("reading VPC blocks: %w", err)
+	}
+	return rows, nil
+}
+
+// Connection is one Glue connection's network requirements.
+type Connection struct {
+	Name     string  `db:"connection_name"`
+	Type     *string `db:"connection_type"`
+	SubnetID *string `db:"subnet_id"`
+	AZ       *string `db:"availability_zone"`
+	// SecurityGroups is SecurityGroupIdList, comma-separated.
+	SecurityGroups *string `db:"security_group_ids"`
+}
+
+// Connections lists the Glue connections by name.
+func Connections(ctx context.Context, st *store.Store) ([]Connection, error) {
+	rows, err := store.Select[Connection](ctx, st, query("connections"))
+	if err != nil {
+		return nil, fmt.Errorf("reading Glue connections: %w", err)
 	}
 	return rows, nil
 }

@@ -35,6 +35,7 @@ type Evidence struct {
 	jobs    []map[string]any
 	conns   []map[string]any
 	subnets []map[string]any
+	vpcs    []map[string]any
 	n       int
 }
 
@@ -153,6 +154,24 @@ func (e *Evidence) Connection(name, subnet string) {
 	})
 }
 
+// ConnectionSG records a NETWORK connection to subnet with its security groups.
+func (e *Evidence) ConnectionSG(name, subnet string, groups ...string) {
+	e.conns = append(e.conns, map[string]any{
+		"Name": name, "ConnectionType": "NETWORK", "ConnectionProperties": map[string]any{},
+		"PhysicalConnectionRequirements": map[string]any{"SubnetId": subnet, "AvailabilityZone": Region + "a", "SecurityGroupIdList": groups},
+	})
+}
+
+// VPC records describe-vpcs output for vpc-1, the VPC of every subnet:
+// its primary block and any secondary ones, all associated.
+func (e *Evidence) VPC(primary string, secondary ...string) {
+	assoc := []map[string]any{}
+	for _, c := range append([]string{primary}, secondary...) {
+		assoc = append(assoc, map[string]any{"CidrBlock": c, "CidrBlockState": map[string]any{"State": "associated"}})
+	}
+	e.vpcs = append(e.vpcs, map[string]any{"VpcId": "vpc-1", "CidrBlock": primary, "OwnerId": Account, "CidrBlockAssociationSet": assoc})
+}
+
 // Subnet records a subnet and its CIDR block.
 func (e *Evidence) Subnet(id, cidr string) {
 	e.subnets = append(e.subnets, map[string]any{
@@ -169,6 +188,7 @@ func (e *Evidence) Write(t testing.TB, dir string) string {
 		"glue/get-jobs.json":        map[string]any{"Jobs": e.jobs},
 		"glue/get-connections.json": map[string]any{"ConnectionList": e.conns},
 		"ec2/describe-subnets.json": map[string]any{"Subnets": e.subnets},
+		"ec2/describe-vpcs.json":    map[string]any{"Vpcs": e.vpcs},
 	}
 	for name, v := range files {
 		if name != "cloudtrail/"+Account+"_CloudTrail_"+Region+"_20261102T0000Z_test.json" && emptyList(v) {
