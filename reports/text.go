@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/evidence"
+	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/spark"
 )
@@ -61,14 +62,19 @@ func (o Output) subnetPlan(w io.Writer, sp SubnetPlan) error {
 		Need       int    `json:"need_ips"`
 		CIDR       string `json:"cidr"`
 		Usable     int    `json:"usable"`
+		Block      string `json:"free_block"`
 		RecFail    int    `json:"failures_recorded"`
 		RepFail    int    `json:"failures_replayed"`
 		Avoided    int    `json:"avoided"`
 	}
 	rows := make([]row, len(p.Proposals))
 	for i, s := range p.Proposals {
+		block := "none"
+		if i < len(sp.Placements) && sp.Placements[i].CIDR != "" {
+			block = sp.Placements[i].CIDR
+		}
 		rows[i] = row{s.Subnet, strings.Join(s.Categories, ","), s.Runs, s.PeakRecordedIPs, s.PeakNeededIPs, s.NeedIPs,
-			s.CIDR, s.UsableIPs, s.RecordedFailures, s.ReplayFailures, s.FailuresAvoided}
+			s.CIDR, s.UsableIPs, block, s.RecordedFailures, s.ReplayFailures, s.FailuresAvoided}
 	}
 	if err := o.rows(w, rows); err != nil {
 		return err
@@ -77,7 +83,29 @@ func (o Output) subnetPlan(w io.Writer, sp SubnetPlan) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nheadroom %g%%; gluelens.yaml for this split:\n\n%s\n", 100*sp.Headroom, p.Config)
+	placements(w, sp.Placements)
 	return o.replay(w, p.Replay)
+}
+
+// placements prints the PASTE section of plan subnets: per subnet the
+// lines that create it and re-point its jobs, or why no block is named.
+func placements(w io.Writer, placed []place.Placement) {
+	if len(placed) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "PASTE: the lines that create each subnet, its Glue connection and re-point its jobs (docs/planning.md)\n\n")
+	for _, pl := range placed {
+		if pl.Problem != "" {
+			// A comment line: a line break from the evidence would end it.
+			fmt.Fprintf(w, "# %s\n", strings.Map(func(r rune) rune {
+				if r < 0x20 || r == 0x7f {
+					return '?'
+				}
+				return r
+			}, pl.Subnet+": no free block named: "+pl.Problem))
+		}
+		fmt.Fprintf(w, "%s\n", pl.Lines)
+	}
 }
 
 // gateFits prints the GATE section of plan subnets: what the launch gate

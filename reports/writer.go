@@ -7,6 +7,7 @@ import (
 	"reflect"
 
 	"github.com/gluelens/gluelens/analysis/evidence"
+	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/analysis/spark"
@@ -14,15 +15,22 @@ import (
 	"github.com/gluelens/gluelens/reports/markdown"
 )
 
-// SubnetPlan is the result of plan subnets: the plan and the headroom it
-// was sized with (the text says it; JSON is the plan alone).
+// SubnetPlan is the result of plan subnets: the plan, the headroom it
+// was sized with (the text says it) and where each subnet goes
+// (analysis/place; JSON is the plan with its placements).
 type SubnetPlan struct {
-	Plan     *plan.SubnetPlan
-	Headroom float64
+	Plan       *plan.SubnetPlan
+	Headroom   float64
+	Placements []place.Placement
 }
 
-// MarshalJSON writes the plan alone.
-func (p SubnetPlan) MarshalJSON() ([]byte, error) { return json.Marshal(p.Plan) }
+// MarshalJSON writes the plan with its placements.
+func (p SubnetPlan) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		*plan.SubnetPlan
+		Placements []place.Placement `json:"placements"`
+	}{p.Plan, p.Placements})
+}
 
 // Verdicts are the capacity checks as check capacity prints them by
 // default: one line per subnet, OK or FAIL and the reason.

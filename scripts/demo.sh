@@ -13,7 +13,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "Generating the subnet IP-exhaustion scenario"
 "$bin" synth ip-exhaustion -o "$dir/ip-exhaustion" --seed 1
 
-step "Ingesting it (CloudTrail, Glue get-job-runs/get-jobs/get-connections, EC2 describe-subnets)"
+step "Ingesting it (CloudTrail, Glue get-job-runs/get-jobs/get-connections, EC2 describe-subnets/describe-vpcs)"
 "$bin" --db "$db" ingest "$dir/ip-exhaustion"
 
 step "Ingesting it again: nothing is read twice"

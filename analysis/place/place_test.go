@@ -243,7 +243,7 @@ esac
 		}
 		wantIn := map[string]any{
 			"Name": "glue-" + evil, "Description": "Glue network connection to subnet glue-" + evil + " (10.20.1.128/26)", "ConnectionType": "NETWORK",
-			"ConnectionProperties": map[string]any{},
+			"ConnectionProperties":           map[string]any{},
 			"PhysicalConnectionRequirements": map[string]any{"AvailabilityZone": "eu-west-1a", "SecurityGroupIdList": []any{"sg-1", "sg-" + evil}, "SubnetId": "subnet-0new"},
 		}
 		if !reflect.DeepEqual(in, wantIn) {

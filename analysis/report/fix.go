@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
@@ -89,9 +90,11 @@ func sparkEvidence(r spark.Recommendation) string {
 
 // pendingDemand is the recorded IP demand being read in the background
 // while a report reads its own evidence: both wait on the ENI views.
+// net is the network the advised subnets are placed in (nil: not read).
 type pendingDemand struct {
 	done chan struct{}
 	d    *plan.Demand
+	net  *place.Network
 	err  error
 }
 
@@ -99,7 +102,10 @@ func loadDemand(ctx context.Context, st *store.Store, o Options) *pendingDemand 
 	p := &pendingDemand{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		p.d, p.err = plan.LoadDemand(ctx, st, o.Config)
+		if p.d, p.err = plan.LoadDemand(ctx, st, o.Config); p.err != nil {
+			return
+		}
+		p.net, p.err = place.Load(ctx, st)
 	}()
 	return p
 }
@@ -155,7 +161,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 	}
 	ts := plan.Thresholds(d, thresholdOptions(asOf, o))
 	gate := plan.GateOf(ts)
-	out, split, err := subnetAdvice(d, groups, subnets, headroom, gate)
+	out, split, err := subnetAdvice(d, pd.net, groups, subnets, headroom, gate)
 	if err != nil {
 		return nil, err
 	}
@@ -221,8 +227,9 @@ func thresholdOptions(asOf time.Time, o Options) plan.ThresholdOptions {
 // plus headroom, widened where the gate would hold runs back) and returns
 // the advice with the layout it advises (nil when it advises none). A
 // single group has nothing to split: it is advised only when its subnet
-// refused creates or is smaller than its size.
-func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]bool, headroom float64, gate map[string]int) ([]Advice, *plan.Alternative, error) {
+// refused creates or is smaller than its size. With net each subnet is
+// placed (analysis/place): a free block named, and the lines that apply it.
+func subnetAdvice(d *plan.Demand, net *place.Network, groups []plan.SplitGroup, subnets map[string]bool, headroom float64, gate map[string]int) ([]Advice, *plan.Alternative, error) {
 	if len(groups) == 0 {
 		return nil, nil, nil
 	}
@@ -242,15 +249,26 @@ func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]b
 	for _, f := range sp.GateFits {
 		fits[f.Subnet] = f
 	}
+	var placed []place.Placement
+	if net != nil {
+		placed = place.Place(net, d, sp.Proposals)
+	}
 	var out []Advice
-	for _, p := range sp.Proposals {
+	for i, p := range sp.Proposals {
 		cats := strings.Join(p.Categories, ", ")
+		block := p.CIDR
 		a := Advice{
 			Area:     "subnet",
-			Title:    fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", cats, p.Subnet, p.CIDR, p.UsableIPs),
 			Config:   p.Config,
 			Evidence: fmt.Sprintf("replay of the recorded runs at this size: %d of %d refused creates avoided, peak %d IPs in use", p.FailuresAvoided, p.RecordedFailures, p.ReplayPeakInUse),
 		}
+		if placed != nil {
+			a.Placement = &placed[i]
+			if placed[i].CIDR != "" {
+				block = placed[i].CIDR + " in " + placed[i].VpcID
+			}
+		}
+		a.Title = fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", cats, p.Subnet, block, p.UsableIPs)
 		need := fmt.Sprintf("runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs",
 			p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs)
 		size := fmt.Sprintf("%s holds %d", p.CIDR, p.UsableIPs)
@@ -263,7 +281,7 @@ func subnetAdvice(d *plan.Demand, groups []plan.SplitGroup, subnets map[string]b
 				f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
 		}
 		if len(groups) == 1 {
-			a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", cats, p.CIDR, p.UsableIPs)
+			a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", cats, block, p.UsableIPs)
 			a.Detail = fmt.Sprintf("Its %s, and %s, where %s (%s) holds %d.", need, size, cur.ID, cidrOrUnknown(cur.CIDR), cur.Usable)
 		} else {
 			a.Detail = fmt.Sprintf("Their %s, and %s. A blast radius of one category: a burst of one no longer starves the others.", need, size)

@@ -15,6 +15,7 @@ import (
 
 	coverage "github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/integrity"
+	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/internal/config"
 )
 
@@ -95,6 +96,10 @@ type Advice struct {
 	Detail   string `json:"detail"`
 	Config   string `json:"config"`
 	Evidence string `json:"evidence,omitempty"`
+	// Placement, for subnet advice, is where the subnet goes: a free CIDR
+	// block and the lines that create it and re-point the jobs, or why
+	// none can be named.
+	Placement *place.Placement `json:"placement,omitempty"`
 }
 
 // Fix is the advice a report gives, and the advice it could not give

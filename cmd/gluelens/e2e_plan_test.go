@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -600,6 +601,13 @@ subnets:
 				Avoided         int    `json:"failures_avoided"`
 				Config          string `json:"config"`
 			} `json:"proposals"`
+			Placements []struct {
+				Subnet string `json:"subnet"`
+				Prefix int    `json:"prefix"`
+				VpcID  string `json:"vpc_id"`
+				CIDR   string `json:"cidr_block"`
+				Lines  string `json:"lines"`
+			} `json:"placements"`
 		}
 		out := mustCLI(t, "--db", db, "plan", "subnets", "--split", "critical=ingest-*,transform-*;adhoc=export-*", "--headroom", "25%", "--format", "json")
 		if err := json.Unmarshal([]byte(out), &p); err != nil {
@@ -626,6 +634,60 @@ subnets:
 				t.Errorf("%s: %+v; independent: recorded peak %d, needed %d, need %d → /%d, %d failures avoided",
 					s.Subnet, s, recordedPeak(sc, cats), neededPeak(sc, cats), need, wantPrefix, wantFail)
 			}
+		}
+		// Each subnet gets a block of its size inside the VPC's blocks as
+		// the evidence files list them, clear of every described subnet and
+		// of the other new blocks, with a create-subnet line naming it.
+		var vpcs struct {
+			Vpcs []struct {
+				VpcID  string `json:"VpcId"`
+				Blocks []struct {
+					CidrBlock string `json:"CidrBlock"`
+				} `json:"CidrBlockAssociationSet"`
+			} `json:"Vpcs"`
+		}
+		var subnets struct {
+			Subnets []struct {
+				CidrBlock string `json:"CidrBlock"`
+			} `json:"Subnets"`
+		}
+		for f, v := range map[string]any{"describe-vpcs.json": &vpcs, "describe-subnets.json": &subnets} {
+			b, err := os.ReadFile(filepath.Join(evidence, "ec2", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var taken []netip.Prefix
+		for _, sn := range subnets.Subnets {
+			taken = append(taken, netip.MustParsePrefix(sn.CidrBlock))
+		}
+		if len(p.Placements) != len(p.Proposals) {
+			t.Fatalf("%d placements for %d proposals", len(p.Placements), len(p.Proposals))
+		}
+		for i, pl := range p.Placements {
+			got, err := netip.ParsePrefix(pl.CIDR)
+			if err != nil || got.Bits() != p.Proposals[i].Prefix || got.Masked() != got || pl.VpcID != vpcs.Vpcs[0].VpcID {
+				t.Errorf("%s: block %q in %s, want an aligned /%d in %s (%v)", pl.Subnet, pl.CIDR, pl.VpcID, p.Proposals[i].Prefix, vpcs.Vpcs[0].VpcID, err)
+				continue
+			}
+			inside := false
+			for _, b := range vpcs.Vpcs[0].Blocks {
+				if o := netip.MustParsePrefix(b.CidrBlock); o.Bits() <= got.Bits() && o.Contains(got.Addr()) {
+					inside = true
+				}
+			}
+			for _, o := range taken {
+				if o.Overlaps(got) {
+					t.Errorf("%s: %s overlaps %s", pl.Subnet, got, o)
+				}
+			}
+			if !inside || !strings.Contains(pl.Lines, "--cidr-block "+pl.CIDR+" ") {
+				t.Errorf("%s: %s inside the VPC's blocks %v: %v; lines %q", pl.Subnet, got, vpcs.Vpcs[0].Blocks, inside, pl.Lines)
+			}
+			taken = append(taken, got)
 		}
 		// The proposed gluelens.yaml, replayed as is, refuses nothing.
 		proposed := filepath.Join(dir, "proposed.yaml")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/shellquote"
@@ -350,5 +351,26 @@ func runPlanSubnets(ctx context.Context, f *Factory, o *PlanSubnetsOptions) erro
 	if err != nil {
 		return err
 	}
-	return o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, reports.SubnetPlan{Plan: p, Headroom: headroom}) })
+	placed, err := f.placeSubnets(ctx, d, p.Proposals)
+	if err != nil {
+		return err
+	}
+	return o.out.write(f, func(w io.Writer) error {
+		return o.Output.Write(w, reports.SubnetPlan{Plan: p, Headroom: headroom, Placements: placed})
+	})
+}
+
+// placeSubnets names a free block for each proposed subnet and the lines
+// that apply it (analysis/place).
+func (f *Factory) placeSubnets(ctx context.Context, d *plan.Demand, props []plan.SubnetProposal) ([]place.Placement, error) {
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	n, err := place.Load(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return place.Place(n, d, props), nil
 }

@@ -43,7 +43,7 @@ func NewCmdSynthIPExhaustion(f *Factory, runF func(*SynthIPOptions) error) *cobr
 		Long: `Write the ip-exhaustion scenario: CloudTrail log files in the S3 key layout (AWSLogs/...) among
 realistic non-ENI management events (--eni-share), signed CloudTrail digest files and the matching
 list-public-keys output, AWS CLI output of glue get-job-runs / get-jobs / get-connections and ec2
-describe-subnets / describe-network-interfaces — and, beside the folder (DIR.truth.json, or --truth),
+describe-subnets / describe-vpcs / describe-network-interfaces — and, beside the folder (DIR.truth.json, or --truth),
 what the analysis must find, computed by the generator's own simulation of AWS. The same flags and
 --seed always write the same bytes.
 

@@ -86,7 +86,7 @@ type Tree struct {
 
 // IPExhaustion generates a day in which Glue jobs sharing a /26 run out of
 // IP addresses: CloudTrail ENI calls among realistic management events,
-// get-job-runs / get-jobs / get-connections, describe-subnets and
+// get-job-runs / get-jobs / get-connections, describe-subnets, describe-vpcs and
 // describe-network-interfaces output.
 func IPExhaustion(o Options) (*Tree, error) {
 	s, err := synth.Customize(synth.Options{Start: o.Start, Accounts: o.Accounts, Regions: o.Regions, Jobs: o.Jobs,

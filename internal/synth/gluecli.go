@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -318,6 +319,10 @@ func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) er
 		return fmt.Errorf("encoding describe-subnets: %w", err)
 	}
 	out.Files = append(out.Files, File{Path: pre + "ec2/describe-subnets.json", Data: b, ModTime: collected})
+	if b, err = describeVPCs(s, cl, inCell); err != nil {
+		return err
+	}
+	out.Files = append(out.Files, File{Path: pre + "ec2/describe-vpcs.json", Data: b, ModTime: collected})
 
 	// An audit snapshot taken before the evidence starts: the only record
 	// of where the pre-existing ENIs live, since their deletes name no subnet.
@@ -346,6 +351,65 @@ func writeCellCLI(s *Scenario, cl cell, g *rng, sim *simulation, out *Output) er
 		out.Files = append(out.Files, File{Path: pre + "ec2/describe-network-interfaces.json", Data: b, ModTime: s.Start.Add(-10 * time.Minute)})
 	}
 	return nil
+}
+
+type cliVPC struct {
+	CidrBlock               string           `json:"CidrBlock"`
+	DhcpOptionsID           string           `json:"DhcpOptionsId"`
+	State                   string           `json:"State"`
+	VpcID                   string           `json:"VpcId"`
+	OwnerID                 string           `json:"OwnerId"`
+	InstanceTenancy         string           `json:"InstanceTenancy"`
+	CidrBlockAssociationSet []cliVPCBlock    `json:"CidrBlockAssociationSet"`
+	IsDefault               bool             `json:"IsDefault"`
+	Tags                    []cliTag         `json:"Tags"`
+	Ipv6CidrBlockAssoc      []map[string]any `json:"Ipv6CidrBlockAssociationSet"`
+}
+
+type cliVPCBlock struct {
+	AssociationID  string            `json:"AssociationId"`
+	CidrBlock      string            `json:"CidrBlock"`
+	CidrBlockState map[string]string `json:"CidrBlockState"`
+}
+
+// describeVPCs renders describe-vpcs output for a cell's VPC: its blocks
+// are the /16s of the cell's subnets, the first one's the primary block,
+// the others associated secondary blocks (as a VPC grown with
+// associate-vpc-cidr-block lists them).
+func describeVPCs(s *Scenario, cl cell, inCell func(string) bool) ([]byte, error) {
+	v := cliVPC{State: "available", VpcID: cl.vpc, OwnerID: cl.acct, InstanceTenancy: "default",
+		DhcpOptionsID: "dopt-0" + fmt.Sprintf("%016x", hashString("dopt"+cl.vpc)), CidrBlockAssociationSet: []cliVPCBlock{},
+		Tags: []cliTag{{Key: "Name", Value: "data-platform"}}, Ipv6CidrBlockAssoc: []map[string]any{}}
+	seen := map[string]bool{}
+	for _, sn := range s.Subnets {
+		if !inCell(sn.ID) {
+			continue
+		}
+		p, err := netip.ParsePrefix(sn.CIDR)
+		if err != nil {
+			return nil, fmt.Errorf("encoding describe-vpcs: subnet %s: %w", sn.ID, err)
+		}
+		block := netip.PrefixFrom(p.Addr(), 16).Masked().String()
+		if seen[block] {
+			continue
+		}
+		seen[block] = true
+		if v.CidrBlock == "" {
+			v.CidrBlock = block
+		}
+		v.CidrBlockAssociationSet = append(v.CidrBlockAssociationSet, cliVPCBlock{
+			AssociationID: fmt.Sprintf("vpc-cidr-assoc-0%016x", hashString(cl.vpc+block)), CidrBlock: block,
+			CidrBlockState: map[string]string{"State": "associated"}})
+	}
+	var out struct {
+		Vpcs []cliVPC `json:"Vpcs"`
+	}
+	out.Vpcs = []cliVPC{v}
+	b, err := cliJSON(out)
+	if err != nil {
+		return nil, fmt.Errorf("encoding describe-vpcs: %w", err)
+	}
+	return b, nil
 }
 
 type cliENI struct {

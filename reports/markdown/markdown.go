@@ -118,7 +118,20 @@ func fix(w *bufio.Writer, f report.Fix) {
 			fmt.Fprintf(w, "%d. **%s** — %s\n", a.Rank, esc(a.Title), code(a.Config))
 			continue
 		}
-		fmt.Fprintf(w, "%d. **%s**\n\n%s\n", a.Rank, esc(a.Title), block(a.Config, "   "))
+		fmt.Fprintf(w, "%d. **%s**\n\n", a.Rank, esc(a.Title))
+		if p := a.Placement; p != nil {
+			if p.CIDR != "" {
+				fmt.Fprintf(w, "   To apply it, paste these lines into bash: they create the subnet, a Glue connection to it and re-point each job (get-job, then update-job with the whole definition, its connections changed), and stop at the first error.\n\n")
+			}
+			if p.Problem != "" {
+				fmt.Fprintf(w, "   _No free block named:_ %s.\n\n", esc(p.Problem))
+			}
+			if p.Lines != "" {
+				fmt.Fprintf(w, "%s\n", block(strings.TrimSuffix(p.Lines, "\n"), "   "))
+			}
+			fmt.Fprintf(w, "   gluelens.yaml for the split:\n\n")
+		}
+		fmt.Fprintf(w, "%s\n", block(a.Config, "   "))
 	}
 	for _, u := range f.Unavailable {
 		fmt.Fprintf(w, "- _Unavailable:_ %s\n", esc(u))

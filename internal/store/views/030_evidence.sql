@@ -16,10 +16,10 @@ WHERE kind = 'cloudtrail' AND status IN ('ok', 'duplicate') AND uri NOT LIKE '%C
 
 -- evidence_coverage: what the database covers, one row per source and scope: CloudTrail per account
 -- and region (log files by the delivery time in their names, ENI records by eventTime), Glue runs per
--- job (started_on to the last completed_on), EC2 network-interface snapshots, Spark applications per
+-- job (started_on to the last completed_on), EC2 network-interface snapshots, subnets and VPC blocks, Spark applications per
 -- Glue job (else application name). first_at/last_at: the earliest and latest instant the source
 -- speaks for; objects: input objects it came from; records: rows it gave.
--- Reads: cloudtrail_log_files, eni_events, glue_runs, eni_snapshots, subnets, spark_apps.
+-- Reads: cloudtrail_log_files, eni_events, glue_runs, eni_snapshots, subnets, vpc_cidr_blocks, spark_apps.
 CREATE OR REPLACE VIEW evidence_coverage AS
 WITH files AS (
     SELECT account_id, region, min(delivered_at) AS first_at, max(delivered_at) AS last_at, count(*) AS objects
@@ -45,6 +45,9 @@ FROM eni_snapshots HAVING count(*) > 0
 UNION ALL
 SELECT 'ec2_snapshots', 'subnets', NULL, NULL, count(DISTINCT source_uri)::BIGINT, count(*)::BIGINT
 FROM subnets HAVING count(*) > 0
+UNION ALL
+SELECT 'ec2_snapshots', 'VPC blocks', NULL, NULL, count(DISTINCT source_uri)::BIGINT, count(*)::BIGINT
+FROM vpc_cidr_blocks HAVING count(*) > 0
 UNION ALL
 SELECT 'spark', coalesce(glue_job_name, app_name, '?'), min(start_time), max(coalesce(end_time, start_time)),
        count(DISTINCT source_uri)::BIGINT, count(*)::BIGINT
