@@ -45,6 +45,19 @@ func (o Output) thresholds(w io.Writer, ts []plan.Threshold) error {
 	if len(ts) > 0 {
 		fmt.Fprintf(w, "\nwindow %s → %s (%g days), buffer rule %s\n", o.Time(ts[0].WindowStart),
 			o.Time(ts[0].WindowEnd), ts[0].WindowDays, ts[0].BufferRule)
+		if t := ts[0]; t.EvidenceStart.After(t.WindowStart) {
+			fmt.Fprintf(w, "the evidence covers %.1f h of the window (%s → %s): each threshold is a maximum over those hours only\n",
+				t.EvidenceHours, o.Time(t.EvidenceStart), o.Time(t.EvidenceEnd))
+		}
+		fmt.Fprintf(w, "\nthe maxima behind each threshold:\n")
+		for _, t := range ts {
+			buffer := fmt.Sprintf("%d %s", t.Buffer, t.BufferRule)
+			if t.BufferAt != nil {
+				buffer += " (held at the launch of " + o.Time(*t.BufferAt) + ")"
+			}
+			fmt.Fprintf(w, "  %s: %d = %d per run (run %s, started %s) + %s\n", t.Category, t.Threshold, t.MaxIPsPerRun,
+				t.MaxRun, o.Time(t.MaxRunStart), buffer)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,6 +245,21 @@ func TestThresholds(t *testing.T) {
 	if !got.PeakAt.Equal(t0.Add(30*time.Minute + 10*time.Second)) {
 		t.Errorf("peak at %s", got.PeakAt)
 	}
+	// The maxima behind it: A's 6 IPs (A started at t0), the buffer seen
+	// at C's launch (t0+30m); the 14-day window holds 24 h of evidence.
+	if got.MaxRun != "jr_a" || !got.MaxRunStart.Equal(t0) || got.BufferAt == nil || !got.BufferAt.Equal(t0.Add(30*time.Minute)) ||
+		!got.EvidenceStart.Equal(t0) || !got.EvidenceEnd.Equal(t0.Add(24*time.Hour)) || got.EvidenceHours != 24 {
+		t.Errorf("behind the threshold: run %s at %s, buffer at %v, evidence %s – %s (%g h)", got.MaxRun, got.MaxRunStart, got.BufferAt,
+			got.EvidenceStart, got.EvidenceEnd, got.EvidenceHours)
+	}
+	wantRule := "launch a run of ingest only when its subnet has at least 12 free IPs: the most one run asked for, 6 (run jr_a, started " +
+		t0.Format("2006-01-02 15:04") + " UTC), plus the most IPs its ENIs still held after their run ended at one of its launches, 6 (at the launch of " +
+		t0.Add(30*time.Minute).Format("2006-01-02 15:04") + " UTC); 2 runs over the 14-day window " + t0.Add(24*time.Hour-14*24*time.Hour).Format("2006-01-02 15:04") +
+		" UTC – " + t0.Add(24*time.Hour).Format("2006-01-02 15:04") + " UTC, of which the evidence covers 24.0 h (" + t0.Format("2006-01-02 15:04") +
+		" UTC – " + t0.Add(24*time.Hour).Format("2006-01-02 15:04") + " UTC): the maxima are over those hours only"
+	if got.Rule != wantRule {
+		t.Errorf("rule\n%s\nwant\n%s", got.Rule, wantRule)
+	}
 	fixed := Thresholds(thresholdDemand(), ThresholdOptions{Buffer: 2})
 	if fixed[0].Threshold != 8 || fixed[0].BufferRule != "fixed" {
 		t.Errorf("fixed buffer: %+v", fixed[0])
@@ -258,6 +274,9 @@ func TestThresholds(t *testing.T) {
 	if len(early) != 1 || early[0].Runs != 1 || early[0].Threshold != 6 || early[0].Buffer != 0 ||
 		!early[0].WindowEnd.Equal(t0.Add(20*time.Minute)) || !early[0].WindowStart.Equal(t0.Add(20*time.Minute-14*24*time.Hour)) {
 		t.Errorf("window ending at t0+20m: %+v", early)
+	}
+	if len(early) == 1 && (early[0].BufferAt != nil || early[0].EvidenceHours != 0.33 || !strings.Contains(early[0].Rule, "no IPs held by its ENIs after their run ended at any of its launches (0)")) {
+		t.Errorf("window ending at t0+20m: buffer at %v, %g h of evidence, rule %q", early[0].BufferAt, early[0].EvidenceHours, early[0].Rule)
 	}
 	// An end after the evidence is the evidence end.
 	if late := Thresholds(thresholdDemand(), ThresholdOptions{Buffer: -1, End: t0.Add(48 * time.Hour)}); len(late) != 1 ||

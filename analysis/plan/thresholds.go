@@ -55,8 +55,23 @@ type Threshold struct {
 	BufferRule         string    `json:"buffer_rule"` // lingering | fixed
 	Buffer             int       `json:"buffer"`
 	Threshold          int       `json:"threshold"`
-	Rule               string    `json:"rule"`
-	ComputedAt         time.Time `json:"computed_at"`
+	// MaxRun is the run behind MaxIPsPerRun (the first of the window to
+	// ask for that many), MaxRunStart its start.
+	MaxRun      string    `json:"max_run_id"`
+	MaxRunStart time.Time `json:"max_run_start"`
+	// BufferAt is the launch of the category at which its lingering ENIs
+	// held Buffer IPs (nil for a fixed or zero buffer).
+	BufferAt *time.Time `json:"buffer_at,omitempty"`
+	// EvidenceStart and EvidenceEnd are the part of the window the
+	// evidence covers, EvidenceHours its length: the maxima above are over
+	// those hours only, however long the window.
+	EvidenceStart time.Time `json:"evidence_start"`
+	EvidenceEnd   time.Time `json:"evidence_end"`
+	EvidenceHours float64   `json:"evidence_hours"`
+	// Rule says the threshold, where each part comes from and the span
+	// behind it, in a sentence.
+	Rule       string    `json:"rule"`
+	ComputedAt time.Time `json:"computed_at"`
 }
 
 // Thresholds computes the launch threshold of every category with runs in
@@ -98,7 +113,9 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 		c.subnets[r.Subnet] = true
 		ips := r.IntendedIPs()
 		c.ips = append(c.ips, float64(ips))
-		c.t.MaxIPsPerRun = max(c.t.MaxIPsPerRun, ips)
+		if ips > c.t.MaxIPsPerRun || c.t.MaxRun == "" {
+			c.t.MaxIPsPerRun, c.t.MaxRun, c.t.MaxRunStart = ips, r.ID, r.Start
+		}
 		c.starts = append(c.starts, r.Start)
 		for ai := range r.Attempts {
 			a := &r.Attempts[ai]
@@ -119,11 +136,17 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 			}
 		}
 	}
+	evStart, evEnd := d.Start, winEnd
+	if evStart.Before(winStart) {
+		evStart = winStart
+	}
 	out := make([]Threshold, 0, len(cats))
 	for _, c := range cats {
 		t := c.t
 		t.WindowDays = round2(opt.Window.Hours() / 24)
 		t.WindowStart, t.WindowEnd = winStart, winEnd
+		t.EvidenceStart, t.EvidenceEnd = evStart, evEnd
+		t.EvidenceHours = round2(evEnd.Sub(evStart).Hours())
 		for s := range c.subnets {
 			t.Subnets = append(t.Subnets, s)
 		}
@@ -138,19 +161,43 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 		t.PeakConcurrentENIs, t.PeakAt = peakOf(c.held)
 		if opt.Buffer < 0 {
 			t.BufferRule = "lingering"
-			t.Buffer = maxAtInstants(c.linger, c.starts)
+			var at time.Time
+			if t.Buffer, at = maxAtInstants(c.linger, c.starts); t.Buffer > 0 {
+				t.BufferAt = &at
+			}
 		} else {
 			t.BufferRule = "fixed"
 			t.Buffer = opt.Buffer
 		}
 		t.Threshold = t.MaxIPsPerRun + t.Buffer
-		t.Rule = fmt.Sprintf("launch a run of %s only when its subnet has at least %d free IPs (%d per run + %d buffer)",
-			t.Category, t.Threshold, t.MaxIPsPerRun, t.Buffer)
+		t.Rule = rule(t)
 		t.ComputedAt = opt.ComputedAt.UTC()
 		out = append(out, t)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
 	return out
+}
+
+// rule says a threshold in a sentence: the rolling maxima behind it, each
+// with the run or launch it was seen at, and the span of evidence they
+// are taken over, named beside the window when it is shorter.
+func rule(t Threshold) string {
+	stamp := func(x time.Time) string { return x.UTC().Format("2006-01-02 15:04 UTC") }
+	var buffer string
+	switch {
+	case t.BufferRule == "fixed":
+		buffer = fmt.Sprintf("a fixed buffer of %d", t.Buffer)
+	case t.BufferAt != nil:
+		buffer = fmt.Sprintf("the most IPs its ENIs still held after their run ended at one of its launches, %d (at the launch of %s)", t.Buffer, stamp(*t.BufferAt))
+	default:
+		buffer = "no IPs held by its ENIs after their run ended at any of its launches (0)"
+	}
+	window := fmt.Sprintf("over the %g-day window %s – %s", t.WindowDays, stamp(t.WindowStart), stamp(t.WindowEnd))
+	if t.EvidenceStart.After(t.WindowStart) {
+		window += fmt.Sprintf(", of which the evidence covers %.1f h (%s – %s): the maxima are over those hours only", t.EvidenceHours, stamp(t.EvidenceStart), stamp(t.EvidenceEnd))
+	}
+	return fmt.Sprintf("launch a run of %s only when its subnet has at least %d free IPs: the most one run asked for, %d (run %s, started %s), plus %s; %d runs %s",
+		t.Category, t.Threshold, t.MaxIPsPerRun, t.MaxRun, stamp(t.MaxRunStart), buffer, t.Runs, window)
 }
 
 // GateOf turns thresholds into a replay gate.
@@ -203,8 +250,9 @@ func peakOf(iv []interval) (int, time.Time) {
 }
 
 // maxAtInstants returns the most IPs the intervals hold at any of the
-// instants (an interval [from, to) holds at t when from ≤ t < to).
-func maxAtInstants(iv []interval, instants []time.Time) int {
+// instants (an interval [from, to) holds at t when from ≤ t < to), and the
+// first instant they hold that many.
+func maxAtInstants(iv []interval, instants []time.Time) (int, time.Time) {
 	// Sweep: at one instant, ends apply first (to is exclusive), then
 	// starts (from is inclusive), then the query.
 	type step struct {
@@ -229,13 +277,17 @@ func maxAtInstants(iv []interval, instants []time.Time) int {
 		return steps[i].order < steps[j].order
 	})
 	cur, best := 0, 0
+	var at int64
 	for _, s := range steps {
 		cur += s.delta
-		if s.order == 2 {
-			best = max(best, cur)
+		if s.order == 2 && cur > best {
+			best, at = cur, s.at
 		}
 	}
-	return best
+	if best == 0 {
+		return 0, time.Time{}
+	}
+	return best, time.Unix(0, at).UTC()
 }
 
 // DynamoDBBatchSize is the most put requests BatchWriteItem accepts.
