@@ -174,7 +174,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 	if err != nil {
 		return nil, fmt.Errorf("replaying the recorded layout: %w", err)
 	}
-	gateEvidence := fmt.Sprintf("replay with every category gated: %d refused creates (recorded layout: %d)%s",
+	gateEvidence := fmt.Sprintf("How to apply them: gate each category's launches with its threshold. Replayed that way the evidence gives %d refused creates (%d recorded)%s.",
 		len(gated.Failures), len(recorded.Failures), gateDelays(gated))
 	if split != nil {
 		// The advice is the subnets and the gate together: replay both. The
@@ -185,23 +185,41 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		if err != nil {
 			return nil, fmt.Errorf("replaying the advised subnets with launch thresholds: %w", err)
 		}
-		gateEvidence = fmt.Sprintf("replay with the subnets above and every category gated: %d refused creates (recorded layout: %d)%s; with the gate alone on the recorded layout: %d refused creates%s",
+		gateEvidence = fmt.Sprintf("How to apply them: after the split — create the subnets above and move the jobs first, then gate each category's launches with its threshold. Replayed that way the evidence gives %d refused creates (%d recorded)%s. Gating the shared subnet without the split gives %d refused creates%s",
 			len(fixed.Failures), len(recorded.Failures), gateDelays(fixed), len(gated.Failures), gateDelays(gated))
+		if waits(gated) > waits(fixed) {
+			gateEvidence += ": there a category waits for the others' lingering IPs"
+		}
+		gateEvidence += "."
 	}
+	// The replay speaks for the thresholds together: it is said once, on
+	// the first of them.
+	first := true
 	for _, t := range ts {
 		if !cats[t.Category] {
 			continue
 		}
 		line := launchLines(thresholdTable, t.Category, asOf, d.End)
-		out = append(out, Advice{
-			Area:     "launch",
-			Title:    fmt.Sprintf("Hold %s runs until %d IPs are free", t.Category, t.Threshold),
-			Detail:   upperFirst(t.Rule) + ".",
-			Config:   line,
-			Evidence: gateEvidence,
-		})
+		a := Advice{
+			Area:   "launch",
+			Title:  fmt.Sprintf("Hold %s runs until %d IPs are free", t.Category, t.Threshold),
+			Detail: upperFirst(t.Rule) + ".",
+			Config: line,
+		}
+		if first {
+			a.Evidence, first = gateEvidence, false
+		}
+		out = append(out, a)
 	}
 	return out, nil
+}
+
+// waits counts the runs a gated replay delayed.
+func waits(r *plan.ReplayResult) int {
+	if r.GateDelays == nil {
+		return 0
+	}
+	return r.GateDelays.RunsDelayed
 }
 
 // thresholdOptions are the launch-threshold options of the report: the
@@ -286,10 +304,37 @@ func subnetAdvice(d *plan.Demand, net *place.Network, groups []plan.SplitGroup, 
 		} else {
 			a.Detail = fmt.Sprintf("Their %s, and %s. A blast radius of one category: a burst of one no longer starves the others.", need, size)
 		}
+		a.Detail += " " + sizedFrom(d, p)
 		out = append(out, a)
 	}
 	layout := sp.Layout()
 	return out, &layout, nil
+}
+
+// sizedFrom says which runs a proposal's size comes from: every report
+// sizes by the same rule (plan.ProposeSubnetsForGate), from the runs its
+// evidence holds up to its end, so two reports over different runs (an
+// incident's day and a capacity report's week) can advise different sizes
+// for one category.
+func sizedFrom(d *plan.Demand, p plan.SubnetProposal) string {
+	var from, to time.Time
+	for i := range d.Runs {
+		r := &d.Runs[i]
+		if !slices.Contains(p.Categories, r.Category) {
+			continue
+		}
+		if from.IsZero() || r.Start.Before(from) {
+			from = r.Start
+		}
+		if r.Start.After(to) {
+			to = r.Start
+		}
+	}
+	if from.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("Sized from the %d runs started %s – %s (the evidence up to this report's end); the same rule over other runs, such as another week's, can give another size.",
+		p.Runs, Stamp(from), Stamp(to))
 }
 
 // largestUsed returns the largest of subnets that runs of cats used (its

@@ -285,14 +285,23 @@ func TestAdviceIgnoresLaterEvidence(t *testing.T) {
 	if a, b := launchAdvice(incAlone.Fix.Advice), launchAdvice(incBoth.Fix.Advice); !slices.Equal(a, b) || len(a) == 0 {
 		t.Errorf("incident report:\nbefore week alone %q\nwith the after week and --after %q", a, b)
 	}
-	// The launch advice's evidence replays the advised subnets with the
-	// gate: no refused create, against the truth's 7 recorded, with every
-	// one of the week's runs gated.
+	// The launch advice's evidence, said once (on the first threshold),
+	// says to apply the thresholds after the split and replays the advised
+	// subnets with the gate: no refused create, against the truth's 7
+	// recorded, with every one of the week's runs gated.
+	said := 0
 	for _, a := range launchAdvice(incAlone.Fix.Advice) {
-		want := fmt.Sprintf("replay with the subnets above and every category gated: 0 refused creates (recorded layout: %d)", len(before.Truth.FailedCreates))
+		if strings.HasSuffix(a, " | ") {
+			continue
+		}
+		said++
+		want := fmt.Sprintf("How to apply them: after the split — create the subnets above and move the jobs first, then gate each category's launches with its threshold. Replayed that way the evidence gives 0 refused creates (%d recorded)", len(before.Truth.FailedCreates))
 		runs := fmt.Sprintf("of %d gated runs", before.Truth.Counts.Runs)
 		if !strings.Contains(a, want) || !strings.Contains(a, runs) {
 			t.Errorf("launch advice %q: want it to say %q and %q", a, want, runs)
 		}
+	}
+	if said != 1 {
+		t.Errorf("the replay of the thresholds is said %d times in %q, want once", said, launchAdvice(incAlone.Fix.Advice))
 	}
 }
