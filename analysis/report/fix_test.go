@@ -112,7 +112,7 @@ func TestIPAdviceSingleCategory(t *testing.T) {
 		t.Fatalf("subnet advice %+v, want one", got)
 	}
 	want := Advice{Area: "subnet", Title: "Give ingest a subnet of /26 (59 usable IPs)",
-		Detail:   "Its runs needed at most 25 IPs at once, linger included (25 recorded); with 25 % headroom that is 32 IPs, and /26 holds 59, where s1 (10.0.0.0/27) holds 27." +
+		Detail: "Its runs needed at most 25 IPs at once, linger included (25 recorded); with 25 % headroom that is 32 IPs, and /26 holds 59, where s1 (10.0.0.0/27) holds 27." +
 			" Sized from the 5 runs started 2026-11-02 06:00:00 UTC – 2026-11-02 06:20:00 UTC (the evidence up to this report's end); the same rule over other runs, such as another week's, can give another size.",
 		Evidence: "replay of the recorded runs at this size: 0 of 0 refused creates avoided, peak 25 IPs in use"}
 	if g := got[0]; g.Title != want.Title || g.Detail != want.Detail || g.Evidence != want.Evidence || !strings.Contains(g.Config, "/26") {
