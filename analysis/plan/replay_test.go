@@ -275,7 +275,9 @@ func TestThresholds(t *testing.T) {
 		!early[0].WindowEnd.Equal(t0.Add(20*time.Minute)) || !early[0].WindowStart.Equal(t0.Add(20*time.Minute-14*24*time.Hour)) {
 		t.Errorf("window ending at t0+20m: %+v", early)
 	}
-	if len(early) == 1 && (early[0].BufferAt != nil || early[0].EvidenceHours != 0.33 || !strings.Contains(early[0].Rule, "no IPs held by its ENIs after their run ended at any of its launches (0)")) {
+	// Its evidence ends with A's completion at t0+10m (the last activity
+	// before the cut): 0.17 h.
+	if len(early) == 1 && (early[0].BufferAt != nil || early[0].EvidenceHours != 0.17 || !strings.Contains(early[0].Rule, "no IPs held by its ENIs after their run ended at any of its launches (0)")) {
 		t.Errorf("window ending at t0+20m: buffer at %v, %g h of evidence, rule %q", early[0].BufferAt, early[0].EvidenceHours, early[0].Rule)
 	}
 	// An end after the evidence is the evidence end.

@@ -63,8 +63,10 @@ type Threshold struct {
 	// held Buffer IPs (nil for a fixed or zero buffer).
 	BufferAt *time.Time `json:"buffer_at,omitempty"`
 	// EvidenceStart and EvidenceEnd are the part of the window the
-	// evidence covers, EvidenceHours its length: the maxima above are over
-	// those hours only, however long the window.
+	// evidence covers (up to the window end, or, when the window is cut
+	// before the evidence ends, to the last run activity or ENI hold before
+	// the cut), EvidenceHours its length: the maxima above are over those
+	// hours only, however long the window.
 	EvidenceStart time.Time `json:"evidence_start"`
 	EvidenceEnd   time.Time `json:"evidence_end"`
 	EvidenceHours float64   `json:"evidence_hours"`
@@ -140,6 +142,12 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 	if evStart.Before(winStart) {
 		evStart = winStart
 	}
+	if winEnd.Before(d.End) {
+		// A window cut before the evidence end (a report's end) may end in
+		// a stretch without evidence: its evidence ends with the last run
+		// activity or ENI hold before the cut.
+		evEnd = lastActivity(d, winEnd)
+	}
 	out := make([]Threshold, 0, len(cats))
 	for _, c := range cats {
 		t := c.t
@@ -176,6 +184,35 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
 	return out
+}
+
+// lastActivity is the latest instant at or before cut at which a run
+// starts or ends or an ENI of the demand is created or deleted; the
+// evidence start when there is none.
+func lastActivity(d *Demand, cut time.Time) time.Time {
+	last := d.Start
+	see := func(t time.Time) {
+		if !t.IsZero() && !t.After(cut) && t.After(last) {
+			last = t
+		}
+	}
+	for i := range d.Runs {
+		r := &d.Runs[i]
+		see(r.Start)
+		see(r.RecordedEnd)
+		for ai := range r.Attempts {
+			if a := &r.Attempts[ai]; a.holds() {
+				from, to := r.heldInterval(a)
+				see(from)
+				see(to)
+			}
+		}
+	}
+	for _, h := range d.Background {
+		see(h.From)
+		see(h.To)
+	}
+	return last
 }
 
 // rule says a threshold in a sentence: the rolling maxima behind it, each
