@@ -220,7 +220,11 @@ func (d *decoder) run(ctx context.Context) error {
 		br = bufio.NewReaderSize(d.in.R, 1<<20)
 	}
 	workers := runtime.GOMAXPROCS(0)
-	inflight := 2 * workers
+	inflight, err := batchSlots.take(ctx, 2*workers)
+	if err != nil {
+		return err
+	}
+	defer batchSlots.give(inflight)
 	free := make(chan *batch, inflight)
 	for range inflight {
 		free <- batches.Get().(*batch)
@@ -262,7 +266,7 @@ func (d *decoder) run(ctx context.Context) error {
 			}
 		}()
 	}
-	err := d.applyAll(ctx, ordered, free)
+	err = d.applyAll(ctx, ordered, free)
 	close(stop)
 	for b := range ordered { // let the reader finish a batch it was sending
 		<-b.parsed
@@ -400,6 +404,67 @@ const (
 	batchLines = 2048
 	batchBytes = 8 << 20
 )
+
+// batchSlots budgets the line batches of every Spark log being read at
+// once, per process rather than per log: 2 per CPU (4 at least), so
+// however many logs the workers read, their batches hold at most
+// batchSlots×batchBytes of lines (64 MiB on 4 CPUs) besides the one long
+// line. A log takes one slot before it reads anything (waiting for it if
+// need be) and as many more as are free, up to 2 per CPU, and gives them
+// back when it is done. It never waits for a slot while it holds the
+// loader (it has its first from the start), so the budget cannot deadlock
+// with the ingest's one loader.
+var batchSlots = newSlots(max(4, 2*runtime.GOMAXPROCS(0)))
+
+// slots is a counting budget that also records its high-water mark.
+type slots struct {
+	free chan struct{}
+	mu   sync.Mutex
+	used int
+	peak int
+}
+
+func newSlots(n int) *slots {
+	s := &slots{free: make(chan struct{}, n)}
+	for range n {
+		s.free <- struct{}{}
+	}
+	return s
+}
+
+// take waits for one slot, then takes up to want-1 more that are free.
+func (s *slots) take(ctx context.Context, want int) (int, error) {
+	select {
+	case <-s.free:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	n := 1
+	for n < want {
+		select {
+		case <-s.free:
+			n++
+			continue
+		default:
+		}
+		break
+	}
+	s.mu.Lock()
+	s.used += n
+	s.peak = max(s.peak, s.used)
+	s.mu.Unlock()
+	return n, nil
+}
+
+// give returns n slots.
+func (s *slots) give(n int) {
+	s.mu.Lock()
+	s.used -= n
+	s.mu.Unlock()
+	for range n {
+		s.free <- struct{}{}
+	}
+}
 
 type lineKind uint8
 
