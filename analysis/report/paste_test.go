@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,16 +23,17 @@ func TestLaunchLinesHostileCategory(t *testing.T) {
 	asOf := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	end := asOf.Add(7 * 24 * time.Hour)
 	table := "dynamodb://" + thresholdTable
-	for _, cat := range []string{
-		"ingest",
-		"ingest';touch pwned;echo '",
-		`x"; touch pwned; echo "`,
-		"$(touch pwned)",
-		"`touch pwned`",
-		"a\nb",
-		"it's",
-		"--help",
-	} {
+	// Job names an attacker controls (testdata/hostile/hostile-names.json):
+	// the default category is the job name's prefix.
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "hostile-names.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cats []string
+	if err := json.Unmarshal(b, &cats); err != nil || len(cats) < 8 {
+		t.Fatalf("reading the hostile names: %d names, %v", len(cats), err)
+	}
+	for _, cat := range cats {
 		lines := launchLines(thresholdTable, cat, asOf, end)
 		if out, err := exec.Command(bash, "-n", "-c", lines).CombinedOutput(); err != nil {
 			t.Errorf("%q: bash -n rejects %s: %v %s", cat, lines, err, out)
