@@ -191,6 +191,7 @@ func TestExitStatuses(t *testing.T) {
 		{"every record bad", []string{"ingest", write("bad/trail.jsonl", allBad)}, exitPartial, "every record is bad (3)"},
 		{"random bytes in a .json.gz", []string{"ingest", write("rnd/x.json.gz", random)}, exitPartial, "binary content under an evidence name"},
 		{"LZ4 frame Spark log", []string{"ingest", write("lz4/app-20261102-0001.lz4", lz4Frame)}, exitPartial, "LZ4 frame format"},
+		{"interrupted evidence pack", []string{"ingest", filepath.Join("..", "..", "testdata", "hostile", "interrupted-pack")}, exitPartial, "empty Parquet file (a part left by an export that did not finish?)"},
 		{"no objects found", []string{"ingest", filepath.Join(dir, "empty")}, exitNotFound, "no objects found"},
 		{"missing argument", []string{"ingest"}, exitUsage, "requires at least 1 arg"},
 		{"missing query", []string{"query"}, exitUsage, "accepts 1 arg"},
