@@ -131,10 +131,12 @@ func TestDecompressionBombsStayBounded(t *testing.T) {
 	if err != nil && code != exitPartial {
 		t.Fatalf("exit %d (%v), want %d", code, err, exitPartial)
 	}
-	// The bound is 1 GiB; the budget (ingest/limits.go) keeps a run like
-	// this one near 400 MiB, so 800 MiB leaves room for a slow machine.
-	if rss >= 800<<20 {
-		t.Errorf("peak RSS %d MiB, the budget keeps it under 800 MiB (bound 1 GiB)", rss>>20)
+	// The bound the README states is 1 GB (953 MiB). The budget
+	// (ingest/limits.go) keeps a run like this one at 410–520 MiB on an idle
+	// machine; on a loaded one the Go collector and DuckDB lag behind (812 MiB
+	// seen once), so the test holds the stated bound, not the typical figure.
+	if rss >= 1e9 {
+		t.Errorf("peak RSS %d MiB, over the stated bound of 1 GB (953 MiB)", rss>>20)
 	}
 	out := stderr.String()
 	if n := strings.Count(out, "object over the size limit"); n != 9 {
