@@ -20,9 +20,11 @@ type Summary struct {
 
 // Impact counts what failed and when.
 type Impact struct {
-	// First and Last bound the failures counted (zero when none).
-	First         time.Time `json:"first"`
-	Last          time.Time `json:"last"`
+	// First and Last bound the failures counted in an incident or a
+	// comparison's before period; zero, and left out of the JSON, when
+	// none failed and in a capacity report (which counts per subnet).
+	First         time.Time `json:"first,omitzero"`
+	Last          time.Time `json:"last,omitzero"`
 	FailedCreates int       `json:"failed_creates"`
 	// Subnets lists the subnets where creates were refused.
 	Subnets        []string `json:"subnets"`
