@@ -30,6 +30,7 @@ import (
 	"github.com/gluelens/gluelens/ingest/internal/jsonscan"
 	"github.com/gluelens/gluelens/internal/store"
 	"github.com/goccy/go-json"
+	"golang.org/x/sync/semaphore"
 )
 
 // Kind is the decoder's name in the ingest manifest.
@@ -416,38 +417,26 @@ const (
 // with the ingest's one loader.
 var batchSlots = newSlots(max(4, 2*runtime.GOMAXPROCS(0)))
 
-// slots is a counting budget that also records its high-water mark.
+// slots is a counting budget (the semaphore ingest/limits.go also uses)
+// that records how many slots are in use and the most ever in use.
 type slots struct {
-	free chan struct{}
+	sem  *semaphore.Weighted
+	size int
 	mu   sync.Mutex
 	used int
 	peak int
 }
 
-func newSlots(n int) *slots {
-	s := &slots{free: make(chan struct{}, n)}
-	for range n {
-		s.free <- struct{}{}
-	}
-	return s
-}
+func newSlots(n int) *slots { return &slots{sem: semaphore.NewWeighted(int64(n)), size: n} }
 
 // take waits for one slot, then takes up to want-1 more that are free.
 func (s *slots) take(ctx context.Context, want int) (int, error) {
-	select {
-	case <-s.free:
-	case <-ctx.Done():
-		return 0, ctx.Err()
+	if err := s.sem.Acquire(ctx, 1); err != nil {
+		return 0, err
 	}
 	n := 1
-	for n < want {
-		select {
-		case <-s.free:
-			n++
-			continue
-		default:
-		}
-		break
+	for n < want && s.sem.TryAcquire(1) {
+		n++
 	}
 	s.mu.Lock()
 	s.used += n
@@ -461,9 +450,7 @@ func (s *slots) give(n int) {
 	s.mu.Lock()
 	s.used -= n
 	s.mu.Unlock()
-	for range n {
-		s.free <- struct{}{}
-	}
+	s.sem.Release(int64(n))
 }
 
 type lineKind uint8
