@@ -37,6 +37,54 @@ func (d Display) Time(t time.Time) string {
 	return t.In(loc).Format(TimeLayout)
 }
 
+// offsetsToHeaders moves a display zone's offset from the time cells of a
+// column into its header ("CREATED_AT(+01:00)") when every instant in the
+// column has the same offset, so a table in a zone other than UTC is no
+// wider than in UTC. A column whose instants straddle a daylight-saving
+// change keeps the offset in each cell; UTC tables keep their "Z".
+func (d Display) offsetsToHeaders(rules []colRule, rows [][]any, cells [][]string) {
+	if d.TZ == nil || d.TZ == time.UTC {
+		return
+	}
+	for i := range rules {
+		offset, times := "", 0
+		for _, row := range rows {
+			t, ok := instant(row[i])
+			if !ok {
+				continue
+			}
+			o := t.In(d.TZ).Format("Z07:00")
+			if times > 0 && o != offset {
+				offset = ""
+				break
+			}
+			offset, times = o, times+1
+		}
+		if offset == "" {
+			continue
+		}
+		for r, row := range rows {
+			if _, ok := instant(row[i]); ok {
+				cells[r][i] = strings.TrimSuffix(cells[r][i], offset)
+			}
+		}
+		rules[i].header += "(" + offset + ")"
+	}
+}
+
+// instant is v as a non-zero time, if it is one.
+func instant(v any) (time.Time, bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, !x.IsZero()
+	case *time.Time:
+		if x != nil {
+			return *x, !x.IsZero()
+		}
+	}
+	return time.Time{}, false
+}
+
 func (d Display) width() int {
 	if d.Width > 0 {
 		return d.Width

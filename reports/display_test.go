@@ -40,8 +40,8 @@ func TestTableFits(t *testing.T) {
 			[]string{"ROLE_ARN", run, strings.TrimSpace(msg), "53.4"},
 			[]string{"…"}},
 		{"berlin", Display{TZ: berlin}, 120,
-			[]string{"2026-11-02 07:04:37+01:00"},
-			[]string{"06:04:37"}},
+			[]string{"AT(+01:00)", "2026-11-02 07:04:37 ", "RUN_ID"},
+			[]string{"06:04:37", "07:04:37+01:00"}},
 	} {
 		var b bytes.Buffer
 		if err := (Output{Format: FormatTable, Display: c.d}).Write(&b, tab); err != nil {
@@ -63,6 +63,39 @@ func TestTableFits(t *testing.T) {
 				t.Errorf("%s: has %q:\n%s", c.name, w, out)
 			}
 		}
+	}
+}
+
+// A zone's offset moves into the header when every instant of a column
+// has it; a column straddling a daylight-saving change keeps it per cell.
+func TestTableTimeOffsets(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Berlin left CEST (+02:00) for CET (+01:00) at 01:00 UTC on 2026-10-25.
+	summer := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)
+	winter := time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)
+	tab := Table{Columns: []string{"at", "created_at"}, Rows: [][]any{{winter, &summer}, {winter, &winter}, {nil, (*time.Time)(nil)}}}
+	var b bytes.Buffer
+	if err := (Output{Format: FormatTable, Display: Display{TZ: berlin}}).Write(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, w := range []string{"AT(+01:00)", "CREATED_AT\n", "2026-10-25 02:30:00  ", "2026-10-25 02:30:00+02:00", "2026-10-25 02:30:00+01:00"} {
+		if !strings.Contains(strings.ReplaceAll(out, " \n", "\n"), strings.TrimRight(w, " ")) {
+			t.Errorf("lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Count(out, "+01:00") != 2 { // the AT header and one CREATED_AT cell
+		t.Errorf("want +01:00 twice:\n%s", out)
+	}
+	b.Reset()
+	if err := (Output{Format: FormatTable}).Write(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "2026-10-25 01:30:00Z") || strings.Contains(b.String(), "(Z)") {
+		t.Errorf("UTC tables keep the Z in each cell:\n%s", b.String())
 	}
 }
 

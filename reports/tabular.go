@@ -149,6 +149,7 @@ func (o Output) writeAligned(w io.Writer, t Table) error {
 			cells[r][i] = o.cellText(rules[i], v)
 		}
 	}
+	o.offsetsToHeaders(rules, t.Rows, cells)
 	keep := o.fit(rules, cells)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	line := make([]string, len(keep))

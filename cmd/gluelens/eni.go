@@ -59,7 +59,7 @@ func NewCmdENIAt(f *Factory, runF func(*ListOptions) error) *cobra.Command {
 		use: "at SUBNET TIME", short: "Every ENI holding an IP in SUBNET at TIME, with its run and state (running, lingering, non-glue, unattributed)",
 		args: cobra.ExactArgs(2),
 		fetch: func(ctx context.Context, st *store.Store, o *ListOptions) (any, error) {
-			t, err := parseTime(o.Args[1])
+			t, err := parseTimeIn(o.Args[1], o.Output.TZ)
 			if err != nil {
 				return nil, usagef("TIME: %v", err)
 			}

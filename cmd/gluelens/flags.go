@@ -20,11 +20,12 @@ import (
 // window is the --from/--to pair most commands take.
 type window struct {
 	fromText, toText string
-	From, To         time.Time // zero when not given
+	From, To         time.Time      // zero when not given
+	zone             *time.Location // where a time without an offset is read (nil: UTC)
 }
 
 // timeForms names the forms every time flag and argument accepts.
-const timeForms = "RFC 3339, 'YYYY-MM-DD[ HH:MM[:SS]]' (UTC unless an offset is given), or epoch seconds or milliseconds"
+const timeForms = "RFC 3339, 'YYYY-MM-DD[ HH:MM[:SS]]' (in the --tz zone where the command has --tz, else UTC, unless an offset is given), or epoch seconds or milliseconds"
 
 func (w *window) addFlags(c *cobra.Command) {
 	w.addNamedFlags(c, "")
@@ -49,12 +50,12 @@ func (w *window) parseNamed(prefix string) error {
 	}
 	var err error
 	if w.fromText != "" {
-		if w.From, err = parseTime(w.fromText); err != nil {
+		if w.From, err = parseTimeIn(w.fromText, w.zone); err != nil {
 			return usagef("%s: %v", from, err)
 		}
 	}
 	if w.toText != "" {
-		if w.To, err = parseTime(w.toText); err != nil {
+		if w.To, err = parseTimeIn(w.toText, w.zone); err != nil {
 			return usagef("%s: %v", to, err)
 		}
 	}
@@ -84,10 +85,17 @@ var epochRe = regexp.MustCompile(`^[0-9]{1,16}$`)
 // March 1973.
 const epochMillisFrom = 1e11
 
-// parseTime accepts RFC 3339 (any offset, 'T' or a space between date and
-// clock, as tables print it), a date, a date and time without zone (taken
-// as UTC), or epoch seconds or milliseconds.
-func parseTime(s string) (time.Time, error) {
+// parseTime reads a time as parseTimeIn does, a time without an offset as UTC.
+func parseTime(s string) (time.Time, error) { return parseTimeIn(s, time.UTC) }
+
+// parseTimeIn accepts RFC 3339 (any offset, 'T' or a space between date and
+// clock, as tables print it), a date, a date and time without an offset
+// (read in loc, the --tz zone a table in that zone was printed in; nil is
+// UTC), or epoch seconds or milliseconds. The result is in UTC.
+func parseTimeIn(s string, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	s = strings.TrimSpace(s)
 	if epochRe.MatchString(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -100,7 +108,7 @@ func parseTime(s string) (time.Time, error) {
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04:05", "2006-01-02 15:04:05",
 		"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t.UTC(), nil
 		}
 	}

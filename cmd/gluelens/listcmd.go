@@ -44,6 +44,7 @@ func listCmd(f *Factory, s listSpec, runF func(*ListOptions) error) (*cobra.Comm
 			if o.Output, err = o.out.check(); err != nil {
 				return err
 			}
+			o.Window.zone = o.Output.TZ
 			if err := o.Window.parse(); err != nil {
 				return err
 			}

@@ -49,6 +49,27 @@ func TestTimeForms(t *testing.T) {
 			t.Errorf("parseTime(%q) = %v, %v; want %v", c.in, got, err, c.want)
 		}
 	}
+	// A time without an offset is read in the --tz zone; one with an offset
+	// or in epoch form is the same instant in every zone.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"2026-11-02 07:04:37", want},                                         // CET is UTC+1 in November
+		{"2026-07-02 08:04:37", time.Date(2026, 7, 2, 6, 4, 37, 0, time.UTC)}, // CEST, UTC+2
+		{"2026-11-02T06:04:37Z", want},
+		{"1793599477", want},
+		{"2026-11-02", time.Date(2026, 11, 1, 23, 0, 0, 0, time.UTC)},
+	} {
+		got, err := parseTimeIn(c.in, berlin)
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("parseTimeIn(%q, Europe/Berlin) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
 	for _, bad := range []string{"yesterday", "17935994770000000000", "2026-13-01", "-5"} {
 		if _, err := parseTime(bad); err == nil {
 			t.Errorf("parseTime(%q) accepted", bad)
@@ -211,8 +232,12 @@ func TestOneCLIOnIPExhaustion(t *testing.T) {
 		}
 		berlin, _ := time.LoadLocation("Europe/Berlin")
 		ex := cli(t, "--db", db, "eni", "exhaustion", "--tz", "Europe/Berlin")
-		if want := at.In(berlin).Format("2006-01-02 15:04:05-07:00"); !strings.Contains(ex, want) {
-			t.Errorf("eni exhaustion --tz Europe/Berlin lacks %s:\n%s", want, ex)
+		// Every instant of the day has one offset, so the table names it once,
+		// in the header, and the cells hold the Berlin clock time.
+		for _, want := range []string{"AT" + at.In(berlin).Format("(-07:00)"), at.In(berlin).Format("2006-01-02 15:04:05")} {
+			if !strings.Contains(ex, want) {
+				t.Errorf("eni exhaustion --tz Europe/Berlin lacks %s:\n%s", want, ex)
+			}
 		}
 		if js := cli(t, "--db", db, "eni", "exhaustion", "--tz", "Europe/Berlin", "--format", "json"); !strings.Contains(js, `"at": "`+at.UTC().Format(time.RFC3339)+`"`) {
 			t.Errorf("JSON is not in UTC with --tz")
@@ -229,6 +254,11 @@ func TestOneCLIOnIPExhaustion(t *testing.T) {
 		b := cli(t, "--db", db, "eni", "at", first.SubnetID, strconvI(at.Unix()), "--format", "csv")
 		if a != b || strings.Count(a, "\n") < 2 {
 			t.Errorf("eni at: the Berlin time and epoch seconds disagree:\n%s\n%s", a, b)
+		}
+		// The cell as the Berlin table prints it (no offset), pasted back with
+		// the same --tz, names the same instant too.
+		if c := cli(t, "--db", db, "eni", "at", first.SubnetID, at.In(berlin).Format("2006-01-02 15:04:05"), "--tz", "Europe/Berlin", "--format", "csv"); c != b {
+			t.Errorf("eni at --tz Europe/Berlin with the Berlin clock time:\n%s\nwant\n%s", c, b)
 		}
 	})
 

@@ -43,7 +43,8 @@ func (f *Factory) loadDemand(ctx context.Context, cfg *config.Config) (*plan.Dem
 type thresholdFlags struct {
 	days   int
 	buffer string
-	until  string // --until, on the commands that register it (addUntil)
+	until  string         // --until, on the commands that register it (addUntil)
+	zone   *time.Location // where an --until without an offset is read (nil: UTC)
 }
 
 // addUntil adds --until: the window ends there instead of at the evidence
@@ -87,7 +88,7 @@ func (f *thresholdFlags) options(cfg *config.Config, now time.Time) (plan.Thresh
 	}
 	opt := plan.ThresholdOptions{Window: time.Duration(days) * 24 * time.Hour, Buffer: buf, ComputedAt: now}
 	if f.until != "" {
-		t, err := parseTime(f.until)
+		t, err := parseTimeIn(f.until, f.zone)
 		if err != nil {
 			return plan.ThresholdOptions{}, usagef("--until: %v", err)
 		}
@@ -152,6 +153,7 @@ from older evidence never replaces a newer one (see docs/launch-gate.md).`,
 			if o.Output, err = o.out.check(); err != nil {
 				return err
 			}
+			o.thr.zone = o.Output.TZ
 			if err := o.pub.check(); err != nil {
 				return err
 			}
