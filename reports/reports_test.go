@@ -16,6 +16,7 @@ import (
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/internal/reportfixture"
 	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/internal/synth/diskfull"
 	"github.com/gluelens/gluelens/reports"
 	"github.com/gluelens/gluelens/reports/html"
 )
@@ -49,7 +50,21 @@ func build(t *testing.T) []findings {
 	if err := af.WriteDir(afDir); err != nil {
 		t.Fatal(err)
 	}
-	cst := reportfixture.Store(t, "compare.duckdb", ip.Dir, afDir)
+	// The disk-full run on the before day and its fixed run a week later,
+	// as `make demo` ingests them.
+	diskDir := filepath.Join(t.TempDir(), "disk-full")
+	if _, err := diskfull.Write(diskDir, diskfull.DefaultParams(1)); err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := diskfull.AfterFixParams(diskfull.DefaultParams(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed.Start = time.Date(2026, 11, 9, 2, 0, 0, 0, time.UTC)
+	if _, err := diskfull.Write(filepath.Join(afDir, "spark"), fixed); err != nil {
+		t.Fatal(err)
+	}
+	cst := reportfixture.Store(t, "compare.duckdb", ip.Dir, diskDir, afDir)
 
 	first := week.Truth.FailedCreates[0]
 	ipInc, err := report.BuildIncident(ctx, wst, report.IncidentQuery{At: first.At.Time, Subnet: first.SubnetID}, opts)

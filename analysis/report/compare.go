@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/gluelens/gluelens/internal/store"
 )
@@ -54,16 +55,75 @@ type Comparison struct {
 	Metrics []Metric `json:"metrics"`
 }
 
-// Compare is the compare report: the before/after results on their own.
+// Compare is the compare report: the before/after results on their own,
+// and the curves behind them.
 type Compare struct {
-	Header  Header     `json:"header"`
-	Summary Summary    `json:"summary"`
-	Results Comparison `json:"results"`
+	Header   Header     `json:"header"`
+	Summary  Summary    `json:"summary"`
+	Results  Comparison `json:"results"`
+	Overlays Overlays   `json:"overlays"`
+}
+
+// Periods of an overlay curve.
+const (
+	PeriodBefore = "before"
+	PeriodAfter  = "after"
+)
+
+// Overlays are the before/after curves of a compare report, as plain data
+// with times in UTC; the renderers align each curve on the time since the
+// start of its period (Comparison.Before.From or After.From).
+type Overlays struct {
+	// Occupancy holds the IPs in use in the subnet each period names for
+	// its peak utilization, in both periods: one curve per subnet and
+	// period in which the subnet held IPs, the before's subnet first.
+	Occupancy []OccupancyCurve `json:"occupancy"`
+	// ExecutorDisk holds one curve per period, before first; a period no
+	// Spark event log covers has a curve with no apps and no points.
+	ExecutorDisk []DiskCurve `json:"executor_disk"`
+}
+
+// OccupancyCurve is one subnet's IPs in use over one period: the
+// subnet_occupancy step series clipped to the period (each value holds
+// until the next point; the last point closes the period).
+type OccupancyCurve struct {
+	Period    string `json:"period"` // before | after
+	SubnetID  string `json:"subnet_id"`
+	Name      string `json:"subnet_name,omitempty"`
+	CIDR      string `json:"cidr,omitempty"`
+	UsableIPs *int64 `json:"usable_ips"`
+	// Named: the period reports its peak utilization in this subnet.
+	Named     bool        `json:"named"`
+	Points    []Point     `json:"points"`
+	Peak      int64       `json:"peak_in_use"`
+	PeakAt    time.Time   `json:"peak_at"`
+	RefusedAt []time.Time `json:"refused_at"`
+}
+
+// DiskCurve is the highest estimated local disk of any executor at each
+// instant of one period (executor_disk_timeline), over the Spark
+// applications whose executors peaked in the period.
+type DiskCurve struct {
+	Period string `json:"period"` // before | after
+	// Apps lists the applications ("app_id", "app_id/attempt_id" for a
+	// numbered attempt); empty when no
+	// Spark event log covers the period.
+	Apps            []string   `json:"apps"`
+	UsableDiskBytes *int64     `json:"usable_disk_bytes"`
+	Points          []Point    `json:"points"` // bytes
+	PeakBytes       int64      `json:"peak_disk_bytes"`
+	PeakAt          *time.Time `json:"peak_at,omitempty"`
+	PeakApp         string     `json:"peak_app,omitempty"`
+	PeakExecutor    string     `json:"peak_executor,omitempty"`
 }
 
 // BuildCompare assembles the compare report.
 func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Options) (*Compare, error) {
-	cmp, err := BuildComparison(ctx, st, before, after)
+	cmp, ev, err := compareSpans(ctx, st, before, after)
+	if err != nil {
+		return nil, err
+	}
+	ov, err := overlays(ctx, st, ev, cmp, o)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +138,7 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 			GeneratedAt: o.Now.UTC(), Version: o.Version, Database: databaseName(st.Path()),
 			From: before.From.UTC(), To: after.To.UTC(), Sources: sources,
 		},
-		Results: *cmp,
+		Results: *cmp, Overlays: *ov,
 	}
 	c.Summary = compareSummary(c)
 	if err = c.Header.restOn(ctx, st, before.From, after.To); err != nil {
@@ -89,6 +149,12 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 
 // BuildComparison measures both spans.
 func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (*Comparison, error) {
+	c, _, err := compareSpans(ctx, st, before, after)
+	return c, err
+}
+
+// compareSpans measures both spans and returns the evidence read for them.
+func compareSpans(ctx context.Context, st *store.Store, before, after Span) (*Comparison, *evidence, error) {
 	all := Span{From: before.From, To: before.To}
 	if after.From.Before(all.From) {
 		all.From = after.From
@@ -98,15 +164,15 @@ func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (
 	}
 	ev, err := loadEvidence(ctx, st, all, countsOnly)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b, err := measure(ctx, st, ev, before)
 	if err != nil {
-		return nil, fmt.Errorf("measuring the span before: %w", err)
+		return nil, nil, fmt.Errorf("measuring the span before: %w", err)
 	}
 	a, err := measure(ctx, st, ev, after)
 	if err != nil {
-		return nil, fmt.Errorf("measuring the span after: %w", err)
+		return nil, nil, fmt.Errorf("measuring the span after: %w", err)
 	}
 	c := &Comparison{Before: *b, After: *a}
 	i := func(n int) *float64 { return ptr(float64(n)) }
@@ -158,7 +224,7 @@ func BuildComparison(ctx context.Context, st *store.Store, before, after Span) (
 	neutral()
 	add("Peak executor disk (estimated)", "GiB", peakB, peakA)
 	add("Disk spill", "GiB", spillB, spillA)
-	return c, nil
+	return c, ev, nil
 }
 
 // change describes after relative to before; lower is better.
@@ -250,4 +316,132 @@ func measure(ctx context.Context, st *store.Store, ev *evidence, s Span) (*Perio
 		return nil, err
 	}
 	return p, nil
+}
+
+// overlays builds the compare report's curves from the evidence both spans
+// were measured on (occupancy as the facts reader gives it) and from the
+// executor disk timelines of the Spark applications of each span.
+func overlays(ctx context.Context, st *store.Store, ev *evidence, c *Comparison, o Options) (*Overlays, error) {
+	ov := &Overlays{Occupancy: []OccupancyCurve{}}
+	periods := []struct {
+		name string
+		p    *Period
+	}{{PeriodBefore, &c.Before}, {PeriodAfter, &c.After}}
+	var subnets []string
+	for _, pr := range periods {
+		if s := pr.p.PeakSubnet; s != "" && (len(subnets) == 0 || subnets[0] != s) {
+			subnets = append(subnets, s)
+		}
+	}
+	for _, subnet := range subnets {
+		for _, pr := range periods {
+			ss := ev.steps(pr.p.From, pr.p.To)[subnet]
+			if len(ss) == 0 {
+				continue // the subnet held no IP in this period
+			}
+			peak, at := peakOf(ss)
+			ov.Occupancy = append(ov.Occupancy, OccupancyCurve{
+				Period: pr.name, SubnetID: subnet, Name: ev.name(subnet), CIDR: ev.cidr(subnet),
+				UsableIPs: ev.usable(subnet), Named: pr.p.PeakSubnet == subnet,
+				Points: downsampleSteps(stepPoints(ss), o.maxPoints()), Peak: peak, PeakAt: at.UTC(),
+				RefusedAt: ev.refusedAt(subnet, pr.p.From, pr.p.To),
+			})
+		}
+	}
+	for _, pr := range periods {
+		d, err := diskCurve(ctx, st, pr.name, pr.p.Span, o)
+		if err != nil {
+			return nil, err
+		}
+		ov.ExecutorDisk = append(ov.ExecutorDisk, *d)
+	}
+	return ov, nil
+}
+
+// diskCurve is the upper envelope of the estimated disk of every executor
+// of the Spark applications whose executors peaked in s: at each instant
+// any executor's estimate changes, the highest estimate of any executor
+// then (each executor's estimate holds until its next point).
+func diskCurve(ctx context.Context, st *store.Store, period string, s Span, o Options) (*DiskCurve, error) {
+	d := &DiskCurve{Period: period, Apps: []string{}, Points: []Point{}}
+	press, err := diskPressure(ctx, st, s.From, s.To, "")
+	if err != nil {
+		return nil, err
+	}
+	type app struct{ id, attempt string }
+	var apps []app
+	seen := map[app]bool{}
+	var best *ExecutorPressure
+	for i := range press {
+		p := &press[i]
+		a := app{p.AppID, p.AttemptID}
+		if !seen[a] {
+			seen[a] = true
+			apps = append(apps, a)
+		}
+		if best == nil || p.PeakDiskBytes > best.PeakDiskBytes {
+			best = p
+		}
+	}
+	if best == nil {
+		return d, nil
+	}
+	d.UsableDiskBytes = best.UsableDiskBytes
+	sort.Slice(apps, func(i, j int) bool {
+		if apps[i].id != apps[j].id {
+			return apps[i].id < apps[j].id
+		}
+		return apps[i].attempt < apps[j].attempt
+	})
+	type change struct {
+		at    time.Time
+		exec  string
+		app   app
+		bytes int64
+	}
+	var changes []change
+	for _, a := range apps {
+		name := a.id
+		if a.attempt != "" {
+			name += "/" + a.attempt
+		}
+		d.Apps = append(d.Apps, name)
+		tl, err := diskTimeline(ctx, st, a.id, a.attempt)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range tl {
+			changes = append(changes, change{at: r.At.UTC(), exec: r.ExecutorID, app: a, bytes: r.DiskBytes})
+		}
+	}
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].at.Before(changes[j].at) })
+	type key struct {
+		app  app
+		exec string
+	}
+	now := map[key]int64{}
+	var pts []Point
+	for i := 0; i < len(changes); {
+		at := changes[i].at
+		for ; i < len(changes) && changes[i].at.Equal(at); i++ {
+			now[key{changes[i].app, changes[i].exec}] = changes[i].bytes
+		}
+		var top int64
+		var who key
+		first := true
+		for k, v := range now {
+			if first || v > top || (v == top && (k.app.id+k.exec) < (who.app.id+who.exec)) {
+				top, who, first = v, k, false
+			}
+		}
+		if n := len(pts); n > 0 && pts[n-1].Value == float64(top) {
+			continue
+		}
+		pts = append(pts, Point{At: at, Value: float64(top)})
+		if d.PeakAt == nil || top > d.PeakBytes {
+			d.PeakBytes, d.PeakAt, d.PeakApp, d.PeakExecutor = top, ptr(at), who.app.id, who.exec
+		}
+	}
+	d.Points = downsampleSteps(pts, o.maxPoints())
+	return d, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // chart is one ECharts instance on the page: go-echarts builds its
@@ -21,6 +23,10 @@ type chart struct {
 	Caption string
 	Height  int // pixels
 	option  map[string]any
+	// hoursAxis: the x axis is in hours since a period's start; the page
+	// labels it and the tooltip as h:mm (a JSON option cannot carry the
+	// formatting function).
+	hoursAxis bool
 }
 
 const (
@@ -574,4 +580,179 @@ func failuresChart(c report.Comparison) chart {
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
 	return chart{ID: id, Title: "Failures before and after", Height: 300,
 		Caption: "Refused creates and failed runs in each period (runs counted by start), the count on each bar — a 0 after is the fix working. The table above gives the same per hour of evidence.", option: finish(b, nil)}
+}
+
+// Period colours of the before/after overlays: the subnet each period
+// names is drawn solid, the other period's subnet dashed in the same
+// period colour.
+var periodColor = map[string]string{report.PeriodBefore: "#e07b39", report.PeriodAfter: "#3b6fd4"}
+
+// periodStart is where a period's curves start on the overlays' axis.
+func periodStart(c *report.Compare, period string) time.Time {
+	if period == report.PeriodBefore {
+		return c.Results.Before.From
+	}
+	return c.Results.After.From
+}
+
+// sinceStart is t as hours since start, the overlays' x value.
+func sinceStart(t, start time.Time) float64 { return round(t.Sub(start).Hours(), 4) }
+
+// overlayXAxis is the overlays' shared x axis: hours since each period's
+// start (the hour of day when both periods are days), up to the longer
+// period.
+func overlayXAxis(c *report.Compare, loc *time.Location) map[string]any {
+	span := math.Max(c.Results.Before.To.Sub(c.Results.Before.From).Hours(), c.Results.After.To.Sub(c.Results.After.From).Hours())
+	axis := map[string]any{"type": "value", "min": 0, "max": round(span, 4), "name": words.OverlayAxis(words.DayAligned(c.Results.Before.Span, c.Results.After.Span, loc), loc),
+		"nameLocation": "middle", "nameGap": 28}
+	if span <= 24 {
+		axis["interval"] = 2
+	}
+	return axis
+}
+
+// compareOccupancyChart overlays the IPs in use in the subnet each period
+// names for its peak utilization, both periods on one axis of the time
+// since their start, under each subnet's usable-IP line, refused creates
+// marked.
+func compareOccupancyChart(c *report.Compare, loc *time.Location) (chart, bool) {
+	id := "chart-compare-occupancy"
+	curves := c.Overlays.Occupancy
+	if len(curves) == 0 {
+		return chart{}, false
+	}
+	l := charts.NewLine()
+	l.SetGlobalOptions(initOpts(id),
+		charts.WithYAxisOpts(opts.YAxis{Name: "IPs in use", Min: 0}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}))
+	// One usable-IP line per subnet; a single one when every subnet has
+	// the same usable IPs.
+	usable := map[string]int64{}
+	var order []string
+	for _, cv := range curves {
+		if cv.UsableIPs == nil {
+			continue
+		}
+		if _, ok := usable[cv.SubnetID]; !ok {
+			usable[cv.SubnetID] = *cv.UsableIPs
+			order = append(order, cv.SubnetID)
+		}
+	}
+	same := len(order) > 0
+	for _, s := range order {
+		same = same && usable[s] == usable[order[0]]
+	}
+	marked := map[string]bool{}
+	var refused []opts.ScatterData
+	for i, cv := range curves {
+		start := periodStart(c, cv.Period)
+		data := make([]opts.LineData, len(cv.Points))
+		for j, p := range cv.Points {
+			data[j] = opts.LineData{Value: []any{sinceStart(p.At, start), p.Value}}
+		}
+		style := opts.LineStyle{Width: 2, Color: periodColor[cv.Period]}
+		if !cv.Named {
+			style.Type, style.Width = "dashed", 1.5
+		}
+		so := []charts.SeriesOpts{
+			charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false)}),
+			charts.WithLineStyleOpts(style),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: periodColor[cv.Period]}),
+		}
+		var lines []opts.MarkLineNameYAxisItem
+		switch {
+		case same && i == 0:
+			lines = append(lines, opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("usable IPs (%d)", usable[order[0]]), YAxis: usable[order[0]]})
+		case !same && cv.UsableIPs != nil && !marked[cv.SubnetID]:
+			marked[cv.SubnetID] = true
+			lines = append(lines, opts.MarkLineNameYAxisItem{Name: fmt.Sprintf("usable IPs of %s (%d)", cv.SubnetID, *cv.UsableIPs), YAxis: *cv.UsableIPs})
+		}
+		if len(lines) > 0 {
+			pos := "insideStartTop"
+			if len(marked)%2 == 0 && !same {
+				pos = "insideEndTop"
+			}
+			so = append(so, charts.WithMarkLineNameYAxisItemOpts(lines...),
+				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
+					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed", Width: 1.5},
+					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: pos}}))
+		}
+		l.AddSeries(words.CurveName(cv), data, so...)
+		for _, at := range cv.RefusedAt {
+			refused = append(refused, opts.ScatterData{Name: words.CurveName(cv), Value: []any{sinceStart(at, start), valueAt(cv.Points, at)}})
+		}
+	}
+	if len(refused) > 0 {
+		sc := charts.NewScatter()
+		sc.AddSeries("refused ENI create", refused, charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFailure}))
+		sc.MultiSeries[0].SymbolSize = 12
+		sc.MultiSeries[0].Symbol = "triangle"
+		l.Overlap(sc)
+	}
+	o := finish(l, map[string]any{"xAxis": []map[string]any{overlayXAxis(c, loc)}})
+	o["grid"] = map[string]any{"left": 60, "right": 40, "top": 84, "bottom": 50, "containLabel": true}
+	return chart{ID: id, Title: "IPs in use before and after", Height: 400,
+		Caption: words.OccupancyOverlayCaption(c, loc), option: o, hoursAxis: true}, true
+}
+
+// compareDiskChart overlays the highest estimated local disk of any
+// executor over each period that has a Spark event log, against the usable
+// disk; false when neither period has one.
+func compareDiskChart(c *report.Compare, loc *time.Location) (chart, bool) {
+	id := "chart-compare-disk"
+	l := charts.NewLine()
+	l.SetGlobalOptions(initOpts(id),
+		charts.WithYAxisOpts(opts.YAxis{Name: "GiB", Min: 0}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}))
+	n := 0
+	var usable []int64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, cv := range c.Overlays.ExecutorDisk {
+		if len(cv.Apps) == 0 || len(cv.Points) == 0 {
+			continue
+		}
+		start := periodStart(c, cv.Period)
+		data := make([]opts.LineData, len(cv.Points))
+		for j, p := range cv.Points {
+			x := sinceStart(p.At, start)
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+			data[j] = opts.LineData{Value: []any{x, round(p.Value/(1<<30), 3)}}
+		}
+		so := []charts.SeriesOpts{
+			charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: periodColor[cv.Period]}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: periodColor[cv.Period]}),
+		}
+		if cv.UsableDiskBytes != nil && !slices.Contains(usable, *cv.UsableDiskBytes) {
+			usable = append(usable, *cv.UsableDiskBytes)
+			pos := "insideStartTop"
+			if len(usable) == 2 {
+				pos = "insideEndTop"
+			}
+			so = append(so, charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{
+				Name: "usable disk (" + words.Disk(*cv.UsableDiskBytes) + ")", YAxis: round(float64(*cv.UsableDiskBytes)/(1<<30), 2)}),
+				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
+					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed", Width: 1.5},
+					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: pos}}))
+		}
+		l.AddSeries(words.DiskCurveName(cv), data, so...)
+		n++
+	}
+	if n == 0 {
+		return chart{}, false
+	}
+	o := finish(l, map[string]any{"xAxis": []map[string]any{overlayXAxis(c, loc)}})
+	o["grid"] = map[string]any{"left": 60, "right": 40, "top": 56, "bottom": 50, "containLabel": true}
+	// The runs last minutes to hours of a day: the axis spans the curves,
+	// whole hours.
+	x := overlayXAxis(c, loc)
+	x["min"], x["max"] = math.Floor(lo), math.Ceil(hi)
+	if hi-lo <= 3 {
+		x["interval"] = 0.25
+	} else {
+		delete(x, "interval")
+	}
+	o["xAxis"] = []map[string]any{x}
+	return chart{ID: id, Title: "Executor local disk before and after", Height: 360,
+		Caption: words.DiskOverlayCaption(c, loc), option: o, hoursAxis: true}, true
 }

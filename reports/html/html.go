@@ -171,6 +171,8 @@ type view struct {
 	ECharts  template.JS
 	Options  template.JS
 	HasChart bool
+	// NoDisk says which periods of a comparison no Spark event log covers.
+	NoDisk string
 }
 
 func (v *view) add(c chart) {
@@ -236,6 +238,14 @@ func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 func (Writer) WriteCompare(w io.Writer, c *report.Compare) error {
 	v := &view{Header: c.Header, Summary: c.Summary, FixAnchor: "results", Compare: c}
 	v.add(failuresChart(c.Results))
+	loc := time.UTC
+	if ch, ok := compareOccupancyChart(c, loc); ok {
+		v.add(ch)
+	}
+	if ch, ok := compareDiskChart(c, loc); ok {
+		v.add(ch)
+	}
+	v.NoDisk = words.NoDiskCurve(c.Overlays.ExecutorDisk)
 	return render(w, v)
 }
 
@@ -243,10 +253,13 @@ func render(w io.Writer, v *view) error {
 	type entry struct {
 		ID     string         `json:"id"`
 		Option map[string]any `json:"option"`
+		// Clock: the x axis is in hours since a period's start, which
+		// the page labels as h:mm.
+		Clock bool `json:"clock,omitempty"`
 	}
 	entries := make([]entry, 0, len(v.Order))
 	for _, id := range v.Order {
-		entries = append(entries, entry{ID: id, Option: v.Charts[id].option})
+		entries = append(entries, entry{ID: id, Option: v.Charts[id].option, Clock: v.Charts[id].hoursAxis})
 	}
 	// json.Marshal escapes <, > and & (and U+2028/2029), so no string from a
 	// log can close the script element or open a comment inside it.

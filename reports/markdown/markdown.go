@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/reports/words"
@@ -245,5 +246,34 @@ func (Writer) WriteCompare(out io.Writer, c *report.Compare) error {
 	header(w, c.Header)
 	summary(w, c.Header.Kind, c.Summary)
 	comparison(w, c.Results)
+	overlays(w, c, time.UTC)
 	return w.Flush()
+}
+
+// overlays gives the key points of the compare report's curves: each
+// curve's peak and when, or that no Spark event log covers a period.
+func overlays(w *bufio.Writer, c *report.Compare, loc *time.Location) {
+	table := func(title string, rows []words.KeyPoint, refused bool) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "**%s**\n\n", title)
+		if refused {
+			fmt.Fprintln(w, "| Curve | Peak | Of | When | Refused creates |")
+			fmt.Fprintln(w, "|---|---:|---:|---|---:|")
+		} else {
+			fmt.Fprintln(w, "| Curve | Peak | Of | When |")
+			fmt.Fprintln(w, "|---|---:|---:|---|")
+		}
+		for _, r := range rows {
+			if refused {
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", esc(r.Curve), esc(r.Peak), esc(r.Of), esc(r.When), esc(r.Refused))
+			} else {
+				fmt.Fprintf(w, "| %s | %s | %s | %s |\n", esc(r.Curve), esc(r.Peak), esc(r.Of), esc(r.When))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	table("IPs in use (the HTML report overlays the curves)", words.OccupancyKeyPoints(c, loc), true)
+	table("Executor local disk, the highest estimate of any executor", words.DiskKeyPoints(c, loc), false)
 }
