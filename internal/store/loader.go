@@ -686,8 +686,14 @@ func (w *ObjectWriter) appendDirect(spec TableSpec, d *directRows, values []any)
 // repeatedKeys counts the keys of spec that more than one row of from
 // (filtered by where) holds.
 func (l *Loader) repeatedKeys(ctx context.Context, spec TableSpec, from, where string, args ...any) (int64, error) {
+	return l.repeated(ctx, spec.Key, from, where, args...)
+}
+
+// repeated counts the values of the columns key that more than one row of
+// from (filtered by where) holds.
+func (l *Loader) repeated(ctx context.Context, key []string, from, where string, args ...any) (int64, error) {
 	var n int64
-	q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)`, from, where, strings.Join(spec.Key, ", "))
+	q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)`, from, where, strings.Join(key, ", "))
 	err := l.conn.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
 }
@@ -727,7 +733,14 @@ func (w *ObjectWriter) settleDirect() (int64, error) {
 		if spec.Policy == Append {
 			continue
 		}
-		repeated, err := w.l.repeatedKeys(w.ctx, spec, table, d.where, d.partition...)
+		// Every row here has the partition's values: grouping by the rest
+		// of the key (a Spark task id, not the application's strings
+		// with it) finds the same repeats for less hashing.
+		key := spec.Key[spec.Partition:]
+		if len(key) == 0 {
+			key = spec.Key
+		}
+		repeated, err := w.l.repeated(w.ctx, key, table, d.where, d.partition...)
 		if err != nil {
 			return 0, fmt.Errorf("checking repeated keys in %s: %w", table, err)
 		}

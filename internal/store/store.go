@@ -76,13 +76,19 @@ func Open(ctx context.Context, dbPath string) (*Store, error) {
 		db.SetMaxOpenConns(4)
 	}
 	s := &Store{db: db, path: dbPath}
-	if err := s.migrate(ctx); err != nil {
+	created, err := s.migrate(ctx)
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening database %s: %w", displayPath(dbPath), err)
 	}
-	if err := s.repair(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("opening database %s: repairing: %w", displayPath(dbPath), err)
+	// A database the migrations just created has every table: there is
+	// nothing to repair (and finding out would build the schema a second
+	// time, in memory).
+	if !created {
+		if err := s.repair(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("opening database %s: repairing: %w", displayPath(dbPath), err)
+		}
 	}
 	if err := s.createViews(ctx); err != nil {
 		db.Close()
@@ -151,26 +157,29 @@ func SchemaVersion() int {
 	return ms[len(ms)-1].version
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies the pending schema migrations, each in a transaction of
+// its own; on a new database (no schema version, no manifest) all of them
+// go in one transaction, and created is true.
+func (s *Store) migrate(ctx context.Context) (created bool, err error) {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gluelens_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`); err != nil {
-		return fmt.Errorf("creating meta table: %w", err)
+		return false, fmt.Errorf("creating meta table: %w", err)
 	}
 	current := 0
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM gluelens_meta WHERE key = 'schema_version'`).Scan(&v)
+	err = s.db.QueryRowContext(ctx, `SELECT value FROM gluelens_meta WHERE key = 'schema_version'`).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return fmt.Errorf("reading schema version: %w", err)
+		return false, fmt.Errorf("reading schema version: %w", err)
 	default:
 		current, _ = strconv.Atoi(v)
 	}
 	ms, err := migrations(schemaFS, "schema")
 	if err != nil {
-		return err
+		return false, err
 	}
 	if latest := SchemaVersion(); current > latest {
-		return fmt.Errorf("%w: database has schema %d, this build knows %d", ErrNewerSchema, current, latest)
+		return false, fmt.Errorf("%w: database has schema %d, this build knows %d", ErrNewerSchema, current, latest)
 	}
 	if current == 0 {
 		// gluelens_meta is new here: either a new database, or one whose
@@ -180,48 +189,66 @@ func (s *Store) migrate(ctx context.Context) error {
 		var tables int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
 			AND schema_name = 'main' AND table_name = 'ingest_manifest'`).Scan(&tables); err != nil {
-			return fmt.Errorf("reading the tables: %w", err)
+			return false, fmt.Errorf("reading the tables: %w", err)
 		}
 		if tables > 0 {
 			current = SchemaVersion()
 			if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO gluelens_meta VALUES ('schema_version', ?)`, strconv.Itoa(current)); err != nil {
-				return fmt.Errorf("recording schema version: %w", err)
+				return false, fmt.Errorf("recording schema version: %w", err)
 			}
 			if err := markAttributionStale(ctx, s.db); err != nil {
-				return err
+				return false, err
 			}
 		}
+	}
+	created = current == 0
+	if created {
+		return true, s.applyMigrations(ctx, ms)
 	}
 	upgraded := false
 	for _, m := range ms {
 		if m.version <= current {
 			continue
 		}
-		body, err := schemaFS.ReadFile(path.Join("schema", m.name))
-		if err != nil {
-			return err
+		if err := s.applyMigrations(ctx, []migration{m}); err != nil {
+			return false, err
 		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("applying schema %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO gluelens_meta VALUES ('schema_version', ?)`, strconv.Itoa(m.version)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("applying schema %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("applying schema %s: %w", m.name, err)
-		}
-		upgraded = upgraded || current > 0
+		upgraded = true
 	}
 	if upgraded {
 		// Derived tables of an older database were computed by older rules
 		// (or did not exist): rebuild them at the next ingest.
-		return markAttributionStale(ctx, s.db)
+		return false, markAttributionStale(ctx, s.db)
+	}
+	return false, nil
+}
+
+// applyMigrations applies ms in order in one transaction, recording the
+// last one's version.
+func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
+	for _, m := range ms {
+		body, err := schemaFS.ReadFile(path.Join("schema", m.name))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("applying schema %s: %w", m.name, err)
+		}
+	}
+	last := ms[len(ms)-1]
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO gluelens_meta VALUES ('schema_version', ?)`, strconv.Itoa(last.version)); err != nil {
+		return fmt.Errorf("applying schema %s: %w", last.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("applying schema %s: %w", last.name, err)
 	}
 	return nil
 }
