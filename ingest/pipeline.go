@@ -354,6 +354,9 @@ func (sum *Summary) add(o Object, res ObjectResult) {
 		}
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d bad record(s), %d note(s)%s", o.URI, res.Entry.Bad, len(res.Issues), first))
 	}
+	if n := len(res.Entry.MergeIssues); n > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d record(s) conflict with another copy of the same key: first: %s", o.URI, n, res.Entry.MergeIssues[0].Message))
+	}
 }
 
 // committer owns the loader: one object at a time has it (withLoader),

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +54,9 @@ func TestConflictingEventIDs(t *testing.T) {
 	type outcome struct {
 		table, winner string
 		issues        []string
+		// warned are the copies the last ingest's summary warns about
+		// (what the terminal shows), in order.
+		warned []string
 	}
 	load := func(t *testing.T, batches ...[]string) outcome {
 		st, err := store.Open(ctx, filepath.Join(t.TempDir(), "g.duckdb"))
@@ -59,10 +64,17 @@ func TestConflictingEventIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		for _, names := range batches {
-			ingestDir(st, copyTo(names...))
-		}
 		var o outcome
+		for _, names := range batches {
+			sum := ingestDir(st, copyTo(names...))
+			o.warned = nil
+			for _, w := range sum.Warnings {
+				if strings.Contains(w, "conflict with another copy of the same key") {
+					o.warned = append(o.warned, regexp.MustCompile(`copy[AB]`).FindString(w))
+				}
+			}
+			slices.Sort(o.warned)
+		}
 		q := func(sql string, dst any) {
 			t.Helper()
 			if err := st.DB().QueryRow(sql).Scan(dst); err != nil {
@@ -104,13 +116,20 @@ func TestConflictingEventIDs(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		batches [][]string
+		warned  string // the copies the last ingest's summary warns about
 	}{
-		{"A then B", [][]string{{a}, {b}}},
-		{"B then A", [][]string{{b}, {a}}},
-		{"together again", [][]string{{b, a}}},
+		{"A then B", [][]string{{a}, {b}}, "copyB"},
+		{"B then A", [][]string{{b}, {a}}, "copyA"},
+		{"together again", [][]string{{b, a}}, "copyA copyB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := load(t, tc.batches...)
+			// The ingest that met the conflict says so in its summary, for
+			// the objects it read (the stored copy's object gets its
+			// ingest_issues row, not a line about an earlier ingest).
+			if got := strings.Join(o.warned, " "); got != tc.warned {
+				t.Errorf("summary warns about %q, want %q", got, tc.warned)
+			}
 			if o.table != together.table || o.winner != together.winner {
 				t.Errorf("table differs from one ingest of both:\n%s\nkept %s\nwant\n%s\nkept %s", o.table, o.winner, together.table, together.winner)
 			}

@@ -173,10 +173,10 @@ func (l *Loader) recordConflicts(ctx context.Context, spec TableSpec) error {
 		msg := fmt.Sprintf("%s %s has copies with different content: kept %s (content MD5 %s), not %s (%s): the copy with the smallest content hash is kept, whatever the order of reading",
 			keyName, c.key, c.wWhere, c.wHash, c.lWhere, c.lHash)
 		if p := bySeq[c.lSeq]; p != nil && !c.lOld {
-			p.issues = append(p.issues, Issue{Record: c.lRecord, Severity: "warning", Message: msg})
+			p.addMerged(Issue{Record: c.lRecord, Severity: "warning", Message: msg})
 		}
 		if p := bySeq[c.wSeq]; p != nil && !c.wOld && c.wSeq != c.lSeq {
-			p.issues = append(p.issues, Issue{Record: c.wRecord, Severity: "warning", Message: msg})
+			p.addMerged(Issue{Record: c.wRecord, Severity: "warning", Message: msg})
 		}
 		// A stored copy's object, loaded before, gets the issue too; when
 		// its row is replaced it keeps one row fewer.
@@ -216,4 +216,10 @@ func recordOrNull(spec TableSpec, a string) string {
 		}
 	}
 	return "-1"
+}
+
+// addMerged records an issue the merge found for the object.
+func (p *pendingObject) addMerged(is Issue) {
+	p.issues = append(p.issues, is)
+	p.merged = append(p.merged, is)
 }

@@ -40,6 +40,11 @@ type ManifestEntry struct {
 	Error         string
 	// IngestedAt is set by the loader.
 	IngestedAt time.Time
+	// MergeIssues are the warnings the merge into the tables found for
+	// this object (copies of one key with different content), set by
+	// Flush. They are in ingest_issues with the decoder's issues; they are
+	// not a manifest column.
+	MergeIssues []Issue
 }
 
 // Done reports whether the entry needs no further ingest.
@@ -93,6 +98,7 @@ type pendingObject struct {
 	seq    int64
 	entry  ManifestEntry
 	issues []Issue
+	merged []Issue          // issues the merge found, also in issues
 	staged map[string]int64 // rows staged per table
 }
 
@@ -261,6 +267,7 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 	for _, p := range l.pending {
 		e := &p.entry
 		e.IngestedAt = l.now()
+		e.MergeIssues = p.merged
 		if err := appendRow(ma, e.row()); err != nil {
 			return nil, fmt.Errorf("recording %s in the manifest: %w", e.URI, err)
 		}
