@@ -10,6 +10,7 @@ import (
 	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/spark"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // thresholds prints plan thresholds: one row per category with the window
@@ -252,7 +253,7 @@ func adviceRows(adv spark.Advice) any {
 	}
 	rows := make([]row, 0, len(adv.Recommendations))
 	for _, r := range adv.Recommendations {
-		rows = append(rows, row{r.Topic, r.Title, r.Paste, r.Detail})
+		rows = append(rows, row{r.Topic, words.SparkTitle(r), r.Paste, words.SparkDetail(r)})
 	}
 	return rows
 }
@@ -287,7 +288,7 @@ func (o Output) advice(w io.Writer, adv spark.Advice) error {
 		return nil
 	}
 	for i, r := range adv.Recommendations {
-		fmt.Fprintf(w, "\n%d. [%s] %s\n   %s\n   paste: %s\n", i+1, r.Topic, r.Title, r.Detail, r.Paste)
+		fmt.Fprintf(w, "\n%d. [%s] %s\n   %s\n   paste: %s\n", i+1, r.Topic, words.SparkTitle(r), words.SparkDetail(r), r.Paste)
 	}
 	if len(adv.GlueArguments) > 0 {
 		fmt.Fprintln(w, "\nGlue job arguments (key, value) combining the above:")

@@ -88,6 +88,7 @@ func writeJSON(w io.Writer, v any) error {
 		}
 		v = out
 	}
+	v = jsonView(v)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(true)

@@ -30,17 +30,16 @@ func sparkAdvice(ctx context.Context, st *store.Store, cfg *config.Config, appID
 		return nil, fmt.Errorf("advising on %s: %w", appID, err)
 	}
 	var out []Advice
-	for _, r := range a.Recommendations {
-		out = append(out, Advice{Area: "spark", Title: label + r.Title, Detail: r.Detail, Config: r.Paste, Evidence: sparkEvidence(r)})
+	for i := range a.Recommendations {
+		r := &a.Recommendations[i]
+		out = append(out, Advice{Area: "spark", Config: r.Paste, Spark: &SparkCard{Label: label, Rec: r}})
 	}
 	if len(a.GlueArguments) > 0 && len(a.Recommendations) > 1 {
 		line, err := mergedArguments(a.GlueJobName, a.GlueArguments)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Advice{Area: "spark", Title: label + "All of the Spark changes above in one job argument",
-			Detail: "A Glue job has one --conf argument: the lines above pasted one by one would each replace the last. Set this one value instead (in the console: Job details → Job parameters, key --conf), or try it on one run with the start-job-run line.",
-			Config: line})
+		out = append(out, Advice{Area: "spark", Config: line, Spark: &SparkCard{Label: label}})
 	}
 	return out, nil
 }
@@ -68,24 +67,6 @@ func mergedArguments(job string, args []spark.GlueArgument) (string, error) {
 	}
 	lines = append(lines, shellquote.Join("aws", "glue", "start-job-run", "--job-name", job, "--arguments", string(js)))
 	return strings.Join(lines, "\n"), nil
-}
-
-func sparkEvidence(r spark.Recommendation) string {
-	switch {
-	case r.Partitions != nil:
-		p := r.Partitions
-		return fmt.Sprintf("stage %d: %d partitions, %d empty (%.0f %%), %s read, %s spilled to disk; recommended %d",
-			p.StageID, p.Partitions, p.EmptyPartitions, 100*p.EmptyShare, Bytes(p.InputBytes), Bytes(p.DiskSpilled), p.Recommended)
-	case r.Codec != nil:
-		c := r.Codec
-		return fmt.Sprintf("codec %s (%s); peak disk %s, projected %s–%s (%s)",
-			c.Current, c.Source, Bytes(c.PeakDiskBytes), Bytes(c.ProjectedLowBytes), Bytes(c.ProjectedPeakBytes), c.Assumption)
-	case r.Disk != nil:
-		d := r.Disk
-		return fmt.Sprintf("executor %s peaked at %s (%s after the codec change) against %s usable on %s",
-			d.Executor, Bytes(d.PeakDiskBytes), Bytes(d.ProjectedPeakBytes), Bytes(d.UsableBytes), d.WorkerType)
-	}
-	return ""
 }
 
 // pendingDemand is the recorded IP demand being read in the background

@@ -16,6 +16,7 @@ import (
 	coverage "github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/analysis/place"
+	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
 )
 
@@ -88,7 +89,8 @@ type Header struct {
 	Integrity *integrity.Summary `json:"cloudtrail_integrity"`
 }
 
-// Advice is one recommended change with the line to paste.
+// Advice is one recommended change with the line to paste. A Spark card
+// carries its recommendation as data (Spark); reports/words words it.
 type Advice struct {
 	Rank     int    `json:"rank"`
 	Area     string `json:"area"` // subnet | launch | spark
@@ -100,6 +102,18 @@ type Advice struct {
 	// block and the lines that create it and re-point the jobs, or why
 	// none can be named.
 	Placement *place.Placement `json:"placement,omitempty"`
+	// Spark is the Spark advice behind a card of area spark.
+	Spark *SparkCard `json:"-"`
+}
+
+// SparkCard is the Spark advice behind one card.
+type SparkCard struct {
+	// Label names the application when a report advises several
+	// ("orders-daily: "); it prefixes the title.
+	Label string
+	// Rec is the recommendation; nil on the card that merges all of an
+	// application's recommendations into one job argument (Config).
+	Rec *spark.Recommendation
 }
 
 // Fix is the advice a report gives, and the advice it could not give

@@ -13,8 +13,9 @@ type Summary struct {
 	Impact    Impact     `json:"impact"`
 	IPCause   *IPCause   `json:"ip_cause,omitempty"`
 	DiskCause *DiskCause `json:"disk_cause,omitempty"`
-	// Changes are the report's first pieces of advice, most important first.
-	Changes []Change `json:"changes"`
+	// Changes are the report's first pieces of advice, most important
+	// first; the summary names each by its title.
+	Changes []Advice `json:"changes"`
 	Status  Status   `json:"status"`
 }
 
@@ -89,13 +90,6 @@ type DiskCause struct {
 	ExecutorsFull   int       `json:"executors_full"`
 }
 
-// Change is one piece of advice as the summary names it.
-type Change struct {
-	Rank  int    `json:"rank"`
-	Area  string `json:"area"`
-	Title string `json:"title"`
-}
-
 // Status says whether an after period proves the change.
 const (
 	// StatusProven: the after period had none of the failures the before
@@ -134,15 +128,8 @@ type Status struct {
 // maxSummaryChanges bounds the changes a summary names.
 const maxSummaryChanges = 3
 
-func changesOf(f Fix) []Change {
-	out := []Change{}
-	for _, a := range f.Advice {
-		if len(out) == maxSummaryChanges {
-			break
-		}
-		out = append(out, Change{Rank: a.Rank, Area: a.Area, Title: a.Title})
-	}
-	return out
+func changesOf(f Fix) []Advice {
+	return append([]Advice{}, f.Advice[:min(len(f.Advice), maxSummaryChanges)]...)
 }
 
 func statusOf(c *Comparison) Status {
@@ -298,7 +285,7 @@ func capacitySummary(c *Capacity, diskFails []DiskFailure) Summary {
 
 func compareSummary(c *Compare) Summary {
 	b := c.Results.Before
-	s := Summary{Changes: []Change{}, Status: statusOf(&c.Results)}
+	s := Summary{Changes: []Advice{}, Status: statusOf(&c.Results)}
 	s.Impact = Impact{First: b.From, Last: b.To, FailedCreates: b.FailedCreates, RunsFailedIP: b.RunsFailedIP,
 		RunsFailedDisk: b.RunsFailedDisk, Subnets: []string{}}
 	if b.PeakSubnet != "" {

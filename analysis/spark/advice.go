@@ -64,18 +64,41 @@ type GlueArgument struct {
 	Value string `json:"value"`
 }
 
-// Recommendation is one piece of advice with the numbers behind it.
+// Recommendation is one piece of advice with the numbers behind it: the
+// topic says which rule gave it and the evidence which numbers; reports/words
+// words its title and detail.
 type Recommendation struct {
-	Topic  string `json:"topic"`
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
-	Confs  []Conf `json:"confs,omitempty"`
+	Topic string `json:"topic"`
+	Confs []Conf `json:"confs,omitempty"`
 	// Paste is the line to add to the Glue job's arguments (or, for the
 	// worker type, to aws glue start-job-run / update-job).
 	Paste      string             `json:"paste"`
 	Partitions *PartitionEvidence `json:"partitions,omitempty"`
 	Codec      *CodecEvidence     `json:"codec,omitempty"`
 	Disk       *DiskEvidence      `json:"disk,omitempty"`
+	// AQE says why adaptive query execution is advised (TopicAQE); the
+	// JSON carries it only in the detail's words.
+	AQE *AQEEvidence `json:"-"`
+}
+
+// Why adaptive query execution is advised.
+const (
+	// AQEOff: the job sets spark.sql.adaptive.enabled=false.
+	AQEOff = "off"
+	// AQEDefaultOff: the Spark version leaves AQE off by default (< 3.2).
+	AQEDefaultOff = "default_off"
+	// AQECoalesceOff: AQE is on but the job turns partition coalescing off.
+	AQECoalesceOff = "coalesce_off"
+)
+
+// AQEEvidence backs an AQE recommendation.
+type AQEEvidence struct {
+	Reason       string // AQEOff | AQEDefaultOff | AQECoalesceOff
+	SparkVersion string
+	// EmptyPartitions of PartitionsSeen reduce partitions read nothing
+	// (over every shuffle-reading stage).
+	EmptyPartitions int64
+	PartitionsSeen  int64
 }
 
 // PartitionEvidence describes the reduce stage a partition recommendation
@@ -104,8 +127,10 @@ type CodecEvidence struct {
 	PeakDiskBytes      int64        `json:"peak_disk_bytes"`
 	ProjectedPeakBytes int64        `json:"projected_peak_bytes"`     // peak × (1 − 0.44)
 	ProjectedLowBytes  int64        `json:"projected_peak_low_bytes"` // peak × (1 − 0.48)
-	Assumption         string       `json:"assumption"`
 	SpillRatios        []SpillRatio `json:"spill_ratios"`
+	// Executor peaked at PeakDiskBytes of UsableBytes (nil: unknown).
+	Executor    string `json:"-"`
+	UsableBytes *int64 `json:"-"`
 }
 
 // SpillRatio is memory-spilled ÷ disk-spilled of one stage attempt: how
@@ -272,38 +297,16 @@ func (in adviceInput) partitionAdvice() []Recommendation {
 	if r.MeanNonEmptyRead > 0 {
 		ev.Skew = float64(r.MaxRead) / r.MeanNonEmptyRead
 	}
-	empties := ""
-	if r.EmptyPartitions > 0 {
-		empties = fmt.Sprintf(" %d of the %d partitions seen (%.0f %%) read nothing, so the rest are even larger than the average.",
-			r.EmptyPartitions, r.PartitionsSeen, 100*ev.EmptyShare)
-	}
 	switch {
 	case r.DiskSpilled > 0 && ev.Skew > SkewFactor:
 		confs := []Conf{{"spark.sql.adaptive.enabled", "true"}, {"spark.sql.adaptive.skewJoin.enabled", "true"}}
-		return []Recommendation{{
-			Topic: TopicSkew, Partitions: ev, Confs: confs, Paste: pasteConfs(confs),
-			Title: fmt.Sprintf("Stage %d is skewed: its largest partition reads %s, %.1f× the mean of the others", r.StageID, bytesText(r.MaxRead), ev.Skew),
-			Detail: fmt.Sprintf("The stage spilled %s to disk. More partitions would not split the hot key: let AQE split skewed join partitions, "+
-				"or salt the key (add a random suffix before the shuffle and aggregate twice).%s", bytesText(r.DiskSpilled), empties),
-		}}
+		return []Recommendation{{Topic: TopicSkew, Partitions: ev, Confs: confs, Paste: pasteConfs(confs)}}
 	case r.DiskSpilled > 0 && ev.Recommended > r.NumTasks:
 		confs := []Conf{{"spark.sql.shuffle.partitions", strconv.FormatInt(ev.Recommended, 10)}}
-		return []Recommendation{{
-			Topic: TopicPartitions, Partitions: ev, Confs: confs, Paste: pasteConfs(confs),
-			Title: fmt.Sprintf("Raise spark.sql.shuffle.partitions from %d to %d", r.NumTasks, ev.Recommended),
-			Detail: fmt.Sprintf("Stage %d reads %s of shuffle through %d partitions, %s each on average, against a target of 128–256 MiB; "+
-				"its tasks spilled %s to disk (%s in memory). %d = ceil(%s / 200 MiB).%s",
-				r.StageID, bytesText(r.InputBytes), r.NumTasks, bytesText(ev.BytesPerPartition), bytesText(r.DiskSpilled), bytesText(r.MemorySpilled),
-				ev.Recommended, bytesText(r.InputBytes), empties),
-		}}
+		return []Recommendation{{Topic: TopicPartitions, Partitions: ev, Confs: confs, Paste: pasteConfs(confs)}}
 	case r.DiskSpilled == 0 && r.NumTasks > 1 && ev.BytesPerPartition < TinyPartitionBytes && ev.Recommended < r.NumTasks:
 		confs := []Conf{{"spark.sql.shuffle.partitions", strconv.FormatInt(ev.Recommended, 10)}}
-		return []Recommendation{{
-			Topic: TopicFewerPartitions, Partitions: ev, Confs: confs, Paste: pasteConfs(confs),
-			Title: fmt.Sprintf("Lower spark.sql.shuffle.partitions from %d to %d", r.NumTasks, ev.Recommended),
-			Detail: fmt.Sprintf("Stage %d reads only %s through %d partitions (%s each): task start-up dominates. %d = ceil(%s / 200 MiB).%s",
-				r.StageID, bytesText(r.InputBytes), r.NumTasks, bytesText(ev.BytesPerPartition), ev.Recommended, bytesText(r.InputBytes), empties),
-		}}
+		return []Recommendation{{Topic: TopicFewerPartitions, Partitions: ev, Confs: confs, Paste: pasteConfs(confs)}}
 	}
 	return nil
 }
@@ -377,26 +380,11 @@ func (in adviceInput) codecAdvice(peak *Executor) (*Recommendation, bool) {
 		Current: codec, Source: source, PeakDiskBytes: p,
 		ProjectedPeakBytes: int64(float64(p) * (1 - ZstdSavingLow)),
 		ProjectedLowBytes:  int64(float64(p) * (1 - ZstdSavingHigh)),
-		Assumption: "zstd level 1 writes 44–48 % fewer shuffle and spill bytes than lz4 on published workloads " +
-			"(TPC-DS 3 TB: −44 % shuffle write, apache/spark#32286; Facebook production: −48 %, +3 % CPU, apache/spark#18805); " +
-			"the projection applies the smaller saving to the whole estimate. Your data's ratio may differ: the measured " +
-			"memory-spilled ÷ disk-spilled per stage shows how compressible it already is.",
-		SpillRatios: ratios,
+		SpillRatios:        ratios,
+		Executor:           peak.ExecutorID, UsableBytes: peak.UsableDisk,
 	}
 	confs := []Conf{{"spark.io.compression.codec", "zstd"}, {"spark.io.compression.zstd.level", "1"}}
-	how := "the Spark default"
-	if source == "explicit" {
-		how = "set explicitly"
-	}
-	detail := fmt.Sprintf("Shuffle and spill are compressed with %s (%s). Executor %s peaked at %s of estimated disk", codec, how, peak.ExecutorID, bytesText(p))
-	if peak.UsableDisk != nil {
-		detail += fmt.Sprintf(" against %s usable (%.0f %%)", diskText(*peak.UsableDisk), 100*float64(p)/float64(*peak.UsableDisk))
-	}
-	detail += fmt.Sprintf("; with zstd the same data would take about %s–%s.", bytesText(ev.ProjectedLowBytes), bytesText(ev.ProjectedPeakBytes))
-	return &Recommendation{
-		Topic: TopicCodec, Codec: ev, Confs: confs, Paste: pasteConfs(confs), Detail: detail,
-		Title: fmt.Sprintf("Compress shuffle and spill with zstd instead of %s", codec),
-	}, true
+	return &Recommendation{Topic: TopicCodec, Codec: ev, Confs: confs, Paste: pasteConfs(confs)}, true
 }
 
 // aqeAdvice turns AQE on when the job switched it off or runs a Spark
@@ -406,21 +394,20 @@ func (in adviceInput) aqeAdvice() *Recommendation {
 		return nil
 	}
 	c := in.conf
-	why := ""
+	ev := &AQEEvidence{SparkVersion: c.SparkVersion}
 	switch {
 	case c.AdaptiveEnabled != nil && !*c.AdaptiveEnabled:
-		why = "the job sets spark.sql.adaptive.enabled=false"
+		ev.Reason = AQEOff
 	case c.AdaptiveEnabled == nil:
 		if major, minor, ok := versionOf(c.SparkVersion); ok && (major < 3 || (major == 3 && minor < 2)) {
-			why = fmt.Sprintf("Spark %s leaves adaptive query execution off unless asked (on by default only since 3.2)", c.SparkVersion)
+			ev.Reason = AQEDefaultOff
 		}
 	}
-	if why == "" {
+	if ev.Reason == "" {
 		if c.CoalesceEnabled != nil && !*c.CoalesceEnabled {
+			ev.Reason = AQECoalesceOff
 			confs := []Conf{{"spark.sql.adaptive.coalescePartitions.enabled", "true"}}
-			return &Recommendation{Topic: TopicAQE, Confs: confs, Paste: pasteConfs(confs),
-				Title:  "Let AQE coalesce small shuffle partitions",
-				Detail: "The job turns spark.sql.adaptive.coalescePartitions.enabled off, so empty and tiny partitions each cost a task."}
+			return &Recommendation{Topic: TopicAQE, AQE: ev, Confs: confs, Paste: pasteConfs(confs)}
 		}
 		return nil
 	}
@@ -429,17 +416,11 @@ func (in adviceInput) aqeAdvice() *Recommendation {
 		{"spark.sql.adaptive.coalescePartitions.enabled", "true"},
 		{"spark.sql.adaptive.advisoryPartitionSizeInBytes", "200m"},
 	}
-	var empty, seen int64
 	for _, r := range in.reduces {
-		empty += r.EmptyPartitions
-		seen += r.PartitionsSeen
+		ev.EmptyPartitions += r.EmptyPartitions
+		ev.PartitionsSeen += r.PartitionsSeen
 	}
-	detail := "With AQE, Spark sizes shuffle partitions from the data it actually wrote: it coalesces empty and small partitions toward the advisory size and splits skewed join partitions."
-	if empty > 0 {
-		detail += fmt.Sprintf(" Here %d of %d reduce partitions seen were empty.", empty, seen)
-	}
-	return &Recommendation{Topic: TopicAQE, Confs: confs, Paste: pasteConfs(confs),
-		Title: "Turn on adaptive query execution (" + why + ")", Detail: detail}
+	return &Recommendation{Topic: TopicAQE, AQE: ev, Confs: confs, Paste: pasteConfs(confs)}
 }
 
 // diskAdvice suggests a larger worker type when the peak (after the codec
@@ -474,22 +455,10 @@ func (in adviceInput) diskAdvice(peak *Executor, codecSaves bool) *Recommendatio
 			if in.conf.Workers != nil {
 				paste += " --number-of-workers " + strconv.FormatInt(*in.conf.Workers, 10)
 			}
-			return &Recommendation{
-				Topic: TopicWorkerType, Disk: ev, Paste: paste,
-				Title: fmt.Sprintf("Run on %s workers (%s usable disk each)", w.WorkerType, diskText(w.UsableBytes)),
-				Detail: fmt.Sprintf("Executor %s needs about %s of local disk even after the changes above, more than the %s a %s worker has. "+
-					"The worker type is a job property: set it in the job or pass it to aws glue start-job-run.",
-					peak.ExecutorID, bytesText(projected), diskText(*peak.UsableDisk), orUnknown(peak.WorkerType)),
-			}
+			return &Recommendation{Topic: TopicWorkerType, Disk: ev, Paste: paste}
 		}
 	}
-	return &Recommendation{
-		Topic: TopicS3Shuffle, Disk: ev, Paste: "--write-shuffle-files-to-s3 true",
-		Title: "Write shuffle files to Amazon S3 instead of the workers' disks",
-		Detail: fmt.Sprintf("Executor %s needs about %s of local disk, more than any worker type offers. Glue's S3 shuffle "+
-			"(--write-shuffle-files-to-s3 true, optionally --conf spark.shuffle.glue.s3ShuffleBucket=s3://bucket/prefix/) keeps shuffle "+
-			"data off the local disk at the cost of slower shuffles.", peak.ExecutorID, bytesText(projected)),
-	}
+	return &Recommendation{Topic: TopicS3Shuffle, Disk: ev, Paste: "--write-shuffle-files-to-s3 true"}
 }
 
 // workerTypes are the general-purpose Glue worker types, smallest first.
@@ -507,13 +476,6 @@ func workerRank(t string) int {
 		}
 	}
 	return len(workerTypes)
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "worker of unknown type"
-	}
-	return s
 }
 
 // pasteConfs renders confs as the Glue job argument: --conf k=v --conf k2=v2.
@@ -548,30 +510,4 @@ func mergeArguments(recs []Recommendation) []GlueArgument {
 		out = append([]GlueArgument{{Key: "--conf", Value: strings.Join(confs, " --conf ")}}, out...)
 	}
 	return out
-}
-
-// bytesText renders a byte count in binary units (KiB, MiB, GiB, TiB),
-// the unit system of every gluelens report.
-func bytesText(n int64) string {
-	f := float64(n)
-	switch {
-	case f >= 1<<40:
-		return fmt.Sprintf("%.1f TiB", f/(1<<40))
-	case f >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", f/(1<<30))
-	case f >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", f/(1<<20))
-	case f >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", f/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
-// diskText renders a worker's disk the way bytesText does, with the
-// decimal GB AWS's worker-type table quotes beside it ("72.6 GiB (78 GB)").
-func diskText(n int64) string {
-	if n < 1<<30 {
-		return bytesText(n)
-	}
-	return fmt.Sprintf("%s (%s GB)", bytesText(n), strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1e9), ".0"))
 }

@@ -93,6 +93,9 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"cause":    words.Cause,
 	"status":   words.Status,
 	"nochange": words.NoChange,
+	"title":    words.AdviceTitle,
+	"detail":   words.AdviceDetail,
+	"evidence": words.AdviceEvidence,
 	"tclock": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"

@@ -99,7 +99,7 @@ func summary(w *bufio.Writer, kind string, s report.Summary) {
 				fmt.Fprint(w, " ")
 			}
 			fmt.Fprint(w, esc(words.Change(c)))
-			if !strings.HasSuffix(c.Title, ".") {
+			if !strings.HasSuffix(words.AdviceTitle(c), ".") {
 				fmt.Fprint(w, ".")
 			}
 		}
@@ -116,10 +116,10 @@ func fix(w *bufio.Writer, f report.Fix) {
 	}
 	for _, a := range f.Advice {
 		if !strings.Contains(a.Config, "\n") {
-			fmt.Fprintf(w, "%d. **%s** — %s\n", a.Rank, esc(a.Title), code(a.Config))
+			fmt.Fprintf(w, "%d. **%s** — %s\n", a.Rank, esc(words.AdviceTitle(a)), code(a.Config))
 			continue
 		}
-		fmt.Fprintf(w, "%d. **%s**\n\n", a.Rank, esc(a.Title))
+		fmt.Fprintf(w, "%d. **%s**\n\n", a.Rank, esc(words.AdviceTitle(a)))
 		if p := a.Placement; p != nil {
 			if p.CIDR != "" {
 				fmt.Fprintf(w, "   To apply it, paste these lines into bash: they create the subnet, a Glue connection to it and re-point each job (get-job, then update-job with the whole definition, its connections changed), and stop at the first error.\n\n")

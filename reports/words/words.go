@@ -257,7 +257,7 @@ func Status(s report.Status) string {
 }
 
 // Change renders one change as the summary lists it.
-func Change(c report.Change) string { return fmt.Sprintf("%d. %s", c.Rank, c.Title) }
+func Change(a report.Advice) string { return fmt.Sprintf("%d. %s", a.Rank, AdviceTitle(a)) }
 
 // NoChange is what a summary says when there is no advice.
 func NoChange(kind string) string {

@@ -1,0 +1,143 @@
+package reports
+
+import (
+	"github.com/gluelens/gluelens/analysis/place"
+	"github.com/gluelens/gluelens/analysis/report"
+	"github.com/gluelens/gluelens/analysis/spark"
+	"github.com/gluelens/gluelens/reports/words"
+)
+
+// The JSON of spark advice and of the reports carries sentences (a fix
+// card's title, detail and evidence, a recommendation's title and detail)
+// beside the data. Analysis returns the data; the views below add the words
+// of reports/words in the places the JSON has always had them. Each view
+// embeds the analysis struct and shadows (a field of the same JSON name one
+// level up wins) the fields it words, listed in the struct's order from the
+// first shadowed one on, so the keys keep their order.
+
+// jsonView returns the view of a result whose JSON carries sentences, else
+// the result itself.
+func jsonView(v any) any {
+	switch r := v.(type) {
+	case spark.Advice:
+		return sparkAdviceView(r)
+	case *report.Incident:
+		return incidentView{Header: r.Header, Summary: summaryView(r.Summary), Incident: r, Fix: fixView(r.Fix), Results: r.Results}
+	case *report.Capacity:
+		return capacityView{Header: r.Header, Summary: summaryView(r.Summary), Capacity: r, Actions: fixView(r.Actions)}
+	case *report.Compare:
+		return compareView{Header: r.Header, Summary: summaryView(r.Summary), Compare: r}
+	}
+	return v
+}
+
+type sparkAdviceJSON struct {
+	*spark.Advice
+	Recommendations []recommendationJSON `json:"recommendations"`
+	GlueArguments   []spark.GlueArgument `json:"glue_arguments"`
+}
+
+type recommendationJSON struct {
+	Topic  string `json:"topic"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	*spark.Recommendation
+	Codec *codecJSON          `json:"codec,omitempty"`
+	Disk  *spark.DiskEvidence `json:"disk,omitempty"`
+}
+
+type codecJSON struct {
+	*spark.CodecEvidence
+	Assumption  string             `json:"assumption"`
+	SpillRatios []spark.SpillRatio `json:"spill_ratios"`
+}
+
+func sparkAdviceView(a spark.Advice) sparkAdviceJSON {
+	v := sparkAdviceJSON{Advice: &a, GlueArguments: a.GlueArguments}
+	if a.Recommendations != nil {
+		v.Recommendations = make([]recommendationJSON, len(a.Recommendations))
+	}
+	for i := range a.Recommendations {
+		r := &a.Recommendations[i]
+		v.Recommendations[i] = recommendationJSON{Topic: r.Topic, Title: words.SparkTitle(*r), Detail: words.SparkDetail(*r), Recommendation: r, Disk: r.Disk}
+		if r.Codec != nil {
+			v.Recommendations[i].Codec = &codecJSON{CodecEvidence: r.Codec, Assumption: words.CodecAssumption, SpillRatios: r.Codec.SpillRatios}
+		}
+	}
+	return v
+}
+
+type adviceJSON struct {
+	Rank      int              `json:"rank"`
+	Area      string           `json:"area"`
+	Title     string           `json:"title"`
+	Detail    string           `json:"detail"`
+	Config    string           `json:"config"`
+	Evidence  string           `json:"evidence,omitempty"`
+	Placement *place.Placement `json:"placement,omitempty"`
+}
+
+func adviceJSONOf(a report.Advice) adviceJSON {
+	return adviceJSON{Rank: a.Rank, Area: a.Area, Title: words.AdviceTitle(a), Detail: words.AdviceDetail(a),
+		Config: a.Config, Evidence: words.AdviceEvidence(a), Placement: a.Placement}
+}
+
+type fixJSON struct {
+	Advice      []adviceJSON `json:"advice"`
+	Unavailable []string     `json:"unavailable,omitempty"`
+}
+
+func fixView(f report.Fix) fixJSON {
+	v := fixJSON{Unavailable: f.Unavailable}
+	if f.Advice != nil {
+		v.Advice = make([]adviceJSON, len(f.Advice))
+	}
+	for i, a := range f.Advice {
+		v.Advice[i] = adviceJSONOf(a)
+	}
+	return v
+}
+
+type changeJSON struct {
+	Rank  int    `json:"rank"`
+	Area  string `json:"area"`
+	Title string `json:"title"`
+}
+
+type summaryJSON struct {
+	*report.Summary
+	Changes []changeJSON  `json:"changes"`
+	Status  report.Status `json:"status"`
+}
+
+func summaryView(s report.Summary) summaryJSON {
+	v := summaryJSON{Summary: &s, Status: s.Status}
+	if s.Changes != nil {
+		v.Changes = make([]changeJSON, len(s.Changes))
+	}
+	for i, a := range s.Changes {
+		v.Changes[i] = changeJSON{Rank: a.Rank, Area: a.Area, Title: words.AdviceTitle(a)}
+	}
+	return v
+}
+
+type incidentView struct {
+	Header  report.Header `json:"header"`
+	Summary summaryJSON   `json:"summary"`
+	*report.Incident
+	Fix     fixJSON            `json:"fix"`
+	Results *report.Comparison `json:"results,omitempty"`
+}
+
+type capacityView struct {
+	Header  report.Header `json:"header"`
+	Summary summaryJSON   `json:"summary"`
+	*report.Capacity
+	Actions fixJSON `json:"actions"`
+}
+
+type compareView struct {
+	Header  report.Header `json:"header"`
+	Summary summaryJSON   `json:"summary"`
+	*report.Compare
+}
