@@ -189,7 +189,14 @@ func handRowsList() []handRow {
 // two databases can be compared row for row whatever their order.
 func dump(t testing.TB, db *sql.DB, name string) []string {
 	t.Helper()
-	rows, err := db.Query(fmt.Sprintf(`SELECT * FROM "%s"`, name))
+	return dumpQuery(t, db, fmt.Sprintf(`SELECT * FROM "%s"`, name))
+}
+
+// dumpQuery is dump for the rows of a query.
+func dumpQuery(t testing.TB, db *sql.DB, q string) []string {
+	t.Helper()
+	name := q
+	rows, err := db.Query(q)
 	if err != nil {
 		t.Fatalf("reading %s: %v", name, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -704,5 +705,73 @@ func TestForeignTypesLoad(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// localRoot matches the machine-specific start of the local paths the
+// fixture's rows name (source_uri): its temporary evidence folder and the
+// checkout's testdata.
+var localRoot = regexp.MustCompile(`/[^"|]*?/(evidence|testdata)/`)
+
+// localPaths drops the machine-specific start of local paths from rows and
+// sorts them again.
+func localPaths(rows []string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = localRoot.ReplaceAllString(r, ".../$1/")
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestPackV1Loads: a pack written by the parquet-go exporter that preceded
+// the DuckDB-written files (commit b63deb5, testdata/pack-v1: seven tables
+// of the test fixture and its ingest_manifest, default options) still loads
+// into a fresh database, and every column it carries holds the fixture's
+// rows. Its files have required columns and parquet-go's encodings, where
+// today's are all optional and DuckDB's.
+func TestPackV1Loads(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	b := openStore(t, filepath.Join(t.TempDir(), "b.duckdb"))
+	defer b.Close()
+	pack := filepath.Join("testdata", "pack-v1")
+	raw, err := os.ReadFile(filepath.Join(pack, parquetpack.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := parquetpack.ParseManifest(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := ingestPaths(t, b, []ingest.Decoder{&parquetpack.Decoder{}}, pack)
+	if !sum.OK() {
+		t.Fatalf("loading pack-v1: %d failed: %v", sum.Failed, sum.Failures[0].Err)
+	}
+	if len(m.Tables) != 8 {
+		t.Fatalf("pack-v1 manifest lists %d tables, want 8", len(m.Tables))
+	}
+	for _, tm := range m.Tables {
+		if tm.Name == parquetpack.ManifestTable {
+			continue
+		}
+		cols := make([]string, len(tm.Columns))
+		for i, c := range tm.Columns {
+			cols[i] = `"` + c.Name + `"`
+		}
+		q := fmt.Sprintf(`SELECT %s FROM "%s"`, strings.Join(cols, ", "), tm.Name)
+		ra, rb := localPaths(dumpQuery(t, a.DB(), q)), localPaths(dumpQuery(t, b.DB(), q))
+		if len(ra) == 0 || int64(len(rb)) != tm.Rows {
+			t.Errorf("%s: fixture %d rows, loaded %d, manifest %d", tm.Name, len(ra), len(rb), tm.Rows)
+		}
+		if !slices.Equal(ra, rb) {
+			t.Errorf("%s: the rows loaded from pack-v1 differ from the fixture's", tm.Name)
+			for i := 0; i < len(ra) && i < len(rb); i++ {
+				if ra[i] != rb[i] {
+					t.Errorf("first difference:\nfixture: %s\npack-v1: %s", ra[i], rb[i])
+					break
+				}
+			}
+		}
 	}
 }
