@@ -191,7 +191,7 @@ s3_stop() {
 	wait "$S3_PID" 2>/dev/null || true
 }
 
-# bench_export: evidence packs. gluelens export (parquet-go from typed structs, ZSTD, dt partitions)
+# bench_export: evidence packs. gluelens export (each dt file a DuckDB COPY with ZSTD, then the manifest)
 # vs DuckDB's own COPY (SELECT …) TO '…' (FORMAT PARQUET, COMPRESSION ZSTD) on the same generated
 # eni_events and spark_tasks (ingest/parquetpack/testdata/bench_*.sql, BENCH_EXPORT_ROWS rows each,
 # default 1000000), file sizes side by side, then loading the pack into a fresh database.

@@ -56,8 +56,8 @@ func dirBytes(b *testing.B, dir string) int64 {
 	return n
 }
 
-// BenchmarkExport writes one table as a pack (typed structs, parquet-go,
-// ZSTD, dt partitions). SetBytes is the Parquet output, so MB/s is output
+// BenchmarkExport writes one table as a pack (dt partitions, each file a
+// DuckDB COPY with ZSTD, the manifest). SetBytes is the Parquet output, so MB/s is output
 // throughput; rows/s and file-bytes are reported too.
 func BenchmarkExport(b *testing.B) {
 	rows := benchRows(b)

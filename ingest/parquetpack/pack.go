@@ -34,16 +34,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/gluelens/gluelens/internal/store"
 )
@@ -134,6 +128,16 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	return &m, nil
 }
 
+// Default sizes of an export (Options). Row groups of DuckDB's default
+// size (60 of its 2,048-row vectors) let its writer compress several at
+// once; on the benchmark tables one is about 6.5 MB compressed for
+// spark_tasks and 1.7 MB for eni_events. A file holds at most 4,194,304
+// rows, as the packs written before did (4 row groups of 1,048,576).
+const (
+	DefaultRowGroupRows = 122_880
+	DefaultFileRows     = 4 << 20
+)
+
 // Dest receives the files of a pack.
 type Dest interface {
 	// Create opens a new file at key (slash-separated, relative to the
@@ -215,11 +219,11 @@ type Options struct {
 	// means open on that side. Reference tables (jobs, connections,
 	// subnets, the ingest manifest) are always exported whole.
 	From, To time.Time
-	// RowGroupRows caps the rows of one row group; 0 means 1,048,576:
-	// about 58 MB compressed for spark_tasks and 15 MB for eni_events
-	// (benchmark tables), under the 128 MB engines are tuned for.
+	// RowGroupRows is the row group size DuckDB's writer aims at; 0 means
+	// DefaultRowGroupRows.
 	RowGroupRows int64
-	// FileRows caps the rows of one file; 0 means 4 row groups.
+	// FileRows caps the rows of one file (an application attempt's Spark
+	// rows excepted); 0 means DefaultFileRows.
 	FileRows int64
 	// Tables, when set, exports only these tables.
 	Tables []string
@@ -227,131 +231,23 @@ type Options struct {
 	Now func() time.Time
 }
 
-// zstdCodec is shared by every file so its pool of encoders (and their
-// history buffers) is reused across files. The fastest level compresses
-// at about twice the speed of the default for 5 % more bytes.
-var zstdCodec = &zstd.Codec{Level: zstd.SpeedFastest}
-
 type packWriter struct {
 	dest Dest
 	opt  Options
-}
-
-// partWriter writes one Parquet file.
-type partWriter[T any] struct {
-	pw   *packWriter
-	path string
-	dt   string
-	file io.WriteCloser
-	cw   *countingWriter
-	w    *parquet.GenericWriter[T]
-	rows int64
-	// inGroup is the number of rows in the row group being written.
-	inGroup int64
-}
-
-// writeRows writes rows from..to of c, column by column, ending a row
-// group every RowGroupRows rows. The columns are shared out among the
-// writer's workers: each column's writer (its buffer, pages and
-// compression) is its own, so they encode and compress in parallel.
-func (p *partWriter[T]) writeRows(cv []*columnValues, c *store.Chunk, from, to int) error {
-	cols := p.w.ColumnWriters()
-	l := cv[0].l
-	errs := make([]error, len(cv))
-	for from < to {
-		n := min(to-from, int(p.pw.opt.RowGroupRows-p.inGroup))
-		var wg sync.WaitGroup
-		for w := range cv {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < len(l.columns); i += len(cv) {
-					vals, err := cv[w].column(c, i, from, from+n)
-					if err == nil {
-						_, err = cols[l.leaves[i]].WriteRowValues(vals)
-					}
-					if err != nil {
-						errs[w] = fmt.Errorf("column %s: %w", l.columns[i], err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
-		from += n
-		p.rows += int64(n)
-		p.inGroup += int64(n)
-		if p.inGroup >= p.pw.opt.RowGroupRows {
-			if err := p.w.Flush(); err != nil {
-				return err
-			}
-			p.inGroup = 0
-		}
-	}
-	return nil
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func openPart[T any](ctx context.Context, pw *packWriter, l *layout, dt string, n int) (*partWriter[T], error) {
-	key := path.Join("table="+l.Table, "dt="+dt, fmt.Sprintf("part-%05d.parquet", n))
-	f, err := pw.dest.Create(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	cw := &countingWriter{w: f}
-	w := parquet.NewGenericWriter[T](cw,
-		parquet.Compression(zstdCodec),
-		parquet.PageBufferSize(pageBufferSize),
-		parquet.DataPageVersion(1),
-		parquet.MaxRowsPerRowGroup(pw.opt.RowGroupRows),
-		parquet.CreatedBy("gluelens", store.Version, ""),
-		parquet.KeyValueMetadata(metaTable, l.Table),
-		parquet.KeyValueMetadata(metaSchemaVersion, strconv.Itoa(store.SchemaVersion())),
-		parquet.KeyValueMetadata(metaFormat, strconv.Itoa(FormatVersion)),
-		parquet.KeyValueMetadata(metaVersion, store.Version),
-	)
-	return &partWriter[T]{pw: pw, path: key, dt: dt, file: f, cw: cw, w: w}, nil
-}
-
-func (p *partWriter[T]) close() (FileEntry, error) {
-	if err := p.w.Close(); err != nil {
-		p.file.Close()
-		p.pw.dest.Abort(p.path)
-		return FileEntry{}, fmt.Errorf("writing %s: %w", p.path, err)
-	}
-	if err := p.file.Close(); err != nil {
-		p.pw.dest.Abort(p.path)
-		return FileEntry{}, fmt.Errorf("writing %s: %w", p.path, err)
-	}
-	return FileEntry{Path: p.path, DT: p.dt, Rows: p.rows, Bytes: p.cw.n}, nil
-}
-
-func (p *partWriter[T]) abort() {
-	p.file.Close()
-	p.pw.dest.Abort(p.path)
+	// tmp holds files on their way to a destination that cannot take a
+	// local file in place (see placer); created on first use.
+	tmp string
+	mu  sync.Mutex // guards tmp
 }
 
 // Export writes every exported table of st to dest and, last, the
 // manifest; a pack without a manifest is incomplete.
 func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Manifest, error) {
 	if opt.RowGroupRows <= 0 {
-		opt.RowGroupRows = 1 << 20
+		opt.RowGroupRows = DefaultRowGroupRows
 	}
 	if opt.FileRows <= 0 {
-		opt.FileRows = 4 * opt.RowGroupRows
+		opt.FileRows = DefaultFileRows
 	}
 	now := time.Now
 	if opt.Now != nil {
@@ -382,6 +278,11 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 		m.To = &t
 	}
 	pw := &packWriter{dest: dest, opt: opt}
+	defer func() {
+		if pw.tmp != "" {
+			os.RemoveAll(pw.tmp)
+		}
+	}()
 	for _, l := range layouts {
 		if len(want) > 0 && !want[l.Table] {
 			continue
@@ -404,7 +305,7 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 			}
 			spec.Where, spec.Args = l.Window, []any{to.UTC(), from.UTC()}
 		}
-		entry, err := exportByDay(ctx, st, l, spec, pw)
+		entry, err := exportTable(ctx, st, l, spec, pw)
 		if err != nil {
 			return nil, fmt.Errorf("exporting %s to %s: %w", l.Table, dest, err)
 		}
@@ -433,54 +334,6 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 	return m, nil
 }
 
-// exportByDay exports a table with a day column and no groups one day at
-// a time (then its undated rows), so DuckDB sorts one day rather than the
-// whole table: memory follows the busiest day, not the table. Grouped
-// (Spark) tables are read in one ordered pass.
-func exportByDay(ctx context.Context, st *store.Store, l *layout, spec store.ReadSpec, pw *packWriter) (TableEntry, error) {
-	if l.Day == "" || len(l.Group) > 0 {
-		return l.export(ctx, st, l, spec, pw)
-	}
-	days, undated, err := st.Days(ctx, l.Table, l.Day, spec.Where, spec.Args)
-	if err != nil {
-		return TableEntry{}, err
-	}
-	and := func(cond string, args ...any) store.ReadSpec {
-		s := spec
-		s.Args = append(slices.Clone(spec.Args), args...)
-		if spec.Where == "" {
-			s.Where = cond
-		} else {
-			s.Where = "(" + spec.Where + ") AND " + cond
-		}
-		return s
-	}
-	var specs []store.ReadSpec
-	for _, d := range days {
-		specs = append(specs, and(fmt.Sprintf(`"%[1]s" >= ? AND "%[1]s" < ?`, l.Day), d, d.AddDate(0, 0, 1)))
-	}
-	if undated {
-		specs = append(specs, and(fmt.Sprintf(`"%s" IS NULL`, l.Day)))
-	}
-	if len(specs) == 0 {
-		specs = []store.ReadSpec{spec}
-	}
-	var entry TableEntry
-	for i, s := range specs {
-		e, err := l.export(ctx, st, l, s, pw)
-		if err != nil {
-			return entry, err
-		}
-		if i == 0 {
-			entry = e
-			continue
-		}
-		entry.Rows += e.Rows
-		entry.Files = append(entry.Files, e.Files...)
-	}
-	return entry, nil
-}
-
 // CheckLayouts verifies that every table the store registers for loading
 // has a pack layout, and that every layout's columns are exactly the
 // table's, in order. A mismatch is a build error, reported before any file
@@ -507,10 +360,3 @@ func CheckLayouts(ctx context.Context, st *store.Store) error {
 	}
 	return nil
 }
-
-// pageBufferSize is the uncompressed size at which a column's page is
-// cut. Pages of 1 MiB (with version 1 data pages, whose levels are
-// compressed with the values) keep the benchmark tables' files within 7 %
-// of DuckDB's own COPY at ZSTD, and cost less in page headers and
-// statistics than parquet-go's 256 KiB.
-var pageBufferSize = 1 << 20

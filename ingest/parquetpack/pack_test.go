@@ -346,6 +346,40 @@ func TestReadWithDuckDB(t *testing.T) {
 			t.Errorf("%s: %d application attempts are split across files", table, split)
 		}
 	}
+	// The manifest describes the columns as the files hold them.
+	for _, tm := range m.Tables {
+		if len(tm.Files) == 0 {
+			continue
+		}
+		file := strings.ReplaceAll(filepath.Join(pack, filepath.FromSlash(tm.Files[0].Path)), "'", "''")
+		rows, err := db.Query(fmt.Sprintf(`SELECT name, type, repetition_type, coalesce(logical_type, '') FROM parquet_schema('%s') WHERE num_children IS NULL`, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var i int
+		for rows.Next() {
+			var name, typ, rep, logical string
+			if err := rows.Scan(&name, &typ, &rep, &logical); err != nil {
+				t.Fatal(err)
+			}
+			if i >= len(tm.Columns) {
+				t.Errorf("%s: the file has more columns than the manifest's %d", tm.Name, len(tm.Columns))
+				break
+			}
+			c := tm.Columns[i]
+			i++
+			if c.Name != name || c.ParquetType != typ || c.Optional != (rep == "OPTIONAL") {
+				t.Errorf("%s: manifest column %+v, file column %s %s %s", tm.Name, c, name, typ, rep)
+			}
+			if strings.HasPrefix(c.LogicalType, "TIMESTAMP") != strings.HasPrefix(logical, "TimestampType(isAdjustedToUTC=1") {
+				t.Errorf("%s.%s: manifest logical type %q, file %q", tm.Name, name, c.LogicalType, logical)
+			}
+		}
+		rows.Close()
+		if i != len(tm.Columns) {
+			t.Errorf("%s: the file has %d columns, the manifest %d", tm.Name, i, len(tm.Columns))
+		}
+	}
 	var codecs, encodings string
 	q = fmt.Sprintf(`SELECT string_agg(DISTINCT compression, ','), string_agg(DISTINCT encodings, ',') FILTER (WHERE path_in_schema = 'event_name')
 		FROM parquet_metadata('%s')`, glob("eni_events"))
@@ -365,6 +399,36 @@ func TestReadWithDuckDB(t *testing.T) {
 	}
 	if !strings.Contains(logical, "isAdjustedToUTC=1") || !strings.Contains(logical, "MICROS") {
 		t.Errorf("event_time logical type %q, want UTC-adjusted microseconds", logical)
+	}
+}
+
+// TestExportDeterministic: the same database exported twice gives the same
+// manifest and the same bytes in every file.
+func TestExportDeterministic(t *testing.T) {
+	a, _ := fixtureDB(t)
+	defer a.Close()
+	p1, p2 := t.TempDir(), t.TempDir()
+	m1 := exportTo(t, a, p1, parquetpack.Options{FileRows: 50})
+	m2 := exportTo(t, a, p2, parquetpack.Options{FileRows: 50})
+	if !reflect.DeepEqual(m1, m2) {
+		t.Fatal("two exports of one database wrote different manifests")
+	}
+	files := 0
+	for _, tm := range m1.Tables {
+		for _, f := range tm.Files {
+			b1, err1 := os.ReadFile(filepath.Join(p1, filepath.FromSlash(f.Path)))
+			b2, err2 := os.ReadFile(filepath.Join(p2, filepath.FromSlash(f.Path)))
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if !bytes.Equal(b1, b2) {
+				t.Errorf("%s differs between two exports", f.Path)
+			}
+			files++
+		}
+	}
+	if files < 10 {
+		t.Errorf("only %d files compared", files)
 	}
 }
 

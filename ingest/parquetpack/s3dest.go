@@ -53,6 +53,36 @@ func (d *S3Dest) Create(ctx context.Context, key string) (io.WriteCloser, error)
 // Abort implements Dest: nothing was uploaded for a file that was not closed.
 func (d *S3Dest) Abort(string) {}
 
+// tempPath implements placer: a temporary local file for the part.
+func (d *S3Dest) tempPath(key string) (string, error) {
+	f, err := os.CreateTemp(d.TempDir, "gluelens-export-*.part")
+	if err != nil {
+		return "", fmt.Errorf("creating a temporary file for %s: %w", key, err)
+	}
+	name := f.Name()
+	f.Close()
+	return name, nil
+}
+
+// place implements placer: the file is uploaded with one PutObject and
+// removed.
+func (d *S3Dest) place(ctx context.Context, key, tmp string) (int64, error) {
+	defer os.Remove(tmp)
+	f, err := os.Open(tmp)
+	if err != nil {
+		return 0, fmt.Errorf("uploading s3://%s/%s: %w", d.Bucket, d.key(key), err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("uploading s3://%s/%s: %w", d.Bucket, d.key(key), err)
+	}
+	if _, err := d.API.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(d.Bucket), Key: aws.String(d.key(key)), Body: f}); err != nil {
+		return 0, fmt.Errorf("uploading s3://%s/%s: %w", d.Bucket, d.key(key), err)
+	}
+	return info.Size(), nil
+}
+
 type s3File struct {
 	ctx context.Context
 	d   *S3Dest

@@ -75,6 +75,12 @@ type ReadSpec struct {
 	// the rows inside a group.
 	GroupBy    []string
 	GroupOrder string
+	// As, when set, gives for each of Columns the type the SELECT returns
+	// it as ("" = as stored; see selectAs for the types allowed).
+	As []string
+	// Limit and Offset, when Limit > 0, select that many rows of the
+	// ordered result after skipping Offset.
+	Limit, Offset int64
 }
 
 // ReadRows streams the rows spec selects. For every row fn is called with a
@@ -126,8 +132,21 @@ func (s *Store) readQuery(ctx context.Context, spec ReadSpec) (string, error) {
 	if len(spec.Columns) == 0 {
 		return "", fmt.Errorf("reading %s: no columns asked for", spec.Table)
 	}
+	if len(spec.As) > 0 && len(spec.As) != len(spec.Columns) {
+		return "", fmt.Errorf("reading %s: %d types for %d columns", spec.Table, len(spec.As), len(spec.Columns))
+	}
+	sel := make([]string, len(spec.Columns))
+	for i, c := range spec.Columns {
+		as := ""
+		if len(spec.As) > 0 {
+			as = spec.As[i]
+		}
+		if sel[i], err = selectAs(c, as); err != nil {
+			return "", fmt.Errorf("reading %s: %w", spec.Table, err)
+		}
+	}
 	var q strings.Builder
-	fmt.Fprintf(&q, "SELECT %s FROM %s", quoteIdents(spec.Columns), quoteIdent(spec.Table))
+	fmt.Fprintf(&q, "SELECT %s FROM %s", strings.Join(sel, ", "), quoteIdent(spec.Table))
 	if spec.Where != "" {
 		fmt.Fprintf(&q, " WHERE %s", spec.Where)
 	}
@@ -146,7 +165,27 @@ func (s *Store) readQuery(ctx context.Context, spec ReadSpec) (string, error) {
 	if len(order) > 0 {
 		fmt.Fprintf(&q, " ORDER BY %s", strings.Join(order, ", "))
 	}
+	if spec.Limit > 0 {
+		fmt.Fprintf(&q, " LIMIT %d OFFSET %d", spec.Limit, spec.Offset)
+	}
 	return q.String(), nil
+}
+
+// selectAs writes column col of a SELECT list as type as: "" keeps the
+// stored type; VARCHAR, BIGINT, INTEGER, BOOLEAN and DOUBLE cast (a value
+// out of range fails the query); TIMESTAMPTZ reads a stored TIMESTAMP as
+// the UTC instant it is (so Parquet marks it isAdjustedToUTC).
+func selectAs(col, as string) (string, error) {
+	q := quoteIdent(col)
+	switch as {
+	case "":
+		return q, nil
+	case "VARCHAR", "BIGINT", "INTEGER", "BOOLEAN", "DOUBLE":
+		return fmt.Sprintf("CAST(%s AS %s) AS %s", q, as, q), nil
+	case "TIMESTAMPTZ":
+		return fmt.Sprintf("timezone('UTC', %s) AS %s", q, q), nil
+	}
+	return "", fmt.Errorf("column %s: cannot select it as %q", col, as)
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
