@@ -18,10 +18,11 @@
 // earliest day-column value in that table. Tables without a natural day
 // (glue_jobs, glue_job_connections, glue_connections, subnets,
 // ingest_manifest) and rows whose day column is NULL go under dt=undated,
-// so dt is a string partition. Files are written from typed Go structs
-// (tables.go) with ZSTD compression, UTC microsecond timestamps
-// (isAdjustedToUTC=true), optional columns for NULLable ones and dictionary
-// encoding for low-cardinality strings. Each file also carries its table
+// so dt is a string partition. Each file is written by DuckDB's own
+// Parquet writer (one COPY per file) with the columns and types of the
+// table's row struct (tables.go), ZSTD compression, UTC microsecond
+// timestamps (isAdjustedToUTC=true), every column optional and DuckDB's
+// choice of dictionary or plain encoding per column chunk. Each file also carries its table
 // and schema version as Parquet key-value metadata, so a file read on its
 // own still says what it is.
 package parquetpack
@@ -130,7 +131,7 @@ func ParseManifest(b []byte) (*Manifest, error) {
 
 // Default sizes of an export (Options). Row groups of DuckDB's default
 // size (60 of its 2,048-row vectors) let its writer compress several at
-// once; on the benchmark tables one is about 6.5 MB compressed for
+// once; on the benchmark tables one is about 7 MB compressed for
 // spark_tasks and 1.7 MB for eni_events. A file holds at most 4,194,304
 // rows, as the packs written before did (4 row groups of 1,048,576).
 const (
