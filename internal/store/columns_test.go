@@ -295,8 +295,9 @@ func TestColumnsWrongKindPanics(t *testing.T) {
 	c.Int64(1)
 }
 
-// TestLoaderThreads: a loader runs DuckDB on one thread and gives the
-// database its thread count back when it closes.
+// TestLoaderThreads: a loader runs DuckDB on one thread, writing a table's
+// row groups as they fill (write buffer 1), and gives the database its
+// settings back when it closes.
 func TestLoaderThreads(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, ":memory:")
@@ -304,10 +305,10 @@ func TestLoaderThreads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	threads := func() int {
+	setting := func(name string) int {
 		t.Helper()
 		var n int
-		if err := s.DB().QueryRow(`SELECT current_setting('threads')`).Scan(&n); err != nil {
+		if err := s.DB().QueryRow(`SELECT current_setting(?)`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -315,18 +316,31 @@ func TestLoaderThreads(t *testing.T) {
 	if _, err := s.DB().Exec(`SET threads = 3`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.DB().Exec(`SET write_buffer_row_group_count = 4`); err != nil {
+		t.Fatal(err)
+	}
 	l, err := s.NewLoader(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := threads(); n != 1 {
-		t.Errorf("threads while loading = %d, want 1", n)
+	for _, c := range []struct {
+		name string
+		want int
+	}{{"threads", 1}, {"write_buffer_row_group_count", 1}} {
+		if n := setting(c.name); n != c.want {
+			t.Errorf("%s while loading = %d, want %d", c.name, n, c.want)
+		}
 	}
 	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := threads(); n != 3 {
-		t.Errorf("threads after the loader closed = %d, want 3", n)
+	for _, c := range []struct {
+		name string
+		want int
+	}{{"threads", 3}, {"write_buffer_row_group_count", 4}} {
+		if n := setting(c.name); n != c.want {
+			t.Errorf("%s after the loader closed = %d, want %d", c.name, n, c.want)
+		}
 	}
 }
 
