@@ -486,6 +486,7 @@ type objectSink struct {
 	full    chan struct{}   // the buffer is full: the object streams
 	lend    chan lentWriter // the writer to stream into
 	w       *store.ObjectWriter
+	q       *writeQueue // rows on their way into w, once the object streams
 	buf     []bufRow
 	bufRows int
 	kept    int64
@@ -522,6 +523,9 @@ func (s *objectSink) Append(r store.Row) error {
 		s.buf = append(s.buf, bufRow{row: r})
 		return s.buffered(1)
 	}
+	if s.q != nil {
+		return s.q.put(bufRow{row: r})
+	}
 	return s.w.Append(r)
 }
 
@@ -534,6 +538,9 @@ func (s *objectSink) AppendColumns(c *store.Columns) error {
 	if s.w == nil {
 		s.buf = append(s.buf, bufRow{cols: c})
 		return s.buffered(c.Len())
+	}
+	if s.q != nil {
+		return s.q.put(bufRow{cols: c})
 	}
 	return s.w.AppendColumns(c)
 }
@@ -561,7 +568,25 @@ func (s *objectSink) buffered(n int) error {
 	if lent.err != nil {
 		return lent.err
 	}
-	return s.writeTo(lent.w)
+	if err := s.writeTo(lent.w); err != nil {
+		return err
+	}
+	// The object streams: its later rows go into the writer on a
+	// goroutine of its own, so that the decoder goes on while DuckDB
+	// stores the rows before them.
+	s.q = newWriteQueue(lent.w)
+	return nil
+}
+
+// drain waits until the rows queued for the stream writer are in it and
+// returns the first error the writer gave. The decoder must be done.
+func (s *objectSink) drain() error {
+	if s.q == nil {
+		return nil
+	}
+	q := s.q
+	s.q = nil
+	return q.close()
 }
 
 // writeTo moves the buffered rows into w, which takes the object's later
@@ -732,6 +757,9 @@ func processObject(ctx context.Context, src Source, o Object, opt Options, c *co
 			d := <-done
 			if err != nil {
 				return err
+			}
+			if qerr := sink.drain(); qerr != nil && d.err == nil {
+				d.err = fmt.Errorf("loading rows: %w", qerr)
 			}
 			entry, res := sink.result(o, hr, d)
 			return c.queue(ctx, w, o, sink, d, entry, res)
