@@ -88,7 +88,13 @@ type fixJSON struct {
 }
 
 func fixView(f report.Fix) fixJSON {
-	v := fixJSON{Unavailable: f.Unavailable}
+	var v fixJSON
+	if f.Unavailable != nil {
+		v.Unavailable = make([]string, len(f.Unavailable))
+	}
+	for i, u := range f.Unavailable {
+		v.Unavailable[i] = words.Unavailable(u)
+	}
 	if f.Advice != nil {
 		v.Advice = make([]adviceJSON, len(f.Advice))
 	}

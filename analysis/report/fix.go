@@ -17,9 +17,10 @@ import (
 	"github.com/gluelens/gluelens/internal/store"
 )
 
-// sparkNoLog is what the fix section says when a run lost to a full disk
-// has no Spark event log in the database: the advice needs one.
-const sparkNoLog = "Spark disk advice (shuffle partitions, ZSTD codec, AQE, worker type): no Spark event log of the failed run is in the database; ingest the run's event log (spark.eventLog.dir, --spark-event-logs-path) to get it."
+// UnavailableSparkNoLog is the advice a fix section cannot give when a run
+// lost to a full disk has no Spark event log in the database: the Spark
+// disk advice needs one.
+const UnavailableSparkNoLog = "spark_no_log"
 
 // sparkAdvice turns analysis/spark's recommendations for one application
 // into advice; label prefixes the titles when several apps are advised.
@@ -155,8 +156,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 	if err != nil {
 		return nil, fmt.Errorf("replaying the recorded layout: %w", err)
 	}
-	gateEvidence := fmt.Sprintf("How to apply them: gate each category's launches with its threshold. Replayed that way the evidence gives %d refused creates (%d recorded)%s.",
-		len(gated.Failures), len(recorded.Failures), gateDelays(gated))
+	replay := &GateReplay{Recorded: len(recorded.Failures), Gated: outcome(gated)}
 	if split != nil {
 		// The advice is the subnets and the gate together: replay both. The
 		// gate alone on the recorded layout says why the subnets come first.
@@ -166,41 +166,26 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		if err != nil {
 			return nil, fmt.Errorf("replaying the advised subnets with launch thresholds: %w", err)
 		}
-		gateEvidence = fmt.Sprintf("How to apply them: after the split — create the subnets above and move the jobs first, then gate each category's launches with its threshold. Replayed that way the evidence gives %d refused creates (%d recorded)%s. Gating the shared subnet without the split gives %d refused creates%s",
-			len(fixed.Failures), len(recorded.Failures), gateDelays(fixed), len(gated.Failures), gateDelays(gated))
-		if waits(gated) > waits(fixed) {
-			gateEvidence += ": there a category waits for the others' lingering IPs"
-		}
-		gateEvidence += "."
+		replay.Split = ptr(outcome(fixed))
 	}
 	// The replay speaks for the thresholds together: it is said once, on
 	// the first of them.
-	first := true
 	for _, t := range ts {
 		if !cats[t.Category] {
 			continue
 		}
-		line := launchLines(thresholdTable, t.Category, asOf, d.End)
-		a := Advice{
+		out = append(out, Advice{
 			Area:   "launch",
-			Title:  fmt.Sprintf("Hold %s runs until %d IPs are free", t.Category, t.Threshold),
-			Detail: upperFirst(t.Rule) + ".",
-			Config: line,
-		}
-		if first {
-			a.Evidence, first = gateEvidence, false
-		}
-		out = append(out, a)
+			Config: launchLines(thresholdTable, t.Category, asOf, d.End),
+			Launch: &LaunchCard{Category: t.Category, Threshold: t.Threshold, Rule: t.Rule, Replay: replay},
+		})
+		replay = nil
 	}
 	return out, nil
 }
 
-// waits counts the runs a gated replay delayed.
-func waits(r *plan.ReplayResult) int {
-	if r.GateDelays == nil {
-		return 0
-	}
-	return r.GateDelays.RunsDelayed
+func outcome(r *plan.ReplayResult) ReplayOutcome {
+	return ReplayOutcome{RefusedCreates: len(r.Failures), Delays: r.GateDelays}
 }
 
 // thresholdOptions are the launch-threshold options of the report: the
@@ -254,51 +239,27 @@ func subnetAdvice(d *plan.Demand, net *place.Network, groups []plan.SplitGroup, 
 	}
 	var out []Advice
 	for i, p := range sp.Proposals {
-		cats := strings.Join(p.Categories, ", ")
-		block := p.CIDR
-		a := Advice{
-			Area:     "subnet",
-			Config:   p.Config,
-			Evidence: fmt.Sprintf("replay of the recorded runs at this size: %d of %d refused creates avoided, peak %d IPs in use", p.FailuresAvoided, p.RecordedFailures, p.ReplayPeakInUse),
+		c := &SubnetCard{Proposal: p, Fit: fits[p.Subnet], Alone: len(groups) == 1, Current: cur}
+		if c.Fit.RunsWaited > 0 && c.Fit.FitPrefix == 0 {
+			c.WidestTried = max(plan.MinPrefix, c.Fit.DemandPrefix-plan.MaxWiden)
 		}
+		c.SizedFrom, c.SizedTo = sizedFrom(d, p)
+		a := Advice{Area: "subnet", Config: p.Config, Subnet: c}
 		if placed != nil {
 			a.Placement = &placed[i]
-			if placed[i].CIDR != "" {
-				block = placed[i].CIDR + " in " + placed[i].VpcID
-			}
 		}
-		a.Title = fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", cats, p.Subnet, block, p.UsableIPs)
-		need := fmt.Sprintf("runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs",
-			p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs)
-		size := fmt.Sprintf("%s holds %d", p.CIDR, p.UsableIPs)
-		switch f := fits[p.Subnet]; {
-		case f.RunsWaited > 0 && f.FitPrefix != 0:
-			size = fmt.Sprintf("a /%d holds that, but with the launch gate %d of their runs would wait there (p50 %.1f min, max %.1f min), and %s, %d IPs, lets every one launch on time",
-				f.DemandPrefix, f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, p.CIDR, p.UsableIPs)
-		case f.RunsWaited > 0:
-			a.Evidence += fmt.Sprintf("; with the launch gate %d of its runs wait (p50 %.1f min, max %.1f min), and even a /%d does not remove every wait",
-				f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, max(plan.MinPrefix, f.DemandPrefix-plan.MaxWiden))
-		}
-		if len(groups) == 1 {
-			a.Title = fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", cats, block, p.UsableIPs)
-			a.Detail = fmt.Sprintf("Its %s, and %s, where %s (%s) holds %d.", need, size, cur.ID, cidrOrUnknown(cur.CIDR), cur.Usable)
-		} else {
-			a.Detail = fmt.Sprintf("Their %s, and %s. A blast radius of one category: a burst of one no longer starves the others.", need, size)
-		}
-		a.Detail += " " + sizedFrom(d, p)
 		out = append(out, a)
 	}
 	layout := sp.Layout()
 	return out, &layout, nil
 }
 
-// sizedFrom says which runs a proposal's size comes from: every report
-// sizes by the same rule (plan.ProposeSubnetsForGate), from the runs its
-// evidence holds up to its end, so two reports over different runs (an
-// incident's day and a capacity report's week) can advise different sizes
-// for one category.
-func sizedFrom(d *plan.Demand, p plan.SubnetProposal) string {
-	var from, to time.Time
+// sizedFrom bounds the starts of the runs a proposal's size comes from:
+// every report sizes by the same rule (plan.ProposeSubnetsForGate), from
+// the runs its evidence holds up to its end, so two reports over different
+// runs (an incident's day and a capacity report's week) can advise
+// different sizes for one category.
+func sizedFrom(d *plan.Demand, p plan.SubnetProposal) (from, to time.Time) {
 	for i := range d.Runs {
 		r := &d.Runs[i]
 		if !slices.Contains(p.Categories, r.Category) {
@@ -311,11 +272,7 @@ func sizedFrom(d *plan.Demand, p plan.SubnetProposal) string {
 			to = r.Start
 		}
 	}
-	if from.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("Sized from the %d runs started %s – %s (the evidence up to this report's end); the same rule over other runs, such as another week's, can give another size.",
-		p.Runs, Stamp(from), Stamp(to))
+	return from, to
 }
 
 // largestUsed returns the largest of subnets that runs of cats used (its
@@ -332,26 +289,6 @@ func largestUsed(d *plan.Demand, subnets map[string]bool, cats []string) plan.Su
 		}
 	}
 	return best
-}
-
-func cidrOrUnknown(cidr string) string {
-	if cidr == "" {
-		return "size unknown"
-	}
-	return cidr
-}
-
-// gateDelays describes the launch delays a gated replay added.
-func gateDelays(r *plan.ReplayResult) string {
-	g := r.GateDelays
-	switch {
-	case g == nil:
-		return ""
-	case g.RunsDelayed == 0:
-		return fmt.Sprintf(", none of %d gated runs delayed", g.RunsGated)
-	}
-	return fmt.Sprintf(", %d of %d gated runs delayed (p50 %.1f min, p95 %.1f min, max %.1f min)",
-		g.RunsDelayed, g.RunsGated, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin)
 }
 
 // launchLines are the pasteable command lines that put a category's
@@ -388,13 +325,6 @@ func configuredSplit(cfg *config.Config) []plan.SplitGroup {
 	return groups
 }
 
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // incidentFix gathers the advice for the incident's failure class; the IP
 // advice comes from the runs that started before asOf (zero: every run).
 func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *Incident, asOf time.Time, o Options) (Fix, error) {
@@ -408,7 +338,7 @@ func incidentFix(ctx context.Context, st *store.Store, pd *pendingDemand, inc *I
 	}
 	if d := inc.Disk; d != nil {
 		if d.AppID == "" {
-			f.Unavailable = append(f.Unavailable, sparkNoLog)
+			f.Unavailable = append(f.Unavailable, UnavailableSparkNoLog)
 		} else {
 			adv, err := sparkAdvice(ctx, st, o.Config, d.AppID, d.AttemptID, "")
 			if err != nil {

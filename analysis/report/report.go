@@ -16,6 +16,7 @@ import (
 	coverage "github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/analysis/place"
+	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/internal/config"
 )
@@ -89,21 +90,66 @@ type Header struct {
 	Integrity *integrity.Summary `json:"cloudtrail_integrity"`
 }
 
-// Advice is one recommended change with the line to paste. A Spark card
-// carries its recommendation as data (Spark); reports/words words it.
+// Advice is one recommended change with the line to paste. Which change
+// it is and the numbers behind it are data (one of Subnet, Launch and
+// Spark); reports/words words its title, detail and evidence.
 type Advice struct {
-	Rank     int    `json:"rank"`
-	Area     string `json:"area"` // subnet | launch | spark
-	Title    string `json:"title"`
-	Detail   string `json:"detail"`
-	Config   string `json:"config"`
-	Evidence string `json:"evidence,omitempty"`
+	Rank   int    `json:"rank"`
+	Area   string `json:"area"` // subnet | launch | spark
+	Config string `json:"config"`
 	// Placement, for subnet advice, is where the subnet goes: a free CIDR
 	// block and the lines that create it and re-point the jobs, or why
 	// none can be named.
 	Placement *place.Placement `json:"placement,omitempty"`
-	// Spark is the Spark advice behind a card of area spark.
-	Spark *SparkCard `json:"-"`
+	Subnet    *SubnetCard      `json:"-"`
+	Launch    *LaunchCard      `json:"-"`
+	Spark     *SparkCard       `json:"-"`
+}
+
+// SubnetCard is one subnet of the advised layout.
+type SubnetCard struct {
+	Proposal plan.SubnetProposal
+	// Fit is how the launch gate fares at the proposal's size.
+	Fit plan.GateFit
+	// WidestTried is the largest subnet (smallest prefix) tried when the
+	// gate still makes runs wait at every size.
+	WidestTried int
+	// Alone: the categories are a single group, advised a larger subnet
+	// of their own instead of a split; Current is the subnet they use now.
+	Alone   bool
+	Current plan.SubnetInfo
+	// SizedFrom and SizedTo bound the starts of the runs the size comes
+	// from (zero when none started).
+	SizedFrom, SizedTo time.Time
+}
+
+// LaunchCard is one category's launch threshold.
+type LaunchCard struct {
+	Category  string
+	Threshold int
+	// Rule is analysis/plan's account of the threshold.
+	Rule string
+	// Replay, on the first launch card, is what the thresholds together
+	// replay to (nil on the others).
+	Replay *GateReplay
+}
+
+// GateReplay is the recorded runs replayed with every category's launch
+// gate: on the recorded layout and, when a split is advised, after it.
+type GateReplay struct {
+	// Recorded counts the refused creates the evidence holds.
+	Recorded int
+	// Gated is the gate on the recorded layout.
+	Gated ReplayOutcome
+	// Split is the gate after the advised split (nil: no split advised).
+	Split *ReplayOutcome
+}
+
+// ReplayOutcome is one replay's refused creates and the delays its gate
+// added (nil: no gate).
+type ReplayOutcome struct {
+	RefusedCreates int
+	Delays         *plan.GateDelays
 }
 
 // SparkCard is the Spark advice behind one card.
@@ -119,7 +165,9 @@ type SparkCard struct {
 // Fix is the advice a report gives, and the advice it could not give
 // because its analysis is not available for this evidence.
 type Fix struct {
-	Advice      []Advice `json:"advice"`
+	Advice []Advice `json:"advice"`
+	// Unavailable names the advice that cannot be given
+	// (UnavailableSparkNoLog).
 	Unavailable []string `json:"unavailable,omitempty"`
 }
 

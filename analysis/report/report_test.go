@@ -14,6 +14,7 @@ import (
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/internal/reportfixture"
 	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 var opts = report.Options{Now: reportfixture.Now, Version: "test"}
@@ -208,7 +209,7 @@ func launchAdvice(adv []report.Advice) []string {
 	var out []string
 	for _, a := range adv {
 		if a.Area == "launch" {
-			out = append(out, a.Title+" | "+a.Evidence)
+			out = append(out, words.AdviceTitle(a)+" | "+words.AdviceEvidence(a))
 		}
 	}
 	return out

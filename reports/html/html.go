@@ -90,12 +90,13 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		s, _ := words.DiskLost(ks)
 		return s
 	},
-	"cause":    words.Cause,
-	"status":   words.Status,
-	"nochange": words.NoChange,
-	"title":    words.AdviceTitle,
-	"detail":   words.AdviceDetail,
-	"evidence": words.AdviceEvidence,
+	"cause":       words.Cause,
+	"status":      words.Status,
+	"nochange":    words.NoChange,
+	"title":       words.AdviceTitle,
+	"detail":      words.AdviceDetail,
+	"evidence":    words.AdviceEvidence,
+	"unavailable": words.Unavailable,
 	"tclock": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/internal/reportfixture"
 	"github.com/gluelens/gluelens/reports/html"
@@ -69,7 +70,11 @@ func hostileIncident() *report.Incident {
 			LingerHistogram: []report.Bucket{{Lo: 50, Hi: 60, Count: 1}, {Lo: 60, Hi: 70, Count: 1}},
 		},
 		RootCause: "Root " + hostile,
-		Fix: report.Fix{Advice: []report.Advice{{Rank: 1, Area: "subnet", Title: "Split " + hostile, Detail: hostile, Config: "subnets: " + hostile, Evidence: hostile}},
+		Fix: report.Fix{Advice: []report.Advice{
+			{Rank: 1, Area: "subnet", Config: "subnets: " + hostile, Subnet: &report.SubnetCard{
+				Proposal: plan.SubnetProposal{Subnet: "glue-" + hostile, Categories: []string{"cat" + hostile}, CIDR: "/26", UsableIPs: 59},
+				Alone:    true, Current: plan.SubnetInfo{ID: "subnet-" + hostile, CIDR: hostile}}},
+			{Rank: 2, Area: "launch", Config: "gluelens gate " + hostile, Launch: &report.LaunchCard{Category: "cat" + hostile, Threshold: 20, Rule: hostile}}},
 			Unavailable: []string{hostile}},
 	}
 }

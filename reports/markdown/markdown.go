@@ -135,7 +135,7 @@ func fix(w *bufio.Writer, f report.Fix) {
 		fmt.Fprintf(w, "%s\n", block(a.Config, "   "))
 	}
 	for _, u := range f.Unavailable {
-		fmt.Fprintf(w, "- _Unavailable:_ %s\n", esc(u))
+		fmt.Fprintf(w, "- _Unavailable:_ %s\n", esc(words.Unavailable(u)))
 	}
 	fmt.Fprintln(w)
 }

@@ -2,7 +2,9 @@ package words
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/analysis/spark"
 )
@@ -127,33 +129,139 @@ func SparkEvidence(r spark.Recommendation) string {
 
 // AdviceTitle is a fix card's headline.
 func AdviceTitle(a report.Advice) string {
-	if s := a.Spark; s != nil {
-		if s.Rec == nil {
-			return s.Label + "All of the Spark changes above in one job argument"
+	switch {
+	case a.Spark != nil:
+		if a.Spark.Rec == nil {
+			return a.Spark.Label + "All of the Spark changes above in one job argument"
 		}
-		return s.Label + SparkTitle(*s.Rec)
+		return a.Spark.Label + SparkTitle(*a.Spark.Rec)
+	case a.Launch != nil:
+		return fmt.Sprintf("Hold %s runs until %d IPs are free", a.Launch.Category, a.Launch.Threshold)
+	case a.Subnet != nil:
+		c, p := a.Subnet, a.Subnet.Proposal
+		if c.Alone {
+			return fmt.Sprintf("Give %s a subnet of %s (%d usable IPs)", strings.Join(p.Categories, ", "), block(a), p.UsableIPs)
+		}
+		return fmt.Sprintf("Move %s to their own subnet %s (%s, %d usable IPs)", strings.Join(p.Categories, ", "), p.Subnet, block(a), p.UsableIPs)
 	}
-	return a.Title
+	return ""
+}
+
+// block is where an advised subnet goes: the free block named in its VPC,
+// else the size it needs.
+func block(a report.Advice) string {
+	if pl := a.Placement; pl != nil && pl.CIDR != "" {
+		return pl.CIDR + " in " + pl.VpcID
+	}
+	return a.Subnet.Proposal.CIDR
 }
 
 // AdviceDetail is a fix card's explanation.
 func AdviceDetail(a report.Advice) string {
-	if s := a.Spark; s != nil {
-		if s.Rec == nil {
+	switch {
+	case a.Spark != nil:
+		if a.Spark.Rec == nil {
 			return "A Glue job has one --conf argument: the lines above pasted one by one would each replace the last. Set this one value instead (in the console: Job details → Job parameters, key --conf), or try it on one run with the start-job-run line."
 		}
-		return SparkDetail(*s.Rec)
+		return SparkDetail(*a.Spark.Rec)
+	case a.Launch != nil:
+		return upper(a.Launch.Rule) + "."
+	case a.Subnet != nil:
+		return subnetDetail(a.Subnet)
 	}
-	return a.Detail
+	return ""
+}
+
+func subnetDetail(c *report.SubnetCard) string {
+	p, f := c.Proposal, c.Fit
+	need := fmt.Sprintf("runs needed at most %d IPs at once, linger included (%d recorded); with %.0f %% headroom that is %d IPs",
+		p.PeakNeededIPs, p.PeakRecordedIPs, p.HeadroomPct, p.NeedIPs)
+	size := fmt.Sprintf("%s holds %d", p.CIDR, p.UsableIPs)
+	if f.RunsWaited > 0 && f.FitPrefix != 0 {
+		size = fmt.Sprintf("a /%d holds that, but with the launch gate %d of their runs would wait there (p50 %.1f min, max %.1f min), and %s, %d IPs, lets every one launch on time",
+			f.DemandPrefix, f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, p.CIDR, p.UsableIPs)
+	}
+	var s string
+	if c.Alone {
+		cidr := c.Current.CIDR
+		if cidr == "" {
+			cidr = "size unknown"
+		}
+		s = fmt.Sprintf("Its %s, and %s, where %s (%s) holds %d.", need, size, c.Current.ID, cidr, c.Current.Usable)
+	} else {
+		s = fmt.Sprintf("Their %s, and %s. A blast radius of one category: a burst of one no longer starves the others.", need, size)
+	}
+	sized := ""
+	if !c.SizedFrom.IsZero() {
+		sized = fmt.Sprintf("Sized from the %d runs started %s – %s (the evidence up to this report's end); the same rule over other runs, such as another week's, can give another size.",
+			p.Runs, report.Stamp(c.SizedFrom), report.Stamp(c.SizedTo))
+	}
+	return s + " " + sized
 }
 
 // AdviceEvidence is the evidence line under a fix card ("" for none).
 func AdviceEvidence(a report.Advice) string {
-	if s := a.Spark; s != nil {
-		if s.Rec == nil {
+	switch {
+	case a.Spark != nil:
+		if a.Spark.Rec == nil {
 			return ""
 		}
-		return SparkEvidence(*s.Rec)
+		return SparkEvidence(*a.Spark.Rec)
+	case a.Launch != nil:
+		return gateEvidence(a.Launch.Replay)
+	case a.Subnet != nil:
+		c, p, f := a.Subnet, a.Subnet.Proposal, a.Subnet.Fit
+		s := fmt.Sprintf("replay of the recorded runs at this size: %d of %d refused creates avoided, peak %d IPs in use", p.FailuresAvoided, p.RecordedFailures, p.ReplayPeakInUse)
+		if c.WidestTried != 0 {
+			s += fmt.Sprintf("; with the launch gate %d of its runs wait (p50 %.1f min, max %.1f min), and even a /%d does not remove every wait",
+				f.RunsWaited, f.WaitP50Min, f.WaitMaxMin, c.WidestTried)
+		}
+		return s
 	}
-	return a.Evidence
+	return ""
+}
+
+// gateEvidence says what the launch thresholds together replay to ("" on
+// every launch card but the first).
+func gateEvidence(r *report.GateReplay) string {
+	if r == nil {
+		return ""
+	}
+	if r.Split == nil {
+		return fmt.Sprintf("How to apply them: gate each category's launches with its threshold. Replayed that way the evidence gives %d refused creates (%d recorded)%s.",
+			r.Gated.RefusedCreates, r.Recorded, gateDelays(r.Gated.Delays))
+	}
+	s := fmt.Sprintf("How to apply them: after the split — create the subnets above and move the jobs first, then gate each category's launches with its threshold. Replayed that way the evidence gives %d refused creates (%d recorded)%s. Gating the shared subnet without the split gives %d refused creates%s",
+		r.Split.RefusedCreates, r.Recorded, gateDelays(r.Split.Delays), r.Gated.RefusedCreates, gateDelays(r.Gated.Delays))
+	if delayed(r.Gated.Delays) > delayed(r.Split.Delays) {
+		s += ": there a category waits for the others' lingering IPs"
+	}
+	return s + "."
+}
+
+func delayed(g *plan.GateDelays) int {
+	if g == nil {
+		return 0
+	}
+	return g.RunsDelayed
+}
+
+// gateDelays describes the launch delays a gated replay added.
+func gateDelays(g *plan.GateDelays) string {
+	switch {
+	case g == nil:
+		return ""
+	case g.RunsDelayed == 0:
+		return fmt.Sprintf(", none of %d gated runs delayed", g.RunsGated)
+	}
+	return fmt.Sprintf(", %d of %d gated runs delayed (p50 %.1f min, p95 %.1f min, max %.1f min)",
+		g.RunsDelayed, g.RunsGated, g.DelayP50Min, g.DelayP95Min, g.DelayMaxMin)
+}
+
+// Unavailable says why a report could not give one piece of advice.
+func Unavailable(kind string) string {
+	if kind == report.UnavailableSparkNoLog {
+		return "Spark disk advice (shuffle partitions, ZSTD codec, AQE, worker type): no Spark event log of the failed run is in the database; ingest the run's event log (spark.eventLog.dir, --spark-event-logs-path) to get it."
+	}
+	return kind
 }
