@@ -8,12 +8,13 @@ import (
 )
 
 // The JSON of spark advice and of the reports carries sentences (a fix
-// card's title, detail and evidence, a recommendation's title and detail)
-// beside the data. Analysis returns the data; the views below add the words
+// card's title, detail and evidence, a recommendation's title and detail,
+// an incident's failure summary and root cause) beside the data. Analysis returns the data; the views below add the words
 // of reports/words in the places the JSON has always had them. Each view
 // embeds the analysis struct and shadows (a field of the same JSON name one
 // level up wins) the fields it words, listed in the struct's order from the
-// first shadowed one on, so the keys keep their order.
+// first shadowed one on, so the keys keep their order (an incident lists
+// every field).
 
 // jsonView returns the view of a result whose JSON carries sentences, else
 // the result itself.
@@ -22,7 +23,9 @@ func jsonView(v any) any {
 	case spark.Advice:
 		return sparkAdviceView(r)
 	case *report.Incident:
-		return incidentView{Header: r.Header, Summary: summaryView(r.Summary), Incident: r, Fix: fixView(r.Fix), Results: r.Results}
+		return incidentView{Header: r.Header, Summary: summaryView(r.Summary), Class: r.Class,
+			Failure: failureJSON{Summary: words.FailureSummary(r), Failure: &r.Failure}, IP: r.IP, Disk: r.Disk,
+			RootCause: words.RootCause(r), Fix: fixView(r.Fix), Results: r.Results}
 	case *report.Capacity:
 		return capacityView{Header: r.Header, Summary: summaryView(r.Summary), Capacity: r, Actions: fixView(r.Actions)}
 	case *report.Compare:
@@ -128,11 +131,20 @@ func summaryView(s report.Summary) summaryJSON {
 }
 
 type incidentView struct {
-	Header  report.Header `json:"header"`
-	Summary summaryJSON   `json:"summary"`
-	*report.Incident
-	Fix     fixJSON            `json:"fix"`
-	Results *report.Comparison `json:"results,omitempty"`
+	Header    report.Header             `json:"header"`
+	Summary   summaryJSON               `json:"summary"`
+	Class     string                    `json:"class"`
+	Failure   failureJSON               `json:"failure"`
+	IP        *report.IPInvestigation   `json:"ip,omitempty"`
+	Disk      *report.DiskInvestigation `json:"disk,omitempty"`
+	RootCause string                    `json:"root_cause"`
+	Fix       fixJSON                   `json:"fix"`
+	Results   *report.Comparison        `json:"results,omitempty"`
+}
+
+type failureJSON struct {
+	Summary string `json:"summary"`
+	*report.Failure
 }
 
 type capacityView struct {

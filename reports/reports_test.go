@@ -19,6 +19,7 @@ import (
 	"github.com/gluelens/gluelens/internal/synth/diskfull"
 	"github.com/gluelens/gluelens/reports"
 	"github.com/gluelens/gluelens/reports/html"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -113,11 +114,11 @@ func build(t *testing.T) []findings {
 		t.Fatalf("incident with results: %+v", withResults.Results)
 	}
 	return []findings{
-		{"incident-ip-exhaustion", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, ipInc) }, ipInc.RootCause},
-		{"incident-disk-full", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, diskInc) }, diskInc.RootCause},
+		{"incident-ip-exhaustion", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, ipInc) }, words.RootCause(ipInc)},
+		{"incident-disk-full", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, diskInc) }, words.RootCause(diskInc)},
 		{"capacity-week", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteCapacity(b, capacity) }, ""},
 		{"compare-after-fix", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteCompare(b, cmp) }, ""},
-		{"incident-with-results", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, withResults) }, withResults.RootCause},
+		{"incident-with-results", func(w reports.ReportWriter, b *bytes.Buffer) error { return w.WriteIncident(b, withResults) }, words.RootCause(withResults)},
 	}
 }
 

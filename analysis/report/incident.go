@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/gluelens/gluelens/analysis/eni"
@@ -34,22 +33,21 @@ type Span struct {
 	To   time.Time `json:"to"`
 }
 
-// Incident is one failure told in post-mortem order.
+// Incident is one failure told in post-mortem order. reports/words tells
+// the failure and the root cause from its numbers.
 type Incident struct {
-	Header    Header             `json:"header"`
-	Summary   Summary            `json:"summary"`
-	Class     string             `json:"class"` // ip_exhaustion | disk_full | both | other
-	Failure   Failure            `json:"failure"`
-	IP        *IPInvestigation   `json:"ip,omitempty"`
-	Disk      *DiskInvestigation `json:"disk,omitempty"`
-	RootCause string             `json:"root_cause"`
-	Fix       Fix                `json:"fix"`
-	Results   *Comparison        `json:"results,omitempty"`
+	Header  Header             `json:"header"`
+	Summary Summary            `json:"summary"`
+	Class   string             `json:"class"` // ip_exhaustion | disk_full | both | other
+	Failure Failure            `json:"failure"`
+	IP      *IPInvestigation   `json:"ip,omitempty"`
+	Disk    *DiskInvestigation `json:"disk,omitempty"`
+	Fix     Fix                `json:"fix"`
+	Results *Comparison        `json:"results,omitempty"`
 }
 
 // Failure is what broke.
 type Failure struct {
-	Summary   string        `json:"summary"`
 	At        time.Time     `json:"at"`
 	SubnetID  string        `json:"subnet_id,omitempty"`
 	ErrorText string        `json:"error_text"`
@@ -277,8 +275,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 		}
 		inc.Disk = d
 	}
-	inc.Failure = describeFailure(inc, focus, diskFocus, run, runs, o)
-	inc.RootCause = rootCause(inc)
+	inc.Failure = describeFailure(inc, focus, diskFocus, run, runs)
 
 	if inc.IP != nil && pd == nil {
 		pd = loadDemand(ctx, st, o)
@@ -591,7 +588,7 @@ func naturalLess(a, b string) bool {
 	return a < b
 }
 
-func describeFailure(inc *Incident, focus *eni.Exhaustion, disk []DiskFailure, run *runRow, runs []AffectedRun, o Options) Failure {
+func describeFailure(inc *Incident, focus *eni.Exhaustion, disk []DiskFailure, run *runRow, runs []AffectedRun) Failure {
 	f := Failure{Runs: runs}
 	if inc.IP != nil {
 		f.SubnetID = inc.IP.SubnetID
@@ -628,25 +625,6 @@ func describeFailure(inc *Incident, focus *eni.Exhaustion, disk []DiskFailure, r
 	if run != nil && f.ErrorText == "" {
 		f.ErrorText = deref(run.ErrorMessage)
 	}
-	byClass := map[string]int{}
-	for _, r := range runs {
-		byClass[r.FailureClass]++
-	}
-	var parts []string
-	switch inc.Class {
-	case ClassIPExhaustion, ClassBoth:
-		parts = append(parts, fmt.Sprintf("%s refused in %s", plural(f.FailedCreates, "ENI create was", "ENI creates were"), f.SubnetID))
-		if n := byClass[ClassIPExhaustion]; n > 0 {
-			parts = append(parts, plural(n, "Glue run failed for lack of IPs", "Glue runs failed for lack of IPs"))
-		}
-	}
-	switch inc.Class {
-	case ClassDiskFull, ClassBoth:
-		parts = append(parts, lostBreakdown(disk)+" lost to a full local disk")
-	case ClassOther:
-		parts = append(parts, plural(len(runs), "Glue run failed", "Glue runs failed")+" for a reason other than IPs or disk")
-	}
-	f.Summary = fmt.Sprintf("Between %s and %s ", Clock(inc.failureWindowStart(f)), Clock(inc.failureWindowEnd(f))) + strings.Join(parts, "; ") + "."
 	return f
 }
 
@@ -698,121 +676,4 @@ func (inc *Incident) failureWindowEnd(f Failure) time.Time {
 		}
 	}
 	return t
-}
-
-// rootCause is the one plain sentence with the numbers.
-func rootCause(inc *Incident) string {
-	var s []string
-	if ip := inc.IP; ip != nil {
-		size := prefixOf(&ip.CIDR)
-		if ip.UsableIPs != nil {
-			if size != "" {
-				size += ", "
-			}
-			size += fmt.Sprintf("%d usable", *ip.UsableIPs)
-		}
-		if size != "" {
-			size = " (" + size + ")"
-		}
-		var held []string
-		held = append(held, fmt.Sprintf("%d held by %s", ip.HeldByRunningRuns, plural(ip.RunningRuns, "running run", "running runs")))
-		if ip.HeldByFinishedRuns > 0 {
-			ago := ""
-			if ip.FinishedMinMinutesAgo != nil && ip.FinishedMaxMinutesAgo != nil {
-				lo, hi := math.Round(*ip.FinishedMinMinutesAgo), math.Round(*ip.FinishedMaxMinutesAgo)
-				if lo == hi {
-					ago = fmt.Sprintf(" %.0f minutes earlier", lo)
-				} else {
-					ago = fmt.Sprintf(" %.0f–%.0f minutes earlier", lo, hi)
-				}
-			}
-			held = append(held, fmt.Sprintf("%d by ENIs of %s that had finished%s", ip.HeldByFinishedRuns, plural(ip.FinishedRuns, "run", "runs"), ago))
-		}
-		if ip.HeldByNonGlue > 0 {
-			held = append(held, heldBy(ip.HeldByNonGlue, "a non-Glue ENI", "non-Glue ENIs"))
-		}
-		if ip.Unattributed > 0 {
-			held = append(held, heldBy(ip.Unattributed, "an ENI with no known owner", "ENIs with no known owner"))
-		}
-		if ip.Unaccounted > 0 {
-			held = append(held, fmt.Sprintf("%d unaccounted for by the evidence (the refusal proves them taken)", ip.Unaccounted))
-		}
-		s = append(s, fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", Clock(ip.At), ip.SubnetID, size, ip.InUse, joinList(held)))
-		if ip.AmbiguousIPs > 0 {
-			s = append(s, fmt.Sprintf("The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.", ip.AmbiguousIPs, plural(int(ip.AmbiguousIPs), "IP's ENI", "IPs' ENIs")))
-		}
-	}
-	if d := inc.Disk; d != nil && d.Executor != "" {
-		worker := orUnknown(d.WorkerType)
-		if d.RunID != "" {
-			worker = "run " + d.RunID + ", " + worker
-		}
-		usable := "no known usable disk"
-		if d.UsableDiskBytes != nil {
-			usable = Bytes(*d.UsableDiskBytes) + " usable"
-		}
-		verb := "peaked at"
-		tail := ""
-		if d.Full {
-			verb = "went above its usable disk with"
-			if d.ExecutorsFull > 1 {
-				tail = fmt.Sprintf("; %d executors went above it in all", d.ExecutorsFull)
-			}
-		}
-		s = append(s, fmt.Sprintf("At %s executor %s of %s (%s, %s) %s an estimated %s of local disk: %s of shuffle files written and %s spilled%s.",
-			Clock(d.DiskAt), d.Executor, d.AppID, worker, usable, verb, Bytes(d.DiskBytes), Bytes(d.ShuffleBytes), Bytes(d.SpillBytes), tail))
-	} else if d != nil && len(d.Failures) > 0 {
-		s = append(s, fmt.Sprintf("%s reported \"No space left on device\"; no Spark event log of the run is in the database, so the disk usage cannot be shown.", plural(len(d.Failures), "record", "records")))
-	}
-	if len(s) == 0 && len(inc.Failure.Runs) > 0 {
-		r := inc.Failure.Runs[0]
-		s = append(s, fmt.Sprintf("Run %s of %s failed at %s with: %s", r.RunID, r.JobName, Clock(deref(r.CompletedOn)), r.ErrorMessage))
-	}
-	return strings.Join(s, " ")
-}
-
-// heldBy renders "1 by a non-Glue ENI" or "3 by non-Glue ENIs".
-func heldBy(ips int64, one, many string) string {
-	if ips == 1 {
-		return "1 by " + one
-	}
-	return fmt.Sprintf("%d by %s", ips, many)
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "(unknown type)"
-	}
-	return s
-}
-
-// joinList joins "a", "b" and "c" as "a, b and c".
-func joinList(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
-}
-
-// lostBreakdown renders "56 tasks, 7 executors, 1 stage and 1 Glue run
-// were" for the records lost to a full disk.
-func lostBreakdown(fs []DiskFailure) string {
-	names := map[string][2]string{"task": {"task", "tasks"}, "executor": {"executor", "executors"}, "stage": {"stage", "stages"}, "glue_run": {"Glue run", "Glue runs"}}
-	var parts []string
-	total := 0
-	for _, k := range diskLost(fs) {
-		w, ok := names[k.Kind]
-		if !ok {
-			w = [2]string{k.Kind, k.Kind}
-		}
-		parts = append(parts, plural(k.Count, w[0], w[1]))
-		total += k.Count
-	}
-	if total == 1 {
-		return joinList(parts) + " was"
-	}
-	return joinList(parts) + " were"
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	coverage "github.com/gluelens/gluelens/analysis/evidence"
@@ -196,25 +195,6 @@ func Bytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
-}
-
-// plural returns "1 run" or "3 runs".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// prefixOf returns "/26" for "10.0.0.0/26", "" when unknown.
-func prefixOf(cidr *string) string {
-	if cidr == nil {
-		return ""
-	}
-	if _, p, ok := strings.Cut(*cidr, "/"); ok {
-		return "/" + p
-	}
-	return ""
 }
 
 func deref[T any](p *T) T {

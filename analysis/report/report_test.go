@@ -37,8 +37,8 @@ func TestIncidentMatchesTruth(t *testing.T) {
 			if inc.Class != report.ClassIPExhaustion {
 				t.Fatalf("class = %q, want ip_exhaustion", inc.Class)
 			}
-			t.Log(inc.RootCause)
-			t.Log(inc.Failure.Summary)
+			t.Log(words.RootCause(inc))
+			t.Log(words.FailureSummary(inc))
 			ip := inc.IP
 			got := []int64{ip.InUse, ip.HeldByRunningRuns, ip.HeldByFinishedRuns, ip.HeldByNonGlue, ip.Unattributed}
 			want := []int64{int64(fc.InUse), int64(fc.HeldByRunningRuns), int64(fc.HeldByFinishedRuns), int64(fc.HeldByNonGlue), int64(fc.Unattributed)}
@@ -49,8 +49,8 @@ func TestIncidentMatchesTruth(t *testing.T) {
 				t.Errorf("failure at %s in %s, want %s in %s", ip.At, ip.SubnetID, fc.At.Time, fc.SubnetID)
 			}
 			wantSentence := fmt.Sprintf("At %s %s (/26, 59 usable) had %d IPs in use: %d held by ", fc.At.UTC().Format("15:04:05"), fc.SubnetID, fc.InUse, fc.HeldByRunningRuns)
-			if len(inc.RootCause) < len(wantSentence) || inc.RootCause[:len(wantSentence)] != wantSentence {
-				t.Errorf("root cause = %q\nwant prefix  %q", inc.RootCause, wantSentence)
+			if len(words.RootCause(inc)) < len(wantSentence) || words.RootCause(inc)[:len(wantSentence)] != wantSentence {
+				t.Errorf("root cause = %q\nwant prefix  %q", words.RootCause(inc), wantSentence)
 			}
 			if fc.HeldByFinishedRuns > 0 {
 				lo, hi := math.Round(fc.FinishedRunsMinMinutesAgo), math.Round(fc.FinishedRunsMaxMinutesAgo)
@@ -58,8 +58,8 @@ func TestIncidentMatchesTruth(t *testing.T) {
 				if lo == hi {
 					ago = fmt.Sprintf(" %.0f minutes earlier", lo)
 				}
-				if !contains(inc.RootCause, ago) {
-					t.Errorf("root cause %q does not say %q", inc.RootCause, ago)
+				if !contains(words.RootCause(inc), ago) {
+					t.Errorf("root cause %q does not say %q", words.RootCause(inc), ago)
 				}
 			}
 			// The step series at the failure instant holds the truth's in_use.
@@ -196,8 +196,8 @@ func TestIncidentOther(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "Run jr_other of ingest-orders failed at 15:07:30 with: AnalysisException: Path does not exist: s3://bucket/in/"
-	if inc.Class != report.ClassOther || inc.RootCause != want || inc.IP != nil || inc.Disk != nil {
-		t.Errorf("class %q, root cause %q; want other, %q", inc.Class, inc.RootCause, want)
+	if inc.Class != report.ClassOther || words.RootCause(inc) != want || inc.IP != nil || inc.Disk != nil {
+		t.Errorf("class %q, root cause %q; want other, %q", inc.Class, words.RootCause(inc), want)
 	}
 	if _, err := report.BuildIncident(ctx, st, report.IncidentQuery{RunID: "jr_missing"}, opts); !errors.Is(err, report.ErrNoFailure) {
 		t.Errorf("unknown run: %v, want ErrNoFailure", err)

@@ -97,6 +97,8 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"detail":      words.AdviceDetail,
 	"evidence":    words.AdviceEvidence,
 	"unavailable": words.Unavailable,
+	"failure":     words.FailureSummary,
+	"rootcause":   words.RootCause,
 	"tclock": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"

@@ -50,7 +50,7 @@ func hostileIncident() *report.Incident {
 		Header: report.Header{Kind: "incident", Title: "Incident " + hostile, GeneratedAt: reportfixture.Now, Version: "test" + hostile,
 			Database: "db" + hostile, From: from, To: to, Sources: []report.Source{{Kind: "cloudtrail" + hostile, Objects: 1, Records: 2}}},
 		Class: report.ClassIPExhaustion,
-		Failure: report.Failure{Summary: "Summary " + hostile, At: at, SubnetID: "subnet-" + hostile, ErrorText: "error " + hostile,
+		Failure: report.Failure{At: at, SubnetID: "subnet-" + hostile, ErrorText: "error " + hostile,
 			Runs: []report.AffectedRun{{RunID: "jr_" + hostile, JobName: job, Category: "cat" + hostile, State: "FAILED", StartedOn: &from, CompletedOn: &at, FailureClass: "ip_exhaustion", ErrorMessage: hostile}}},
 		IP: &report.IPInvestigation{
 			SubnetID: "subnet-" + hostile, CIDR: "10.0.0.0/26", UsableIPs: &usable, At: at, InUse: 59, HeldByRunningRuns: 20, HeldByFinishedRuns: 39,
@@ -69,7 +69,6 @@ func hostileIncident() *report.Incident {
 			Linger:          report.Percentiles{Count: 2, P50: &p50, P95: &p95, Max: &mx},
 			LingerHistogram: []report.Bucket{{Lo: 50, Hi: 60, Count: 1}, {Lo: 60, Hi: 70, Count: 1}},
 		},
-		RootCause: "Root " + hostile,
 		Fix: report.Fix{Advice: []report.Advice{
 			{Rank: 1, Area: "subnet", Config: "subnets: " + hostile, Subnet: &report.SubnetCard{
 				Proposal: plan.SubnetProposal{Subnet: "glue-" + hostile, Categories: []string{"cat" + hostile}, CIDR: "/26", UsableIPs: 59},
@@ -129,7 +128,7 @@ func FuzzLogStrings(f *testing.F) {
 	lib := string(html.EChartsJS())
 	f.Fuzz(func(t *testing.T, s string) {
 		inc := hostileIncident()
-		inc.RootCause, inc.Failure.ErrorText, inc.IP.ENIs[0].JobName, inc.Fix.Advice[0].Config = s, s, s, s
+		inc.IP.SubnetID, inc.Failure.ErrorText, inc.IP.ENIs[0].JobName, inc.Fix.Advice[0].Config = s, s, s, s
 		inc.Failure.Runs[0].JobName, inc.IP.Failures[0].JobName, inc.IP.Runs[0].JobName, inc.IP.Runs[0].RunID = s, s, s, s
 		var buf bytes.Buffer
 		if err := (html.Writer{}).WriteIncident(&buf, inc); err != nil {

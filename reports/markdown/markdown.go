@@ -168,7 +168,7 @@ func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 	w := bufio.NewWriter(out)
 	header(w, inc.Header)
 	summary(w, inc.Header.Kind, inc.Summary)
-	fmt.Fprintf(w, "**The failure.** %s\n\n", esc(inc.Failure.Summary))
+	fmt.Fprintf(w, "**The failure.** %s\n\n", esc(words.FailureSummary(inc)))
 	if inc.Failure.ErrorText != "" {
 		fmt.Fprintf(w, "Error at %s: %s\n\n", report.Stamp(inc.Failure.At), code(inc.Failure.ErrorText))
 	}
@@ -186,7 +186,7 @@ func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 		}
 		fmt.Fprint(w, "\n\n")
 	}
-	fmt.Fprintf(w, "**Root cause.** %s\n\n", esc(inc.RootCause))
+	fmt.Fprintf(w, "**Root cause.** %s\n\n", esc(words.RootCause(inc)))
 	fmt.Fprintln(w, "**The fix.**")
 	fmt.Fprintln(w)
 	fix(w, inc.Fix)
