@@ -57,6 +57,14 @@ type Sink interface {
 	Warn(record int64, msg string)
 }
 
+// ParquetSink is a Sink that loads a whole local Parquet file with
+// DuckDB's own reader (store.ObjectWriter.AppendParquet). The file must
+// stay in place until AppendParquet returns; the rows count as kept.
+type ParquetSink interface {
+	Sink
+	AppendParquet(f store.ParquetFile) error
+}
+
 // Input is a decompressed object handed to a decoder.
 type Input struct {
 	Object

@@ -545,6 +545,29 @@ func (s *objectSink) AppendColumns(c *store.Columns) error {
 	return s.w.AppendColumns(c)
 }
 
+// AppendParquet implements ParquetSink: the object streams at once (the
+// file is read into the loader while the decoder still holds it).
+func (s *objectSink) AppendParquet(f store.ParquetFile) error {
+	if s.w == nil {
+		s.full <- struct{}{}
+		lent := <-s.lend
+		if lent.err != nil {
+			return lent.err
+		}
+		if err := s.writeTo(lent.w); err != nil {
+			return err
+		}
+	}
+	// Rows queued for the writer go in first; the file is read on this
+	// goroutine.
+	if err := s.drain(); err != nil {
+		return err
+	}
+	n, err := s.w.AppendParquet(f)
+	s.kept += n
+	return err
+}
+
 // lentWriter is the stream writer processObject lends a full sink, or the
 // error that kept it from opening one.
 type lentWriter struct {

@@ -104,6 +104,48 @@ func TestPackIntegrity(t *testing.T) {
 			t.Errorf("replaced part: %d failed, want 1 naming %s:\n%s", sum.Failed, f.Path, failures(sum))
 		}
 	})
+	t.Run("corrupt page", func(t *testing.T) {
+		// A part of the right size whose data pages are damaged (a disk or
+		// transfer error): its footer reads, so the manifest checks pass,
+		// and DuckDB's reader meets the damage. The part fails alone,
+		// named; the others load; none of its rows are kept.
+		dir := copyPack(t)
+		var big parquetpack.FileEntry
+		for _, tb := range m.Tables {
+			for _, f := range tb.Files {
+				if f.Bytes > big.Bytes {
+					big = f
+				}
+			}
+		}
+		p := filepath.Join(dir, filepath.FromSlash(big.Path))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 4; i < len(b)/2; i++ { // the first half: column chunks, not the footer
+			b[i] = 0xff
+		}
+		os.WriteFile(p, b, 0o644)
+		st := openStore(t, filepath.Join(t.TempDir(), "b.duckdb"))
+		defer st.Close()
+		sum := ingestPaths(t, st, []ingest.Decoder{&parquetpack.Decoder{}}, dir)
+		if sum.Failed != 1 || sum.Loaded != len(parts)-1 || !strings.HasSuffix(sum.Failures[0].Entry.URI, big.Path) || !strings.Contains(failures(sum), "reading parquet") {
+			t.Fatalf("corrupt part %s: %d loaded, %d failed, want %d and 1 naming it:\n%s", big.Path, sum.Loaded, sum.Failed, len(parts)-1, failures(sum))
+		}
+		t.Logf("corrupt part: %s", failures(sum))
+		var rows, want int64
+		for _, tb := range m.Tables {
+			want += tb.Rows
+		}
+		want -= big.Rows
+		if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM eni_events) + (SELECT count(*) FROM glue_runs)`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != want {
+			t.Errorf("%d rows loaded, want %d (every part but the corrupt one)", rows, want)
+		}
+	})
 	t.Run("empty part", func(t *testing.T) {
 		// What an interrupted export used to leave: a 0-byte part.
 		dir := copyPack(t)

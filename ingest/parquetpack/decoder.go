@@ -155,7 +155,17 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 		}
 		return ingest.Ignore(fmt.Sprintf("evidence-pack manifest: %d tables, %d rows, schema %d, written by gluelens %s", len(m.Tables), rows, m.SchemaVersion, m.GluelensVersion))
 	}
-	ra, size, cleanup, err := d.buffer(in.R, in.Codec, in.Size)
+	// A sink that reads Parquet itself takes the file from disk: spill it
+	// at once rather than hold it in memory and write it out later.
+	ps, duck := out.(ingest.ParquetSink)
+	limit := d.MemoryLimit
+	if limit <= 0 {
+		limit = 64 << 20
+	}
+	if duck {
+		limit = 0
+	}
+	ra, size, cleanup, err := d.buffer(in.R, in.Codec, in.Size, limit)
 	if err != nil {
 		return err
 	}
@@ -179,7 +189,8 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	// in the pack layout belongs to a pack: the pack's manifest, written
 	// last, must list it with its size and rows. Parquet from other tools
 	// in a table=… layout has no manifest and is loaded on its own.
-	if _, fromExport := f.Lookup(metaFormat); fromExport && in.OpenSibling != nil {
+	_, fromExport := f.Lookup(metaFormat)
+	if fromExport && in.OpenSibling != nil {
 		if root, rel, ok := packPath(in.Key); ok {
 			m, err := d.packManifest(ctx, in, root)
 			if err != nil {
@@ -197,6 +208,27 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	if l.Table == ManifestTable {
 		out.SkipRecords(f.NumRows())
 		return ingest.Ignore(fmt.Sprintf("ingest manifest of the exporting database (%d rows): provenance, not loaded", f.NumRows()))
+	}
+	// A file a gluelens export wrote, of the types the table takes, loads
+	// through DuckDB's own Parquet reader; other files (another tool's
+	// types, an older schema's absent NOT NULL column) through parquet-go.
+	if duck && fromExport {
+		pf, ok, err := duckFile(f, l)
+		if err != nil {
+			return fmt.Errorf("loading %s: %w", l.Table, err)
+		}
+		if ok {
+			p, done, err := onDisk(ra, d.TempDir)
+			if err != nil {
+				return err
+			}
+			defer done()
+			pf.Path = p
+			if err := ps.AppendParquet(pf); err != nil {
+				return fmt.Errorf("loading %s: %w", l.Table, err)
+			}
+			return ctx.Err()
+		}
 	}
 	if _, err := loadTable(f, l, out); err != nil {
 		return fmt.Errorf("loading %s: %w", l.Table, err)
@@ -266,7 +298,7 @@ func tableFromKey(key string) string {
 	return ""
 }
 
-// buffer makes r randomly accessible: in memory up to the limit, else in a
+// buffer makes r randomly accessible: in memory up to limit bytes, else in a
 // temporary file of at most SpillLimit bytes. stored is the object's
 // stored size; a compressed object inflating past MaxInflation times it is
 // refused as a bomb before more than MemoryLimit bytes are spilled.
@@ -275,11 +307,7 @@ func tableFromKey(key string) string {
 // process's shared buffer pool (ingest.TakeShared), in chunks that are
 // never regrown; when the pool is empty the file is spilled at once, so
 // Parquet files never wait for memory and never hold more than the pool.
-func (d *Decoder) buffer(r io.Reader, codec string, stored int64) (io.ReaderAt, int64, func(), error) {
-	limit := d.MemoryLimit
-	if limit <= 0 {
-		limit = 64 << 20
-	}
+func (d *Decoder) buffer(r io.Reader, codec string, stored, limit int64) (io.ReaderAt, int64, func(), error) {
 	spill := d.SpillLimit
 	if spill <= 0 {
 		spill = MaxSpill
@@ -399,4 +427,28 @@ func (m *chunks) ReadAt(p []byte, off int64) (int, error) {
 		return read, io.EOF
 	}
 	return read, nil
+}
+
+// onDisk returns the path of a buffered file (see buffer), writing one
+// held in memory to a temporary file first; done removes that file.
+func onDisk(ra io.ReaderAt, dir string) (string, func(), error) {
+	if f, ok := ra.(*os.File); ok {
+		return f.Name(), func() {}, nil
+	}
+	mem := ra.(*chunks)
+	tmp, err := os.CreateTemp(dir, "gluelens-pack-*.parquet")
+	if err != nil {
+		return "", nil, fmt.Errorf("writing parquet to a temporary file: %w", err)
+	}
+	done := func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	for _, c := range mem.c {
+		if _, err := tmp.Write(c); err != nil {
+			done()
+			return "", nil, fmt.Errorf("writing parquet to %s: %w", tmp.Name(), err)
+		}
+	}
+	return tmp.Name(), done, nil
 }

@@ -162,6 +162,39 @@ func typeName(t parquet.Type) string {
 	return t.Kind().String()
 }
 
+// duckFile describes how DuckDB's reader loads a pack file into its table
+// (store.ParquetFile, without the path), or says it cannot (ok false):
+// when a column needs a conversion whose rules and errors are parquet-go
+// path's (a wider integer, FLOAT, a non-microsecond time) or a NOT NULL
+// column is absent.
+func duckFile(f *parquet.File, l *layout) (store.ParquetFile, bool, error) {
+	sources, err := sourcesOf(f, l)
+	if err != nil {
+		return store.ParquetFile{}, false, err
+	}
+	pf := store.ParquetFile{Table: l.Table, From: make([]string, len(sources)), UTC: make([]bool, len(sources))}
+	for i, s := range sources {
+		switch s.conv {
+		case convAbsent:
+			if !s.Nullable {
+				return pf, false, nil
+			}
+			continue
+		case convString, convInt64, convInt32To64, convInt32, convBool, convDouble:
+		case convTimestamp:
+			if s.scale != 1 {
+				return pf, false, nil
+			}
+			leaf, _ := f.Schema().Lookup(s.Name)
+			pf.UTC[i] = timestampOf(leaf.Node.Type()).IsAdjustedToUTC
+		default:
+			return pf, false, nil
+		}
+		pf.From[i] = s.Name
+	}
+	return pf, true, nil
+}
+
 // loadTable reads every row group of one pack file, row by row through
 // parquet-go's untyped row reader, into store.Columns batches for the
 // sink: no reflection and no boxed value per column.

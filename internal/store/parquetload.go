@@ -1,0 +1,105 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ParquetFile is a local Parquet file whose rows load into Table through
+// DuckDB's own Parquet reader (ObjectWriter.AppendParquet).
+type ParquetFile struct {
+	Path  string
+	Table string
+	// From gives, for each column of Table in order, the file column it
+	// loads from; "" means the file has none (the column loads as NULL, or
+	// as its zero value when NOT NULL).
+	From []string
+	// UTC marks the file columns (by position in From) that hold
+	// UTC-adjusted timestamps, which DuckDB reads as TIMESTAMP WITH TIME
+	// ZONE: they load as their UTC time.
+	UTC []bool
+}
+
+// AppendParquet checks a Parquet file with one full read on a connection
+// of its own, then stages its rows in one INSERT … SELECT FROM
+// read_parquet(…) on the loader's connection, each column cast to its
+// table column's type (a value that does not fit fails the object). A
+// NULL in a NOT NULL column loads as its zero value, as a row struct would
+// hold it. It returns the number of rows staged.
+func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
+	spec, ok := tableSpec(p.Table)
+	if !ok {
+		return 0, fmt.Errorf("table %q is not registered for loading", p.Table)
+	}
+	fields := FieldsOf(spec.Row)
+	if len(p.From) != len(fields) || len(p.UTC) != len(fields) {
+		return 0, fmt.Errorf("loading %s from parquet: %d file columns for %d table columns", p.Table, len(p.From), len(fields))
+	}
+	sel := make([]string, len(fields))
+	for i, f := range fields {
+		typ := f.Kind.SQLType()
+		var e string
+		switch {
+		case p.From[i] == "":
+			e = "NULL"
+		case p.UTC[i]:
+			e = fmt.Sprintf("timezone('UTC', %s)", quoteIdent(p.From[i]))
+		default:
+			e = quoteIdent(p.From[i])
+		}
+		e = fmt.Sprintf("CAST(%s AS %s)", e, typ)
+		if !f.Nullable {
+			e = fmt.Sprintf("coalesce(%s, %s)", e, zeroLiteral(f.Kind))
+		}
+		sel[i] = e
+	}
+	if d := w.direct[p.Table]; d != nil && d.on && !d.stopped {
+		d.stopped = true // as in Append: these rows are staged and merged
+	}
+	// Read the whole file once outside the loader's transaction first: a
+	// damaged page or a value that does not fit fails there, failing this
+	// object alone, where the same error inside the INSERT would abort the
+	// transaction and with it the run.
+	var checked int64
+	check := fmt.Sprintf("SELECT count(hash(%s)) FROM read_parquet(%s)", strings.Join(sel, ", "), quoteLiteral(p.Path))
+	if err := w.l.s.db.QueryRowContext(w.ctx, check).Scan(&checked); err != nil {
+		return 0, fmt.Errorf("reading parquet: %w", err)
+	}
+	stage := stageName(p.Table)
+	if err := w.flushAppender(stage); err != nil {
+		return 0, err
+	}
+	q := fmt.Sprintf("INSERT INTO temp.main.%s SELECT %s, %d::BIGINT FROM read_parquet(%s)",
+		stage, strings.Join(sel, ", "), w.seq, quoteLiteral(p.Path))
+	res, err := w.l.conn.ExecContext(w.ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("reading parquet: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("reading parquet: %w", err)
+	}
+	if n != checked {
+		return n, fmt.Errorf("reading parquet: %d rows read, %d a moment before (the file changed?)", n, checked)
+	}
+	w.l.touched[p.Table] = true
+	w.staged[p.Table] += n
+	return n, nil
+}
+
+// zeroLiteral is the SQL value of a kind's Go zero value (time.Time{} for
+// Time).
+func zeroLiteral(k Kind) string {
+	switch k {
+	case String:
+		return "''"
+	case Bool:
+		return "false"
+	case Float64:
+		return "0.0"
+	case Time:
+		return "TIMESTAMP '0001-01-01 00:00:00'"
+	default:
+		return "0"
+	}
+}
