@@ -474,11 +474,11 @@ type batch struct {
 	tm    []taskMetrics
 	ts    []taskStart
 
-	strs     map[string]string // interned string values (see lineScanner)
-	end      error             // the reading error after the last line (io.EOF at the end)
-	lastLine int64             // lines read from the stream up to the end of this batch
-	parsed   chan struct{}     // closed when parse is done
-	long     bool              // a line holds the longLine token
+	cache    *scanCache    // interned string values and key guesses (see lineScanner)
+	end      error         // the reading error after the last line (io.EOF at the end)
+	lastLine int64         // lines read from the stream up to the end of this batch
+	parsed   chan struct{} // closed when parse is done
+	long     bool          // a line holds the longLine token
 }
 
 // releaseLong gives back the longLine token if a line of b holds it, with
@@ -494,7 +494,7 @@ func (b *batch) releaseLong() {
 
 // batches keeps batches, with their grown buffers, from one log to the
 // next: a bucket of small logs does not allocate them for each.
-var batches = sync.Pool{New: func() any { return &batch{start: []int{0}, strs: map[string]string{}} }}
+var batches = sync.Pool{New: func() any { return &batch{start: []int{0}, cache: newScanCache()} }}
 
 // putBatch returns b to the pool unless a very long line grew its arena.
 func putBatch(b *batch) {
@@ -556,10 +556,10 @@ func (b *batch) parse() {
 		switch b.kind[i] {
 		case kindTaskEnd:
 			b.te[i].reset(&b.tm[i])
-			b.err[i] = decodeTaskEnd(b.line(i), &b.te[i], &b.tm[i], b.strs)
+			b.err[i] = decodeTaskEnd(b.line(i), &b.te[i], &b.tm[i], b.cache)
 		case kindTaskStart:
 			b.ts[i].reset()
-			b.err[i] = decodeTaskStart(b.line(i), &b.ts[i], b.strs)
+			b.err[i] = decodeTaskStart(b.line(i), &b.ts[i], b.cache)
 		default:
 			b.err[i] = nil
 		}

@@ -40,6 +40,48 @@ type lineScanner struct {
 	// strs holds the values of str fields seen before (hosts, executor ids,
 	// reasons repeat on every line), so each is allocated once; nil: none.
 	strs map[string]string
+	// keys guesses each object's member names from the last object of its
+	// kind; nil: no guessing.
+	keys *keyGuesses
+}
+
+// scanCache is what the decoding of one line passes on to the next on the
+// same goroutine: interned string values and the key guesses.
+type scanCache struct {
+	strs map[string]string
+	keys keyGuesses
+}
+
+func newScanCache() *scanCache { return &scanCache{strs: map[string]string{}} }
+
+// Spark writes the members of an object of a kind in the same order on
+// every line, so the key at a member's position is nearly always the key
+// the last object of that kind had there. keyGuess remembers those keys
+// as written (with their quotes) and which name each is: when the line
+// holds exactly those bytes at the member's start, the key is that one,
+// ending where they end (a key without a backslash ends at its first
+// quote), and neither its scan nor its lookup is needed. Any other key
+// is read as usual and replaces the guess from that position on.
+type keyGuess struct {
+	raw [][]byte
+	idx []int
+}
+
+// keyGuesses holds a guess per fieldSet.
+type keyGuesses [maxFieldSets]keyGuess
+
+// maxGuessed bounds the members of one object a guess remembers, and
+// maxGuessedKey the length of a key it remembers (with its quotes).
+const (
+	maxGuessed    = 64
+	maxGuessedKey = 66
+)
+
+func newLineScanner(line []byte, c *scanCache) lineScanner {
+	if c == nil {
+		return lineScanner{b: line}
+	}
+	return lineScanner{b: line, strs: c.strs, keys: &c.keys}
 }
 
 // maxInterned bounds lineScanner.strs.
@@ -61,10 +103,21 @@ func (s *lineScanner) found(i int) string {
 type fieldSet struct {
 	names []string
 	byLen [32][]uint8 // indexes into names, by name length
+	id    int         // its keyGuesses slot
 }
 
+// fieldSets counts the fieldSets made, which are package variables: each
+// has a keyGuesses slot.
+var fieldSets int
+
+const maxFieldSets = 16
+
 func newFieldSet(names ...string) *fieldSet {
-	f := &fieldSet{names: names}
+	if fieldSets == maxFieldSets {
+		panic("sparklog: more fieldSets than keyGuesses has slots")
+	}
+	f := &fieldSet{names: names, id: fieldSets}
+	fieldSets++
 	for i, n := range names {
 		f.byLen[len(n)] = append(f.byLen[len(n)], uint8(i))
 	}
@@ -105,28 +158,45 @@ func (s *lineScanner) object(names *fieldSet, field func(int) error) error {
 		s.i = i + 1
 		return nil
 	}
-	for {
+	var g *keyGuess
+	if s.keys != nil {
+		g = &s.keys[names.id]
+	}
+	for pos := 0; ; pos++ {
 		if i >= len(b) || b[i] != '"' {
 			return s.errAt(i, "expected an object key, found %s", s.found(i))
 		}
-		end, escaped, err := jsonscan.String(b, i)
-		if err != nil {
-			return err
-		}
-		key := b[i+1 : end-1]
-		if escaped {
-			var k string
-			if err := json.Unmarshal(b[i:end], &k); err != nil {
-				return s.errAt(i, "reading key: %v", err)
+		var key []byte
+		var end, f int
+		if g != nil && pos < len(g.raw) && bytes.HasPrefix(b[i:], g.raw[pos]) {
+			end = i + len(g.raw[pos])
+			key, f = b[i+1:end-1], g.idx[pos]
+		} else {
+			var escaped bool
+			var err error
+			if end, escaped, err = jsonscan.String(b, i); err != nil {
+				return err
 			}
-			key = []byte(k)
+			key = b[i+1 : end-1]
+			if escaped {
+				var k string
+				if err := json.Unmarshal(b[i:end], &k); err != nil {
+					return s.errAt(i, "reading key: %v", err)
+				}
+				key = []byte(k)
+			}
+			f = names.index(key)
+			if g != nil && !escaped && pos < maxGuessed && end-i <= maxGuessedKey {
+				g.raw, g.idx = append(g.raw[:pos], bytes.Clone(b[i:end])), append(g.idx[:pos], f)
+			}
 		}
 		i = jsonscan.SkipSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
 			return s.errAt(i, "expected ':' after key %q, found %s", key, s.found(i))
 		}
 		s.i = jsonscan.SkipSpace(b, i+1)
-		if f := names.index(key); f >= 0 {
+		var err error
+		if f >= 0 {
 			if err := field(f); err != nil {
 				return fmt.Errorf("%q: %w", key, err)
 			}
@@ -407,10 +477,10 @@ func (s *lineScanner) metrics(t *taskEnd, m *taskMetrics) error {
 var taskEndFields = newFieldSet("Stage ID", "Stage Attempt ID", "Task Type", "Task End Reason", "Task Info", "Task Metrics")
 
 // decodeTaskEnd reads a SparkListenerTaskEnd line into t, which reset has
-// prepared with metrics as the target of "Task Metrics". strs, if not
-// nil, interns the values of string fields.
-func decodeTaskEnd(line []byte, t *taskEnd, metrics *taskMetrics, strs map[string]string) error {
-	s := lineScanner{b: line, strs: strs}
+// prepared with metrics as the target of "Task Metrics". c, if not nil,
+// interns the values of string fields and guesses keys (see keyGuess).
+func decodeTaskEnd(line []byte, t *taskEnd, metrics *taskMetrics, c *scanCache) error {
+	s := newLineScanner(line, c)
 	err := s.nested(taskEndFields, func(f int) error {
 		switch f {
 		case 0:
@@ -436,8 +506,8 @@ func decodeTaskEnd(line []byte, t *taskEnd, metrics *taskMetrics, strs map[strin
 var taskStartFields = newFieldSet("Stage ID", "Stage Attempt ID", "Task Info")
 
 // decodeTaskStart reads a SparkListenerTaskStart line into t (after reset).
-func decodeTaskStart(line []byte, t *taskStart, strs map[string]string) error {
-	s := lineScanner{b: line, strs: strs}
+func decodeTaskStart(line []byte, t *taskStart, c *scanCache) error {
+	s := newLineScanner(line, c)
 	err := s.nested(taskStartFields, func(f int) error {
 		switch f {
 		case 0:

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/gluelens/gluelens/ingest/codec"
@@ -43,15 +44,23 @@ func viaUnmarshal(line []byte, isEnd bool) taskResult {
 	return r
 }
 
+// scannerCache is the scanCache viaScanner carries from line to line, as
+// a batch does: the key guesses of one line are tried on the next.
+var (
+	scannerCacheMu sync.Mutex
+	scannerCache   = newScanCache()
+)
+
 func viaScanner(line []byte, isEnd bool) taskResult {
+	scannerCacheMu.Lock()
+	defer scannerCacheMu.Unlock()
 	var r taskResult
-	strs := map[string]string{}
 	if isEnd {
 		r.end.reset(&r.metrics)
-		r.cause = decodeTaskEnd(line, &r.end, &r.metrics, strs)
+		r.cause = decodeTaskEnd(line, &r.end, &r.metrics, scannerCache)
 	} else {
 		r.start.reset()
-		r.cause = decodeTaskStart(line, &r.start, strs)
+		r.cause = decodeTaskStart(line, &r.start, scannerCache)
 	}
 	r.err = r.cause != nil
 	return r
@@ -241,16 +250,61 @@ func BenchmarkDecodeTaskEnd(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(size))
-	strs := map[string]string{}
+	c := newScanCache()
 	var t taskEnd
 	var m taskMetrics
 	for b.Loop() {
 		for _, l := range lines {
 			t.reset(&m)
-			if err := decodeTaskEnd(l, &t, &m, strs); err != nil {
+			if err := decodeTaskEnd(l, &t, &m, c); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+}
+
+// TestKeyGuesses: after a line teaches the key guesses Spark's order, lines
+// whose keys at the same places differ in a way a byte comparison could
+// mistake (a longer key with the guessed one as its prefix, another case,
+// an escape, a key dropped or repeated) still decode as the unmarshaller
+// decodes them, and a guessed key decodes the same as a scanned one.
+func TestKeyGuesses(t *testing.T) {
+	c := newScanCache()
+	decode := func(line string) (taskEnd, taskMetrics, error) {
+		var te taskEnd
+		var tm taskMetrics
+		te.reset(&tm)
+		err := decodeTaskEnd([]byte(line), &te, &tm, c)
+		return te, tm, err
+	}
+	canonical := `{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Task ID":41,"Index":7,"Attempt":0,"Host":"h1","Finish Time":5},"Task Metrics":{"Executor Run Time":11,"Input Metrics":{"Bytes Read":12,"Records Read":13}}}`
+	first, _, err := decode(canonical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := c.keys[taskInfoFields.id]; len(g.raw) != 5 || string(g.raw[0]) != `"Task ID"` || g.idx[0] != 0 {
+		t.Fatalf("guesses for Task Info after the first line: %q %v", g.raw, g.idx)
+	}
+	again, _, err := decode(canonical)
+	if err != nil || again.Info != first.Info || again.StageID != 3 {
+		t.Errorf("the same line read with guesses: %+v, %v; first read %+v", again.Info, err, first.Info)
+	}
+	for _, line := range []string{
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Task IDs":41,"Index":7,"Attempt":0,"Host":"h1","Finish Time":5}}`,
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"task id":42,"Index":7,"Attempt":0,"Host":"h1","Finish Time":5}}`,
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Task\u0020ID":43,"Index":7,"Attempt":0,"Host":"h1","Finish Time":5}}`,
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Index":7,"Task ID":44,"Attempt":0,"Host":"h1","Finish Time":5}}`,
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Task ID":45,"Index":7,"Task ID":46,"Host":"h1","Finish Time":5}}`,
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Task ID":47,"Index":7,"Attempt":0,"Host":"h1","Finish Time":5,"Killed":true}}`,
+		`{"Event":"SparkListenerTaskEnd","Stage ID":3,"Stage Attempt ID":0,"Task Type":"ResultTask","Task Info":{"Task ID":48,"Index":7,"Attempt":0,"Host":"h1","Finish Time":5}}`,
+	} {
+		checkSame(t, "after the canonical line", []byte(line), true)
+		want := viaUnmarshal([]byte(line), true)
+		got, _, err := decode(line)
+		if err != nil || got.Info != want.end.Info {
+			t.Errorf("%s\nwith this test's guesses: %+v, %v; want %+v", line, got.Info, err, want.end.Info)
+		}
+		decode(canonical) // teach the canonical order again
+	}
 }
