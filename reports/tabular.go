@@ -163,7 +163,30 @@ func (o Output) writeAligned(w io.Writer, t Table) error {
 		}
 		fmt.Fprintln(tw, strings.Join(line, "\t"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if hidden := hiddenHeaders(rules, keep); len(hidden) > 0 {
+		_, err := fmt.Fprintf(w, "(%d more column(s) with --wide: %s)\n", len(hidden), strings.Join(hidden, ", "))
+		return err
+	}
+	return nil
+}
+
+// hiddenHeaders names the columns a fitted table left out, so that a
+// reader knows they exist.
+func hiddenHeaders(rules []colRule, keep []int) []string {
+	shown := make([]bool, len(rules))
+	for _, i := range keep {
+		shown[i] = true
+	}
+	var out []string
+	for i, r := range rules {
+		if !shown[i] {
+			out = append(out, r.header)
+		}
+	}
+	return out
 }
 
 // Cell renders one value for tables and CSV: times as RFC 3339 UTC, NULL as
