@@ -69,6 +69,23 @@ func TestTableFits(t *testing.T) {
 	}
 }
 
+// The note under a fitted table names the hidden columns within the width.
+func TestHiddenNote(t *testing.T) {
+	cols := []string{"SOURCE", "JOB_NAME", "UNATTR", "UNACCT", "ENDED_MIN_AGO", "ENDED_MAX_AGO", "AMBIGUOUS", "CONFIDENCE", "ERROR_CODE", "ERROR", "EVENT_ID"}
+	for _, c := range []struct {
+		width int
+		want  string
+	}{
+		{200, "(11 more column(s) with --wide: SOURCE, JOB_NAME, UNATTR, UNACCT, ENDED_MIN_AGO, ENDED_MAX_AGO, AMBIGUOUS, CONFIDENCE, ERROR_CODE, ERROR, EVENT_ID)"},
+		{80, "(11 more column(s) with --wide: SOURCE, JOB_NAME, UNATTR, UNACCT, …)"}, // 70 runes; one more name is 85
+		{10, "(11 more column(s) with --wide: SOURCE, …)"},                           // never fewer than one name
+	} {
+		if got := hiddenNote(cols, c.width); got != c.want {
+			t.Errorf("width %d: %q, want %q", c.width, got, c.want)
+		}
+	}
+}
+
 // A zone's offset moves into the header when every instant of a column
 // has it; a column straddling a daylight-saving change keeps it per cell.
 func TestTableTimeOffsets(t *testing.T) {

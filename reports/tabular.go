@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 )
 
 // Formats accepted by WriteRows.
@@ -167,10 +168,21 @@ func (o Output) writeAligned(w io.Writer, t Table) error {
 		return err
 	}
 	if hidden := hiddenHeaders(rules, keep); len(hidden) > 0 {
-		_, err := fmt.Fprintf(w, "(%d more column(s) with --wide: %s)\n", len(hidden), strings.Join(hidden, ", "))
+		_, err := fmt.Fprintln(w, hiddenNote(hidden, o.width()))
 		return err
 	}
 	return nil
+}
+
+// hiddenNote is the line under a fitted table naming the columns it left
+// out, as many as fit the width.
+func hiddenNote(hidden []string, width int) string {
+	head := fmt.Sprintf("(%d more column(s) with --wide: ", len(hidden))
+	names := strings.Join(hidden, ", ")
+	for n := len(hidden) - 1; utf8.RuneCountInString(head+names)+1 > width && n > 0; n-- {
+		names = strings.Join(hidden[:n], ", ") + ", …"
+	}
+	return head + names + ")"
 }
 
 // hiddenHeaders names the columns a fitted table left out, so that a
