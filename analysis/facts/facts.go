@@ -79,38 +79,22 @@ func Subnets(ctx context.Context, st *store.Store) ([]Subnet, error) {
 	return rows, nil
 }
 
-// VPCBlock is one IPv4 CIDR block of a VPC described by describe-vpcs.
-type VPCBlock struct {
-	VpcID   string `db:"vpc_id"`
-	CIDR    string `db:"cidr_block"`
-	Primary bool   `db:"is_primary"`
-	// State is the block's association state (associated, disassociated,
-	// …); nil when the output does not list it.
-	State *string `db:"association_state"`
-}
-
-// VPCBlocks lists the VPCs' IPv4 blocks, by VPC, primary first.
-func VPCBlocks(ctx context.Context, st *store.Store) ([]VPCBlock, error) {
-	rows, err := store.Select[VPCBlock](ctx, st, query("vpc_blocks"))
+// VPCBlocks lists the VPCs' IPv4 blocks described by describe-vpcs, by
+// VPC, primary first (vpc_id, cidr_block, is_primary and association_state
+// of each row).
+func VPCBlocks(ctx context.Context, st *store.Store) ([]store.VPCCIDRBlock, error) {
+	rows, err := store.Select[store.VPCCIDRBlock](ctx, st, query("vpc_blocks"))
 	if err != nil {
 		return nil, fmt.Errorf("reading VPC blocks: %w", err)
 	}
 	return rows, nil
 }
 
-// Connection is one Glue connection's network requirements.
-type Connection struct {
-	Name     string  `db:"connection_name"`
-	Type     *string `db:"connection_type"`
-	SubnetID *string `db:"subnet_id"`
-	AZ       *string `db:"availability_zone"`
-	// SecurityGroups is SecurityGroupIdList, comma-separated.
-	SecurityGroups *string `db:"security_group_ids"`
-}
-
-// Connections lists the Glue connections by name.
-func Connections(ctx context.Context, st *store.Store) ([]Connection, error) {
-	rows, err := store.Select[Connection](ctx, st, query("connections"))
+// Connections lists the Glue connections' network requirements by name
+// (connection name and type, subnet, Availability Zone and the
+// comma-separated security groups of each row).
+func Connections(ctx context.Context, st *store.Store) ([]store.GlueConnection, error) {
+	rows, err := store.Select[store.GlueConnection](ctx, st, query("connections"))
 	if err != nil {
 		return nil, fmt.Errorf("reading Glue connections: %w", err)
 	}

@@ -116,68 +116,31 @@ func (r *Result) Complete() bool {
 	return r.Digests > 0 && len(r.Problems) == 0 && len(r.Uncovered) == 0 && len(r.Unhashed) == 0
 }
 
-type digestRow struct {
-	SourceURI            string     `db:"source_uri"`
-	ContentSHA256        string     `db:"content_sha256"`
-	AccountID            *string    `db:"account_id"`
-	Start                *time.Time `db:"digest_start_time"`
-	End                  *time.Time `db:"digest_end_time"`
-	EndText              *string    `db:"digest_end_time_text"`
-	Bucket               *string    `db:"digest_s3_bucket"`
-	Object               *string    `db:"digest_s3_object"`
-	Fingerprint          *string    `db:"public_key_fingerprint"`
-	Algorithm            *string    `db:"signature_algorithm"`
-	PrevObject           *string    `db:"previous_digest_s3_object"`
-	PrevHash             *string    `db:"previous_digest_hash_value"`
-	PrevSignature        *string    `db:"previous_digest_signature"`
-	S3Signature          *string    `db:"s3_signature"`
-	S3SignatureAlgorithm *string    `db:"s3_signature_algorithm"`
-}
-
-type listedRow struct {
-	DigestURI string  `db:"digest_uri"`
-	Position  int32   `db:"position"`
-	S3Object  string  `db:"s3_object"`
-	HashValue *string `db:"hash_value"`
-}
-
-type logFileRow struct {
-	URI     string  `db:"uri"`
-	Decoded *string `db:"decoded_sha256"`
-	Status  string  `db:"status"`
-	Error   *string `db:"error"`
-}
-
-type keyRow struct {
-	Fingerprint string `db:"fingerprint"`
-	PublicKey   string `db:"public_key"`
-}
-
 // evidence is what Verify reads from the store.
 type evidence struct {
-	digests []digestRow
-	listed  map[string][]listedRow // by digest URI
-	logs    []logFileRow
+	digests []store.CloudTrailDigest
+	listed  map[string][]store.CloudTrailDigestLogFile // by digest URI
+	logs    []store.IngestManifestRow
 	keys    map[string]string // fingerprint → base64 DER
 }
 
 func load(ctx context.Context, st *store.Store) (*evidence, error) {
-	ev := &evidence{listed: map[string][]listedRow{}, keys: map[string]string{}}
+	ev := &evidence{listed: map[string][]store.CloudTrailDigestLogFile{}, keys: map[string]string{}}
 	var err error
-	if ev.digests, err = store.Select[digestRow](ctx, st, query("digests")); err != nil {
+	if ev.digests, err = store.Select[store.CloudTrailDigest](ctx, st, query("digests")); err != nil {
 		return nil, fmt.Errorf("reading digest files: %w", err)
 	}
-	listed, err := store.Select[listedRow](ctx, st, query("listed_log_files"))
+	listed, err := store.Select[store.CloudTrailDigestLogFile](ctx, st, query("listed_log_files"))
 	if err != nil {
 		return nil, fmt.Errorf("reading the log files digests list: %w", err)
 	}
 	for _, l := range listed {
 		ev.listed[l.DigestURI] = append(ev.listed[l.DigestURI], l)
 	}
-	if ev.logs, err = store.Select[logFileRow](ctx, st, query("log_files")); err != nil {
+	if ev.logs, err = store.Select[store.IngestManifestRow](ctx, st, query("log_files")); err != nil {
 		return nil, fmt.Errorf("reading log files: %w", err)
 	}
-	keys, err := store.Select[keyRow](ctx, st, query("public_keys"))
+	keys, err := store.Select[store.CloudTrailPublicKey](ctx, st, query("public_keys"))
 	if err != nil {
 		return nil, fmt.Errorf("reading public keys: %w", err)
 	}
@@ -238,46 +201,46 @@ func check(ev *evidence, w Window) *Result {
 	res := &Result{}
 	add := func(p Problem) { res.Problems = append(res.Problems, p) }
 
-	byIdent := map[string]*digestRow{}
+	byIdent := map[string]*store.CloudTrailDigest{}
 	for i := range ev.digests {
 		d := &ev.digests[i]
 		if _, dup := byIdent[ident(d.SourceURI)]; !dup {
 			byIdent[ident(d.SourceURI)] = d
 		}
 	}
-	inWindow := func(d *digestRow) bool {
-		if d.Start == nil || d.End == nil {
+	inWindow := func(d *store.CloudTrailDigest) bool {
+		if d.DigestStartTime == nil || d.DigestEndTime == nil {
 			return true // a digest that did not decode: always reported
 		}
-		return w.overlaps(*d.Start, *d.End)
+		return w.overlaps(*d.DigestStartTime, *d.DigestEndTime)
 	}
 
 	// The chain: each digest names the one before it, with its hash and
 	// its signature.
 	type knownSig struct{ sig, from string }
-	sigs := map[*digestRow][]knownSig{}
+	sigs := map[*store.CloudTrailDigest][]knownSig{}
 	missing := map[string]bool{}
 	for i := range ev.digests {
 		d := &ev.digests[i]
-		if d.PrevObject == nil {
+		if d.PreviousDigestS3Object == nil {
 			continue // a starting digest (or one that did not decode)
 		}
-		p := byIdent[ident(*d.PrevObject)]
+		p := byIdent[ident(*d.PreviousDigestS3Object)]
 		if p == nil {
 			// The missing digest's hour ends where this one starts.
-			if d.Start != nil && w.overlaps(d.Start.Add(-time.Hour), *d.Start) && !missing[*d.PrevObject] {
-				missing[*d.PrevObject] = true
-				add(Problem{Kind: MissingDigest, Object: *d.PrevObject, Digest: d.SourceURI,
+			if d.DigestStartTime != nil && w.overlaps(d.DigestStartTime.Add(-time.Hour), *d.DigestStartTime) && !missing[*d.PreviousDigestS3Object] {
+				missing[*d.PreviousDigestS3Object] = true
+				add(Problem{Kind: MissingDigest, Object: *d.PreviousDigestS3Object, Digest: d.SourceURI,
 					Detail: "named as the previous digest but not in the evidence"})
 			}
 			continue
 		}
-		if d.PrevSignature != nil {
-			sigs[p] = append(sigs[p], knownSig{*d.PrevSignature, "previousDigestSignature of " + d.SourceURI})
+		if d.PreviousDigestSignature != nil {
+			sigs[p] = append(sigs[p], knownSig{*d.PreviousDigestSignature, "previousDigestSignature of " + d.SourceURI})
 		}
-		if inWindow(d) && (d.PrevHash == nil || !strings.EqualFold(*d.PrevHash, p.ContentSHA256)) {
+		if inWindow(d) && (d.PreviousDigestHashValue == nil || !strings.EqualFold(*d.PreviousDigestHashValue, p.ContentSHA256)) {
 			add(Problem{Kind: ChainBreak, Object: d.SourceURI, Digest: d.SourceURI,
-				Detail: fmt.Sprintf("previousDigestHashValue %s, but the digest it names (%s) hashes to %s", deref(d.PrevHash), p.SourceURI, p.ContentSHA256)})
+				Detail: fmt.Sprintf("previousDigestHashValue %s, but the digest it names (%s) hashes to %s", deref(d.PreviousDigestHashValue), p.SourceURI, p.ContentSHA256)})
 		}
 	}
 
@@ -290,7 +253,7 @@ func check(ev *evidence, w Window) *Result {
 			continue
 		}
 		res.Digests++
-		if d.EndText == nil || d.Object == nil || d.Bucket == nil || d.Fingerprint == nil {
+		if d.DigestEndTimeText == nil || d.DigestS3Object == nil || d.DigestS3Bucket == nil || d.PublicKeyFingerprint == nil {
 			add(Problem{Kind: BadSignature, Object: d.SourceURI,
 				Detail: "not a valid digest file (see ingest_issues): it cannot be what CloudTrail signed"})
 			continue
@@ -304,11 +267,11 @@ func check(ev *evidence, w Window) *Result {
 				Detail: "its signature is unknown: no digest in the evidence follows it (it is the newest, or the next one is missing) and it was not read from S3 with its x-amz-meta-signature"})
 			continue
 		}
-		if alg := deref(d.Algorithm); alg != "SHA256withRSA" {
+		if alg := deref(d.SignatureAlgorithm); alg != "SHA256withRSA" {
 			add(Problem{Kind: UnverifiedSignature, Object: d.SourceURI, Detail: fmt.Sprintf("signature algorithm %q is not SHA256withRSA", alg)})
 			continue
 		}
-		fp := strings.ToLower(*d.Fingerprint)
+		fp := strings.ToLower(*d.PublicKeyFingerprint)
 		key, seen := keys[fp]
 		if !seen {
 			key, keyErr[fp] = parseKey(ev.keys[fp])
@@ -322,7 +285,7 @@ func check(ev *evidence, w Window) *Result {
 			add(Problem{Kind: UnverifiedSignature, Object: d.SourceURI, Detail: reason})
 			continue
 		}
-		signed := SigningString(*d.EndText, *d.Bucket, *d.Object, d.ContentSHA256, d.PrevSignature)
+		signed := SigningString(*d.DigestEndTimeText, *d.DigestS3Bucket, *d.DigestS3Object, d.ContentSHA256, d.PreviousDigestSignature)
 		bad := ""
 		for _, k := range known {
 			if err := verifySignature(key, signed, k.sig); err != nil {
@@ -338,7 +301,7 @@ func check(ev *evidence, w Window) *Result {
 	}
 
 	// Log files against the digests that list them.
-	present := map[string]*logFileRow{}
+	present := map[string]*store.IngestManifestRow{}
 	for i := range ev.logs {
 		l := &ev.logs[i]
 		if _, dup := present[ident(l.URI)]; !dup {
@@ -349,26 +312,26 @@ func check(ev *evidence, w Window) *Result {
 	for i := range ev.digests {
 		d := &ev.digests[i]
 		for _, f := range ev.listed[d.SourceURI] {
-			listed[ident(f.S3Object)] = true
+			listed[ident(deref(f.S3Object))] = true
 		}
 		if !inWindow(d) {
 			continue
 		}
 		for _, f := range ev.listed[d.SourceURI] {
-			l := present[ident(f.S3Object)]
+			l := present[ident(deref(f.S3Object))]
 			if l == nil {
-				add(Problem{Kind: MissingLogFile, Object: f.S3Object, Digest: d.SourceURI,
+				add(Problem{Kind: MissingLogFile, Object: deref(f.S3Object), Digest: d.SourceURI,
 					Detail: fmt.Sprintf("listed (entry %d) but not in the evidence", f.Position)})
 				continue
 			}
 			res.LogFiles++
 			want := strings.ToLower(deref(f.HashValue))
 			switch {
-			case l.Decoded != nil && *l.Decoded == want:
+			case l.DecodedSHA256 != nil && *l.DecodedSHA256 == want:
 				res.Matched++
-			case l.Decoded != nil:
+			case l.DecodedSHA256 != nil:
 				add(Problem{Kind: HashMismatch, Object: l.URI, Digest: d.SourceURI,
-					Detail: fmt.Sprintf("decompressed content hashes to %s; the digest lists %s", *l.Decoded, want)})
+					Detail: fmt.Sprintf("decompressed content hashes to %s; the digest lists %s", *l.DecodedSHA256, want)})
 			case l.Status == store.StatusFailed:
 				add(Problem{Kind: HashMismatch, Object: l.URI, Digest: d.SourceURI,
 					Detail: fmt.Sprintf("its content could not be read (%s), so it cannot hash to the %s the digest lists", deref(l.Error), want)})
@@ -383,11 +346,11 @@ func check(ev *evidence, w Window) *Result {
 	for i := range ev.digests {
 		d := &ev.digests[i]
 		m := digestName.FindStringSubmatch(ident(d.SourceURI))
-		if m == nil || d.Start == nil || d.End == nil {
+		if m == nil || d.DigestStartTime == nil || d.DigestEndTime == nil {
 			continue
 		}
 		t := trail{root(d.SourceURI), m[1], m[2]}
-		cover[t] = append(cover[t], span{*d.Start, *d.End})
+		cover[t] = append(cover[t], span{*d.DigestStartTime, *d.DigestEndTime})
 	}
 	for t, spans := range cover {
 		cover[t] = merge(spans)

@@ -30,8 +30,8 @@ import (
 // Network is what the evidence says about where a subnet can go.
 type Network struct {
 	Subnets     map[string]facts.Subnet
-	VPCBlocks   map[string][]facts.VPCBlock
-	Connections []facts.Connection
+	VPCBlocks   map[string][]store.VPCCIDRBlock
+	Connections []store.GlueConnection
 }
 
 // Load reads the subnets, the VPCs' blocks and the Glue connections.
@@ -48,7 +48,7 @@ func Load(ctx context.Context, st *store.Store) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("placing subnets: %w", err)
 	}
-	n := &Network{Subnets: map[string]facts.Subnet{}, VPCBlocks: map[string][]facts.VPCBlock{}, Connections: conns}
+	n := &Network{Subnets: map[string]facts.Subnet{}, VPCBlocks: map[string][]store.VPCCIDRBlock{}, Connections: conns}
 	for _, s := range subnets {
 		n.Subnets[s.ID] = s
 	}
@@ -180,7 +180,7 @@ func (n *Network) connectionsTo(subnets []string) []string {
 	var out []string
 	for _, c := range n.Connections {
 		if c.SubnetID != nil && slices.Contains(subnets, *c.SubnetID) {
-			out = append(out, c.Name)
+			out = append(out, c.ConnectionName)
 		}
 	}
 	sort.Strings(out)
@@ -191,10 +191,10 @@ func (n *Network) securityGroups(subnet string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, c := range n.Connections {
-		if c.SubnetID == nil || *c.SubnetID != subnet || c.SecurityGroups == nil {
+		if c.SubnetID == nil || *c.SubnetID != subnet || c.SecurityGroupIDs == nil {
 			continue
 		}
-		for _, g := range strings.Split(*c.SecurityGroups, ",") {
+		for _, g := range strings.Split(*c.SecurityGroupIDs, ",") {
 			if g = strings.TrimSpace(g); g != "" && !seen[g] {
 				seen[g] = true
 				out = append(out, g)
@@ -207,8 +207,8 @@ func (n *Network) securityGroups(subnet string) []string {
 
 func (n *Network) connectionAZ(subnet string) string {
 	for _, c := range n.Connections {
-		if c.SubnetID != nil && *c.SubnetID == subnet && c.AZ != nil {
-			return *c.AZ
+		if c.SubnetID != nil && *c.SubnetID == subnet && c.AvailabilityZone != nil {
+			return *c.AvailabilityZone
 		}
 	}
 	return ""
@@ -219,10 +219,10 @@ func (n *Network) allocate(vpc string, idx []int, out []Placement) {
 	var outer []netip.Prefix
 	var outerText []string
 	for _, b := range n.VPCBlocks[vpc] {
-		if b.State != nil && *b.State != "associated" {
+		if b.AssociationState != nil && *b.AssociationState != "associated" {
 			continue // disassociated, failed, or not yet associated
 		}
-		p, err := netip.ParsePrefix(b.CIDR)
+		p, err := netip.ParsePrefix(b.CidrBlock)
 		if err != nil || !p.Addr().Is4() {
 			continue
 		}

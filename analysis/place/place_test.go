@@ -12,6 +12,7 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/facts"
 	"github.com/gluelens/gluelens/analysis/plan"
+	"github.com/gluelens/gluelens/internal/store"
 )
 
 func ptr(s string) *string { return &s }
@@ -35,15 +36,15 @@ func network() *Network {
 			"subnet-novpc":  {ID: "subnet-novpc", CIDR: ptr("10.9.0.0/24")},
 			"subnet-vpc3":   sub("subnet-vpc3", "vpc-3", "10.30.0.0/24"),
 		},
-		VPCBlocks: map[string][]facts.VPCBlock{
-			"vpc-1": {{VpcID: "vpc-1", CIDR: "10.20.0.0/16", Primary: true}},
-			"vpc-2": {{VpcID: "vpc-2", CIDR: "10.0.0.0/24", Primary: true, State: assoc}, {VpcID: "vpc-2", CIDR: "100.64.0.0/22", State: assoc}, {VpcID: "vpc-2", CIDR: "172.31.0.0/20", State: gone}},
+		VPCBlocks: map[string][]store.VPCCIDRBlock{
+			"vpc-1": {{VpcID: "vpc-1", CidrBlock: "10.20.0.0/16", IsPrimary: true}},
+			"vpc-2": {{VpcID: "vpc-2", CidrBlock: "10.0.0.0/24", IsPrimary: true, AssociationState: assoc}, {VpcID: "vpc-2", CidrBlock: "100.64.0.0/22", AssociationState: assoc}, {VpcID: "vpc-2", CidrBlock: "172.31.0.0/20", AssociationState: gone}},
 		},
-		Connections: []facts.Connection{
-			{Name: "conn-shared", SubnetID: ptr("subnet-shared"), AZ: ptr("eu-west-1a"), SecurityGroups: ptr("sg-2,sg-1")},
-			{Name: "conn-shared-b", SubnetID: ptr("subnet-shared"), SecurityGroups: ptr("sg-1")},
-			{Name: "conn-roomy", SubnetID: ptr("subnet-roomy"), SecurityGroups: ptr("sg-9")},
-			{Name: "conn-full2", SubnetID: ptr("subnet-full2"), SecurityGroups: ptr("sg-5")},
+		Connections: []store.GlueConnection{
+			{ConnectionName: "conn-shared", SubnetID: ptr("subnet-shared"), AvailabilityZone: ptr("eu-west-1a"), SecurityGroupIDs: ptr("sg-2,sg-1")},
+			{ConnectionName: "conn-shared-b", SubnetID: ptr("subnet-shared"), SecurityGroupIDs: ptr("sg-1")},
+			{ConnectionName: "conn-roomy", SubnetID: ptr("subnet-roomy"), SecurityGroupIDs: ptr("sg-9")},
+			{ConnectionName: "conn-full2", SubnetID: ptr("subnet-full2"), SecurityGroupIDs: ptr("sg-5")},
 		},
 	}
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // Select runs query and scans every row into a T, matching result columns
-// to T's fields by their `db` tag (else their `json` tag name). Nullable
+// to T's fields by their `db` tag, else the column their `parquet` tag names
+// (so a table's row struct of rows.go is its read model too), else their
+// `json` tag name. Fields the query does not select stay zero. Nullable
 // columns need pointer fields. Columns with no matching field are an error,
 // so a renamed column cannot be dropped silently.
 func Select[T any](ctx context.Context, s *Store, query string, args ...any) ([]T, error) {
@@ -34,6 +36,11 @@ func Select[T any](ctx context.Context, s *Store, query string, args ...any) ([]
 			continue
 		}
 		name := f.Tag.Get("db")
+		if name == "" {
+			// A row struct of rows.go names its column in the parquet tag,
+			// so a query over one table reads into the table's own struct.
+			name, _, _ = strings.Cut(f.Tag.Get("parquet"), ",")
+		}
 		if name == "" {
 			name, _, _ = strings.Cut(f.Tag.Get("json"), ",")
 		}
