@@ -22,24 +22,38 @@ func NewCmdENI(f *Factory) *cobra.Command {
 	return c
 }
 
+// ENISubnetsOptions are the options of eni subnets.
+type ENISubnetsOptions struct {
+	listFlags
+	windowFlags
+}
+
 // NewCmdENISubnets builds eni subnets.
-func NewCmdENISubnets(f *Factory, runF func(*ListOptions) error) *cobra.Command {
-	c, _ := listCmd(f, listSpec{
+func NewCmdENISubnets(f *Factory, runF func(*ENISubnetsOptions) error) *cobra.Command {
+	return listCmd(f, listSpec[*ENISubnetsOptions]{
 		use: "subnets", short: "Per subnet: CIDR, usable IPs, peak in use and when, time above 90 %, failed creates",
-		args: cobra.NoArgs, window: true,
-		fetch: func(ctx context.Context, st *store.Store, o *ListOptions) (any, error) {
+		args: cobra.NoArgs,
+		fetch: func(ctx context.Context, st *store.Store, o *ENISubnetsOptions) (any, error) {
 			return eni.Subnets(ctx, st, o.Window.eni())
 		},
-	}, runF)
-	return c
+	}, &ENISubnetsOptions{}, runF)
+}
+
+// ENILifetimesOptions are the options of eni lifetimes.
+type ENILifetimesOptions struct {
+	listFlags
+	windowFlags
+	// Subnet is --subnet: only ENIs in this subnet.
+	Subnet string
 }
 
 // NewCmdENILifetimes builds eni lifetimes.
-func NewCmdENILifetimes(f *Factory, runF func(*ListOptions) error) *cobra.Command {
-	c, o := listCmd(f, listSpec{
+func NewCmdENILifetimes(f *Factory, runF func(*ENILifetimesOptions) error) *cobra.Command {
+	o := &ENILifetimesOptions{}
+	c := listCmd(f, listSpec[*ENILifetimesOptions]{
 		use: "lifetimes", short: "One row per ENI: created, deleted, IPs, requester, job run, linger after the run ended, attribution",
-		args: cobra.NoArgs, window: true,
-		fetch: func(ctx context.Context, st *store.Store, o *ListOptions) (any, error) {
+		args: cobra.NoArgs,
+		fetch: func(ctx context.Context, st *store.Store, o *ENILifetimesOptions) (any, error) {
 			if o.Subnet != "" {
 				if err := evidence.CheckSubnet(ctx, st, o.Subnet); err != nil {
 					return nil, err
@@ -47,23 +61,33 @@ func NewCmdENILifetimes(f *Factory, runF func(*ListOptions) error) *cobra.Comman
 			}
 			return eni.Lifetimes(ctx, st, o.Window.eni(), o.Subnet)
 		},
-	}, runF)
+	}, o, runF)
 	c.Flags().StringVar(&o.Subnet, "subnet", "", "only ENIs in this subnet")
 	_ = c.RegisterFlagCompletionFunc("subnet", f.completeFromDB(subnetNames))
 	return c
 }
 
+// ENIAtOptions are the options of eni at: its SUBNET and TIME arguments.
+type ENIAtOptions struct {
+	listFlags
+	Subnet string
+	// Time is the TIME argument as given (read in --tz).
+	Time string
+}
+
+func (o *ENIAtOptions) setArgs(args []string) { o.Subnet, o.Time = args[0], args[1] }
+
 // NewCmdENIAt builds eni at SUBNET TIME.
-func NewCmdENIAt(f *Factory, runF func(*ListOptions) error) *cobra.Command {
-	c, _ := listCmd(f, listSpec{
+func NewCmdENIAt(f *Factory, runF func(*ENIAtOptions) error) *cobra.Command {
+	c := listCmd(f, listSpec[*ENIAtOptions]{
 		use: "at SUBNET TIME", short: "Every ENI holding an IP in SUBNET at TIME, with its run and state (running, lingering, non-glue, unattributed)",
 		args: cobra.ExactArgs(2),
-		fetch: func(ctx context.Context, st *store.Store, o *ListOptions) (any, error) {
-			t, err := parseTimeIn(o.Args[1], o.Output.TZ)
+		fetch: func(ctx context.Context, st *store.Store, o *ENIAtOptions) (any, error) {
+			t, err := parseTimeIn(o.Time, o.Output.TZ)
 			if err != nil {
 				return nil, usagef("TIME: %v", err)
 			}
-			if err := evidence.CheckSubnet(ctx, st, o.Args[0]); err != nil {
+			if err := evidence.CheckSubnet(ctx, st, o.Subnet); err != nil {
 				return nil, err
 			}
 			cov, err := evidence.Load(ctx, st, 0)
@@ -73,19 +97,25 @@ func NewCmdENIAt(f *Factory, runF func(*ListOptions) error) *cobra.Command {
 			if err := cov.CheckInstant("TIME", t); err != nil {
 				return nil, err
 			}
-			return eni.At(ctx, st, o.Args[0], t)
+			return eni.At(ctx, st, o.Subnet, t)
 		},
-	}, runF)
+	}, &ENIAtOptions{}, runF)
 	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(subnetNames))
 	return c
 }
 
+// ENIExhaustionOptions are the options of eni exhaustion.
+type ENIExhaustionOptions struct {
+	listFlags
+	windowFlags
+}
+
 // NewCmdENIExhaustion builds eni exhaustion.
-func NewCmdENIExhaustion(f *Factory, runF func(*ListOptions) error) *cobra.Command {
-	c, _ := listCmd(f, listSpec{
+func NewCmdENIExhaustion(f *Factory, runF func(*ENIExhaustionOptions) error) *cobra.Command {
+	return listCmd(f, listSpec[*ENIExhaustionOptions]{
 		use: "exhaustion", short: "Every failure for lack of IPs and who held the subnet's IPs at that moment",
-		args: cobra.NoArgs, window: true,
-		fetch: func(ctx context.Context, st *store.Store, o *ListOptions) (any, error) {
+		args: cobra.NoArgs,
+		fetch: func(ctx context.Context, st *store.Store, o *ENIExhaustionOptions) (any, error) {
 			rows, err := eni.Exhaustions(ctx, st, o.Window.eni())
 			if err == nil && len(rows) == 0 {
 				cov, err := evidence.Load(ctx, st, 0)
@@ -96,18 +126,22 @@ func NewCmdENIExhaustion(f *Factory, runF func(*ListOptions) error) *cobra.Comma
 			}
 			return rows, err
 		},
-	}, runF)
-	return c
+	}, &ENIExhaustionOptions{}, runF)
+}
+
+// RunsOptions are the options of runs.
+type RunsOptions struct {
+	listFlags
+	windowFlags
 }
 
 // NewCmdRuns builds runs.
-func NewCmdRuns(f *Factory, runF func(*ListOptions) error) *cobra.Command {
-	c, _ := listCmd(f, listSpec{
+func NewCmdRuns(f *Factory, runF func(*RunsOptions) error) *cobra.Command {
+	return listCmd(f, listSpec[*RunsOptions]{
 		use: "runs", short: "Glue job runs with their failure class (ip_exhaustion, disk_full, other) and attributed ENIs",
-		args: cobra.NoArgs, window: true,
-		fetch: func(ctx context.Context, st *store.Store, o *ListOptions) (any, error) {
+		args: cobra.NoArgs,
+		fetch: func(ctx context.Context, st *store.Store, o *RunsOptions) (any, error) {
 			return eni.Runs(ctx, st, o.Window.eni())
 		},
-	}, runF)
-	return c
+	}, &RunsOptions{}, runF)
 }

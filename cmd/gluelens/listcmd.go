@@ -11,42 +11,56 @@ import (
 	"github.com/gluelens/gluelens/reports"
 )
 
-// ListOptions are the options of a listing: a command that opens the
-// database, asks one question and prints the rows (eni …, runs).
-type ListOptions struct {
-	f      *Factory
-	out    outputFlags
-	Window window
-	// Subnet is --subnet of eni lifetimes.
-	Subnet string
-	Args   []string
+// listFlags are the flags every listing has (a command that opens the
+// database, asks one question and prints the rows: eni …, runs): the
+// database and the output.
+type listFlags struct {
+	f   *Factory
+	out outputFlags
 	// Output is the checked --format, --tz and --wide.
 	Output reports.Output
 }
 
-// listSpec describes a listing.
-type listSpec struct {
-	use, short string
-	args       cobra.PositionalArgs
-	window     bool // adds --from/--to
-	fetch      func(ctx context.Context, st *store.Store, o *ListOptions) (any, error)
+func (l *listFlags) list() *listFlags { return l }
+
+// windowFlags are --from/--to of the listings that take a window.
+type windowFlags struct {
+	Window window
 }
 
-func listCmd(f *Factory, s listSpec, runF func(*ListOptions) error) (*cobra.Command, *ListOptions) {
-	o := &ListOptions{f: f}
+func (w *windowFlags) windowed() *window { return &w.Window }
+
+// listSpec describes a listing whose options are an O.
+type listSpec[O any] struct {
+	use, short string
+	args       cobra.PositionalArgs
+	fetch      func(ctx context.Context, st *store.Store, o O) (any, error)
+}
+
+// listCmd builds a listing: it checks the output flags, parses the window
+// (options with windowFlags) and takes the arguments (options with a
+// setArgs method), then hands the options to runF or fetches and prints.
+func listCmd[O interface{ list() *listFlags }](f *Factory, s listSpec[O], o O, runF func(O) error) *cobra.Command {
+	l := o.list()
+	l.f = f
+	w, windowed := any(o).(interface{ windowed() *window })
 	c := &cobra.Command{
 		Use:   s.use,
 		Short: s.short,
 		Args:  s.args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Args = args
+			if a, ok := any(o).(interface{ setArgs([]string) }); ok {
+				a.setArgs(args)
+			}
 			var err error
-			if o.Output, err = o.out.check(); err != nil {
+			if l.Output, err = l.out.check(); err != nil {
 				return err
 			}
-			o.Window.zone = o.Output.TZ
-			if err := o.Window.parse(); err != nil {
-				return err
+			if windowed {
+				w.windowed().zone = l.Output.TZ
+				if err := w.windowed().parse(); err != nil {
+					return err
+				}
 			}
 			if runF != nil {
 				return runF(o)
@@ -55,26 +69,27 @@ func listCmd(f *Factory, s listSpec, runF func(*ListOptions) error) (*cobra.Comm
 		},
 	}
 	f.addDBFlag(c)
-	o.out.add(c, listFormats...)
-	o.out.addDisplay(c)
-	if s.window {
-		o.Window.addFlags(c)
+	l.out.add(c, listFormats...)
+	l.out.addDisplay(c)
+	if windowed {
+		w.windowed().addFlags(c)
 	}
-	return c, o
+	return c
 }
 
-func runList(ctx context.Context, o *ListOptions, fetch func(context.Context, *store.Store, *ListOptions) (any, error)) error {
-	st, err := o.f.openStore(ctx)
+func runList[O interface{ list() *listFlags }](ctx context.Context, o O, fetch func(context.Context, *store.Store, O) (any, error)) error {
+	l := o.list()
+	st, err := l.f.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if !o.Window.From.IsZero() || !o.Window.To.IsZero() {
+	if w, ok := any(o).(interface{ windowed() *window }); ok && (!w.windowed().From.IsZero() || !w.windowed().To.IsZero()) {
 		cov, err := evidence.Load(ctx, st, 0)
 		if err != nil {
 			return err
 		}
-		if err := cov.CheckWindow("--from/--to", o.Window.From, o.Window.To); err != nil {
+		if err := cov.CheckWindow("--from/--to", w.windowed().From, w.windowed().To); err != nil {
 			return err
 		}
 	}
@@ -82,5 +97,5 @@ func runList(ctx context.Context, o *ListOptions, fetch func(context.Context, *s
 	if err != nil {
 		return err
 	}
-	return o.out.write(o.f, func(w io.Writer) error { return o.Output.Write(w, rows) })
+	return l.out.write(l.f, func(w io.Writer) error { return l.Output.Write(w, rows) })
 }

@@ -56,7 +56,7 @@ func TestParsedOptions(t *testing.T) {
 		run  func(t *testing.T) check
 	}{
 		{"eni subnets", func(t *testing.T) check {
-			var o *ListOptions
+			var o *ENISubnetsOptions
 			err := execute(NewCmdENISubnets(f, capture(&o)), "--from", "2026-11-02", "--to", "1793664000", "--format", "csv")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -66,7 +66,7 @@ func TestParsedOptions(t *testing.T) {
 			}
 		}},
 		{"eni lifetimes", func(t *testing.T) check {
-			var o *ListOptions
+			var o *ENILifetimesOptions
 			err := execute(NewCmdENILifetimes(f, capture(&o)), "--subnet", "subnet-1", "--tz", "Europe/Berlin", "--wide")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -76,17 +76,17 @@ func TestParsedOptions(t *testing.T) {
 			}
 		}},
 		{"eni at", func(t *testing.T) check {
-			var o *ListOptions
+			var o *ENIAtOptions
 			err := execute(NewCmdENIAt(f, capture(&o)), "subnet-1", "1793599477", "-o", "x.json", "--format", "json")
 			mustParse(t, err)
 			return func(t *testing.T) {
-				if !slices.Equal(o.Args, []string{"subnet-1", "1793599477"}) || o.out.path != "x.json" || o.Output.Format != reports.FormatJSON {
+				if o.Subnet != "subnet-1" || o.Time != "1793599477" || o.out.path != "x.json" || o.Output.Format != reports.FormatJSON {
 					t.Errorf("%+v", o)
 				}
 			}
 		}},
 		{"eni exhaustion", func(t *testing.T) check {
-			var o *ListOptions
+			var o *ENIExhaustionOptions
 			err := execute(NewCmdENIExhaustion(f, capture(&o)), "--from", "1793599477000")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -96,7 +96,7 @@ func TestParsedOptions(t *testing.T) {
 			}
 		}},
 		{"runs", func(t *testing.T) check {
-			var o *ListOptions
+			var o *RunsOptions
 			err := execute(NewCmdRuns(f, capture(&o)), "--to", "2026-11-03T01:00:00+01:00")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -106,7 +106,7 @@ func TestParsedOptions(t *testing.T) {
 			}
 		}},
 		{"spark apps", func(t *testing.T) check {
-			var o *SparkOptions
+			var o *SparkAppsOptions
 			err := execute(NewCmdSparkApps(f, capture(&o)), "--from", "2026-11-02")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -116,7 +116,7 @@ func TestParsedOptions(t *testing.T) {
 			}
 		}},
 		{"spark stages", func(t *testing.T) check {
-			var o *SparkOptions
+			var o *SparkStagesOptions
 			err := execute(NewCmdSparkStages(f, capture(&o)), "app-1", "--attempt", "2")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -126,17 +126,17 @@ func TestParsedOptions(t *testing.T) {
 			}
 		}},
 		{"spark executors", func(t *testing.T) check {
-			var o *SparkOptions
+			var o *SparkExecutorsOptions
 			err := execute(NewCmdSparkExecutors(f, capture(&o)), "app-1", "--worker-disk", "G.2X=70GB", "--disk-table", "older")
 			mustParse(t, err)
 			return func(t *testing.T) {
-				if o.AppID != "app-1" || !slices.Equal(o.workerDisk, []string{"G.2X=70GB"}) || o.diskTable != "older" {
+				if o.AppID != "app-1" || !slices.Equal(o.disk.workerDisk, []string{"G.2X=70GB"}) || o.disk.diskTable != "older" {
 					t.Errorf("%+v", o)
 				}
 			}
 		}},
 		{"spark advice", func(t *testing.T) check {
-			var o *SparkOptions
+			var o *SparkAdviceOptions
 			err := execute(NewCmdSparkAdvice(f, capture(&o)), "--run", "jr_1", "--format", "json")
 			mustParse(t, err)
 			return func(t *testing.T) {
@@ -416,7 +416,7 @@ func TestParsedOptions(t *testing.T) {
 func TestValidationBeforeRunF(t *testing.T) {
 	f := &Factory{}
 	called := false
-	never := func(*ListOptions) error { called = true; return nil }
+	never := func(*RunsOptions) error { called = true; return nil }
 	for _, args := range [][]string{{"--format", "xml"}, {"--tz", "Nowhere/Else"}, {"--from", "yesterday"}, {"--from", "2026-11-03", "--to", "2026-11-02"}} {
 		if err := execute(NewCmdRuns(f, never), args...); err == nil || called {
 			t.Errorf("runs %v: err %v, runF called %v", args, err, called)

@@ -16,26 +16,68 @@ import (
 	"github.com/gluelens/gluelens/reports"
 )
 
-// SparkOptions are the options of the spark subcommands (each uses the
-// flags it registers).
-type SparkOptions struct {
+// sparkFlags are the flags every spark subcommand has: the database and
+// the output.
+type sparkFlags struct {
 	f   *Factory
 	out outputFlags
-	// AppID is the APP argument ("" for apps, and for advice --run).
-	AppID string
 	// Output is the checked --format, --tz and --wide.
-	Output     reports.Output
-	attempt    string
-	run        string
+	Output reports.Output
+}
+
+func (s *sparkFlags) common() *sparkFlags { return s }
+
+// appFlags name one application: the APP argument and --attempt.
+type appFlags struct {
+	// AppID is the APP argument ("" for advice --run).
+	AppID   string
+	attempt string
+}
+
+func (a *appFlags) app() *appFlags { return a }
+
+func (a *appFlags) addAttemptFlag(c *cobra.Command) {
+	c.Flags().StringVar(&a.attempt, "attempt", "", "application attempt id (default: the newest attempt)")
+}
+
+// diskFlags are the usable-disk flags of spark executors and advice.
+type diskFlags struct {
 	workerDisk []string
 	diskTable  string
 	configPath string
-	window     window
+}
+
+// SparkAppsOptions are the options of spark apps.
+type SparkAppsOptions struct {
+	sparkFlags
+	window window
+}
+
+// SparkStagesOptions are the options of spark stages.
+type SparkStagesOptions struct {
+	sparkFlags
+	appFlags
+}
+
+// SparkExecutorsOptions are the options of spark executors.
+type SparkExecutorsOptions struct {
+	sparkFlags
+	appFlags
+	disk diskFlags
+}
+
+// SparkAdviceOptions are the options of spark advice.
+type SparkAdviceOptions struct {
+	sparkFlags
+	appFlags
+	disk diskFlags
+	// run is --run: advise on the application of this Glue job run.
+	run string
 }
 
 // diskOptions reads --worker-disk TYPE=SIZE (or a bare SIZE for every
 // executor), --disk-table and the categories' worker_disk of gluelens.yaml.
-func (o *SparkOptions) diskOptions() (spark.DiskOptions, error) {
+func (o *diskFlags) diskOptions() (spark.DiskOptions, error) {
 	d := spark.DiskOptions{Table: o.diskTable}
 	cfg, err := config.Resolve(o.configPath)
 	if err != nil {
@@ -64,14 +106,10 @@ func (o *SparkOptions) diskOptions() (spark.DiskOptions, error) {
 	return d, nil
 }
 
-func (o *SparkOptions) addDiskFlags(c *cobra.Command) {
+func (o *diskFlags) add(c *cobra.Command) {
 	c.Flags().StringArrayVar(&o.workerDisk, "worker-disk", nil, "usable local disk per worker type, replacing the built-in table: G.2X=70GB (repeatable), or 70GB for every worker")
 	c.Flags().StringVar(&o.diskTable, "disk-table", spark.DiskTableCurrent, "built-in worker disk figures: current (AWS worker-types page) or older (earlier API/CDK docs)")
 	configFlag(c, &o.configPath)
-}
-
-func (o *SparkOptions) addAttemptFlag(c *cobra.Command) {
-	c.Flags().StringVar(&o.attempt, "attempt", "", "application attempt id (default: the newest attempt)")
 }
 
 // NewCmdSpark builds the spark command group.
@@ -85,16 +123,18 @@ func NewCmdSpark(f *Factory) *cobra.Command {
 }
 
 // sparkCmd builds a spark subcommand: it checks the output flags, takes
-// the APP argument, and hands the options to runF or run.
-func sparkCmd(f *Factory, c *cobra.Command, runF func(*SparkOptions) error, run func(context.Context, *SparkOptions) error) (*cobra.Command, *SparkOptions) {
-	o := &SparkOptions{f: f}
+// the APP argument (options that name an application), and hands the
+// options to runF or run.
+func sparkCmd[O interface{ common() *sparkFlags }](f *Factory, c *cobra.Command, o O, runF func(O) error, run func(context.Context, O) error) *cobra.Command {
+	s := o.common()
+	s.f = f
 	check := c.RunE
 	c.RunE = func(cmd *cobra.Command, args []string) error {
-		if len(args) == 1 {
-			o.AppID = args[0]
+		if a, ok := any(o).(interface{ app() *appFlags }); ok && len(args) == 1 {
+			a.app().AppID = args[0]
 		}
 		var err error
-		if o.Output, err = o.out.check(); err != nil {
+		if s.Output, err = s.out.check(); err != nil {
 			return err
 		}
 		if check != nil {
@@ -108,25 +148,25 @@ func sparkCmd(f *Factory, c *cobra.Command, runF func(*SparkOptions) error, run 
 		return run(cmd.Context(), o)
 	}
 	f.addDBFlag(c)
-	o.out.add(c, listFormats...)
-	o.out.addDisplay(c)
-	return c, o
+	s.out.add(c, listFormats...)
+	s.out.addDisplay(c)
+	return c
 }
 
 // NewCmdSparkApps builds spark apps.
-func NewCmdSparkApps(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
-	var o *SparkOptions
-	c, o := sparkCmd(f, &cobra.Command{
+func NewCmdSparkApps(f *Factory, runF func(*SparkAppsOptions) error) *cobra.Command {
+	o := &SparkAppsOptions{}
+	c := sparkCmd(f, &cobra.Command{
 		Use:   "apps",
 		Short: "List Spark applications with their Glue run, spill, shuffle and peak executor disk",
 		Args:  cobra.NoArgs,
 		RunE:  func(*cobra.Command, []string) error { return o.window.parse() },
-	}, runF, runSparkApps)
+	}, o, runF, runSparkApps)
 	o.window.addFlags(c)
 	return c
 }
 
-func runSparkApps(ctx context.Context, o *SparkOptions) error {
+func runSparkApps(ctx context.Context, o *SparkAppsOptions) error {
 	st, err := o.f.openStore(ctx)
 	if err != nil {
 		return err
@@ -140,38 +180,39 @@ func runSparkApps(ctx context.Context, o *SparkOptions) error {
 }
 
 // NewCmdSparkStages builds spark stages APP.
-func NewCmdSparkStages(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
-	c, o := sparkCmd(f, &cobra.Command{
+func NewCmdSparkStages(f *Factory, runF func(*SparkStagesOptions) error) *cobra.Command {
+	o := &SparkStagesOptions{}
+	c := sparkCmd(f, &cobra.Command{
 		Use:   "stages APP",
 		Short: "Stage totals of an application, as the Spark History Server shows them",
 		Args:  cobra.ExactArgs(1),
-	}, runF, runSparkStages)
+	}, o, runF, runSparkStages)
 	o.addAttemptFlag(c)
 	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(appNames))
 	return c
 }
 
-// openApp opens the store and finds the application named by appID (or, with
-// --run, the one that ran that Glue job run). The caller closes the store.
-func (o *SparkOptions) openApp(ctx context.Context, f *Factory, appID string) (*store.Store, spark.AppRef, error) {
+// openApp opens the store and finds the application a names (or, with a
+// run id, the one that ran that Glue job run). The caller closes the store.
+func openApp(ctx context.Context, f *Factory, a appFlags, run string) (*store.Store, spark.AppRef, error) {
 	st, err := f.openStore(ctx)
 	if err != nil {
 		return nil, spark.AppRef{}, err
 	}
 	var ref spark.AppRef
-	if o.run != "" {
-		if o.run, err = expandRunID(ctx, st, o.run); err != nil {
+	if run != "" {
+		if run, err = expandRunID(ctx, st, run); err != nil {
 			st.Close()
 			return nil, spark.AppRef{}, err
 		}
-		if err = evidence.CheckRun(ctx, st, o.run); err == nil {
-			if ref, err = spark.AppForRun(ctx, st, o.run); errors.Is(err, spark.ErrNoApp) {
-				err = evidence.NoApp(ctx, st, "job run "+o.run+" is in the evidence but no Spark event log carries its id")
+		if err = evidence.CheckRun(ctx, st, run); err == nil {
+			if ref, err = spark.AppForRun(ctx, st, run); errors.Is(err, spark.ErrNoApp) {
+				err = evidence.NoApp(ctx, st, "job run "+run+" is in the evidence but no Spark event log carries its id")
 			}
 		}
-	} else if ref, err = spark.ResolveApp(ctx, st, appID, o.attempt); errors.Is(err, spark.ErrNoApp) {
-		if err = evidence.CheckApp(ctx, st, appID); err == nil {
-			err = evidence.NoApp(ctx, st, "Spark application "+appID+" has no attempt "+strconv.Quote(o.attempt))
+	} else if ref, err = spark.ResolveApp(ctx, st, a.AppID, a.attempt); errors.Is(err, spark.ErrNoApp) {
+		if err = evidence.CheckApp(ctx, st, a.AppID); err == nil {
+			err = evidence.NoApp(ctx, st, "Spark application "+a.AppID+" has no attempt "+strconv.Quote(a.attempt))
 		}
 	}
 	if err != nil {
@@ -182,15 +223,15 @@ func (o *SparkOptions) openApp(ctx context.Context, f *Factory, appID string) (*
 }
 
 // withDiskOptions checks the disk flags, opens the store, resolves the
-// application (or the one of --run) and hands all three to analyse.
-func withDiskOptions[T any](ctx context.Context, f *Factory, appID string, o *SparkOptions,
+// application (or the one of a run id) and hands all three to analyse.
+func withDiskOptions[T any](ctx context.Context, f *Factory, a appFlags, run string, d diskFlags,
 	analyse func(context.Context, *store.Store, spark.AppRef, spark.DiskOptions) (T, error)) (T, error) {
 	var zero T
-	disk, err := o.diskOptions()
+	disk, err := d.diskOptions()
 	if err != nil {
 		return zero, err
 	}
-	st, ref, err := o.openApp(ctx, f, appID)
+	st, ref, err := openApp(ctx, f, a, run)
 	if err != nil {
 		return zero, err
 	}
@@ -198,8 +239,8 @@ func withDiskOptions[T any](ctx context.Context, f *Factory, appID string, o *Sp
 	return analyse(ctx, st, ref, disk)
 }
 
-func runSparkStages(ctx context.Context, o *SparkOptions) error {
-	st, ref, err := o.openApp(ctx, o.f, o.AppID)
+func runSparkStages(ctx context.Context, o *SparkStagesOptions) error {
+	st, ref, err := openApp(ctx, o.f, o.appFlags, "")
 	if err != nil {
 		return err
 	}
@@ -212,8 +253,9 @@ func runSparkStages(ctx context.Context, o *SparkOptions) error {
 }
 
 // NewCmdSparkExecutors builds spark executors APP.
-func NewCmdSparkExecutors(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
-	c, o := sparkCmd(f, &cobra.Command{
+func NewCmdSparkExecutors(f *Factory, runF func(*SparkExecutorsOptions) error) *cobra.Command {
+	o := &SparkExecutorsOptions{}
+	c := sparkCmd(f, &cobra.Command{
 		Use:   "executors APP",
 		Short: "Executors of an application with their estimated peak local disk against the worker's usable disk",
 		Long: `Executors of an application with the peak of their estimated local disk (live shuffle output of
@@ -222,15 +264,15 @@ the worker type of the linked Glue run, the share used and when the estimate fir
 --worker-disk replaces the built-in figures, and so does the worker_disk of the job's category in
 gluelens.yaml (--worker-disk wins); the DISK_TABLE column says which were used.`,
 		Args: cobra.ExactArgs(1),
-	}, runF, runSparkExecutors)
+	}, o, runF, runSparkExecutors)
 	o.addAttemptFlag(c)
-	o.addDiskFlags(c)
+	o.disk.add(c)
 	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(appNames))
 	return c
 }
 
-func runSparkExecutors(ctx context.Context, o *SparkOptions) error {
-	execs, err := withDiskOptions(ctx, o.f, o.AppID, o, spark.Executors)
+func runSparkExecutors(ctx context.Context, o *SparkExecutorsOptions) error {
+	execs, err := withDiskOptions(ctx, o.f, o.appFlags, "", o.disk, spark.Executors)
 	if err != nil {
 		return err
 	}
@@ -238,9 +280,9 @@ func runSparkExecutors(ctx context.Context, o *SparkOptions) error {
 }
 
 // NewCmdSparkAdvice builds spark advice.
-func NewCmdSparkAdvice(f *Factory, runF func(*SparkOptions) error) *cobra.Command {
-	var o *SparkOptions
-	c, o := sparkCmd(f, &cobra.Command{
+func NewCmdSparkAdvice(f *Factory, runF func(*SparkAdviceOptions) error) *cobra.Command {
+	o := &SparkAdviceOptions{}
+	c := sparkCmd(f, &cobra.Command{
 		Use:   "advice APP | --run RUN_ID",
 		Short: "What to change so the job stops filling its disk: partitions, codec, AQE, worker type, S3 shuffle",
 		Long: `Advice for one Spark application (or the one that ran a Glue job run, via spark.glue.JOB_RUN_ID):
@@ -254,17 +296,17 @@ Glue's S3 shuffle. Every recommendation carries the line to paste into the Glue 
 			}
 			return nil
 		},
-	}, runF, runSparkAdvice)
+	}, o, runF, runSparkAdvice)
 	o.addAttemptFlag(c)
-	o.addDiskFlags(c)
+	o.disk.add(c)
 	c.Flags().StringVar(&o.run, "run", "", "Glue job run id (jr_…) whose application to advise on")
 	c.ValidArgsFunction = completeArgs(0, f.completeFromDB(appNames))
 	_ = c.RegisterFlagCompletionFunc("run", f.completeFromDB(runNames))
 	return c
 }
 
-func runSparkAdvice(ctx context.Context, o *SparkOptions) error {
-	adv, err := withDiskOptions(ctx, o.f, o.AppID, o, spark.Advise)
+func runSparkAdvice(ctx context.Context, o *SparkAdviceOptions) error {
+	adv, err := withDiskOptions(ctx, o.f, o.appFlags, o.run, o.disk, spark.Advise)
 	if err != nil {
 		return err
 	}
