@@ -108,19 +108,10 @@ func ipRootCause(ip *report.IPInvestigation) []string {
 		}
 		held = append(held, fmt.Sprintf("%d by ENIs of %s that had finished%s", ip.HeldByFinishedRuns, Plural(ip.FinishedRuns, "run", "runs"), ago))
 	}
-	if ip.HeldByNonGlue > 0 {
-		held = append(held, heldBy(ip.HeldByNonGlue, "a non-Glue ENI", "non-Glue ENIs"))
-	}
-	if ip.Unattributed > 0 {
-		held = append(held, heldBy(ip.Unattributed, "an ENI with no known owner", "ENIs with no known owner"))
-	}
-	if ip.Unaccounted > 0 {
-		held = append(held, fmt.Sprintf("%d unaccounted for by the evidence (the refusal proves them taken)", ip.Unaccounted))
-	}
+	held = append(held, otherHolders(ip.HeldByNonGlue, ip.Unattributed, ip.Unaccounted)...)
 	s := []string{fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", report.Clock(ip.At), ip.SubnetID, size, ip.InUse, List(held))}
 	if ip.AmbiguousIPs > 0 {
-		s = append(s, fmt.Sprintf("The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.",
-			ip.AmbiguousIPs, Plural(int(ip.AmbiguousIPs), "IP's ENI", "IPs' ENIs")))
+		s = append(s, ambiguousSplit(ip.AmbiguousIPs))
 	}
 	return s
 }

@@ -170,20 +170,34 @@ func ipHolders(c *report.IPCause) string {
 	if c.HeldByFinishedRuns > 0 {
 		held = append(held, fmt.Sprintf("%d by ENIs lingering after %s had ended", c.HeldByFinishedRuns, Plural(c.FinishedRuns, "run", "runs")))
 	}
-	if c.HeldByNonGlue > 0 {
-		held = append(held, heldBy(c.HeldByNonGlue, "a non-Glue ENI", "non-Glue ENIs"))
-	}
-	if c.Unattributed > 0 {
-		held = append(held, heldBy(c.Unattributed, "an ENI with no known owner", "ENIs with no known owner"))
-	}
-	if c.Unaccounted > 0 {
-		held = append(held, fmt.Sprintf("%d unaccounted for by the evidence (the refusal proves them taken)", c.Unaccounted))
-	}
+	held = append(held, otherHolders(c.HeldByNonGlue, c.Unattributed, c.Unaccounted)...)
 	s := fmt.Sprintf("At %s the subnet had %d%s IPs in use: %s.", report.Clock(c.At), c.InUse, of, List(held))
 	if c.AmbiguousIPs > 0 {
-		s += fmt.Sprintf(" The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.", c.AmbiguousIPs, Plural(int(c.AmbiguousIPs), "IP's ENI", "IPs' ENIs"))
+		s += " " + ambiguousSplit(c.AmbiguousIPs)
 	}
 	return s
+}
+
+// otherHolders renders the IPs held by others than Glue runs at a refusal:
+// non-Glue ENIs, ENIs with no known owner and IPs no ENI explains.
+func otherHolders(nonGlue, unattributed, unaccounted int64) []string {
+	var out []string
+	if nonGlue > 0 {
+		out = append(out, heldBy(nonGlue, "a non-Glue ENI", "non-Glue ENIs"))
+	}
+	if unattributed > 0 {
+		out = append(out, heldBy(unattributed, "an ENI with no known owner", "ENIs with no known owner"))
+	}
+	if unaccounted > 0 {
+		out = append(out, fmt.Sprintf("%d unaccounted for by the evidence (the refusal proves them taken)", unaccounted))
+	}
+	return out
+}
+
+// ambiguousSplit says how far off the running/finished split may be.
+func ambiguousSplit(ips int64) string {
+	return fmt.Sprintf("The running/finished split may be off by up to %d: %s could belong to another run or ended within a minute of the refusal.",
+		ips, Plural(int(ips), "IP's ENI", "IPs' ENIs"))
 }
 
 // heldBy renders "1 by a non-Glue ENI" or "3 by non-Glue ENIs".
