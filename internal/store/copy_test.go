@@ -126,8 +126,11 @@ func TestCopyParquetTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.DB().ExecContext(ctx, `CREATE TABLE types_test AS SELECT
-		TIMESTAMP '2026-11-02 07:03:00.123456' AS ts, 7::BIGINT AS small, 1099511627776::BIGINT AS big`); err != nil {
+	if _, err := st.DB().ExecContext(ctx, `CREATE TABLE types_test AS SELECT * FROM (VALUES
+		(TIMESTAMP '2026-11-02 07:03:00.123456', 7::BIGINT, 1099511627776::BIGINT),
+		(TIMESTAMP '1969-12-31 23:59:59.999999', 8, 9),
+		(TIMESTAMP '0001-01-01 00:00:00', 9, 10),
+		(NULL, 10, 11)) v(ts, small, big)`); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "it's.parquet")
@@ -136,7 +139,7 @@ func TestCopyParquetTypes(t *testing.T) {
 		Path:     path,
 		Metadata: [][2]string{{"k'1", "v'1"}},
 	})
-	if err != nil || n != 1 {
+	if err != nil || n != 4 {
 		t.Fatalf("copy: %d rows, %v", n, err)
 	}
 	var logical, physical, meta string
@@ -158,12 +161,33 @@ func TestCopyParquetTypes(t *testing.T) {
 	if meta != "v'1" {
 		t.Errorf("metadata k'1 = %q, want v'1", meta)
 	}
-	var micros int64
-	if err := st.DB().QueryRowContext(ctx, `SELECT epoch_us(ts) FROM read_parquet(?)`, path).Scan(&micros); err != nil {
+	// Each time reads back as the same microseconds since the epoch (Go's
+	// count, not DuckDB's), before 1970 and in year 1 too; NULL stays NULL.
+	rows, err := st.DB().QueryContext(ctx, `SELECT epoch_us(ts) FROM read_parquet(?)`, path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if want := time.Date(2026, 11, 2, 7, 3, 0, 123456000, time.UTC).UnixMicro(); micros != want {
-		t.Errorf("ts reads back as %d µs, want %d", micros, want)
+	var got []string
+	for rows.Next() {
+		var us *int64
+		if err := rows.Scan(&us); err != nil {
+			t.Fatal(err)
+		}
+		if us == nil {
+			got = append(got, "NULL")
+			continue
+		}
+		got = append(got, fmt.Sprint(*us))
+	}
+	rows.Close()
+	want := []string{
+		fmt.Sprint(time.Date(2026, 11, 2, 7, 3, 0, 123456000, time.UTC).UnixMicro()),
+		fmt.Sprint(time.Date(1969, 12, 31, 23, 59, 59, 999999000, time.UTC).UnixMicro()),
+		fmt.Sprint(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()),
+		"NULL",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("times read back as %v µs, want %v", got, want)
 	}
 	_, err = st.CopyParquet(ctx, ParquetCopy{Spec: ReadSpec{Table: "types_test", Columns: []string{"big"}, As: []string{"INTEGER"}}, Path: path})
 	if err == nil || !strings.Contains(err.Error(), "writing "+path) {

@@ -43,7 +43,7 @@ func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
 		case p.From[i] == "":
 			e = "NULL"
 		case p.UTC[i]:
-			e = fmt.Sprintf("timezone('UTC', %s)", quoteIdent(p.From[i]))
+			e = fmt.Sprintf("make_timestamp(epoch_us(%s))", quoteIdent(p.From[i])) // the UTC time, without ICU
 		default:
 			e = quoteIdent(p.From[i])
 		}
