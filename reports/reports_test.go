@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,14 +195,24 @@ func browse(t *testing.T, f findings, page []byte) {
 	parts := []string{"#summary-impact", "#summary-cause", "#summary-change", "#summary-status"}
 	texts = append(texts, parts...)
 	bottom := `Math.max.apply(null, ['summary-impact','summary-cause','summary-change','summary-status'].map(function (id) { var r = document.getElementById(id).getBoundingClientRect(); return r.bottom + window.scrollY; }))`
-	// Each chart's legend names and series names.
-	legends := `JSON.stringify((window.gluelensChartIDs || []).map(function (id) {
-  var o = echarts.getInstanceByDom(document.getElementById(id)).getOption();
-  var legend = []; (o.legend || []).forEach(function (l) { (l.data || []).forEach(function (d) { legend.push(typeof d === 'string' ? d : d.name); }); });
-  return {id: id, legend: legend, series: o.series.map(function (s) { return s.name; })};
-}))`
-	p := reportfixture.Open(t, file, texts, []string{"typeof echarts", bottom, "document.documentElement.clientWidth", legends})
+	// Each chart's legend (the names and colours its items show) and its
+	// series (names, ids, data points and the colours they are drawn in).
+	legends := chartsProbe
+	var shots []string
+	if f.name == "compare-after-fix" {
+		// The overlays, kept as artefacts of their own.
+		shots = []string{"#chart-compare-occupancy", "#chart-compare-disk"}
+	}
+	p := reportfixture.OpenRequest(t, file, reportfixture.Request{Texts: texts,
+		Evals: []string{"typeof echarts", bottom, "document.documentElement.clientWidth", legends}, Shots: shots})
 	legendsMatch(t, p.Eval[legends])
+	for _, sel := range shots {
+		if len(p.Shots[sel]) == 0 {
+			t.Errorf("no screenshot of %s", sel)
+			continue
+		}
+		t.Logf("screenshot: %s", reportfixture.Keep(t, f.name+"-"+strings.TrimPrefix(sel, "#")+".png", p.Shots[sel]))
+	}
 	if w := p.Eval["document.documentElement.clientWidth"]; w != fmt.Sprint(reportfixture.Width) {
 		t.Errorf("page width %s px, want %d", w, reportfixture.Width)
 	}
@@ -249,36 +260,141 @@ func browse(t *testing.T, f findings, page []byte) {
 	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms, PDF %d bytes", f.name, len(page), len(p.Charts), p.FirstPaintMS, len(p.PDF))
 }
 
-// legendsMatch checks that every chart has a legend naming exactly its
-// series (series of one name share an entry).
+// chartsProbe reads, for every chart on the page, what its legend shows
+// and what its series draw, from ECharts' own model and the shapes it
+// rendered (the legend items' icons, the series' lines, areas, bars and
+// symbols), colours normalised by the canvas ("#rrggbb"). White and black
+// are left out: they are a line icon's fill and an empty symbol's inside.
+const chartsProbe = `JSON.stringify((window.gluelensChartIDs || []).map(function (id) {
+  var chart = echarts.getInstanceByDom(document.getElementById(id));
+  var ctx = document.createElement('canvas').getContext('2d');
+  function add(set, c) {
+    if (typeof c !== 'string' || c === 'none' || c === 'transparent') { return; }
+    ctx.fillStyle = '#010203'; ctx.fillStyle = c;
+    var v = ctx.fillStyle;
+    if (v !== '#010203' && v !== '#ffffff' && v !== '#000000') { set[v] = true; }
+  }
+  function colours(group) {
+    var set = {};
+    group.traverse(function (el) {
+      if (el.invisible || !el.style || el.type === 'text' || el.type === 'tspan') { return; }
+      add(set, el.style.fill); add(set, el.style.stroke);
+    });
+    return Object.keys(set).sort();
+  }
+  var legend = [];
+  chart.getModel().eachComponent('legend', function (lm) {
+    chart.getViewOfComponentModel(lm).getContentGroup().children().forEach(function (item) {
+      var name = '';
+      item.traverse(function (el) { if (el.type === 'text' && !name) { name = el.style.text; } });
+      legend.push({name: name, colours: colours(item)});
+    });
+  });
+  var series = chart.getModel().getSeries().map(function (s) {
+    return {name: s.name, id: String(s.id || ''), data: s.getData().count(), colours: colours(chart.getViewOfSeriesModel(s).group)};
+  });
+  return {id: id, legend: legend, series: series};
+}))`
+
+// noLegend is the series id prefix of a series left out of its legend on
+// purpose (reports/html's legendOfSeries skips it).
+const noLegend = "nolegend"
+
+// legendsMatch checks every chart against its legend: each series has at
+// least one data point; each legend item names a series and each series
+// is in the legend (a series with a "nolegend" id is not); the colours a
+// legend item shows are colours its series draw, and every series draws
+// a colour its legend item shows.
 func legendsMatch(t *testing.T, js string) {
 	t.Helper()
+	problems, err := legendProblems(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// legendProblems lists what legendsMatch finds wrong in chartsProbe's output.
+func legendProblems(js string) ([]string, error) {
+	var out []string
+	errorf := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	type item struct {
+		Name    string   `json:"name"`
+		Colours []string `json:"colours"`
+	}
 	var cs []struct {
-		ID     string   `json:"id"`
-		Legend []string `json:"legend"`
-		Series []string `json:"series"`
+		ID     string `json:"id"`
+		Legend []item `json:"legend"`
+		Series []struct {
+			Name    string   `json:"name"`
+			ID      string   `json:"id"`
+			Data    int      `json:"data"`
+			Colours []string `json:"colours"`
+		} `json:"series"`
 	}
 	if err := json.Unmarshal([]byte(js), &cs); err != nil {
-		t.Fatalf("reading the legends: %v (%s)", err, js)
+		return nil, fmt.Errorf("reading the legends: %v (%s)", err, js)
+	}
+	if len(cs) == 0 {
+		errorf("no chart to check")
 	}
 	for _, c := range cs {
-		legend, series := map[string]bool{}, map[string]bool{}
+		legend := map[string]item{}
 		for _, l := range c.Legend {
-			legend[l] = true
-		}
-		for _, s := range c.Series {
-			series[s] = true
-			if !legend[s] {
-				t.Errorf("chart %s: series %q is not in its legend %q", c.ID, s, c.Legend)
+			if _, dup := legend[l.Name]; dup {
+				errorf("chart %s: legend entry %q twice", c.ID, l.Name)
 			}
+			legend[l.Name] = l
 		}
 		if len(legend) == 0 {
-			t.Errorf("chart %s has no legend", c.ID)
+			errorf("chart %s has no legend", c.ID)
 		}
-		for l := range legend {
-			if !series[l] {
-				t.Errorf("chart %s: legend entry %q names no series (series %q)", c.ID, l, c.Series)
+		drawn := map[string]map[string]bool{} // series name → colours its series draw
+		for _, s := range c.Series {
+			if s.Data == 0 {
+				errorf("chart %s: series %q has no data", c.ID, s.Name)
+			}
+			if len(s.Colours) == 0 {
+				errorf("chart %s: series %q draws nothing in colour", c.ID, s.Name)
+			}
+			l, shown := legend[s.Name]
+			if strings.HasPrefix(s.ID, noLegend) {
+				if shown {
+					errorf("chart %s: series %q is meant to stay out of the legend but is in it", c.ID, s.Name)
+				}
+				continue
+			}
+			if !shown {
+				errorf("chart %s: series %q is not in its legend", c.ID, s.Name)
+				continue
+			}
+			if drawn[s.Name] == nil {
+				drawn[s.Name] = map[string]bool{}
+			}
+			for _, col := range s.Colours {
+				drawn[s.Name][col] = true
+			}
+			if len(s.Colours) > 0 && !slices.ContainsFunc(s.Colours, func(x string) bool { return slices.Contains(l.Colours, x) }) {
+				errorf("chart %s: series %q is drawn in %q, its legend item shows %q", c.ID, s.Name, s.Colours, l.Colours)
+			}
+		}
+		for name, l := range legend {
+			cols, ok := drawn[name]
+			if !ok {
+				errorf("chart %s: legend entry %q names no series", c.ID, name)
+				continue
+			}
+			if len(l.Colours) == 0 {
+				errorf("chart %s: legend entry %q shows no colour", c.ID, name)
+			}
+			for _, col := range l.Colours {
+				if !cols[col] {
+					errorf("chart %s: legend entry %q shows %s, which none of its series draws (%v)", c.ID, name, col, cols)
+				}
 			}
 		}
 	}
+	return out, nil
 }

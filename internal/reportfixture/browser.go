@@ -66,6 +66,8 @@ type Page struct {
 	FirstPaintMS float64
 	// Screenshot is a full-page PNG.
 	Screenshot []byte
+	// Shots holds a PNG of each element Open was asked to photograph.
+	Shots map[string][]byte
 	// PDF is the page printed with its print CSS.
 	PDF []byte
 }
@@ -76,6 +78,20 @@ type Page struct {
 // evals (rendered with String()).
 func Open(t testing.TB, file string, texts []string, evals []string) Page {
 	t.Helper()
+	return OpenRequest(t, file, Request{Texts: texts, Evals: evals})
+}
+
+// Request is what OpenRequest reads from a page: the text of each selector
+// in Texts, the value of each JavaScript expression in Evals (rendered
+// with String()) and a screenshot of each element in Shots.
+type Request struct {
+	Texts, Evals, Shots []string
+}
+
+// OpenRequest is Open with element screenshots.
+func OpenRequest(t testing.TB, file string, req Request) Page {
+	t.Helper()
+	texts, evals := req.Texts, req.Evals
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +125,7 @@ func Open(t testing.TB, file string, texts []string, evals []string) Page {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	p := Page{Charts: map[string][]int{}, Texts: map[string]string{}, Eval: map[string]string{}}
+	p := Page{Charts: map[string][]int{}, Texts: map[string]string{}, Eval: map[string]string{}, Shots: map[string][]byte{}}
 	lctx, stopListening := context.WithCancel(cctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -180,6 +196,13 @@ func Open(t testing.TB, file string, texts []string, evals []string) Page {
 	p.FirstPaintMS = fcp
 	if p.Screenshot, err = chromedp.Run(cctx, chromedp.FullScreenshot(100)); err != nil {
 		t.Fatalf("taking a screenshot of %s: %v", file, err)
+	}
+	for _, sel := range req.Shots {
+		shot, err := chromedp.Run(cctx, chromedp.Screenshot(sel))
+		if err != nil {
+			t.Fatalf("taking a screenshot of %s in %s: %v", sel, file, err)
+		}
+		p.Shots[sel] = shot
 	}
 	if p.PDF, err = chromedp.Run(cctx, chromedp.PrintToPDF()); err != nil {
 		t.Fatalf("printing %s: %v", file, err)
