@@ -226,10 +226,20 @@ func (d Display) cellText(r colRule, v any) string {
 		s = Cell(v)
 	}
 	s = sanitizeTerminal(s)
-	if r.kind == kindRunID && !d.Wide && utf8.RuneCountInString(s) > runIDPrefix+1 {
-		s = string([]rune(s)[:runIDPrefix]) + "…"
+	if r.kind == kindRunID {
+		s = d.RunID(s)
 	}
 	return s
+}
+
+// RunID shows a Glue run id as tables do: its first characters and "…"
+// ("jr_7353c865…"), the whole id with Wide. Completion and every run flag
+// read the short form back.
+func (d Display) RunID(id string) string {
+	if d.Wide || utf8.RuneCountInString(id) <= runIDPrefix+1 {
+		return id
+	}
+	return string([]rune(id)[:runIDPrefix]) + "…"
 }
 
 // roundCell shows a float with one decimal (two below 1, so 0.05 stays

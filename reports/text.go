@@ -57,7 +57,7 @@ func (o Output) thresholds(w io.Writer, ts []plan.Threshold) error {
 				buffer += " (held at the launch of " + o.Time(*t.BufferAt) + ")"
 			}
 			fmt.Fprintf(w, "  %s: %d = %d per run (run %s, started %s) + %s\n", t.Category, t.Threshold, t.MaxIPsPerRun,
-				t.MaxRun, o.Time(t.MaxRunStart), buffer)
+				o.RunID(t.MaxRun), o.Time(t.MaxRunStart), buffer)
 		}
 	}
 	return nil

@@ -119,6 +119,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		return 0
 	},
 	"metric": metricValue,
+	"runids": shortRunIDs,
 	"better": func(b *bool) string {
 		switch {
 		case b == nil:
@@ -320,6 +321,24 @@ func shortID(id string) string {
 		return string(r[:keep]) + "…"
 	}
 	return id
+}
+
+// runIDInText matches a Glue run id written out in a sentence.
+var runIDInText = regexp.MustCompile(`\bjr_[0-9a-f]{16,}\b`)
+
+// shortRunIDs escapes text and shows each run id in it as the tables do,
+// shortened, with the full id on hover (the JSON keeps the full text).
+func shortRunIDs(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range runIDInText.FindAllStringIndex(text, -1) {
+		id := text[m[0]:m[1]]
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		fmt.Fprintf(&b, `<span class="run-id" title="%s">%s</span>`, template.HTMLEscapeString(id), template.HTMLEscapeString(shortID(id)))
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
 }
 
 // requestID matches the per-call request id AWS puts in an error text, so
