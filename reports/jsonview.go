@@ -1,10 +1,13 @@
 package reports
 
 import (
+	"time"
+
 	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/reports/words"
+	"github.com/gluelens/gluelens/reports/zone"
 )
 
 // The JSON of spark advice and of the reports carries sentences (a fix
@@ -23,13 +26,16 @@ func jsonView(v any) any {
 	case spark.Advice:
 		return sparkAdviceView(r)
 	case *report.Incident:
-		return incidentView{Header: r.Header, Summary: summaryView(r.Summary), Class: r.Class,
-			Failure: failureJSON{Summary: words.FailureSummary(r), Failure: &r.Failure}, IP: r.IP, Disk: r.Disk,
-			RootCause: words.RootCause(r), Fix: fixView(r.Fix), Results: r.Results}
+		u := zone.Copy(r, time.UTC) // the JSON's sentences say UTC clocks
+		return incidentView{Header: r.Header, Summary: summaryView(u.Summary), Class: r.Class,
+			Failure: failureJSON{Summary: words.FailureSummary(u), Failure: &r.Failure}, IP: r.IP, Disk: r.Disk,
+			RootCause: words.RootCause(u), Fix: fixView(u.Fix), Results: r.Results}
 	case *report.Capacity:
-		return capacityView{Header: r.Header, Summary: summaryView(r.Summary), Capacity: r, Actions: fixView(r.Actions)}
+		u := zone.Copy(r, time.UTC)
+		return capacityView{Header: r.Header, Summary: summaryView(u.Summary), Capacity: r, Actions: fixView(u.Actions)}
 	case *report.Compare:
-		return compareView{Header: r.Header, Summary: summaryView(r.Summary), Compare: r}
+		u := zone.Copy(r, time.UTC)
+		return compareView{Header: r.Header, Summary: summaryView(u.Summary), Compare: r}
 	}
 	return v
 }

@@ -56,9 +56,9 @@ func (o Output) Write(w io.Writer, result any) error {
 	case FormatTable, "":
 		return o.writeText(w, result)
 	case FormatHTML:
-		return writeReport(html.Writer{}, w, result)
+		return writeReport(html.Writer{Zone: o.TZ}, w, result)
 	case FormatMarkdown:
-		return writeReport(markdown.Writer{}, w, result)
+		return writeReport(markdown.Writer{Zone: o.TZ}, w, result)
 	}
 	return fmt.Errorf("unknown format %q", o.Format)
 }

@@ -430,7 +430,9 @@ func diskCurve(ctx context.Context, st *store.Store, period string, s Span, o Op
 		var who key
 		first := true
 		for k, v := range now {
-			if first || v > top || (v == top && (k.app.id+k.exec) < (who.app.id+who.exec)) {
+			// Equal estimates: the first application and executor by id,
+			// so the peak's executor does not depend on map order.
+			if first || v > top || (v == top && (k.app.id < who.app.id || k.app.id == who.app.id && k.exec < who.exec)) {
 				top, who, first = v, k, false
 			}
 		}

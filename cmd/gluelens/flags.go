@@ -146,9 +146,14 @@ func (o *outputFlags) add(c *cobra.Command, formats ...string) {
 
 // addDisplay adds --tz and --wide, for commands that print tables or text.
 func (o *outputFlags) addDisplay(c *cobra.Command) {
-	o.display = true
-	c.Flags().StringVar(&o.tz, "tz", "UTC", "time zone of the times in tables and text (an IANA name like Europe/Berlin, or Local); JSON and CSV stay in UTC")
+	o.addTZ(c, "time zone of the times in tables and text (an IANA name like Europe/Berlin, or Local); JSON and CSV stay in UTC")
 	c.Flags().BoolVar(&o.wide, "wide", false, "tables: every column, full run ids and texts (default: fit 120 columns)")
+}
+
+// addTZ adds --tz alone (the reports: no table to widen).
+func (o *outputFlags) addTZ(c *cobra.Command, usage string) {
+	o.display = true
+	c.Flags().StringVar(&o.tz, "tz", "UTC", usage)
 	_ = c.RegisterFlagCompletionFunc("tz", cobra.FixedCompletions([]string{"UTC", "Local", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo"}, cobra.ShellCompDirectiveNoFileComp))
 }
 

@@ -159,10 +159,10 @@ func TestParsedOptions(t *testing.T) {
 		}},
 		{"report capacity", func(t *testing.T) check {
 			var o *ReportCapacityOptions
-			err := execute(NewCmdReportCapacity(f, capture(&o)), "--week", "2026-W45", "--format", "md")
+			err := execute(NewCmdReportCapacity(f, capture(&o)), "--week", "2026-W45", "--format", "md", "--tz", "Europe/Berlin")
 			mustParse(t, err)
 			return func(t *testing.T) {
-				if o.week != "2026-W45" || o.Output.Format != reports.FormatMarkdown {
+				if o.week != "2026-W45" || o.Output.Format != reports.FormatMarkdown || o.Output.TZ.String() != berlin.String() {
 					t.Errorf("%+v", o)
 				}
 			}
@@ -421,5 +421,9 @@ func TestValidationBeforeRunF(t *testing.T) {
 		if err := execute(NewCmdRuns(f, never), args...); err == nil || called {
 			t.Errorf("runs %v: err %v, runF called %v", args, err, called)
 		}
+	}
+	neverReport := func(*ReportCompareOptions) error { called = true; return nil }
+	if err := execute(NewCmdReportCompare(f, neverReport), "--tz", "Nowhere/Else"); err == nil || called {
+		t.Errorf("report compare --tz Nowhere/Else: err %v, runF called %v", err, called)
 	}
 }

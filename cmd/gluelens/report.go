@@ -49,6 +49,7 @@ func reportCmd[O any](f *Factory, c *cobra.Command, o *O, ro *reportOptions, run
 	ro.f = f
 	f.addDBFlag(c)
 	ro.out.add(c, reportFormats...)
+	ro.out.addTZ(c, "time zone of the times in HTML and Markdown reports (an IANA name like Europe/Berlin, or Local; the header names it); JSON stays in UTC, and times typed into flags without an offset are read as UTC")
 	configFlag(c, &ro.configPath)
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		var err error

@@ -34,7 +34,14 @@ const (
 	colorFailure = "#d62728"
 )
 
-func ms(t time.Time) int64 { return t.UnixMilli() }
+// ms is t on a chart's time axis: milliseconds since the epoch, shifted by
+// the offset of the zone t carries, so ECharts' UTC axis labels read as
+// wall-clock time in that zone (the renderers move every instant into the
+// display zone first; in UTC nothing shifts).
+func ms(t time.Time) int64 {
+	_, offset := t.Zone()
+	return t.UnixMilli() + int64(offset)*1000
+}
 
 func round(f float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))
@@ -270,7 +277,7 @@ func eniTimeline(ip *report.IPInvestigation, from, to time.Time) chart {
 		}
 		if !marked {
 			marked = true
-			so = append(so, charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "failure " + report.Clock(ip.At), XAxis: ms(ip.At)}),
+			so = append(so, charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "failure " + words.Clock(ip.At), XAxis: ms(ip.At)}),
 				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
 					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed", Width: 2},
 					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
@@ -369,7 +376,7 @@ func executorDiskChart(d *report.DiskInvestigation, failedAt time.Time) chart {
 					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}))
 		}
 		if i == 0 && !failedAt.IsZero() {
-			so = append(so, charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "first loss to a full disk " + report.Clock(failedAt), XAxis: ms(failedAt)}))
+			so = append(so, charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "first loss to a full disk " + words.Clock(failedAt), XAxis: ms(failedAt)}))
 		}
 		l.AddSeries("executor "+e.ExecutorID, lineData(e.Points, 1.0/(1<<30), 3), so...)
 	}

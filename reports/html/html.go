@@ -19,6 +19,7 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/reports/words"
+	"github.com/gluelens/gluelens/reports/zone"
 )
 
 //go:embed assets/echarts.min.js
@@ -37,15 +38,15 @@ func EChartsJS() []byte { return []byte(echartsJS) }
 func EChartsSums() string { return echartsSums }
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"stamp":         report.Stamp,
+	"stamp":         words.Stamp,
 	"evidenceLines": words.RestsOn,
-	"clock":         report.Clock,
+	"clock":         words.Clock,
 	"bytes":         report.Bytes,
 	"tstamp": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"
 		}
-		return report.Stamp(*t)
+		return words.Stamp(*t)
 	},
 	"f1": func(f float64) string { return fmt.Sprintf("%.1f", f) },
 	"pf1": func(f *float64) string {
@@ -103,7 +104,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		if t == nil || t.IsZero() {
 			return "—"
 		}
-		return report.Clock(*t)
+		return words.Clock(*t)
 	},
 	"limit": func(n int, xs any) any {
 		v := reflect.ValueOf(xs)
@@ -178,6 +179,8 @@ type view struct {
 	ECharts  template.JS
 	Options  template.JS
 	HasChart bool
+	// Zone names the zone the report's times are shown in.
+	Zone string
 	// NoDisk says which periods of a comparison no Spark event log covers.
 	NoDisk string
 }
@@ -191,11 +194,23 @@ func (v *view) add(c chart) {
 }
 
 // Writer renders reports as HTML.
-type Writer struct{}
+type Writer struct {
+	// Zone is the zone the report's dates, clocks and time axes are shown
+	// in (nil: UTC); the header names it.
+	Zone *time.Location
+}
+
+func (w Writer) zone() *time.Location {
+	if w.Zone == nil {
+		return time.UTC
+	}
+	return w.Zone
+}
 
 // WriteIncident renders an incident report.
-func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
-	v := &view{Header: inc.Header, Summary: inc.Summary, FixAnchor: "fix", Incident: inc, Runs: affectedRuns(inc.Failure)}
+func (wr Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
+	inc = zone.Copy(inc, wr.zone())
+	v := &view{Zone: wr.zone().String(), Header: inc.Header, Summary: inc.Summary, FixAnchor: "fix", Incident: inc, Runs: affectedRuns(inc.Failure)}
 	if ip := inc.IP; ip != nil {
 		v.add(occupancyChart(ip, inc.Header.From, inc.Header.To))
 		if len(ip.Runs) > 0 {
@@ -227,8 +242,9 @@ func (Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 }
 
 // WriteCapacity renders a capacity report.
-func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
-	v := &view{Header: c.Header, Summary: c.Summary, FixAnchor: "actions", Capacity: c}
+func (wr Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
+	c = zone.Copy(c, wr.zone())
+	v := &view{Zone: wr.zone().String(), Header: c.Header, Summary: c.Summary, FixAnchor: "actions", Capacity: c}
 	if ch, ok := utilizationChart(c.Subnets); ok {
 		v.add(ch)
 	}
@@ -242,10 +258,11 @@ func (Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 }
 
 // WriteCompare renders a compare report.
-func (Writer) WriteCompare(w io.Writer, c *report.Compare) error {
-	v := &view{Header: c.Header, Summary: c.Summary, FixAnchor: "results", Compare: c}
+func (wr Writer) WriteCompare(w io.Writer, c *report.Compare) error {
+	c = zone.Copy(c, wr.zone())
+	v := &view{Zone: wr.zone().String(), Header: c.Header, Summary: c.Summary, FixAnchor: "results", Compare: c}
 	v.add(failuresChart(c.Results))
-	loc := time.UTC
+	loc := wr.zone()
 	if ch, ok := compareOccupancyChart(c, loc); ok {
 		v.add(ch)
 	}
@@ -385,7 +402,7 @@ func firstLoss(d *report.DiskInvestigation) time.Time {
 	var t time.Time
 	for _, f := range d.Failures {
 		if f.At != nil && (t.IsZero() || f.At.Before(t)) {
-			t = f.At.UTC()
+			t = *f.At
 		}
 	}
 	return t

@@ -13,10 +13,22 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/reports/words"
+	"github.com/gluelens/gluelens/reports/zone"
 )
 
 // Writer renders reports as Markdown.
-type Writer struct{}
+type Writer struct {
+	// Zone is the zone the report's dates and clocks are shown in (nil:
+	// UTC); the header names it.
+	Zone *time.Location
+}
+
+func (w Writer) zone() *time.Location {
+	if w.Zone == nil {
+		return time.UTC
+	}
+	return w.Zone
+}
 
 // esc makes untrusted text inert inline Markdown: one line, punctuation
 // that Markdown or HTML would interpret backslash-escaped.
@@ -76,7 +88,7 @@ func block(s, indent string) string {
 
 func header(w *bufio.Writer, h report.Header) {
 	fmt.Fprintf(w, "# %s\n\n", esc(h.Title))
-	fmt.Fprintf(w, "_Window %s – %s · gluelens %s · %s_\n\n", report.Stamp(h.From), report.Stamp(h.To), esc(h.Version), esc(h.Database))
+	fmt.Fprintf(w, "_Window %s – %s · times in %s · gluelens %s · %s_\n\n", words.Stamp(h.From), words.Stamp(h.To), h.From.Location(), esc(h.Version), esc(h.Database))
 	if lines := words.RestsOn(h); len(lines) > 0 {
 		fmt.Fprint(w, "**What this rests on.**\n\n")
 		for _, l := range lines {
@@ -141,7 +153,7 @@ func fix(w *bufio.Writer, f report.Fix) {
 }
 
 func comparison(w *bufio.Writer, c report.Comparison) {
-	fmt.Fprintf(w, "Before %s – %s, after %s – %s.\n\n", report.Stamp(c.Before.From), report.Stamp(c.Before.To), report.Stamp(c.After.From), report.Stamp(c.After.To))
+	fmt.Fprintf(w, "Before %s – %s, after %s – %s.\n\n", words.Stamp(c.Before.From), words.Stamp(c.Before.To), words.Stamp(c.After.From), words.Stamp(c.After.To))
 	fmt.Fprintln(w, "| Metric | Before | After | Change |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|")
 	for _, m := range c.Metrics {
@@ -164,13 +176,14 @@ func value(f *float64, unit string) string {
 }
 
 // WriteIncident renders an incident summary.
-func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
+func (wr Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
+	inc = zone.Copy(inc, wr.zone())
 	w := bufio.NewWriter(out)
 	header(w, inc.Header)
 	summary(w, inc.Header.Kind, inc.Summary)
 	fmt.Fprintf(w, "**The failure.** %s\n\n", esc(words.FailureSummary(inc)))
 	if inc.Failure.ErrorText != "" {
-		fmt.Fprintf(w, "Error at %s: %s\n\n", report.Stamp(inc.Failure.At), code(inc.Failure.ErrorText))
+		fmt.Fprintf(w, "Error at %s: %s\n\n", words.Stamp(inc.Failure.At), code(inc.Failure.ErrorText))
 	}
 	if n := len(inc.Failure.Runs); n > 0 {
 		fmt.Fprintf(w, "Failed runs (%d): ", n)
@@ -199,7 +212,8 @@ func (Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 }
 
 // WriteCapacity renders a capacity summary.
-func (Writer) WriteCapacity(out io.Writer, c *report.Capacity) error {
+func (wr Writer) WriteCapacity(out io.Writer, c *report.Capacity) error {
+	c = zone.Copy(c, wr.zone())
 	w := bufio.NewWriter(out)
 	header(w, c.Header)
 	summary(w, c.Header.Kind, c.Summary)
@@ -241,12 +255,13 @@ func opt(f *float64) string {
 }
 
 // WriteCompare renders the before/after table.
-func (Writer) WriteCompare(out io.Writer, c *report.Compare) error {
+func (wr Writer) WriteCompare(out io.Writer, c *report.Compare) error {
+	c = zone.Copy(c, wr.zone())
 	w := bufio.NewWriter(out)
 	header(w, c.Header)
 	summary(w, c.Header.Kind, c.Summary)
 	comparison(w, c.Results)
-	overlays(w, c, time.UTC)
+	overlays(w, c, c.Header.From.Location())
 	return w.Flush()
 }
 

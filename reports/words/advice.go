@@ -194,7 +194,7 @@ func subnetDetail(c *report.SubnetCard) string {
 	sized := ""
 	if !c.SizedFrom.IsZero() {
 		sized = fmt.Sprintf("Sized from the %d runs started %s – %s (the evidence up to this report's end); the same rule over other runs, such as another week's, can give another size.",
-			p.Runs, report.Stamp(c.SizedFrom), report.Stamp(c.SizedTo))
+			p.Runs, Stamp(c.SizedFrom), Stamp(c.SizedTo))
 	}
 	return s + " " + sized
 }

@@ -51,7 +51,7 @@ func Evidence(s *evidence.Section) []string {
 		line := fmt.Sprintf("%s: %s (%s), %s, %s", name[0], Plural(len(src.Scopes), name[1], name[1]+"s"),
 			strings.Join(firstN(src.Scopes, 4), ", "), Plural(int(src.Objects), "object", "objects"), Plural(int(src.Records), "record", "records"))
 		if src.FirstAt != nil && src.LastAt != nil {
-			line += ", " + report.Stamp(*src.FirstAt) + " – " + report.Stamp(*src.LastAt)
+			line += ", " + Stamp(*src.FirstAt) + " – " + Stamp(*src.LastAt)
 		}
 		out = append(out, line+".")
 	}
@@ -63,7 +63,7 @@ func Evidence(s *evidence.Section) []string {
 	} else {
 		parts := make([]string, 0, len(s.Gaps))
 		for _, g := range firstGaps(s.Gaps, 5) {
-			parts = append(parts, fmt.Sprintf("%s/%s %s – %s", g.AccountID, g.Region, report.Stamp(g.From), report.Stamp(g.To)))
+			parts = append(parts, fmt.Sprintf("%s/%s %s – %s", g.AccountID, g.Region, Stamp(g.From), Stamp(g.To)))
 		}
 		more := ""
 		if len(s.Gaps) > 5 {

@@ -33,7 +33,7 @@ func FailureSummary(inc *report.Incident) string {
 	case report.ClassOther:
 		parts = append(parts, Plural(len(f.Runs), "Glue run failed", "Glue runs failed")+" for a reason other than IPs or disk")
 	}
-	return fmt.Sprintf("Between %s and %s ", report.Clock(i.First), report.Clock(i.Last)) + strings.Join(parts, "; ") + "."
+	return fmt.Sprintf("Between %s and %s ", Clock(i.First), Clock(i.Last)) + strings.Join(parts, "; ") + "."
 }
 
 // RootCause is the incident's root cause in plain sentences with the
@@ -65,7 +65,7 @@ func RootCause(inc *report.Incident) string {
 			}
 		}
 		s = append(s, fmt.Sprintf("At %s executor %s of %s (%s, %s) %s an estimated %s of local disk: %s of shuffle files written and %s spilled%s.",
-			report.Clock(d.DiskAt), d.Executor, d.AppID, worker, usable, verb, report.Bytes(d.DiskBytes), report.Bytes(d.ShuffleBytes), report.Bytes(d.SpillBytes), tail))
+			Clock(d.DiskAt), d.Executor, d.AppID, worker, usable, verb, report.Bytes(d.DiskBytes), report.Bytes(d.ShuffleBytes), report.Bytes(d.SpillBytes), tail))
 	} else if d != nil && len(d.Failures) > 0 {
 		s = append(s, fmt.Sprintf("%s reported \"No space left on device\"; no Spark event log of the run is in the database, so the disk usage cannot be shown.", Plural(len(d.Failures), "record", "records")))
 	}
@@ -75,7 +75,7 @@ func RootCause(inc *report.Incident) string {
 		if r.CompletedOn != nil {
 			at = *r.CompletedOn
 		}
-		s = append(s, fmt.Sprintf("Run %s of %s failed at %s with: %s", r.RunID, r.JobName, report.Clock(at), r.ErrorMessage))
+		s = append(s, fmt.Sprintf("Run %s of %s failed at %s with: %s", r.RunID, r.JobName, Clock(at), r.ErrorMessage))
 	}
 	return strings.Join(s, " ")
 }
@@ -109,7 +109,7 @@ func ipRootCause(ip *report.IPInvestigation) []string {
 		held = append(held, fmt.Sprintf("%d by ENIs of %s that had finished%s", ip.HeldByFinishedRuns, Plural(ip.FinishedRuns, "run", "runs"), ago))
 	}
 	held = append(held, otherHolders(ip.HeldByNonGlue, ip.Unattributed, ip.Unaccounted)...)
-	s := []string{fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", report.Clock(ip.At), ip.SubnetID, size, ip.InUse, List(held))}
+	s := []string{fmt.Sprintf("At %s %s%s had %d IPs in use: %s.", Clock(ip.At), ip.SubnetID, size, ip.InUse, List(held))}
 	if ip.AmbiguousIPs > 0 {
 		s = append(s, ambiguousSplit(ip.AmbiguousIPs))
 	}

@@ -63,7 +63,7 @@ func Impact(kind string, s report.Summary) string {
 	i := s.Impact
 	if kind == "compare" {
 		return fmt.Sprintf("Before (%s – %s): %s, %s for lack of IPs and %s for a full disk.",
-			report.Stamp(i.First), report.Stamp(i.Last), Plural(i.FailedCreates, "refused ENI create", "refused ENI creates"),
+			Stamp(i.First), Stamp(i.Last), Plural(i.FailedCreates, "refused ENI create", "refused ENI creates"),
 			Plural(i.RunsFailedIP, "run failed", "runs failed"), Plural(i.RunsFailedDisk, "run failed", "runs failed"))
 	}
 	var parts []string
@@ -91,11 +91,11 @@ func Impact(kind string, s report.Summary) string {
 	case i.First.IsZero():
 		when = "In the window, "
 	case i.First.Equal(i.Last):
-		when = "At " + report.Stamp(i.First) + ", "
+		when = "At " + Stamp(i.First) + ", "
 	case i.First.YearDay() == i.Last.YearDay() && i.First.Year() == i.Last.Year():
-		when = "Between " + report.Clock(i.First) + " and " + report.Stamp(i.Last) + ", "
+		when = "Between " + Clock(i.First) + " and " + Stamp(i.Last) + ", "
 	default:
-		when = "Between " + report.Stamp(i.First) + " and " + report.Stamp(i.Last) + ", "
+		when = "Between " + Stamp(i.First) + " and " + Stamp(i.Last) + ", "
 	}
 	return when + List(parts) + "."
 }
@@ -171,7 +171,7 @@ func ipHolders(c *report.IPCause) string {
 		held = append(held, fmt.Sprintf("%d by ENIs lingering after %s had ended", c.HeldByFinishedRuns, Plural(c.FinishedRuns, "run", "runs")))
 	}
 	held = append(held, otherHolders(c.HeldByNonGlue, c.Unattributed, c.Unaccounted)...)
-	s := fmt.Sprintf("At %s the subnet had %d%s IPs in use: %s.", report.Clock(c.At), c.InUse, of, List(held))
+	s := fmt.Sprintf("At %s the subnet had %d%s IPs in use: %s.", Clock(c.At), c.InUse, of, List(held))
 	if c.AmbiguousIPs > 0 {
 		s += " " + ambiguousSplit(c.AmbiguousIPs)
 	}
@@ -226,7 +226,7 @@ func diskMechanism(c *report.DiskCause) string {
 		}
 	}
 	return fmt.Sprintf("Shuffle files and spill fill the executors' local disk: at %s executor %s (%s, %s) %s an estimated %s — %s of shuffle files written and %s spilled%s.",
-		report.Clock(c.At), c.Executor, worker, usable, verb, report.Bytes(c.DiskBytes), report.Bytes(c.ShuffleBytes), report.Bytes(c.SpillBytes), tail)
+		Clock(c.At), c.Executor, worker, usable, verb, report.Bytes(c.DiskBytes), report.Bytes(c.ShuffleBytes), report.Bytes(c.SpillBytes), tail)
 }
 
 // Disk renders a worker's disk in GiB with the decimal GB AWS's
