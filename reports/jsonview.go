@@ -12,7 +12,8 @@ import (
 
 // The JSON of spark advice and of the reports carries sentences (a fix
 // card's title, detail and evidence, a recommendation's title and detail,
-// an incident's failure summary and root cause) beside the data. Analysis returns the data; the views below add the words
+// an incident's failure summary and root cause, a report's title, a
+// capacity trend window's label) beside the data. Analysis returns the data; the views below add the words
 // of reports/words in the places the JSON has always had them. Each view
 // embeds the analysis struct and shadows (a field of the same JSON name one
 // level up wins) the fields it words, listed in the struct's order from the
@@ -27,15 +28,16 @@ func jsonView(v any) any {
 		return sparkAdviceView(r)
 	case *report.Incident:
 		u := zone.Copy(r, time.UTC) // the JSON's sentences say UTC clocks
-		return incidentView{Header: r.Header, Summary: summaryView(u.Summary), Class: r.Class,
+		return incidentView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Class: r.Class,
 			Failure: failureJSON{Summary: words.FailureSummary(u), Failure: &r.Failure}, IP: r.IP, Disk: r.Disk,
 			RootCause: words.RootCause(u), Fix: fixView(u.Fix), Results: r.Results}
 	case *report.Capacity:
 		u := zone.Copy(r, time.UTC)
-		return capacityView{Header: r.Header, Summary: summaryView(u.Summary), Capacity: r, Actions: fixView(u.Actions)}
+		return capacityView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Capacity: r, Trend: trendView(r.Trend),
+			Disk: r.Disk, DiskFailures: r.DiskFailures, Actions: fixView(u.Actions)}
 	case *report.Compare:
 		u := zone.Copy(r, time.UTC)
-		return compareView{Header: r.Header, Summary: summaryView(u.Summary), Compare: r}
+		return compareView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Compare: r}
 	}
 	return v
 }
@@ -137,7 +139,7 @@ func summaryView(s report.Summary) summaryJSON {
 }
 
 type incidentView struct {
-	Header    report.Header             `json:"header"`
+	Header    headerJSON                `json:"header"`
 	Summary   summaryJSON               `json:"summary"`
 	Class     string                    `json:"class"`
 	Failure   failureJSON               `json:"failure"`
@@ -154,14 +156,46 @@ type failureJSON struct {
 }
 
 type capacityView struct {
-	Header  report.Header `json:"header"`
-	Summary summaryJSON   `json:"summary"`
+	Header  headerJSON  `json:"header"`
+	Summary summaryJSON `json:"summary"`
 	*report.Capacity
-	Actions fixJSON `json:"actions"`
+	Trend        []trendJSON               `json:"trend"`
+	Disk         []report.ExecutorPressure `json:"disk_pressure"`
+	DiskFailures int                       `json:"disk_failures"`
+	Actions      fixJSON                   `json:"actions"`
+}
+
+// trendJSON is a week of the capacity trend with its label first.
+type trendJSON struct {
+	Label string `json:"label"`
+	*report.TrendWeek
+}
+
+func trendView(ts []report.TrendWeek) []trendJSON {
+	if ts == nil {
+		return nil
+	}
+	v := make([]trendJSON, len(ts))
+	for i := range ts {
+		v[i] = trendJSON{Label: words.TrendLabel(ts[i]), TrendWeek: &ts[i]}
+	}
+	return v
 }
 
 type compareView struct {
-	Header  report.Header `json:"header"`
-	Summary summaryJSON   `json:"summary"`
+	Header  headerJSON  `json:"header"`
+	Summary summaryJSON `json:"summary"`
 	*report.Compare
+}
+
+// headerJSON is a report's header with its title (words.Title) after the
+// kind.
+type headerJSON struct {
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	*report.Header
+}
+
+func headerView(h report.Header, title string) headerJSON {
+	return headerJSON{Kind: h.Kind, Title: title, Header: &h}
 }

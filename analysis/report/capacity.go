@@ -75,9 +75,14 @@ type Consumer struct {
 }
 
 // TrendWeek is one subnet in one earlier (or the current) window of the
-// same length.
+// same length. reports/words labels the window (TrendLabel).
 type TrendWeek struct {
-	Label         string   `json:"label"`
+	// Offset counts the windows back from the report's own (0: this one).
+	Offset int `json:"-"`
+	// Year and Week are the window's ISO week when the window is a
+	// calendar week (seven days from a Monday); zero otherwise.
+	Year          int      `json:"-"`
+	Week          int      `json:"-"`
 	From          string   `json:"from"`
 	SubnetID      string   `json:"subnet_id"`
 	PeakInUse     int64    `json:"peak_in_use"`
@@ -92,7 +97,7 @@ const trendWindows = 4
 func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o Options) (*Capacity, error) {
 	from, to = from.UTC(), to.UTC()
 	if !to.After(from) {
-		return nil, fmt.Errorf("building the capacity report: the window %s – %s is empty", Stamp(from), Stamp(to))
+		return nil, fmt.Errorf("building the capacity report: the window %s – %s is empty", from.Format(errorStamp), to.Format(errorStamp))
 	}
 	c := &Capacity{}
 	start, _, err := evidenceBounds(ctx, st)
@@ -191,7 +196,7 @@ func BuildCapacity(ctx context.Context, st *store.Store, from, to time.Time, o O
 	}
 	c.Summary = capacitySummary(c, df)
 	c.Header = Header{
-		Kind: "capacity", Title: "Capacity " + Stamp(from) + " – " + Stamp(to), GeneratedAt: o.Now.UTC(),
+		Kind: "capacity", GeneratedAt: o.Now.UTC(),
 		Version: o.Version, Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
 	}
 	if err = c.Header.restOn(ctx, st, from, to); err != nil {
@@ -349,12 +354,9 @@ func trend(ev *evidence, from, to time.Time, earlier int) []TrendWeek {
 		f := from.Add(-time.Duration(i) * span)
 		steps := ev.steps(f, f.Add(span))
 		failed := ev.failedCreates(f, f.Add(span))
-		label := "this window"
-		if i > 0 {
-			label = fmt.Sprintf("−%d", i)
-		}
-		if y, wk := f.ISOWeek(); span == 7*24*time.Hour && f.Weekday() == time.Monday {
-			label = fmt.Sprintf("%d-W%02d", y, wk)
+		var year, week int
+		if span == 7*24*time.Hour && f.Weekday() == time.Monday {
+			year, week = f.ISOWeek()
 		}
 		ids := make([]string, 0, len(steps))
 		for id := range steps {
@@ -371,7 +373,7 @@ func trend(ev *evidence, from, to time.Time, earlier int) []TrendWeek {
 			if peak == 0 && failed[id] == 0 {
 				continue
 			}
-			t := TrendWeek{Label: label, From: f.Format("2006-01-02"), SubnetID: id, PeakInUse: peak, FailedCreates: failed[id]}
+			t := TrendWeek{Offset: i, Year: year, Week: week, From: f.Format("2006-01-02"), SubnetID: id, PeakInUse: peak, FailedCreates: failed[id]}
 			if u := deref(ev.usable(id)); u > 0 {
 				t.PeakPct = ptr(100 * float64(peak) / float64(u))
 			}

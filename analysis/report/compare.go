@@ -134,7 +134,6 @@ func BuildCompare(ctx context.Context, st *store.Store, before, after Span, o Op
 	c := &Compare{
 		Header: Header{
 			Kind:        "compare",
-			Title:       fmt.Sprintf("Before %s – %s vs after %s – %s", Stamp(before.From), Stamp(before.To), Stamp(after.From), Stamp(after.To)),
 			GeneratedAt: o.Now.UTC(), Version: o.Version, Database: databaseName(st.Path()),
 			From: before.From.UTC(), To: after.To.UTC(), Sources: sources,
 		},

@@ -258,7 +258,7 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	case run == nil && len(runs) > 0:
 		inc.Class = ClassOther
 	default:
-		what := "around " + Stamp(center)
+		what := "around " + center.UTC().Format(errorStamp)
 		if run != nil {
 			what = "for job run " + run.RunID + " (" + deref(run.State) + ")"
 		}
@@ -302,26 +302,13 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	}
 	inc.Summary = incidentSummary(inc)
 	inc.Header = Header{
-		Kind: "incident", Title: incidentTitle(inc), GeneratedAt: o.Now.UTC(), Version: o.Version,
+		Kind: "incident", GeneratedAt: o.Now.UTC(), Version: o.Version,
 		Database: databaseName(st.Path()), From: from, To: to, Sources: sources,
 	}
 	if err = inc.Header.restOn(ctx, st, from, to); err != nil {
 		return nil, err
 	}
 	return inc, nil
-}
-
-func incidentTitle(inc *Incident) string {
-	at := Stamp(inc.Failure.At)
-	switch inc.Class {
-	case ClassIPExhaustion:
-		return "Subnet IP exhaustion in " + inc.Failure.SubnetID + " at " + at
-	case ClassDiskFull:
-		return "Worker disk full at " + at
-	case ClassBoth:
-		return "Subnet IP exhaustion and worker disk full at " + at
-	}
-	return "Job failure at " + at
 }
 
 func exhaustionOfRun(exh []eni.Exhaustion, runID string) *eni.Exhaustion {

@@ -8,7 +8,6 @@ package report
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"time"
 
@@ -72,8 +71,9 @@ func (o Options) category(job string) string {
 
 // Header says what a report analysed.
 type Header struct {
-	Kind        string    `json:"kind"` // incident | capacity | compare
-	Title       string    `json:"title"`
+	// Kind is incident, capacity or compare; reports/words titles the
+	// report from its data (Title).
+	Kind        string    `json:"kind"`
 	GeneratedAt time.Time `json:"generated_at"`
 	Version     string    `json:"gluelens_version"`
 	Database    string    `json:"database"`
@@ -177,25 +177,8 @@ func databaseName(path string) string {
 	return filepath.Base(path)
 }
 
-// Clock formats an instant the way report sentences do.
-func Clock(t time.Time) string { return t.UTC().Format("15:04:05") }
-
-// Stamp formats an instant with its date, in UTC.
-func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
-
-// Bytes renders a byte count with binary units (KiB, MiB, GiB, TiB).
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
-}
+// errorStamp is the layout of the instants error messages quote (UTC).
+const errorStamp = "2006-01-02 15:04:05 UTC"
 
 func deref[T any](p *T) T {
 	var zero T

@@ -155,15 +155,18 @@ func TestCapacityMatchesTruth(t *testing.T) {
 			morning[fc.SubnetID]++
 		}
 	}
-	labels := map[string]bool{}
+	offsets := map[int]bool{}
 	for _, w := range later.Trend {
-		labels[w.Label] = true
-		if w.Label == "−1" && w.FailedCreates != morning[w.SubnetID] {
+		offsets[w.Offset] = true
+		if w.Year != 0 || w.Week != 0 {
+			t.Errorf("trend window %d of a 6-hour report has ISO week %d-W%02d, want none", w.Offset, w.Year, w.Week)
+		}
+		if w.Offset == 1 && w.FailedCreates != morning[w.SubnetID] {
 			t.Errorf("trend −1 of %s: %d failed creates, truth has %d between 06:00 and 12:00", w.SubnetID, w.FailedCreates, morning[w.SubnetID])
 		}
 	}
-	if !labels["−2"] || !labels["−1"] || !labels["this window"] || labels["−3"] {
-		t.Errorf("trend windows = %v, want −2, −1 and this window", labels)
+	if !offsets[2] || !offsets[1] || !offsets[0] || offsets[3] {
+		t.Errorf("trend window offsets = %v, want 2, 1 and 0", offsets)
 	}
 	for _, want := range tr.Subnets {
 		got, ok := bySubnet[want.SubnetID]

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gluelens/gluelens/ingest/parquetpack"
 	"github.com/gluelens/gluelens/ingest/s3src"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // ExportOptions are the options of export.
@@ -119,6 +120,6 @@ func runExport(ctx context.Context, f *Factory, opts *ExportOptions) error {
 		}
 		fmt.Fprintf(f.errOut, "%-22s %10d rows %4d file(s)\n", t.Name, t.Rows, len(t.Files))
 	}
-	fmt.Fprintf(f.errOut, "exported %d rows of %d tables in %d file(s) (%s) to %s\n", rows, len(m.Tables), files, humanBytes(bytes), dest)
+	fmt.Fprintf(f.errOut, "exported %d rows of %d tables in %d file(s) (%s) to %s\n", rows, len(m.Tables), files, words.Bytes(bytes), dest)
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/gluelens/gluelens/ingest"
 	"github.com/gluelens/gluelens/ingest/localsrc"
 	"github.com/gluelens/gluelens/ingest/s3src"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // IngestOptions are the options of ingest.
@@ -276,7 +277,7 @@ func (p *progressLines) loop() {
 		case <-t.C:
 			p.mu.Lock()
 			fmt.Fprintf(p.w, "progress: %d/%d objects, %s read, %d failed, %s elapsed\n",
-				p.done, p.objects, humanBytes(p.bytes), p.failed, time.Since(p.start).Round(time.Second))
+				p.done, p.objects, words.Bytes(p.bytes), p.failed, time.Since(p.start).Round(time.Second))
 			p.mu.Unlock()
 		}
 	}
@@ -412,7 +413,7 @@ func printSummary(w io.Writer, s ingest.Summary, quiet bool) {
 		}
 	}
 	fmt.Fprintf(w, "ingested %d object(s) (%s) in %s: %d loaded, %d unchanged, %d ignored, %d duplicate, %d failed\n",
-		s.Objects, humanBytes(s.Bytes), s.Elapsed.Round(1e6), s.Loaded, s.Unchanged, s.Ignored, s.Duplicate, s.Failed)
+		s.Objects, words.Bytes(s.Bytes), s.Elapsed.Round(1e6), s.Loaded, s.Unchanged, s.Ignored, s.Duplicate, s.Failed)
 	fmt.Fprintf(w, "records: %d kept, %d skipped, %d bad, %d duplicate; %d retried request(s)\n", s.Kept, s.Skipped, s.Bad, s.Duplicates, s.Retries)
 }
 
@@ -434,17 +435,4 @@ func printable(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // SynthBenchOptions are the options of a synth command.
@@ -63,7 +64,7 @@ func runSynthBench(ctx context.Context, f *Factory, opts *SynthBenchOptions) err
 	}
 	el := time.Since(start)
 	fmt.Fprintf(f.out, "wrote %d files to %s in %s: %s decompressed, %s gzip (%.1fx), %d records (%d ENI)\n",
-		st.Files, opts.out, el.Round(time.Millisecond), humanBytes(st.RawBytes), humanBytes(st.GzipBytes),
+		st.Files, opts.out, el.Round(time.Millisecond), words.Bytes(st.RawBytes), words.Bytes(st.GzipBytes),
 		float64(st.RawBytes)/float64(max(st.GzipBytes, 1)), st.Records, st.ENIRecords)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/internal/synth/diskfull"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // SynthDiskFullOptions are the options of a synth command.
@@ -109,6 +110,6 @@ func runSynthSparkBench(ctx context.Context, f *Factory, opts *SynthSparkBenchOp
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.out, "wrote %s: %d tasks, %d events, %s\n", res.Path, res.Tasks, res.Events, humanBytes(res.Bytes))
+	fmt.Fprintf(f.out, "wrote %s: %d tasks, %d events, %s\n", res.Path, res.Tasks, res.Events, words.Bytes(res.Bytes))
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gluelens/gluelens/internal/synth"
 	"github.com/gluelens/gluelens/internal/synth/diskfull"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // SynthScenarioOptions are the options of a synth command.
@@ -136,7 +137,7 @@ func runSynthAfterFix(_ context.Context, f *Factory, opts *SynthScenarioOptions)
 	}
 	t := res.Truth
 	fmt.Fprintf(f.out, "wrote the fixed disk-full job %s (%s, %d shuffle partitions, peak executor disk %s) and its Glue run to %s\n",
-		t.AppID, t.Outcome, t.ShufflePartitions, humanBytes(t.PeakDiskBytes), dir)
+		t.AppID, t.Outcome, t.ShufflePartitions, words.Bytes(t.PeakDiskBytes), dir)
 	return nil
 }
 

@@ -370,7 +370,7 @@ func executorDiskChart(d *report.DiskInvestigation, failedAt time.Time) chart {
 		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(false)})}
 		if i == 0 && d.UsableDiskBytes != nil {
 			so = append(so, charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{
-				Name: "usable disk (" + report.Bytes(*d.UsableDiskBytes) + ")", YAxis: round(float64(*d.UsableDiskBytes)/(1<<30), 2)}),
+				Name: "usable disk (" + words.Bytes(*d.UsableDiskBytes) + ")", YAxis: round(float64(*d.UsableDiskBytes)/(1<<30), 2)}),
 				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"},
 					LineStyle: &opts.LineStyle{Color: colorFailure, Type: "dashed"},
 					Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop"}}))
@@ -545,15 +545,16 @@ func trendChart(ts []report.TrendWeek) (chart, bool) {
 		if t.PeakPct == nil {
 			continue
 		}
-		if !seenL[t.Label] {
-			seenL[t.Label] = true
-			labels = append(labels, t.Label)
+		label := words.TrendLabel(t)
+		if !seenL[label] {
+			seenL[label] = true
+			labels = append(labels, label)
 		}
 		if !seenS[t.SubnetID] {
 			seenS[t.SubnetID] = true
 			subnets = append(subnets, t.SubnetID)
 		}
-		val[[2]string{t.Label, t.SubnetID}] = round(*t.PeakPct, 1)
+		val[[2]string{label, t.SubnetID}] = round(*t.PeakPct, 1)
 	}
 	c := charts.NewBar()
 	c.SetGlobalOptions(initOpts(id), charts.WithYAxisOpts(opts.YAxis{Name: "peak % of usable", Min: 0, Max: 100}),

@@ -41,7 +41,8 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"stamp":         words.Stamp,
 	"evidenceLines": words.RestsOn,
 	"clock":         words.Clock,
-	"bytes":         report.Bytes,
+	"bytes":         words.Bytes,
+	"trendlabel":    words.TrendLabel,
 	"tstamp": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"
@@ -65,7 +66,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		if n == nil {
 			return "—"
 		}
-		return report.Bytes(*n)
+		return words.Bytes(*n)
 	},
 	"pct": func(f *float64) string {
 		if f == nil {
@@ -164,7 +165,9 @@ func metricValue(f *float64, unit string) string {
 
 // view is what the page template reads.
 type view struct {
-	Header  report.Header
+	Header report.Header
+	// Title is the report's title (words.Title).
+	Title   string
 	Summary report.Summary
 	// FixAnchor is the id of the section with the lines to paste.
 	FixAnchor string
@@ -210,7 +213,7 @@ func (w Writer) zone() *time.Location {
 // WriteIncident renders an incident report.
 func (wr Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 	inc = zone.Copy(inc, wr.zone())
-	v := &view{Zone: wr.zone().String(), Header: inc.Header, Summary: inc.Summary, FixAnchor: "fix", Incident: inc, Runs: affectedRuns(inc.Failure)}
+	v := &view{Zone: wr.zone().String(), Header: inc.Header, Title: words.Title(inc), Summary: inc.Summary, FixAnchor: "fix", Incident: inc, Runs: affectedRuns(inc.Failure)}
 	if ip := inc.IP; ip != nil {
 		v.add(occupancyChart(ip, inc.Header.From, inc.Header.To))
 		if len(ip.Runs) > 0 {
@@ -244,7 +247,7 @@ func (wr Writer) WriteIncident(w io.Writer, inc *report.Incident) error {
 // WriteCapacity renders a capacity report.
 func (wr Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 	c = zone.Copy(c, wr.zone())
-	v := &view{Zone: wr.zone().String(), Header: c.Header, Summary: c.Summary, FixAnchor: "actions", Capacity: c}
+	v := &view{Zone: wr.zone().String(), Header: c.Header, Title: words.Title(c), Summary: c.Summary, FixAnchor: "actions", Capacity: c}
 	if ch, ok := utilizationChart(c.Subnets); ok {
 		v.add(ch)
 	}
@@ -260,7 +263,7 @@ func (wr Writer) WriteCapacity(w io.Writer, c *report.Capacity) error {
 // WriteCompare renders a compare report.
 func (wr Writer) WriteCompare(w io.Writer, c *report.Compare) error {
 	c = zone.Copy(c, wr.zone())
-	v := &view{Zone: wr.zone().String(), Header: c.Header, Summary: c.Summary, FixAnchor: "results", Compare: c}
+	v := &view{Zone: wr.zone().String(), Header: c.Header, Title: words.Title(c), Summary: c.Summary, FixAnchor: "results", Compare: c}
 	v.add(failuresChart(c.Results))
 	loc := wr.zone()
 	if ch, ok := compareOccupancyChart(c, loc); ok {

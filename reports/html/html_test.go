@@ -47,7 +47,7 @@ func hostileIncident() *report.Incident {
 	p50, p95, mx := 60.0, 80.0, 85.0
 	job := "job-" + hostile
 	return &report.Incident{
-		Header: report.Header{Kind: "incident", Title: "Incident " + hostile, GeneratedAt: reportfixture.Now, Version: "test" + hostile,
+		Header: report.Header{Kind: "incident", GeneratedAt: reportfixture.Now, Version: "test" + hostile,
 			Database: "db" + hostile, From: from, To: to, Sources: []report.Source{{Kind: "cloudtrail" + hostile, Objects: 1, Records: 2}}},
 		Class: report.ClassIPExhaustion,
 		Failure: report.Failure{At: at, SubnetID: "subnet-" + hostile, ErrorText: "error " + hostile,

@@ -86,8 +86,8 @@ func block(s, indent string) string {
 	return b.String()
 }
 
-func header(w *bufio.Writer, h report.Header) {
-	fmt.Fprintf(w, "# %s\n\n", esc(h.Title))
+func header(w *bufio.Writer, h report.Header, title string) {
+	fmt.Fprintf(w, "# %s\n\n", esc(title))
 	fmt.Fprintf(w, "_Window %s – %s · times in %s · gluelens %s · %s_\n\n", words.Stamp(h.From), words.Stamp(h.To), h.From.Location(), esc(h.Version), esc(h.Database))
 	if lines := words.RestsOn(h); len(lines) > 0 {
 		fmt.Fprint(w, "**What this rests on.**\n\n")
@@ -179,7 +179,7 @@ func value(f *float64, unit string) string {
 func (wr Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 	inc = zone.Copy(inc, wr.zone())
 	w := bufio.NewWriter(out)
-	header(w, inc.Header)
+	header(w, inc.Header, words.Title(inc))
 	summary(w, inc.Header.Kind, inc.Summary)
 	fmt.Fprintf(w, "**The failure.** %s\n\n", esc(words.FailureSummary(inc)))
 	if inc.Failure.ErrorText != "" {
@@ -215,7 +215,7 @@ func (wr Writer) WriteIncident(out io.Writer, inc *report.Incident) error {
 func (wr Writer) WriteCapacity(out io.Writer, c *report.Capacity) error {
 	c = zone.Copy(c, wr.zone())
 	w := bufio.NewWriter(out)
-	header(w, c.Header)
+	header(w, c.Header, words.Title(c))
 	summary(w, c.Header.Kind, c.Summary)
 	fmt.Fprintln(w, "| Subnet | CIDR | Peak | Peak % | p95 % | h ≥ 90 % | Failed creates | Linger p95 (min) |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|")
@@ -258,7 +258,7 @@ func opt(f *float64) string {
 func (wr Writer) WriteCompare(out io.Writer, c *report.Compare) error {
 	c = zone.Copy(c, wr.zone())
 	w := bufio.NewWriter(out)
-	header(w, c.Header)
+	header(w, c.Header, words.Title(c))
 	summary(w, c.Header.Kind, c.Summary)
 	comparison(w, c.Results)
 	overlays(w, c, c.Header.From.Location())

@@ -21,7 +21,7 @@ func SparkTitle(r spark.Recommendation) string {
 	switch r.Topic {
 	case spark.TopicSkew:
 		p := r.Partitions
-		return fmt.Sprintf("Stage %d is skewed: its largest partition reads %s, %.1f× the mean of the others", p.StageID, report.Bytes(p.MaxReadBytes), p.Skew)
+		return fmt.Sprintf("Stage %d is skewed: its largest partition reads %s, %.1f× the mean of the others", p.StageID, Bytes(p.MaxReadBytes), p.Skew)
 	case spark.TopicPartitions:
 		return fmt.Sprintf("Raise spark.sql.shuffle.partitions from %d to %d", r.Partitions.Partitions, r.Partitions.Recommended)
 	case spark.TopicFewerPartitions:
@@ -50,28 +50,28 @@ func SparkDetail(r spark.Recommendation) string {
 	case spark.TopicSkew:
 		p := r.Partitions
 		return fmt.Sprintf("The stage spilled %s to disk. More partitions would not split the hot key: let AQE split skewed join partitions, "+
-			"or salt the key (add a random suffix before the shuffle and aggregate twice).%s", report.Bytes(p.DiskSpilled), empties(p))
+			"or salt the key (add a random suffix before the shuffle and aggregate twice).%s", Bytes(p.DiskSpilled), empties(p))
 	case spark.TopicPartitions:
 		p := r.Partitions
 		return fmt.Sprintf("Stage %d reads %s of shuffle through %d partitions, %s each on average, against a target of 128–256 MiB; "+
 			"its tasks spilled %s to disk (%s in memory). %d = ceil(%s / 200 MiB).%s",
-			p.StageID, report.Bytes(p.InputBytes), p.Partitions, report.Bytes(p.BytesPerPartition), report.Bytes(p.DiskSpilled), report.Bytes(p.MemorySpilled),
-			p.Recommended, report.Bytes(p.InputBytes), empties(p))
+			p.StageID, Bytes(p.InputBytes), p.Partitions, Bytes(p.BytesPerPartition), Bytes(p.DiskSpilled), Bytes(p.MemorySpilled),
+			p.Recommended, Bytes(p.InputBytes), empties(p))
 	case spark.TopicFewerPartitions:
 		p := r.Partitions
 		return fmt.Sprintf("Stage %d reads only %s through %d partitions (%s each): task start-up dominates. %d = ceil(%s / 200 MiB).%s",
-			p.StageID, report.Bytes(p.InputBytes), p.Partitions, report.Bytes(p.BytesPerPartition), p.Recommended, report.Bytes(p.InputBytes), empties(p))
+			p.StageID, Bytes(p.InputBytes), p.Partitions, Bytes(p.BytesPerPartition), p.Recommended, Bytes(p.InputBytes), empties(p))
 	case spark.TopicCodec:
 		c := r.Codec
 		how := "the Spark default"
 		if c.Source == "explicit" {
 			how = "set explicitly"
 		}
-		s := fmt.Sprintf("Shuffle and spill are compressed with %s (%s). Executor %s peaked at %s of estimated disk", c.Current, how, c.Executor, report.Bytes(c.PeakDiskBytes))
+		s := fmt.Sprintf("Shuffle and spill are compressed with %s (%s). Executor %s peaked at %s of estimated disk", c.Current, how, c.Executor, Bytes(c.PeakDiskBytes))
 		if c.UsableBytes != nil {
 			s += fmt.Sprintf(" against %s usable (%.0f %%)", Disk(*c.UsableBytes), 100*float64(c.PeakDiskBytes)/float64(*c.UsableBytes))
 		}
-		return s + fmt.Sprintf("; with zstd the same data would take about %s–%s.", report.Bytes(c.ProjectedLowBytes), report.Bytes(c.ProjectedPeakBytes))
+		return s + fmt.Sprintf("; with zstd the same data would take about %s–%s.", Bytes(c.ProjectedLowBytes), Bytes(c.ProjectedPeakBytes))
 	case spark.TopicAQE:
 		if r.AQE.Reason == spark.AQECoalesceOff {
 			return "The job turns spark.sql.adaptive.coalescePartitions.enabled off, so empty and tiny partitions each cost a task."
@@ -89,11 +89,11 @@ func SparkDetail(r spark.Recommendation) string {
 		}
 		return fmt.Sprintf("Executor %s needs about %s of local disk even after the changes above, more than the %s a %s worker has. "+
 			"The worker type is a job property: set it in the job or pass it to aws glue start-job-run.",
-			d.Executor, report.Bytes(d.ProjectedPeakBytes), Disk(d.UsableBytes), worker)
+			d.Executor, Bytes(d.ProjectedPeakBytes), Disk(d.UsableBytes), worker)
 	case spark.TopicS3Shuffle:
 		return fmt.Sprintf("Executor %s needs about %s of local disk, more than any worker type offers. Glue's S3 shuffle "+
 			"(--write-shuffle-files-to-s3 true, optionally --conf spark.shuffle.glue.s3ShuffleBucket=s3://bucket/prefix/) keeps shuffle "+
-			"data off the local disk at the cost of slower shuffles.", r.Disk.Executor, report.Bytes(r.Disk.ProjectedPeakBytes))
+			"data off the local disk at the cost of slower shuffles.", r.Disk.Executor, Bytes(r.Disk.ProjectedPeakBytes))
 	}
 	return ""
 }
@@ -114,15 +114,15 @@ func SparkEvidence(r spark.Recommendation) string {
 	case r.Partitions != nil:
 		p := r.Partitions
 		return fmt.Sprintf("stage %d: %d partitions, %d empty (%.0f %%), %s read, %s spilled to disk; recommended %d",
-			p.StageID, p.Partitions, p.EmptyPartitions, 100*p.EmptyShare, report.Bytes(p.InputBytes), report.Bytes(p.DiskSpilled), p.Recommended)
+			p.StageID, p.Partitions, p.EmptyPartitions, 100*p.EmptyShare, Bytes(p.InputBytes), Bytes(p.DiskSpilled), p.Recommended)
 	case r.Codec != nil:
 		c := r.Codec
 		return fmt.Sprintf("codec %s (%s); peak disk %s, projected %s–%s (%s)",
-			c.Current, c.Source, report.Bytes(c.PeakDiskBytes), report.Bytes(c.ProjectedLowBytes), report.Bytes(c.ProjectedPeakBytes), CodecAssumption)
+			c.Current, c.Source, Bytes(c.PeakDiskBytes), Bytes(c.ProjectedLowBytes), Bytes(c.ProjectedPeakBytes), CodecAssumption)
 	case r.Disk != nil:
 		d := r.Disk
 		return fmt.Sprintf("executor %s peaked at %s (%s after the codec change) against %s usable on %s",
-			d.Executor, report.Bytes(d.PeakDiskBytes), report.Bytes(d.ProjectedPeakBytes), report.Bytes(d.UsableBytes), d.WorkerType)
+			d.Executor, Bytes(d.PeakDiskBytes), Bytes(d.ProjectedPeakBytes), Bytes(d.UsableBytes), d.WorkerType)
 	}
 	return ""
 }

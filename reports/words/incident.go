@@ -54,7 +54,7 @@ func RootCause(inc *report.Incident) string {
 		}
 		usable := "no known usable disk"
 		if d.UsableDiskBytes != nil {
-			usable = report.Bytes(*d.UsableDiskBytes) + " usable"
+			usable = Bytes(*d.UsableDiskBytes) + " usable"
 		}
 		verb := "peaked at"
 		tail := ""
@@ -65,7 +65,7 @@ func RootCause(inc *report.Incident) string {
 			}
 		}
 		s = append(s, fmt.Sprintf("At %s executor %s of %s (%s, %s) %s an estimated %s of local disk: %s of shuffle files written and %s spilled%s.",
-			Clock(d.DiskAt), d.Executor, d.AppID, worker, usable, verb, report.Bytes(d.DiskBytes), report.Bytes(d.ShuffleBytes), report.Bytes(d.SpillBytes), tail))
+			Clock(d.DiskAt), d.Executor, d.AppID, worker, usable, verb, Bytes(d.DiskBytes), Bytes(d.ShuffleBytes), Bytes(d.SpillBytes), tail))
 	} else if d != nil && len(d.Failures) > 0 {
 		s = append(s, fmt.Sprintf("%s reported \"No space left on device\"; no Spark event log of the run is in the database, so the disk usage cannot be shown.", Plural(len(d.Failures), "record", "records")))
 	}

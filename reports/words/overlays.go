@@ -153,7 +153,7 @@ func DiskOverlayCaption(c *report.Compare, loc *time.Location) string {
 		if len(cv.Apps) == 0 || cv.PeakAt == nil {
 			continue
 		}
-		s += fmt.Sprintf(" %s peaked at %s (executor %s) at %s.", upper(cv.Period), report.Bytes(cv.PeakBytes), cv.PeakExecutor, clockIn(*cv.PeakAt, loc))
+		s += fmt.Sprintf(" %s peaked at %s (executor %s) at %s.", upper(cv.Period), Bytes(cv.PeakBytes), cv.PeakExecutor, clockIn(*cv.PeakAt, loc))
 	}
 	if n := NoDiskCurve(c.Overlays.ExecutorDisk); n != "" {
 		s += " " + n
@@ -189,7 +189,7 @@ func DiskKeyPoints(c *report.Compare, loc *time.Location) []KeyPoint {
 			out = append(out, KeyPoint{Curve: cv.Period, Peak: "—", Of: "—", When: "no Spark event log covers this period"})
 			continue
 		}
-		k := KeyPoint{Curve: DiskCurveName(cv) + ", executor " + cv.PeakExecutor, Peak: report.Bytes(cv.PeakBytes), Of: "—"}
+		k := KeyPoint{Curve: DiskCurveName(cv) + ", executor " + cv.PeakExecutor, Peak: Bytes(cv.PeakBytes), Of: "—"}
 		if cv.UsableDiskBytes != nil {
 			k.Of = Disk(*cv.UsableDiskBytes) + " usable"
 		}

@@ -226,16 +226,16 @@ func diskMechanism(c *report.DiskCause) string {
 		}
 	}
 	return fmt.Sprintf("Shuffle files and spill fill the executors' local disk: at %s executor %s (%s, %s) %s an estimated %s — %s of shuffle files written and %s spilled%s.",
-		Clock(c.At), c.Executor, worker, usable, verb, report.Bytes(c.DiskBytes), report.Bytes(c.ShuffleBytes), report.Bytes(c.SpillBytes), tail)
+		Clock(c.At), c.Executor, worker, usable, verb, Bytes(c.DiskBytes), Bytes(c.ShuffleBytes), Bytes(c.SpillBytes), tail)
 }
 
 // Disk renders a worker's disk in GiB with the decimal GB AWS's
 // worker-type table quotes beside it: "72.6 GiB (78 GB)".
 func Disk(n int64) string {
 	if n < 1<<30 {
-		return report.Bytes(n)
+		return Bytes(n)
 	}
-	return fmt.Sprintf("%s (%s GB)", report.Bytes(n), strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1e9), ".0"))
+	return fmt.Sprintf("%s (%s GB)", Bytes(n), strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1e9), ".0"))
 }
 
 // Status says whether an after period proves the change.
