@@ -13,7 +13,8 @@ import (
 // The JSON of spark advice and of the reports carries sentences (a fix
 // card's title, detail and evidence, a recommendation's title and detail,
 // an incident's failure summary and root cause, a report's title, a
-// capacity trend window's label) beside the data. Analysis returns the data; the views below add the words
+// capacity trend window's label, a compared metric's change) beside the
+// data. Analysis returns the data; the views below add the words
 // of reports/words in the places the JSON has always had them. Each view
 // embeds the analysis struct and shadows (a field of the same JSON name one
 // level up wins) the fields it words, listed in the struct's order from the
@@ -30,14 +31,15 @@ func jsonView(v any) any {
 		u := zone.Copy(r, time.UTC) // the JSON's sentences say UTC clocks
 		return incidentView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Class: r.Class,
 			Failure: failureJSON{Summary: words.FailureSummary(u), Failure: &r.Failure}, IP: r.IP, Disk: r.Disk,
-			RootCause: words.RootCause(u), Fix: fixView(u.Fix), Results: r.Results}
+			RootCause: words.RootCause(u), Fix: fixView(u.Fix), Results: comparisonView(r.Results)}
 	case *report.Capacity:
 		u := zone.Copy(r, time.UTC)
 		return capacityView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Capacity: r, Trend: trendView(r.Trend),
 			Disk: r.Disk, DiskFailures: r.DiskFailures, Actions: fixView(u.Actions)}
 	case *report.Compare:
 		u := zone.Copy(r, time.UTC)
-		return compareView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Compare: r}
+		return compareView{Header: headerView(r.Header, words.Title(r)), Summary: summaryView(u.Summary), Compare: r,
+			Results: *comparisonView(&r.Results), Overlays: r.Overlays}
 	}
 	return v
 }
@@ -147,7 +149,7 @@ type incidentView struct {
 	Disk      *report.DiskInvestigation `json:"disk,omitempty"`
 	RootCause string                    `json:"root_cause"`
 	Fix       fixJSON                   `json:"fix"`
-	Results   *report.Comparison        `json:"results,omitempty"`
+	Results   *comparisonJSON           `json:"results,omitempty"`
 }
 
 type failureJSON struct {
@@ -186,6 +188,36 @@ type compareView struct {
 	Header  headerJSON  `json:"header"`
 	Summary summaryJSON `json:"summary"`
 	*report.Compare
+	Results  comparisonJSON  `json:"results"`
+	Overlays report.Overlays `json:"overlays"`
+}
+
+// comparisonJSON is the before/after table with each metric's change
+// labelled (words.MetricChange) and judged (report.Metric.Better).
+type comparisonJSON struct {
+	*report.Comparison
+	Metrics []metricJSON `json:"metrics"`
+}
+
+type metricJSON struct {
+	*report.Metric
+	Change string `json:"change"`
+	Better *bool  `json:"better"`
+}
+
+func comparisonView(c *report.Comparison) *comparisonJSON {
+	if c == nil {
+		return nil
+	}
+	v := &comparisonJSON{Comparison: c}
+	if c.Metrics != nil {
+		v.Metrics = make([]metricJSON, len(c.Metrics))
+	}
+	for i := range c.Metrics {
+		m := &c.Metrics[i]
+		v.Metrics[i] = metricJSON{Metric: m, Change: words.MetricChange(*m), Better: m.Better()}
+	}
+	return v
 }
 
 // headerJSON is a report's header with its title (words.Title) after the

@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -41,11 +40,20 @@ type Metric struct {
 	Unit   string   `json:"unit"`
 	Before *float64 `json:"before"`
 	After  *float64 `json:"after"`
-	// Change is "−100 %", "+12 %", "same" or "" when either side is missing.
-	Change string `json:"change"`
-	// Better: the change is an improvement (lower is better for every
-	// metric here); nil when there is no change to judge.
-	Better *bool `json:"better"`
+	// LowerIsBetter: a fall is an improvement. False for the metrics
+	// shown but judged neither better nor worse (hours covered, runs,
+	// linger). reports/words labels the change (MetricChange).
+	LowerIsBetter bool `json:"-"`
+}
+
+// Better says whether the change is an improvement: nil when either side
+// is missing, nothing changed or the metric is not judged; a rise from 0
+// is worse.
+func (m Metric) Better() *bool {
+	if m.Before == nil || m.After == nil || *m.Before == *m.After || !m.LowerIsBetter {
+		return nil
+	}
+	return ptr(*m.Before != 0 && *m.After < *m.Before)
 }
 
 // Comparison sets the metrics of two spans side by side.
@@ -190,13 +198,9 @@ func compareSpans(ctx context.Context, st *store.Store, before, after Span) (*Co
 		spillA = ptr(float64(a.SpillBytes) / (1 << 30))
 	}
 	add := func(name, unit string, before, after *float64) {
-		m := Metric{Name: name, Unit: unit, Before: before, After: after}
-		if before != nil && after != nil {
-			m.Change, m.Better = change(*before, *after)
-		}
-		c.Metrics = append(c.Metrics, m)
+		c.Metrics = append(c.Metrics, Metric{Name: name, Unit: unit, Before: before, After: after, LowerIsBetter: true})
 	}
-	neutral := func() { c.Metrics[len(c.Metrics)-1].Better = nil }
+	neutral := func() { c.Metrics[len(c.Metrics)-1].LowerIsBetter = false }
 	perHour := func(n int, p *Period) *float64 {
 		if p.CoveredHours <= 0 {
 			return nil
@@ -224,29 +228,6 @@ func compareSpans(ctx context.Context, st *store.Store, before, after Span) (*Co
 	add("Peak executor disk (estimated)", "GiB", peakB, peakA)
 	add("Disk spill", "GiB", spillB, spillA)
 	return c, ev, nil
-}
-
-// change describes after relative to before; lower is better.
-func change(before, after float64) (string, *bool) {
-	switch {
-	case before == after:
-		return "same", nil
-	case before == 0:
-		return fmt.Sprintf("+%s (from 0)", trimFloat(after)), ptr(false)
-	}
-	pct := 100 * (after - before) / before
-	sign := "+"
-	if pct < 0 {
-		sign = "−"
-	}
-	return fmt.Sprintf("%s%.0f %%", sign, math.Abs(pct)), ptr(after < before)
-}
-
-func trimFloat(f float64) string {
-	if f == math.Trunc(f) {
-		return fmt.Sprintf("%.0f", f)
-	}
-	return fmt.Sprintf("%.1f", f)
 }
 
 func measure(ctx context.Context, st *store.Store, ev *evidence, s Span) (*Period, error) {

@@ -43,6 +43,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"clock":         words.Clock,
 	"bytes":         words.Bytes,
 	"trendlabel":    words.TrendLabel,
+	"metricchange":  words.MetricChange,
 	"tstamp": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"

@@ -157,7 +157,7 @@ func comparison(w *bufio.Writer, c report.Comparison) {
 	fmt.Fprintln(w, "| Metric | Before | After | Change |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|")
 	for _, m := range c.Metrics {
-		fmt.Fprintf(w, "| %s (%s) | %s | %s | %s |\n", esc(m.Name), esc(m.Unit), value(m.Before, m.Unit), value(m.After, m.Unit), esc(m.Change))
+		fmt.Fprintf(w, "| %s (%s) | %s | %s | %s |\n", esc(m.Name), esc(m.Unit), value(m.Before, m.Unit), value(m.After, m.Unit), esc(words.MetricChange(m)))
 	}
 	fmt.Fprintln(w)
 }
