@@ -260,6 +260,17 @@ func TestOneCLIOnIPExhaustion(t *testing.T) {
 		if c := cli(t, "--db", db, "eni", "at", first.SubnetID, at.In(berlin).Format("2006-01-02 15:04:05"), "--tz", "Europe/Berlin", "--format", "csv"); c != b {
 			t.Errorf("eni at --tz Europe/Berlin with the Berlin clock time:\n%s\nwant\n%s", c, b)
 		}
+		// So do the reports: an incident --at the Berlin clock time with
+		// --tz Europe/Berlin is the incident at the UTC instant (the JSON,
+		// in UTC either way, differs only in when it was generated).
+		generated := regexp.MustCompile(`"generated_at": "[^"]*"`)
+		report := func(args ...string) string {
+			return generated.ReplaceAllString(cli(t, append([]string{"--db", db, "report", "incident", "--format", "json"}, args...)...), "")
+		}
+		utc := report("--at", at.UTC().Format(time.RFC3339))
+		if zoned := report("--at", at.In(berlin).Format("2006-01-02 15:04:05"), "--tz", "Europe/Berlin"); zoned != utc {
+			t.Errorf("report incident --at the Berlin clock time --tz Europe/Berlin is not the incident at %s", at.UTC().Format(time.RFC3339))
+		}
 	})
 
 	t.Run("completion from the database", func(t *testing.T) {

@@ -49,7 +49,7 @@ func reportCmd[O any](f *Factory, c *cobra.Command, o *O, ro *reportOptions, run
 	ro.f = f
 	f.addDBFlag(c)
 	ro.out.add(c, reportFormats...)
-	ro.out.addTZ(c, "time zone of the times in HTML and Markdown reports (an IANA name like Europe/Berlin, or Local; the header names it); JSON stays in UTC, and times typed into flags without an offset are read as UTC")
+	ro.out.addTZ(c, "time zone of the times in HTML and Markdown reports (an IANA name like Europe/Berlin, or Local; the header names it); JSON stays in UTC; times typed into flags without an offset are read in this zone")
 	configFlag(c, &ro.configPath)
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		var err error
@@ -105,13 +105,14 @@ func runReportIncident(ctx context.Context, f *Factory, o *ReportIncidentOptions
 	case o.run != "" && o.subnet != "":
 		return usagef("--subnet goes with --at")
 	case o.at != "":
-		if q.At, err = parseTime(o.at); err != nil {
+		if q.At, err = parseTimeIn(o.at, o.Output.TZ); err != nil {
 			return usagef("--at: %v", err)
 		}
 	}
 	if o.window <= 0 {
 		return usagef("--window must be positive, got %s", o.window)
 	}
+	o.after.win.zone = o.Output.TZ
 	if sp, given, err := o.after.span(); err != nil {
 		return err
 	} else if given {
@@ -160,6 +161,7 @@ func NewCmdReportCapacity(f *Factory, runF func(*ReportCapacityOptions) error) *
 
 func runReportCapacity(ctx context.Context, f *Factory, o *ReportCapacityOptions) error {
 	var err error
+	o.win.zone = o.Output.TZ
 	if err := o.win.parse(); err != nil {
 		return err
 	}
@@ -214,6 +216,7 @@ func NewCmdReportCompare(f *Factory, runF func(*ReportCompareOptions) error) *co
 
 func runReportCompare(ctx context.Context, f *Factory, o *ReportCompareOptions) error {
 	var err error
+	o.before.win.zone, o.after.win.zone = o.Output.TZ, o.Output.TZ
 	before, hasBefore, err := o.before.span()
 	if err != nil {
 		return err
@@ -310,7 +313,7 @@ func (p *period) span() (sp report.Span, given bool, err error) {
 		if p.win.fromText != "" || p.win.toText != "" {
 			return sp, false, usagef("give --%s-from/--%s-to or --%s FROM..TO, not both", p.name, p.name, p.name)
 		}
-		if sp, err = parseSpan(p.rangeText); err != nil {
+		if sp, err = parseSpanIn(p.rangeText, p.win.zone); err != nil {
 			return sp, false, usagef("--%s: %v", p.name, err)
 		}
 		return sp, true, nil
@@ -327,17 +330,21 @@ func (p *period) span() (sp report.Span, given bool, err error) {
 	return report.Span{From: p.win.From, To: p.win.To}, true, nil
 }
 
-// parseSpan reads FROM..TO (each in a form parseTime accepts).
-func parseSpan(s string) (report.Span, error) {
+// parseSpan reads FROM..TO as parseSpanIn does, times without an offset as UTC.
+func parseSpan(s string) (report.Span, error) { return parseSpanIn(s, time.UTC) }
+
+// parseSpanIn reads FROM..TO, each in a form parseTimeIn accepts (a time
+// without an offset in loc).
+func parseSpanIn(s string, loc *time.Location) (report.Span, error) {
 	a, b, ok := strings.Cut(s, "..")
 	if !ok {
 		return report.Span{}, fmt.Errorf("cannot read %q as FROM..TO", s)
 	}
-	from, err := parseTime(a)
+	from, err := parseTimeIn(a, loc)
 	if err != nil {
 		return report.Span{}, err
 	}
-	to, err := parseTime(b)
+	to, err := parseTimeIn(b, loc)
 	if err != nil {
 		return report.Span{}, err
 	}
