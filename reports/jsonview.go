@@ -81,18 +81,44 @@ func sparkAdviceView(a spark.Advice) sparkAdviceJSON {
 }
 
 type adviceJSON struct {
-	Rank      int              `json:"rank"`
-	Area      string           `json:"area"`
-	Title     string           `json:"title"`
-	Detail    string           `json:"detail"`
-	Config    string           `json:"config"`
-	Evidence  string           `json:"evidence,omitempty"`
-	Placement *place.Placement `json:"placement,omitempty"`
+	Rank      int            `json:"rank"`
+	Area      string         `json:"area"`
+	Title     string         `json:"title"`
+	Detail    string         `json:"detail"`
+	Config    string         `json:"config"`
+	Evidence  string         `json:"evidence,omitempty"`
+	Placement *placementJSON `json:"placement,omitempty"`
 }
 
 func adviceJSONOf(a report.Advice) adviceJSON {
 	return adviceJSON{Rank: a.Rank, Area: a.Area, Title: words.AdviceTitle(a), Detail: words.AdviceDetail(a),
-		Config: a.Config, Evidence: words.AdviceEvidence(a), Placement: a.Placement}
+		Config: a.Config, Evidence: words.AdviceEvidence(a), Placement: placementView(a.Placement)}
+}
+
+// placementJSON is a placement with why it names no block worded
+// (words.PlaceProblem) where its JSON has always had it, before lines.
+type placementJSON struct {
+	*place.Placement
+	Problem string `json:"problem,omitempty"`
+	Lines   string `json:"lines,omitempty"`
+}
+
+func placementView(p *place.Placement) *placementJSON {
+	if p == nil {
+		return nil
+	}
+	return &placementJSON{Placement: p, Problem: words.PlaceProblem(p), Lines: p.Lines}
+}
+
+func placementsView(ps []place.Placement) []placementJSON {
+	if ps == nil {
+		return nil
+	}
+	v := make([]placementJSON, len(ps))
+	for i := range ps {
+		v[i] = *placementView(&ps[i])
+	}
+	return v
 }
 
 type fixJSON struct {

@@ -108,15 +108,16 @@ func placements(w io.Writer, placed []place.Placement) {
 		return
 	}
 	fmt.Fprintf(w, "PASTE: the lines that create each subnet, its Glue connection and re-point its jobs (docs/planning.md)\n\n")
-	for _, pl := range placed {
-		if pl.Problem != "" {
+	for i := range placed {
+		pl := &placed[i]
+		if problem := words.PlaceProblem(pl); problem != "" {
 			// A comment line: a line break from the evidence would end it.
 			fmt.Fprintf(w, "# %s\n", strings.Map(func(r rune) rune {
 				if r < 0x20 || r == 0x7f {
 					return '?'
 				}
 				return r
-			}, pl.Subnet+": no free block named: "+pl.Problem))
+			}, pl.Subnet+": no free block named: "+problem))
 		}
 		fmt.Fprintf(w, "%s\n", pl.Lines)
 	}

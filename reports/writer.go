@@ -24,12 +24,13 @@ type SubnetPlan struct {
 	Placements []place.Placement
 }
 
-// MarshalJSON writes the plan with its placements.
+// MarshalJSON writes the plan with its placements, each with why it
+// names no block worded (words.PlaceProblem).
 func (p SubnetPlan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		*plan.SubnetPlan
-		Placements []place.Placement `json:"placements"`
-	}{p.Plan, p.Placements})
+		Placements []placementJSON `json:"placements"`
+	}{p.Plan, placementsView(p.Placements)})
 }
 
 // Verdicts are the capacity checks as check capacity prints them by

@@ -59,9 +59,9 @@ func Load(ctx context.Context, st *store.Store) (*Network, error) {
 }
 
 // Placement is where one proposed subnet goes and the lines that create
-// it. CIDR is empty when no block can be named; Problem then says why in
-// plain words, and Lines holds only what collects the missing evidence
-// (or nothing).
+// it. CIDR is empty when no block can be named; Problem then says why (as
+// data: reports/words words it from the placement's fields), and Lines
+// holds only what collects the missing evidence (or nothing).
 type Placement struct {
 	Subnet     string   `json:"subnet"` // the proposal's name, also the new connection's and the Name tag
 	Categories []string `json:"categories"`
@@ -83,9 +83,45 @@ type Placement struct {
 	// use now: re-pointing takes them off each job.
 	OldConnections []string `json:"old_connections,omitempty"`
 	Jobs           []string `json:"jobs"`
-	Problem        string   `json:"problem,omitempty"`
-	Lines          string   `json:"lines,omitempty"`
+	// Problem is why no block is named (nil when CIDR is set); the JSON
+	// carries it worded, in its place before lines.
+	Problem *Problem `json:"-"`
+	Lines   string   `json:"lines,omitempty"`
 }
+
+// Problem is why a placement names no block: its kind, and what the
+// placement's own fields do not hold.
+type Problem struct {
+	Kind ProblemKind
+	// FreeAddresses is how many addresses the VPC's blocks leave free
+	// (NoRoom); the largest free block is the placement's LargestFree.
+	FreeAddresses uint64
+	// Err is why the VPC's blocks could not be read (BlocksUnreadable).
+	Err error
+}
+
+// ProblemKind names why a placement names no block.
+type ProblemKind string
+
+// The kinds of Problem, each with the placement fields its words use.
+const (
+	// NoSubnetKnown: no run of the Categories names a subnet, so the VPC
+	// to put Subnet in is unknown.
+	NoSubnetKnown ProblemKind = "no_subnet_known"
+	// SubnetUndescribed: the subnet From is not in the describe-subnets
+	// output, so its VPC is unknown.
+	SubnetUndescribed ProblemKind = "subnet_undescribed"
+	// NoZone: the Availability Zone of From is unknown.
+	NoZone ProblemKind = "no_zone"
+	// NoVPCBlocks: the evidence has no describe-vpcs output for VpcID.
+	NoVPCBlocks ProblemKind = "no_vpc_blocks"
+	// BlocksUnreadable: VpcID's blocks could not be read (Problem.Err).
+	BlocksUnreadable ProblemKind = "blocks_unreadable"
+	// NoRoom: no block of Prefix is free in VpcID's VPCBlocks less its
+	// Taken subnets; Problem.FreeAddresses are left, LargestFree the
+	// largest block ("" when nothing is free).
+	NoRoom ProblemKind = "no_room"
+)
 
 // Place places every proposal. Proposals in one VPC are placed together,
 // the largest first, so their blocks never overlap.
@@ -100,14 +136,13 @@ func Place(n *Network, d *plan.Demand, props []plan.SubnetProposal) []Placement 
 		pl.Jobs = used.jobs
 		pl.OldConnections = n.connectionsTo(used.subnets)
 		if len(used.subnets) == 0 {
-			pl.Problem = fmt.Sprintf("no run of %s names a subnet in the evidence (get-jobs and get-connections say where a job's ENIs go), so the VPC to put %s in is unknown",
-				strings.Join(p.Categories, ", "), p.Subnet)
+			pl.Problem = &Problem{Kind: NoSubnetKnown}
 			continue
 		}
 		pl.From = used.subnets[0]
 		s, ok := n.Subnets[pl.From]
 		if !ok || s.VpcID == nil || *s.VpcID == "" {
-			pl.Problem = fmt.Sprintf("subnet %s is not in the describe-subnets output, so its VPC is unknown; collect it and ingest it", pl.From)
+			pl.Problem = &Problem{Kind: SubnetUndescribed}
 			pl.Lines = shellquote.Join("aws", "ec2", "describe-subnets", "--subnet-ids", pl.From, "--output", "json") + " > describe-subnets.json"
 			continue
 		}
@@ -120,7 +155,7 @@ func Place(n *Network, d *plan.Demand, props []plan.SubnetProposal) []Placement 
 			pl.AZ = n.connectionAZ(pl.From)
 		}
 		if pl.AZ == "" {
-			pl.Problem = fmt.Sprintf("the Availability Zone of subnet %s is unknown (describe-subnets gives it), and the new subnet and its Glue connection must name one", pl.From)
+			pl.Problem = &Problem{Kind: NoZone}
 			continue
 		}
 		if _, ok := byVPC[pl.VpcID]; !ok {
@@ -243,7 +278,7 @@ func (n *Network) allocate(vpc string, idx []int, out []Placement) {
 	}
 	if len(outer) == 0 {
 		for _, i := range idx {
-			out[i].Problem = fmt.Sprintf("the evidence has no describe-vpcs output for %s, so its CIDR blocks and a free block in them are unknown; collect it and ingest it", vpc)
+			out[i].Problem = &Problem{Kind: NoVPCBlocks}
 			out[i].Lines = shellquote.Join("aws", "ec2", "describe-vpcs", "--vpc-ids", vpc, "--output", "json") + " > describe-vpcs.json\n" +
 				shellquote.Join("aws", "ec2", "describe-subnets", "--filters", "Name=vpc-id,Values="+vpc, "--output", "json") + " > describe-subnets.json"
 		}
@@ -252,7 +287,7 @@ func (n *Network) allocate(vpc string, idx []int, out []Placement) {
 	space, err := cidrfree.New(outer, taken)
 	if err != nil { // cannot happen: every prefix above is IPv4
 		for _, i := range idx {
-			out[i].Problem = fmt.Sprintf("reading the blocks of %s: %v", vpc, err)
+			out[i].Problem = &Problem{Kind: BlocksUnreadable, Err: err}
 		}
 		return
 	}
@@ -268,13 +303,10 @@ func (n *Network) allocate(vpc string, idx []int, out []Placement) {
 			pl.CIDR = got[k].String()
 			continue
 		}
-		free := "nothing is free"
 		if some {
 			pl.LargestFree = largest.String()
-			free = fmt.Sprintf("the largest free block is a /%d (%s)", largest.Bits(), largest)
 		}
-		pl.Problem = fmt.Sprintf("no /%d is free in %s: its blocks %s less the %d subnets describe-subnets lists in it (and the blocks placed above) leave %d addresses, and %s; associate another CIDR block with the VPC (aws ec2 associate-vpc-cidr-block) or choose a smaller size with --cidr",
-			pl.Prefix, vpc, strings.Join(outerText, ", "), len(taken), space.FreeAddresses(), free)
+		pl.Problem = &Problem{Kind: NoRoom, FreeAddresses: space.FreeAddresses()}
 	}
 }
 

@@ -86,16 +86,17 @@ func TestPlace(t *testing.T) {
 	// the /24 is placed, but the /23 goes first: 100.64.2.0/23, then the
 	// /24 100.64.1.0/24).
 	want := []struct {
-		cidr, from, vpc, problem string
-		sgs, old, jobs           []string
+		cidr, from, vpc string
+		problem         ProblemKind
+		sgs, old, jobs  []string
 	}{
 		{cidr: "10.20.1.128/26", from: "subnet-shared", vpc: "vpc-1", sgs: []string{"sg-1", "sg-2"}, old: []string{"conn-shared", "conn-shared-b"}, jobs: []string{"export-feed"}},
 		{cidr: "10.20.1.0/25", from: "subnet-shared", vpc: "vpc-1", sgs: []string{"sg-1", "sg-2"}, old: []string{"conn-roomy", "conn-shared", "conn-shared-b"}, jobs: []string{"ingest-orders", "ingest-users"}},
 		{cidr: "100.64.1.0/24", from: "subnet-full2", vpc: "vpc-2", sgs: []string{"sg-5"}, old: []string{"conn-full2"}, jobs: []string{"big-job"}},
 		{cidr: "100.64.2.0/23", from: "subnet-full2", vpc: "vpc-2", sgs: []string{"sg-5"}, old: []string{"conn-full2"}, jobs: []string{"huge-job"}},
-		{from: "subnet-novpc", problem: "subnet subnet-novpc is not in the describe-subnets output", jobs: []string{"lost-job"}},
-		{from: "subnet-vpc3", vpc: "vpc-3", problem: "no describe-vpcs output for vpc-3", jobs: []string{"far-job"}},
-		{problem: "no run of nowhere names a subnet", jobs: []string{"nowhere-job"}},
+		{from: "subnet-novpc", problem: SubnetUndescribed, jobs: []string{"lost-job"}},
+		{from: "subnet-vpc3", vpc: "vpc-3", problem: NoVPCBlocks, jobs: []string{"far-job"}},
+		{problem: NoSubnetKnown, jobs: []string{"nowhere-job"}},
 	}
 	for i, w := range want {
 		g := got[i]
@@ -103,11 +104,11 @@ func TestPlace(t *testing.T) {
 			!slices.Equal(g.OldConnections, w.old) || !slices.Equal(g.Jobs, w.jobs) {
 			t.Errorf("%s: got cidr %q from %q vpc %q sgs %v old %v jobs %v, want %+v", g.Subnet, g.CIDR, g.From, g.VpcID, g.SecurityGroups, g.OldConnections, g.Jobs, w)
 		}
-		if w.problem == "" && (g.Problem != "" || !strings.Contains(g.Lines, "create-subnet")) {
-			t.Errorf("%s: problem %q, lines %q", g.Subnet, g.Problem, g.Lines)
+		if w.problem == "" && (g.Problem != nil || !strings.Contains(g.Lines, "create-subnet")) {
+			t.Errorf("%s: problem %+v, lines %q", g.Subnet, g.Problem, g.Lines)
 		}
-		if w.problem != "" && (!strings.Contains(g.Problem, w.problem) || strings.Contains(g.Lines, "create-subnet")) {
-			t.Errorf("%s: problem %q, want %q and no create-subnet line; lines %q", g.Subnet, g.Problem, w.problem, g.Lines)
+		if w.problem != "" && (g.Problem == nil || g.Problem.Kind != w.problem || strings.Contains(g.Lines, "create-subnet")) {
+			t.Errorf("%s: problem %+v, want %q and no create-subnet line; lines %q", g.Subnet, g.Problem, w.problem, g.Lines)
 		}
 	}
 	if l := got[5].Lines; !strings.Contains(l, "aws ec2 describe-vpcs --vpc-ids vpc-3 --output json > describe-vpcs.json") {
@@ -116,7 +117,7 @@ func TestPlace(t *testing.T) {
 }
 
 // TestPlaceNoRoom: a VPC whose free space holds no block of the size says
-// so, with the largest block left, and names none.
+// so, with the addresses and the largest block left, and names none.
 func TestPlaceNoRoom(t *testing.T) {
 	n := network()
 	d := demand([4]string{"big", "big-job", "subnet-full2"})
@@ -124,10 +125,9 @@ func TestPlaceNoRoom(t *testing.T) {
 	g := got[0]
 	// vpc-2: 10.0.0.0/24 full, 100.64.0.0/22 less 100.64.0.0/24: 768
 	// addresses free, the largest aligned block 100.64.2.0/23.
-	if g.CIDR != "" || g.Lines != "" || g.LargestFree != "100.64.2.0/23" ||
-		!strings.Contains(g.Problem, "no /21 is free in vpc-2: its blocks 10.0.0.0/24, 100.64.0.0/22 less the 2 subnets") ||
-		!strings.Contains(g.Problem, "leave 768 addresses, and the largest free block is a /23 (100.64.2.0/23)") {
-		t.Errorf("got %+v", g)
+	if g.CIDR != "" || g.Lines != "" || g.LargestFree != "100.64.2.0/23" || g.Problem == nil || g.Problem.Kind != NoRoom ||
+		g.Problem.FreeAddresses != 768 || g.VpcID != "vpc-2" || g.Taken != 2 || !slices.Equal(g.VPCBlocks, []string{"10.0.0.0/24", "100.64.0.0/22"}) {
+		t.Errorf("got %+v, problem %+v", g, g.Problem)
 	}
 }
 

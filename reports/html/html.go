@@ -93,15 +93,16 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		s, _ := words.DiskLost(ks)
 		return s
 	},
-	"cause":       words.Cause,
-	"status":      words.Status,
-	"nochange":    words.NoChange,
-	"title":       words.AdviceTitle,
-	"detail":      words.AdviceDetail,
-	"evidence":    words.AdviceEvidence,
-	"unavailable": words.Unavailable,
-	"failure":     words.FailureSummary,
-	"rootcause":   words.RootCause,
+	"cause":        words.Cause,
+	"status":       words.Status,
+	"nochange":     words.NoChange,
+	"title":        words.AdviceTitle,
+	"detail":       words.AdviceDetail,
+	"evidence":     words.AdviceEvidence,
+	"unavailable":  words.Unavailable,
+	"placeProblem": words.PlaceProblem,
+	"failure":      words.FailureSummary,
+	"rootcause":    words.RootCause,
 	"tclock": func(t *time.Time) string {
 		if t == nil || t.IsZero() {
 			return "—"

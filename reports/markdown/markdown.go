@@ -136,8 +136,8 @@ func fix(w *bufio.Writer, f report.Fix) {
 			if p.CIDR != "" {
 				fmt.Fprintf(w, "   To apply it, paste these lines into bash: they create the subnet, a Glue connection to it and re-point each job (get-job, then update-job with the whole definition, its connections changed), and stop at the first error.\n\n")
 			}
-			if p.Problem != "" {
-				fmt.Fprintf(w, "   _No free block named:_ %s.\n\n", esc(p.Problem))
+			if problem := words.PlaceProblem(p); problem != "" {
+				fmt.Fprintf(w, "   _No free block named:_ %s.\n\n", esc(problem))
 			}
 			if p.Lines != "" {
 				fmt.Fprintf(w, "%s\n", block(strings.TrimSuffix(p.Lines, "\n"), "   "))
