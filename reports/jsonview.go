@@ -3,6 +3,8 @@ package reports
 import (
 	"time"
 
+	"github.com/gluelens/gluelens/analysis/evidence"
+	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/analysis/place"
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/analysis/spark"
@@ -247,13 +249,35 @@ func comparisonView(c *report.Comparison) *comparisonJSON {
 }
 
 // headerJSON is a report's header with its title (words.Title) after the
-// kind.
+// kind and its evidence section worded.
 type headerJSON struct {
 	Kind  string `json:"kind"`
 	Title string `json:"title"`
 	*report.Header
+	Evidence  *sectionJSON       `json:"evidence"`
+	Integrity *integrity.Summary `json:"cloudtrail_integrity"`
 }
 
 func headerView(h report.Header, title string) headerJSON {
-	return headerJSON{Kind: h.Kind, Title: title, Header: &h}
+	return headerJSON{Kind: h.Kind, Title: title, Header: &h, Evidence: sectionView(h.Evidence), Integrity: h.Integrity}
+}
+
+// sectionJSON is the evidence section with how the window reaches past
+// the evidence worded (words.Overhang) where its JSON has always had it.
+type sectionJSON struct {
+	*evidence.Section
+	Beyond      []string `json:"beyond,omitempty"`
+	Objects     int      `json:"objects"`
+	Fingerprint string   `json:"fingerprint"`
+}
+
+func sectionView(s *evidence.Section) *sectionJSON {
+	if s == nil {
+		return nil
+	}
+	v := &sectionJSON{Section: s, Objects: s.Objects, Fingerprint: s.Fingerprint}
+	for _, o := range s.Beyond {
+		v.Beyond = append(v.Beyond, words.Overhang(o))
+	}
+	return v
 }

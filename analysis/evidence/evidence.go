@@ -135,23 +135,26 @@ func Load(ctx context.Context, st *store.Store, gap time.Duration) (*Coverage, e
 // Empty reports whether the database holds no dated evidence.
 func (c *Coverage) Empty() bool { return c.First.IsZero() }
 
+// NoDatedEvidence is what Span says of a database without dated evidence.
+const NoDatedEvidence = "the database holds no dated evidence"
+
 // Span describes the time the evidence covers, for messages.
 func (c *Coverage) Span() string {
 	if c.Empty() {
-		return "the database holds no dated evidence"
+		return NoDatedEvidence
 	}
-	return "the evidence covers " + stamp(c.First) + " to " + stamp(c.Last)
+	return "the evidence covers " + Stamp(c.First) + " to " + Stamp(c.Last)
 }
 
 // CheckInstant is an *Error when t is outside the evidence.
 func (c *Coverage) CheckInstant(what string, t time.Time) error {
 	switch {
 	case c.Empty():
-		return errorf("%s %s: %s", what, stamp(t), c.Span())
+		return errorf("%s %s: %s", what, Stamp(t), c.Span())
 	case t.Before(c.First):
-		return errorf("%s %s is before the evidence starts; %s", what, stamp(t), c.Span())
+		return errorf("%s %s is before the evidence starts; %s", what, Stamp(t), c.Span())
 	case t.After(c.Last):
-		return errorf("%s %s is after the evidence ends; %s", what, stamp(t), c.Span())
+		return errorf("%s %s is after the evidence ends; %s", what, Stamp(t), c.Span())
 	}
 	return nil
 }
@@ -168,17 +171,28 @@ func (c *Coverage) CheckWindow(what string, from, to time.Time) error {
 	return nil
 }
 
-// Beyond says how [from, to) reaches beyond the evidence ("" when it does not).
-func (c *Coverage) Beyond(from, to time.Time) []string {
+// Overhang is a part of a report's window the evidence does not reach:
+// the window starts By before Edge, the evidence's first instant, or, when
+// After, ends By after Edge, its last. A zero Edge stands for a database
+// with no dated evidence at all (Empty). reports/words words it.
+type Overhang struct {
+	After bool
+	Edge  time.Time
+	By    time.Duration
+}
+
+// Beyond says how [from, to) reaches beyond the evidence (nil when it
+// does not).
+func (c *Coverage) Beyond(from, to time.Time) []Overhang {
 	if c.Empty() {
-		return []string{c.Span()}
+		return []Overhang{{}}
 	}
-	var out []string
+	var out []Overhang
 	if !from.IsZero() && from.Before(c.First) {
-		out = append(out, fmt.Sprintf("the window starts %s before the evidence (%s)", human(c.First.Sub(from)), stamp(c.First)))
+		out = append(out, Overhang{Edge: c.First, By: c.First.Sub(from)})
 	}
 	if !to.IsZero() && to.After(c.Last) {
-		out = append(out, fmt.Sprintf("the window ends %s after the evidence (%s)", human(to.Sub(c.Last)), stamp(c.Last)))
+		out = append(out, Overhang{After: true, Edge: c.Last, By: to.Sub(c.Last)})
 	}
 	return out
 }
@@ -186,26 +200,17 @@ func (c *Coverage) Beyond(from, to time.Time) []string {
 func windowText(from, to time.Time) string {
 	f, t := "the start", "the end"
 	if !from.IsZero() {
-		f = stamp(from)
+		f = Stamp(from)
 	}
 	if !to.IsZero() {
-		t = stamp(to)
+		t = Stamp(to)
 	}
 	return f + ".." + t
 }
 
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
-
-func human(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%.0f days", d.Hours()/24)
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%.0f hours", d.Hours())
-	default:
-		return fmt.Sprintf("%.0f minutes", d.Minutes())
-	}
-}
+// Stamp renders an instant as the evidence's messages say it: UTC, to
+// the second, with no zone name ("2026-11-02 06:04:37").
+func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
 
 // listSome joins up to n items and says how many more there are.
 func listSome(items []string, n int) string {

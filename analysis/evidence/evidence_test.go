@@ -94,8 +94,8 @@ func TestCoverageAndGaps(t *testing.T) {
 	}
 
 	sec := cov.Section(ts("2026-11-02 02:00"), ts("2026-11-02 06:00"))
-	if len(sec.Gaps) != 0 || len(sec.Beyond) != 1 || !strings.Contains(sec.Beyond[0], "ends 2 hours after the evidence") {
-		t.Errorf("section 02:00–06:00: gaps %v, beyond %q; want no gap and the end 2 hours past the evidence", sec.Gaps, sec.Beyond)
+	if len(sec.Gaps) != 0 || len(sec.Beyond) != 1 || !sec.Beyond[0].After || !sec.Beyond[0].Edge.Equal(cov.Last) || sec.Beyond[0].By != 2*time.Hour {
+		t.Errorf("section 02:00–06:00: gaps %v, beyond %+v; want no gap and the end 2 hours past the evidence's last instant %s", sec.Gaps, sec.Beyond, cov.Last)
 	}
 	var ee *Error
 	if err := cov.CheckWindow("--after", ts("2026-11-03 00:00"), ts("2026-11-04 00:00")); !errors.As(err, &ee) || !strings.Contains(err.Error(), "holds no evidence") {

@@ -16,10 +16,11 @@ type Section struct {
 	// Gaps inside the window; GapThresholdMinutes is what counts as one.
 	Gaps                []Gap   `json:"gaps"`
 	GapThresholdMinutes float64 `json:"gap_threshold_minutes"`
-	// Beyond says how the window reaches past the evidence (empty when it does not).
-	Beyond      []string `json:"beyond,omitempty"`
-	Objects     int      `json:"objects"`
-	Fingerprint string   `json:"fingerprint"`
+	// Beyond says how the window reaches past the evidence (empty when it
+	// does not); the JSON carries it worded (reports/words), in its place.
+	Beyond      []Overhang `json:"-"`
+	Objects     int        `json:"objects"`
+	Fingerprint string     `json:"fingerprint"`
 }
 
 // SourceSummary is one source of a Section: how many scopes (accounts and

@@ -3,6 +3,7 @@ package words
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/report"
@@ -55,8 +56,8 @@ func Evidence(s *evidence.Section) []string {
 		}
 		out = append(out, line+".")
 	}
-	for _, b := range s.Beyond {
-		out = append(out, "Beyond the evidence: "+b+"; nothing is concluded for that part.")
+	for _, o := range s.Beyond {
+		out = append(out, "Beyond the evidence: "+Overhang(o)+"; nothing is concluded for that part.")
 	}
 	if len(s.Gaps) == 0 {
 		out = append(out, fmt.Sprintf("No CloudTrail delivery gap longer than %.0f min inside the window.", s.GapThresholdMinutes))
@@ -74,6 +75,33 @@ func Evidence(s *evidence.Section) []string {
 	}
 	out = append(out, fmt.Sprintf("Inputs: %s, fingerprint sha256:%s.", Plural(s.Objects, "loaded object", "loaded objects"), s.Fingerprint))
 	return out
+}
+
+// Overhang says how a report's window reaches past the evidence: "the
+// window starts 3 hours before the evidence (2026-11-02 06:00:00)". The
+// evidence's edge is said in UTC as the evidence's messages say it
+// (evidence.Stamp), whatever zone the report is shown in.
+func Overhang(o evidence.Overhang) string {
+	switch {
+	case o.Edge.IsZero():
+		return evidence.NoDatedEvidence
+	case o.After:
+		return fmt.Sprintf("the window ends %s after the evidence (%s)", Duration(o.By), evidence.Stamp(o.Edge))
+	}
+	return fmt.Sprintf("the window starts %s before the evidence (%s)", Duration(o.By), evidence.Stamp(o.Edge))
+}
+
+// Duration renders a span in whole days from 48 hours, in whole hours
+// from 2 hours, else in whole minutes: "3 days", "10 hours", "90 minutes".
+func Duration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%.0f days", d.Hours()/24)
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%.0f hours", d.Hours())
+	default:
+		return fmt.Sprintf("%.0f minutes", d.Minutes())
+	}
 }
 
 func firstN(xs []string, n int) []string {
