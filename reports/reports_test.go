@@ -204,7 +204,10 @@ func browse(t *testing.T, f findings, page []byte) {
 		shots = []string{"#chart-compare-occupancy", "#chart-compare-disk"}
 	}
 	p := reportfixture.OpenRequest(t, file, reportfixture.Request{Texts: texts,
-		Evals: []string{"typeof echarts", bottom, "document.documentElement.clientWidth", legends}, Shots: shots})
+		Evals: []string{"typeof echarts", bottom, "document.documentElement.clientWidth", legends, overflowProbe}, Shots: shots})
+	if o := p.Eval[overflowProbe]; o != "" {
+		t.Errorf("wider than the page's text column at %d px: %s", reportfixture.Width, o)
+	}
 	legendsMatch(t, p.Eval[legends])
 	for _, sel := range shots {
 		if len(p.Shots[sel]) == 0 {
@@ -259,6 +262,22 @@ func browse(t *testing.T, f findings, page []byte) {
 	}
 	t.Logf("%s: %d bytes, %d charts, first contentful paint %.0f ms, PDF %d bytes", f.name, len(page), len(p.Charts), p.FirstPaintMS, len(p.PDF))
 }
+
+// overflowProbe lists the tables, code blocks, figures and charts whose
+// right edge passes the right edge of the body's text column (by more than
+// a pixel), each as its section (or tag) and by how much: "" when none does.
+const overflowProbe = `(function () {
+  var b = document.body.getBoundingClientRect(), cs = getComputedStyle(document.body);
+  var right = b.right - parseFloat(cs.paddingRight) + 1, out = [];
+  document.querySelectorAll('table, pre, figure, .chart, .advice').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > right) {
+      var s = el.closest('section');
+      out.push((s && s.id ? s.id + ' ' : '') + el.tagName.toLowerCase() + ' by ' + Math.round(r.right - right) + ' px');
+    }
+  });
+  return out.join('; ');
+})()`
 
 // chartsProbe reads, for every chart on the page, what its legend shows
 // and what its series draw, from ECharts' own model and the shapes it

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/gluelens/gluelens/analysis/report"
 )
@@ -93,7 +94,8 @@ func Impact(kind string, s report.Summary) string {
 	case i.First.Equal(i.Last):
 		when = "At " + Stamp(i.First) + ", "
 	case i.First.YearDay() == i.Last.YearDay() && i.First.Year() == i.Last.Year():
-		when = "Between " + Clock(i.First) + " and " + Stamp(i.Last) + ", "
+		// One day: the date once, then the two clock times and the zone.
+		when = "On " + i.First.Format(time.DateOnly) + " between " + Clock(i.First) + " and " + Clock(i.Last) + " " + i.Last.Format("MST") + ", "
 	default:
 		when = "Between " + Stamp(i.First) + " and " + Stamp(i.Last) + ", "
 	}

@@ -27,7 +27,7 @@ func TestSummarySentences(t *testing.T) {
 		got  string
 		want string
 	}{
-		{"ip impact", words.Impact("incident", ip), "Between 06:04:37 and 2026-11-02 06:14:47 UTC, 7 ENI creates were refused for lack of IPs in subnet-1 and 1 Glue run failed for lack of IPs."},
+		{"ip impact", words.Impact("incident", ip), "On 2026-11-02 between 06:04:37 and 06:14:47 UTC, 7 ENI creates were refused for lack of IPs in subnet-1 and 1 Glue run failed for lack of IPs."},
 		{"ip mechanism", words.Cause("incident", ip)[0], "Glue's ENIs linger a median of 69 minutes after their run ends (over 71 ENIs), and 3 job categories (export, ingest and transform) share one /26 (subnet-1, 59 usable IPs). A finished run's IPs stay taken while the next runs ask for theirs."},
 		{"ip holders", words.Cause("incident", ip)[1], "At 06:04:37 the subnet had 59 of 59 IPs in use: 11 held by 2 running runs, 45 by ENIs lingering after 5 runs had ended, 2 by non-Glue ENIs and 1 by an ENI with no known owner."},
 		{"disk impact", words.Impact("incident", disk), "At 2026-11-02 06:04:37 UTC, 4 records were lost to a full local disk (3 tasks and 1 Glue run)."},
