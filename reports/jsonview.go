@@ -6,6 +6,7 @@ import (
 	"github.com/gluelens/gluelens/analysis/evidence"
 	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/analysis/place"
+	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/analysis/report"
 	"github.com/gluelens/gluelens/analysis/spark"
 	"github.com/gluelens/gluelens/reports/words"
@@ -27,6 +28,8 @@ import (
 // the result itself.
 func jsonView(v any) any {
 	switch r := v.(type) {
+	case []plan.Threshold:
+		return thresholdsView(r)
 	case spark.Advice:
 		return sparkAdviceView(r)
 	case *report.Incident:
@@ -278,6 +281,26 @@ func sectionView(s *evidence.Section) *sectionJSON {
 	v := &sectionJSON{Section: s, Objects: s.Objects, Fingerprint: s.Fingerprint}
 	for _, o := range s.Beyond {
 		v.Beyond = append(v.Beyond, words.Overhang(o))
+	}
+	return v
+}
+
+// thresholdJSON is a launch threshold with its rule in a sentence
+// (words.ThresholdRule) before computed_at, where its JSON has always had
+// it.
+type thresholdJSON struct {
+	*plan.Threshold
+	Rule       string    `json:"rule"`
+	ComputedAt time.Time `json:"computed_at"`
+}
+
+func thresholdsView(ts []plan.Threshold) []thresholdJSON {
+	if ts == nil {
+		return nil
+	}
+	v := make([]thresholdJSON, len(ts))
+	for i := range ts {
+		v[i] = thresholdJSON{Threshold: &ts[i], Rule: words.ThresholdRule(ts[i]), ComputedAt: ts[i].ComputedAt}
 	}
 	return v
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,11 +14,23 @@ import (
 	"github.com/gluelens/gluelens/reports/words"
 )
 
+// thresholdTable is the thresholds' rows, every field, with the rule
+// column (words.ThresholdRule) before computed_at as in their JSON.
+func thresholdTable(ts []plan.Threshold) Table {
+	t, _ := TableOf(ts) // a slice of structs: cannot fail
+	at := slices.Index(t.Columns, "computed_at")
+	t.Columns = slices.Insert(t.Columns, at, "rule")
+	for i := range t.Rows {
+		t.Rows[i] = slices.Insert(t.Rows[i], at, any(words.ThresholdRule(ts[i])))
+	}
+	return t
+}
+
 // thresholds prints plan thresholds: one row per category with the window
 // below (--wide: every field of the thresholds).
 func (o Output) thresholds(w io.Writer, ts []plan.Threshold) error {
 	if o.Wide {
-		if err := o.rows(w, ts); err != nil {
+		if err := o.writeAligned(w, thresholdTable(ts)); err != nil {
 			return err
 		}
 	} else {

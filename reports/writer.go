@@ -71,8 +71,9 @@ func writeJSON(w io.Writer, v any) error {
 	switch v.(type) {
 	case Table:
 	case []plan.Threshold:
-		// The thresholds themselves, every instant to the nanosecond: the
-		// form plan thresholds --publish and the gate read back.
+		// The thresholds themselves, every instant to the nanosecond, with
+		// their rule (jsonView): the form plan thresholds --publish and the
+		// gate read back.
 	default:
 		if isRows(v) {
 			t, err := TableOf(v)
@@ -115,6 +116,8 @@ func (o Output) writeCSV(w io.Writer, result any) error {
 	switch r := result.(type) {
 	case Table:
 		return writeCSVTable(w, r)
+	case []plan.Threshold:
+		return writeCSVTable(w, thresholdTable(r))
 	case SubnetPlan:
 		rows = r.Plan.Proposals
 	case *plan.ReplayResult:

@@ -70,9 +70,10 @@ type Threshold struct {
 	EvidenceStart time.Time `json:"evidence_start"`
 	EvidenceEnd   time.Time `json:"evidence_end"`
 	EvidenceHours float64   `json:"evidence_hours"`
-	// Rule says the threshold, where each part comes from and the span
-	// behind it, in a sentence.
-	Rule       string    `json:"rule"`
+	// The threshold's rule in a sentence (where each part comes from and
+	// the span behind it) is reports/words.ThresholdRule; its JSON, CSV
+	// and --wide forms carry it as "rule" before computed_at, and the
+	// DynamoDB item as its rule attribute.
 	ComputedAt time.Time `json:"computed_at"`
 }
 
@@ -178,7 +179,6 @@ func Thresholds(d *Demand, opt ThresholdOptions) []Threshold {
 			t.Buffer = opt.Buffer
 		}
 		t.Threshold = t.MaxIPsPerRun + t.Buffer
-		t.Rule = rule(t)
 		t.ComputedAt = opt.ComputedAt.UTC()
 		out = append(out, t)
 	}
@@ -213,28 +213,6 @@ func lastActivity(d *Demand, cut time.Time) time.Time {
 		see(h.To)
 	}
 	return last
-}
-
-// rule says a threshold in a sentence: the rolling maxima behind it, each
-// with the run or launch it was seen at, and the span of evidence they
-// are taken over, named beside the window when it is shorter.
-func rule(t Threshold) string {
-	stamp := func(x time.Time) string { return x.UTC().Format("2006-01-02 15:04 UTC") }
-	var buffer string
-	switch {
-	case t.BufferRule == "fixed":
-		buffer = fmt.Sprintf("a fixed buffer of %d", t.Buffer)
-	case t.BufferAt != nil:
-		buffer = fmt.Sprintf("the most IPs its ENIs still held after their run ended at one of its launches, %d (at the launch of %s)", t.Buffer, stamp(*t.BufferAt))
-	default:
-		buffer = "no IPs held by its ENIs after their run ended at any of its launches (0)"
-	}
-	window := fmt.Sprintf("over the %g-day window %s – %s", t.WindowDays, stamp(t.WindowStart), stamp(t.WindowEnd))
-	if t.EvidenceStart.After(t.WindowStart) {
-		window += fmt.Sprintf(", of which the evidence covers %.1f h (%s – %s): the maxima are over those hours only", t.EvidenceHours, stamp(t.EvidenceStart), stamp(t.EvidenceEnd))
-	}
-	return fmt.Sprintf("launch a run of %s only when its subnet has at least %d free IPs: the most one run asked for, %d (run %s, started %s), plus %s; %d runs %s",
-		t.Category, t.Threshold, t.MaxIPsPerRun, t.MaxRun, stamp(t.MaxRunStart), buffer, t.Runs, window)
 }
 
 // GateOf turns thresholds into a replay gate.
@@ -330,12 +308,17 @@ func maxAtInstants(iv []interval, instants []time.Time) (int, time.Time) {
 // DynamoDBBatchSize is the most put requests BatchWriteItem accepts.
 const DynamoDBBatchSize = 25
 
-// DynamoDBItem is one threshold in DynamoDB's attribute-value JSON. Its
+// RuleWords words a threshold's rule for the DynamoDB item's rule
+// attribute; the command passes reports/words.ThresholdRule.
+type RuleWords func(Threshold) string
+
+// DynamoDBItem is one threshold in DynamoDB's attribute-value JSON, with
+// rule, the threshold in a sentence, as its rule attribute. Its
 // plan_version is the plan's computed_at in Unix milliseconds; with
 // window_end (the end of the evidence window it came from) it orders plans:
 // a publisher never replaces an item of a later window, or of the same
 // window and a later version.
-func DynamoDBItem(t Threshold) map[string]any {
+func DynamoDBItem(t Threshold, rule string) map[string]any {
 	n := func(v float64) map[string]string { return map[string]string{"N": strconv.FormatFloat(v, 'f', -1, 64)} }
 	s := func(v string) map[string]string { return map[string]string{"S": v} }
 	item := map[string]any{
@@ -357,7 +340,7 @@ func DynamoDBItem(t Threshold) map[string]any {
 		"peak_concurrent_enis": n(float64(t.PeakConcurrentENIs)),
 		"buffer":               n(float64(t.Buffer)),
 		"buffer_rule":          s(t.BufferRule),
-		"rule":                 s(t.Rule),
+		"rule":                 s(rule),
 	}
 	if len(t.Subnets) > 0 {
 		item["subnets"] = map[string][]string{"SS": t.Subnets}
@@ -366,14 +349,15 @@ func DynamoDBItem(t Threshold) map[string]any {
 }
 
 // DynamoDBRequests splits the thresholds into BatchWriteItem request
-// documents of at most 25 put requests each, for the given table.
-func DynamoDBRequests(table string, ts []Threshold) []map[string]any {
+// documents of at most 25 put requests each, for the given table; rule
+// words each item's rule attribute.
+func DynamoDBRequests(table string, ts []Threshold, rule RuleWords) []map[string]any {
 	var out []map[string]any
 	for lo := 0; lo < len(ts); lo += DynamoDBBatchSize {
 		hi := min(lo+DynamoDBBatchSize, len(ts))
 		puts := make([]any, 0, hi-lo)
 		for _, t := range ts[lo:hi] {
-			puts = append(puts, map[string]any{"PutRequest": map[string]any{"Item": DynamoDBItem(t)}})
+			puts = append(puts, map[string]any{"PutRequest": map[string]any{"Item": DynamoDBItem(t, rule(t))}})
 		}
 		out = append(out, map[string]any{table: puts})
 	}
@@ -383,9 +367,9 @@ func DynamoDBRequests(table string, ts []Threshold) []map[string]any {
 // WriteDynamoDB writes the request documents for
 // `aws dynamodb batch-write-item --request-items file://FILE`: the first
 // batch to file, batch k ≥ 2 to file with "-k" before the extension. It
-// returns the files written.
-func WriteDynamoDB(file, table string, ts []Threshold) ([]string, error) {
-	reqs := DynamoDBRequests(table, ts)
+// returns the files written. rule words each item's rule attribute.
+func WriteDynamoDB(file, table string, ts []Threshold, rule RuleWords) ([]string, error) {
+	reqs := DynamoDBRequests(table, ts, rule)
 	if len(reqs) == 0 {
 		return nil, fmt.Errorf("writing %s: no thresholds to write (no runs in the window)", file)
 	}

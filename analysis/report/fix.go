@@ -177,7 +177,7 @@ func ipAdvice(pd *pendingDemand, subnets map[string]bool, asOf time.Time, o Opti
 		out = append(out, Advice{
 			Area:   "launch",
 			Config: launchLines(thresholdTable, t.Category, asOf, d.End),
-			Launch: &LaunchCard{Category: t.Category, Threshold: t.Threshold, Rule: t.Rule, Replay: replay},
+			Launch: &LaunchCard{Category: t.Category, Threshold: t.Threshold, Basis: t, Replay: replay},
 		})
 		replay = nil
 	}

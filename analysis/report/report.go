@@ -126,8 +126,9 @@ type SubnetCard struct {
 type LaunchCard struct {
 	Category  string
 	Threshold int
-	// Rule is analysis/plan's account of the threshold.
-	Rule string
+	// Basis is the threshold with the maxima and the span behind it;
+	// reports/words says it in a sentence (ThresholdRule).
+	Basis plan.Threshold
 	// Replay, on the first launch card, is what the thresholds together
 	// replay to (nil on the others).
 	Replay *GateReplay

@@ -15,6 +15,7 @@ import (
 	"github.com/gluelens/gluelens/internal/config"
 	"github.com/gluelens/gluelens/internal/shellquote"
 	"github.com/gluelens/gluelens/reports"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // configFlag adds --config to a command.
@@ -195,7 +196,7 @@ func runPlanThresholds(ctx context.Context, f *Factory, o *PlanThresholdsOptions
 		}
 	}
 	if o.dynamoOut != "" {
-		files, err := plan.WriteDynamoDB(o.dynamoOut, o.table, ts)
+		files, err := plan.WriteDynamoDB(o.dynamoOut, o.table, ts, words.ThresholdRule)
 		if err != nil {
 			return err
 		}

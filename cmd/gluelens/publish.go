@@ -12,6 +12,7 @@ import (
 	"github.com/gluelens/gluelens/analysis/plan"
 	"github.com/gluelens/gluelens/internal/awsconf"
 	"github.com/gluelens/gluelens/launch/dynamo"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // defaultThresholdTable is the DynamoDB table the docs and reports name.
@@ -85,7 +86,7 @@ func publishThresholds(ctx context.Context, a *Factory, f *publishFlags, ts []pl
 	if f.dryRun {
 		enc := json.NewEncoder(a.out)
 		enc.SetEscapeHTML(false) // the condition's "<" stays readable
-		for _, req := range dynamo.DryRun(name, ts) {
+		for _, req := range dynamo.DryRun(name, ts, words.ThresholdRule) {
 			if err := enc.Encode(req); err != nil {
 				return err
 			}
@@ -107,7 +108,7 @@ func publishThresholds(ctx context.Context, a *Factory, f *publishFlags, ts []pl
 			fmt.Fprintf(a.errOut, "created %s (on-demand, partition key pk)\n", f.target)
 		}
 	}
-	outs, err := tab.Publish(ctx, ts)
+	outs, err := tab.Publish(ctx, ts, words.ThresholdRule)
 	if err != nil {
 		return err
 	}

@@ -144,12 +144,12 @@ type Outcome struct {
 }
 
 // Publish writes one item per threshold, each on the condition that the
-// table holds nothing newer for its category. It stops at the first error
-// other than a refused condition.
-func (t *Table) Publish(ctx context.Context, ts []plan.Threshold) ([]Outcome, error) {
+// table holds nothing newer for its category; rule words each item's rule
+// attribute. It stops at the first error other than a refused condition.
+func (t *Table) Publish(ctx context.Context, ts []plan.Threshold, rule plan.RuleWords) ([]Outcome, error) {
 	var out []Outcome
 	for _, th := range ts {
-		in, err := putInput(t.Name, th)
+		in, err := putInput(t.Name, th, rule(th))
 		if err != nil {
 			return out, fmt.Errorf("publishing to %s: %s: %w", t.uri(), Key(th.Category), err)
 		}
@@ -174,8 +174,8 @@ func (t *Table) Publish(ctx context.Context, ts []plan.Threshold) ([]Outcome, er
 }
 
 // putInput is the conditional PutItem of one threshold.
-func putInput(table string, th plan.Threshold) (*dynamodb.PutItemInput, error) {
-	item, err := attrMap(plan.DynamoDBItem(th))
+func putInput(table string, th plan.Threshold, rule string) (*dynamodb.PutItemInput, error) {
+	item, err := attrMap(plan.DynamoDBItem(th, rule))
 	if err != nil {
 		return nil, err
 	}
@@ -192,10 +192,10 @@ func putInput(table string, th plan.Threshold) (*dynamodb.PutItemInput, error) {
 
 // DryRun returns, one per threshold, the PutItem request Publish would
 // send, in the JSON of `aws dynamodb put-item --cli-input-json`.
-func DryRun(table string, ts []plan.Threshold) []map[string]any {
+func DryRun(table string, ts []plan.Threshold, rule plan.RuleWords) []map[string]any {
 	out := make([]map[string]any, 0, len(ts))
 	for _, th := range ts {
-		item := plan.DynamoDBItem(th)
+		item := plan.DynamoDBItem(th, rule(th))
 		out = append(out, map[string]any{
 			"TableName":                 table,
 			"Item":                      item,

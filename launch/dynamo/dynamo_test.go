@@ -36,8 +36,11 @@ func awsEnv(t *testing.T) aws.Config {
 func thr(cat string, threshold int, windowEnd, computed time.Time) plan.Threshold {
 	return plan.Threshold{Category: cat, Threshold: threshold, MaxIPsPerRun: threshold, WindowDays: 14,
 		WindowStart: windowEnd.Add(-14 * 24 * time.Hour), WindowEnd: windowEnd, ComputedAt: computed,
-		BufferRule: "fixed", Subnets: []string{"subnet-0d1e2f3a4b5c6d7e8"}, Rule: "launch " + cat}
+		BufferRule: "fixed", Subnets: []string{"subnet-0d1e2f3a4b5c6d7e8"}}
 }
+
+// rule stands for reports/words.ThresholdRule: the item stores what it says.
+func rule(t plan.Threshold) string { return "launch " + t.Category }
 
 func TestPublishKeepsTheNewerPlan(t *testing.T) {
 	srv := fakedynamo.Start(t)
@@ -57,7 +60,7 @@ func TestPublishKeepsTheNewerPlan(t *testing.T) {
 	c1 := time.Date(2026, 11, 25, 22, 20, 45, 0, time.UTC)
 	publish := func(ts ...plan.Threshold) []Outcome {
 		t.Helper()
-		out, err := tab.Publish(ctx, ts)
+		out, err := tab.Publish(ctx, ts, rule)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +139,7 @@ func TestPublishKeepsTheNewerPlan(t *testing.T) {
 		t.Errorf("Create over a table with key id: %v", err)
 	}
 	// A missing table is an error naming it.
-	if _, err := New(cfg, srv.URL, "missing-table", 10*time.Second).Publish(ctx, []plan.Threshold{thr("x", 1, w1, c1)}); err == nil ||
+	if _, err := New(cfg, srv.URL, "missing-table", 10*time.Second).Publish(ctx, []plan.Threshold{thr("x", 1, w1, c1)}, rule); err == nil ||
 		!strings.Contains(err.Error(), "dynamodb://missing-table") {
 		t.Errorf("publish to a missing table: %v", err)
 	}
@@ -166,7 +169,7 @@ func TestDryRunIsWhatPublishSends(t *testing.T) {
 	w1 := time.Date(2026, 11, 2, 19, 5, 19, 0, time.UTC)
 	c1 := time.Date(2026, 11, 25, 22, 20, 45, 0, time.UTC)
 	th := thr("ingest", 40, w1, c1)
-	reqs := DryRun("t1", []plan.Threshold{th})
+	reqs := DryRun("t1", []plan.Threshold{th}, rule)
 	b, err := json.Marshal(reqs[0])
 	if err != nil {
 		t.Fatal(err)
@@ -181,11 +184,11 @@ func TestDryRunIsWhatPublishSends(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.TableName != "t1" || got.ConditionExpression != Condition || got.Item["pk"]["S"] != "category#ingest" ||
-		got.Item["threshold"]["N"] != "40" || got.ExpressionAttributeValues[":we"]["S"] != "2026-11-02T19:05:19Z" ||
+		got.Item["threshold"]["N"] != "40" || got.Item["rule"]["S"] != "launch ingest" || got.ExpressionAttributeValues[":we"]["S"] != "2026-11-02T19:05:19Z" ||
 		got.ExpressionAttributeValues[":pv"]["N"] != "1795645245000" { // 2026-11-25T22:20:45Z in Unix ms (python3 datetime)
 		t.Errorf("dry run request = %s", b)
 	}
-	in, err := putInput("t1", th)
+	in, err := putInput("t1", th, rule(th))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func hostileIncident() *report.Incident {
 			{Rank: 1, Area: "subnet", Config: "subnets: " + hostile, Subnet: &report.SubnetCard{
 				Proposal: plan.SubnetProposal{Subnet: "glue-" + hostile, Categories: []string{"cat" + hostile}, CIDR: "/26", UsableIPs: 59},
 				Alone:    true, Current: plan.SubnetInfo{ID: "subnet-" + hostile, CIDR: hostile}}},
-			{Rank: 2, Area: "launch", Config: "gluelens gate " + hostile, Launch: &report.LaunchCard{Category: "cat" + hostile, Threshold: 20, Rule: hostile}}},
+			{Rank: 2, Area: "launch", Config: "gluelens gate " + hostile, Launch: &report.LaunchCard{Category: "cat" + hostile, Threshold: 20, Basis: plan.Threshold{Category: "cat" + hostile, Threshold: 20, MaxRun: hostile}}}},
 			Unavailable: []string{hostile}},
 	}
 }

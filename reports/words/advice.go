@@ -165,7 +165,7 @@ func AdviceDetail(a report.Advice) string {
 		}
 		return SparkDetail(*a.Spark.Rec)
 	case a.Launch != nil:
-		return upper(a.Launch.Rule) + "."
+		return upper(ThresholdRule(a.Launch.Basis)) + "."
 	case a.Subnet != nil:
 		return subnetDetail(a.Subnet)
 	}

@@ -76,11 +76,12 @@ func TestFixCardSentences(t *testing.T) {
 	waits := report.Advice{Area: "subnet", Subnet: &report.SubnetCard{
 		Proposal: plan.SubnetProposal{Subnet: "glue-b", Categories: []string{"b", "c"}, CIDR: "/22", UsableIPs: 1019, ReplayPeakInUse: 900},
 		Fit:      plan.GateFit{DemandPrefix: 23, RunsWaited: 4, WaitP50Min: 2.5, WaitMaxMin: 12}, WidestTried: 22, Current: plan.SubnetInfo{}}}
-	gate := report.Advice{Area: "launch", Launch: &report.LaunchCard{Category: "a", Threshold: 40, Rule: "10 IPs for the run plus 30 lingering",
+	gate := report.Advice{Area: "launch", Launch: &report.LaunchCard{Category: "a", Threshold: 40, Basis: plan.Threshold{Category: "a", Threshold: 40, MaxIPsPerRun: 10, MaxRun: "jr_1",
+		MaxRunStart: t0, BufferRule: "fixed", Buffer: 30, Runs: 7, WindowDays: 14, WindowStart: t0.AddDate(0, 0, -14), WindowEnd: t0, EvidenceStart: t0.AddDate(0, 0, -14)},
 		Replay: &report.GateReplay{Recorded: 7,
 			Gated: report.ReplayOutcome{RefusedCreates: 2, Delays: &plan.GateDelays{RunsGated: 5, RunsDelayed: 3, DelayP50Min: 1, DelayP95Min: 2.25, DelayMaxMin: 3}},
 			Split: &report.ReplayOutcome{RefusedCreates: 0, Delays: &plan.GateDelays{RunsGated: 5}}}}}
-	noSplit := report.Advice{Area: "launch", Launch: &report.LaunchCard{Category: "b", Threshold: 2, Rule: "2 IPs", Replay: &report.GateReplay{Recorded: 7, Gated: report.ReplayOutcome{RefusedCreates: 1}}}}
+	noSplit := report.Advice{Area: "launch", Launch: &report.LaunchCard{Category: "b", Threshold: 2, Replay: &report.GateReplay{Recorded: 7, Gated: report.ReplayOutcome{RefusedCreates: 1}}}}
 	for _, c := range []struct {
 		name string
 		got  string
@@ -98,7 +99,7 @@ func TestFixCardSentences(t *testing.T) {
 		{"waits detail", words.AdviceDetail(waits), "Their runs needed at most 0 IPs at once, linger included (0 recorded); with 0 % headroom that is 0 IPs, and /22 holds 1019. A blast radius of one category: a burst of one no longer starves the others. "},
 		{"waits evidence", words.AdviceEvidence(waits), "replay of the recorded runs at this size: 0 of 0 refused creates avoided, peak 900 IPs in use; with the launch gate 4 of its runs wait (p50 2.5 min, max 12.0 min), and even a /22 does not remove every wait"},
 		{"gate title", words.AdviceTitle(gate), "Hold a runs until 40 IPs are free"},
-		{"gate detail", words.AdviceDetail(gate), "10 IPs for the run plus 30 lingering."},
+		{"gate detail", words.AdviceDetail(gate), "Launch a run of a only when its subnet has at least 40 free IPs: the most one run asked for, 10 (run jr_1, started 2026-11-02 06:00 UTC), plus a fixed buffer of 30; 7 runs over the 14-day window 2026-10-19 06:00 UTC – 2026-11-02 06:00 UTC."},
 		{"gate evidence", words.AdviceEvidence(gate), "How to apply them: after the split — create the subnets above and move the jobs first, then gate each category's launches with its threshold. Replayed that way the evidence gives 0 refused creates (7 recorded), none of 5 gated runs delayed. Gating the shared subnet without the split gives 2 refused creates, 3 of 5 gated runs delayed (p50 1.0 min, p95 2.2 min, max 3.0 min): there a category waits for the others' lingering IPs."},
 		{"gate evidence without split", words.AdviceEvidence(noSplit), "How to apply them: gate each category's launches with its threshold. Replayed that way the evidence gives 1 refused creates (7 recorded)."},
 		{"later gate card", words.AdviceEvidence(report.Advice{Area: "launch", Launch: &report.LaunchCard{Category: "c"}}), ""},
