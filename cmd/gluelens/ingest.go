@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -395,26 +394,12 @@ func (p *liveProgress) finish() {
 	}
 }
 
+// printSummary prints the ingest summary (words.IngestSummary), its
+// object keys and errors escaped for the terminal.
 func printSummary(w io.Writer, s ingest.Summary, quiet bool) {
-	if !quiet {
-		for _, f := range s.Failures {
-			fmt.Fprintf(w, "FAILED %s\n", printable(f.Err.Error()))
-		}
-		for _, line := range s.Warnings {
-			fmt.Fprintf(w, "warning: %s\n", printable(line))
-		}
-		reasons := make([]string, 0, len(s.IgnoredReasons))
-		for r := range s.IgnoredReasons {
-			reasons = append(reasons, r)
-		}
-		sort.Strings(reasons)
-		for _, r := range reasons {
-			fmt.Fprintf(w, "ignored %d object(s): %s\n", s.IgnoredReasons[r], printable(r))
-		}
+	for _, line := range words.IngestSummary(s, quiet) {
+		fmt.Fprintln(w, printable(line))
 	}
-	fmt.Fprintf(w, "ingested %d object(s) (%s) in %s: %d loaded, %d unchanged, %d ignored, %d duplicate, %d failed\n",
-		s.Objects, words.Bytes(s.Bytes), s.Elapsed.Round(1e6), s.Loaded, s.Unchanged, s.Ignored, s.Duplicate, s.Failed)
-	fmt.Fprintf(w, "records: %d kept, %d skipped, %d bad, %d duplicate; %d retried request(s)\n", s.Kept, s.Skipped, s.Bad, s.Duplicates, s.Retries)
 }
 
 // printable escapes control characters: object keys are untrusted and
