@@ -111,15 +111,8 @@ func runExport(ctx context.Context, f *Factory, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	var rows, files, bytes int64
-	for _, t := range m.Tables {
-		rows += t.Rows
-		files += int64(len(t.Files))
-		for _, f := range t.Files {
-			bytes += f.Bytes
-		}
-		fmt.Fprintf(f.errOut, "%-22s %10d rows %4d file(s)\n", t.Name, t.Rows, len(t.Files))
+	for _, line := range words.ExportSummary(m, fmt.Sprint(dest)) {
+		fmt.Fprintln(f.errOut, line)
 	}
-	fmt.Fprintf(f.errOut, "exported %d rows of %d tables in %d file(s) (%s) to %s\n", rows, len(m.Tables), files, words.Bytes(bytes), dest)
 	return nil
 }

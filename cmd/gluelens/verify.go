@@ -10,6 +10,7 @@ import (
 
 	"github.com/gluelens/gluelens/analysis/integrity"
 	"github.com/gluelens/gluelens/reports"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // VerifyOptions are the options of verify.
@@ -72,11 +73,10 @@ func runVerify(ctx context.Context, f *Factory, o *VerifyOptions) error {
 	if err := o.out.write(f, func(w io.Writer) error { return o.Output.Write(w, problems) }); err != nil {
 		return err
 	}
+	for _, line := range words.VerifySummary(res) {
+		fmt.Fprintln(f.errOut, line)
+	}
 	s := res.Summary()
-	fmt.Fprintf(f.errOut, "verify: %d digest file(s), %d signature(s) verified; %d listed log file(s) present, %d with the listed hash\n",
-		s.Digests, s.Verified, s.LogFiles, s.Matched)
-	listSome(f.errOut, "log file(s) outside every digest's hours (before the first, after the last, or in a missing digest's hour): not verifiable", res.Uncovered)
-	listSome(f.errOut, "listed log file(s) read before the evidence held digests, so not hashed: run gluelens ingest --force on their folder", res.Unhashed)
 	switch s.State {
 	case integrity.StateProblems:
 		var parts []string
@@ -89,21 +89,5 @@ func runVerify(ctx context.Context, f *Factory, o *VerifyOptions) error {
 	case integrity.StateIncomplete:
 		return &exitError{code: exitEvidence, msg: "no problem found, but the digests do not cover every log file of the window (see above)"}
 	}
-	fmt.Fprintln(f.errOut, "verify: the window's CloudTrail evidence is complete and untampered")
 	return nil
-}
-
-// listSome prints a count and the first few items of a list to w.
-func listSome(w io.Writer, what string, items []string) {
-	if len(items) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "verify: %d %s\n", len(items), what)
-	for i, it := range items {
-		if i == 5 {
-			fmt.Fprintf(w, "  … and %d more\n", len(items)-i)
-			break
-		}
-		fmt.Fprintf(w, "  %s\n", it)
-	}
 }
