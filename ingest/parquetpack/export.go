@@ -52,23 +52,42 @@ func exportTable(ctx context.Context, st *store.Store, l *layout, spec store.Rea
 	// One file on every core when there is one file; else files side by
 	// side, one core each: DuckDB spreads a small COPY over its threads at
 	// a cost that outweighs the gain (10 days of eni_events: 3.3 CPU s on
-	// two threads, 1.9 on one).
+	// two threads, 1.9 on one). A written file is placed (synced and
+	// renamed, or uploaded) on a goroutine of its own, so the core goes on
+	// with the next COPY instead of waiting for the disk.
 	cores := runtime.GOMAXPROCS(0)
 	workers := max(1, min(cores, len(jobs)))
 	files := make([]FileEntry, len(jobs))
-	g, gctx := errgroup.WithContext(ctx)
+	// A failed placing stops the COPYs (pctx); a failed COPY lets the
+	// parts already written finish placing (each on pctx, which the end of
+	// the COPYs does not cancel).
+	places, pctx := errgroup.WithContext(ctx)
+	places.SetLimit(placing)
+	g, gctx := errgroup.WithContext(pctx)
 	g.SetLimit(workers)
 	err = st.WithThreads(ctx, max(1, cores/workers), func() error {
 		for i, j := range jobs {
 			g.Go(func() error {
-				f, err := pw.writePart(gctx, st, j.key, store.ParquetCopy{Spec: j.split.Spec, RowGroupRows: pw.opt.RowGroupRows, Metadata: meta}, j.split.Rows)
-				f.DT = j.dt
-				files[i] = f
-				return err
+				c := store.ParquetCopy{Spec: j.split.Spec, RowGroupRows: pw.opt.RowGroupRows, Metadata: meta}
+				tmp, rows, err := pw.copyPart(gctx, st, j.key, c, j.split.Rows)
+				if err != nil {
+					return err
+				}
+				places.Go(func() error {
+					f, err := pw.placePart(pctx, j.key, tmp, rows)
+					f.DT = j.dt
+					files[i] = f
+					return err
+				})
+				return nil
 			})
 		}
 		return g.Wait()
 	})
+	// Every placing goroutine ends before the entry is read.
+	if perr := places.Wait(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return entry, err
 	}
@@ -79,6 +98,10 @@ func exportTable(ctx context.Context, st *store.Store, l *layout, spec store.Rea
 	return entry, nil
 }
 
+// placing is how many written parts may be placed at once: syncing a
+// file waits on the disk and an upload on the network, not on a core.
+const placing = 4
+
 // placer is a Dest that takes a finished local file as a part without
 // copying it: tempPath names where the file may be written, place moves
 // it to key, and Abort(key) removes it if place is never called.
@@ -87,17 +110,13 @@ type placer interface {
 	place(ctx context.Context, key, tmp string) (int64, error)
 }
 
-// writePart writes one part: DuckDB's COPY into a temporary local file,
-// then the file in place under key. want is the number of rows the part
-// must hold.
-func (pw *packWriter) writePart(ctx context.Context, st *store.Store, key string, c store.ParquetCopy, want int64) (FileEntry, error) {
-	pl, ok := pw.dest.(placer)
-	if !ok {
-		pl = &copyPlacer{pw: pw}
-	}
-	tmp, err := pl.tempPath(key)
+// copyPart writes one part's rows with DuckDB's COPY into a temporary
+// local file and returns its path and row count; want is the number of
+// rows the part must hold.
+func (pw *packWriter) copyPart(ctx context.Context, st *store.Store, key string, c store.ParquetCopy, want int64) (string, int64, error) {
+	tmp, err := pw.placer().tempPath(key)
 	if err != nil {
-		return FileEntry{}, err
+		return "", 0, err
 	}
 	c.Path = tmp
 	rows, err := st.CopyParquet(ctx, c)
@@ -107,15 +126,29 @@ func (pw *packWriter) writePart(ctx context.Context, st *store.Store, key string
 	if err != nil {
 		os.Remove(tmp)
 		pw.dest.Abort(key)
-		return FileEntry{}, err
+		return "", 0, err
 	}
-	n, err := pl.place(ctx, key, tmp)
+	return tmp, rows, nil
+}
+
+// placePart puts the written file tmp in place under key.
+func (pw *packWriter) placePart(ctx context.Context, key, tmp string, rows int64) (FileEntry, error) {
+	n, err := pw.placer().place(ctx, key, tmp)
 	if err != nil {
 		os.Remove(tmp)
 		pw.dest.Abort(key)
 		return FileEntry{}, err
 	}
 	return FileEntry{Path: key, Rows: rows, Bytes: n}, nil
+}
+
+// placer returns how parts reach the destination: in place when it takes
+// a local file, else staged and copied (copyPlacer).
+func (pw *packWriter) placer() placer {
+	if pl, ok := pw.dest.(placer); ok {
+		return pl
+	}
+	return &copyPlacer{pw: pw}
 }
 
 // copyPlacer stages parts for a Dest that only takes a stream: the file is
