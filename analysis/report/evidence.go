@@ -13,10 +13,12 @@ import (
 
 // A report reads the ENI facts once — the holdings overlapping its span,
 // the subnets' occupancy over it (with the holder split, also split by
-// holder) and the IP exhaustion events — and derives the ENIs' states,
-// linger and IP-hours from those rows here. Occupancy and its split by
-// holder are the subnet_occupancy and subnet_occupancy_by_holder views',
-// clipped to each window asked for; who holds an ENI is eni_holdings'.
+// holder) and the IP exhaustion events — and derives the ENIs' linger and
+// IP-hours from those rows here. Occupancy and its split by holder are the
+// subnet_occupancy and subnet_occupancy_by_holder views', clipped to each
+// window asked for; who holds an ENI is eni_holdings'; an ENI's state at an
+// instant (running, lingering, ...) is the holding_state macro's, read
+// through eni.At.
 
 // holding is one ENI's holding as the facts reader gives it.
 type holding = facts.Holding
@@ -185,32 +187,6 @@ func (e *evidence) refusedAt(subnet string, from, to time.Time) []time.Time {
 	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
 	return out
 }
-
-// holders lists the ENIs holding IPs in subnet at t, with the state the
-// eni at command gives them: running, lingering, non-glue, unattributed.
-func (e *evidence) holders(subnet string, t time.Time) []eniState {
-	var out []eniState
-	for _, h := range e.holdings {
-		if h.SubnetID != subnet || h.HeldFrom.After(t) || (h.HeldUntil != nil && !t.Before(*h.HeldUntil)) {
-			continue
-		}
-		s := eniState{eni: h.ENIID, run: deref(h.JobRunID)}
-		switch {
-		case h.Holder == facts.HolderGlueRun && (h.RunCompletedAt == nil || t.Before(*h.RunCompletedAt)):
-			s.state = "running"
-		case h.Holder == facts.HolderGlueRun:
-			s.state = "lingering"
-		case h.Holder == facts.HolderNonGlue:
-			s.state = "non-glue"
-		default:
-			s.state = "unattributed"
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-type eniState struct{ eni, run, state string }
 
 // linger collects linger minutes of Glue ENIs deleted in [from, to),
 // optionally in one subnet, and counts those whose run attribution is

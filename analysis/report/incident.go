@@ -266,7 +266,12 @@ func BuildIncident(ctx context.Context, st *store.Store, q IncidentQuery, o Opti
 	}
 
 	if focus != nil {
-		inc.IP = investigateIP(ev, *focus, exh, from, to, o)
+		// Who held the IPs at the failure, in the state eni at gives them.
+		held, err := eni.At(ctx, st, deref(focus.SubnetID), focus.At)
+		if err != nil {
+			return nil, err
+		}
+		inc.IP = investigateIP(ev, *focus, exh, held, from, to, o)
 	}
 	if len(diskFocus) > 0 {
 		d, err := investigateDisk(ctx, st, diskFocus, o)
@@ -376,7 +381,10 @@ func failedRuns(ctx context.Context, st *store.Store, from, to time.Time, o Opti
 	return out, nil
 }
 
-func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, to time.Time, o Options) *IPInvestigation {
+// investigateIP builds the IP investigation of failure f; held is the ENIs
+// holding IPs in its subnet at f.At (eni.At), whose states mark the ENI bars
+// and count the running and finished runs.
+func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, held []eni.Holder, from, to time.Time, o Options) *IPInvestigation {
 	subnet := deref(f.SubnetID)
 	ip := &IPInvestigation{
 		SubnetID: subnet, SubnetName: ev.name(subnet), CIDR: ev.cidr(subnet), UsableIPs: f.UsableIPs, At: f.At.UTC(),
@@ -402,13 +410,13 @@ func investigateIP(ev *evidence, f eni.Exhaustion, all []eni.Exhaustion, from, t
 	}
 	state := map[string]string{}
 	running, finished := map[string]bool{}, map[string]bool{}
-	for _, h := range ev.holders(subnet, f.At) {
-		state[h.eni] = h.state
-		switch h.state {
+	for _, h := range held {
+		state[h.ENIID] = h.State
+		switch h.State {
 		case "running":
-			running[h.run] = true
+			running[deref(h.JobRunID)] = true
 		case "lingering":
-			finished[h.run] = true
+			finished[deref(h.JobRunID)] = true
 		}
 	}
 	ip.RunningRuns, ip.FinishedRuns = len(running), len(finished)

@@ -9,7 +9,7 @@ import (
 
 // TestMigratesAnOlderDatabase: a database written at schema 11 (before the
 // attribution table, the job-connection history, the CloudTrail integrity
-// evidence and the VPC blocks) gains them on Open.
+// evidence, the VPC blocks and the views' macros) gains them on Open.
 func TestMigratesAnOlderDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -19,6 +19,7 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 	}
 	for _, q := range []string{
 		`DROP VIEW eni_lifetimes`, `DROP VIEW eni_holdings`, `DROP VIEW ip_exhaustion_events`, `DROP VIEW subnet_occupancy`,
+		`DROP VIEW subnet_occupancy_by_holder`, `DROP MACRO holding_state`, `DROP MACRO lingering_from`,
 		`DROP TABLE eni_attribution`,
 		`ALTER TABLE glue_job_connections DROP COLUMN job_modified_on`,
 		`DROP TABLE cloudtrail_digests`, `DROP TABLE cloudtrail_digest_log_files`, `DROP TABLE cloudtrail_public_keys`,
@@ -56,5 +57,11 @@ func TestMigratesAnOlderDatabase(t *testing.T) {
 	s.DB().QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'vpc_cidr_blocks'`).Scan(&vpcCols)
 	if vpcCols != 7 {
 		t.Errorf("after reopening: vpc_cidr_blocks has %d columns, want 7", vpcCols)
+	}
+	var macros int
+	s.DB().QueryRow(`SELECT count(*) FROM duckdb_functions() WHERE function_type = 'macro' AND database_name = current_database()
+		AND function_name IN ('holding_state', 'lingering_from')`).Scan(&macros)
+	if macros != 2 {
+		t.Errorf("after reopening: %d of the macros holding_state, lingering_from; want 2", macros)
 	}
 }

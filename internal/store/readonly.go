@@ -172,14 +172,14 @@ func readMeta(ctx context.Context, dbPath string) (map[string]string, error) {
 type viewSQL struct{ name, sql string }
 
 var (
-	tempViewsOnce sync.Once
-	tempViewsSQL  []viewSQL
-	tempViewsErr  error
-	createViewRe  = regexp.MustCompile(`(?im)^CREATE OR REPLACE VIEW `)
+	tempViewsOnce       sync.Once
+	tempViewsSQL        []viewSQL
+	tempViewsErr        error
+	createViewOrMacroRe = regexp.MustCompile(`(?im)^CREATE OR REPLACE (VIEW|MACRO) `)
 )
 
-// tempViews is the views SQL rewritten to create temporary views (which
-// shadow the stored views of the same name for the session).
+// tempViews is the views SQL rewritten to create temporary views and
+// macros (which shadow the stored ones of the same name for the session).
 func tempViews() ([]viewSQL, error) {
 	tempViewsOnce.Do(func() {
 		ms, err := migrations(viewsFS, "views")
@@ -193,7 +193,7 @@ func tempViews() ([]viewSQL, error) {
 				tempViewsErr = err
 				return
 			}
-			tempViewsSQL = append(tempViewsSQL, viewSQL{m.name, createViewRe.ReplaceAllString(string(body), "CREATE OR REPLACE TEMP VIEW ")})
+			tempViewsSQL = append(tempViewsSQL, viewSQL{m.name, createViewOrMacroRe.ReplaceAllString(string(body), "CREATE OR REPLACE TEMP $1 ")})
 		}
 	})
 	return tempViewsSQL, tempViewsErr

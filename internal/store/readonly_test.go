@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// TestReadOnlySessionViews: a read-only session has every view of the
-// views files as a temporary view, so it never needs the stored ones.
+// TestReadOnlySessionViews: a read-only session has every view and macro
+// of the views files as a temporary one, so it never needs the stored ones.
 func TestReadOnlySessionViews(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "g.duckdb")
@@ -37,6 +37,21 @@ func TestReadOnlySessionViews(t *testing.T) {
 	}
 	if stored == 0 || temp != stored || views != stored {
 		t.Errorf("stored views %d, temporary views in a read-only session %d, rewritten statements %d; want all equal and > 0", stored, temp, views)
+	}
+	var storedMacros, tempMacros int
+	const countMacros = `SELECT count(*) FROM duckdb_functions() WHERE function_type = 'macro' AND NOT internal AND database_name `
+	if err := ro.DB().QueryRowContext(ctx, countMacros+`<> 'temp'`).Scan(&storedMacros); err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.DB().QueryRowContext(ctx, countMacros+`= 'temp'`).Scan(&tempMacros); err != nil {
+		t.Fatal(err)
+	}
+	macros := 0
+	for _, v := range mustTempViews(t) {
+		macros += strings.Count(v.sql, "CREATE OR REPLACE TEMP MACRO")
+	}
+	if storedMacros == 0 || tempMacros != storedMacros || macros != storedMacros {
+		t.Errorf("stored macros %d, temporary macros in a read-only session %d, rewritten statements %d; want all equal and > 0", storedMacros, tempMacros, macros)
 	}
 	if _, err := ro.DB().ExecContext(ctx, `DELETE FROM eni_events`); err == nil {
 		t.Error("a DELETE on a read-only store succeeded")

@@ -10,17 +10,20 @@ import (
 	"strings"
 )
 
-// docBlock is what the .sql files say about one table or view.
+// docBlock is what the .sql files say about one table, view or macro.
 type docBlock struct {
 	name    string
 	file    string
 	prose   []string          // the comment lines before CREATE
 	columns map[string]string // column → its inline comment (tables only)
+	macro   bool              // a macro (CREATE MACRO), not a table or view
+	params  string            // a macro's parameter list
 }
 
 var (
 	createTable = regexp.MustCompile(`(?i)^CREATE TABLE (\w+)`)
 	createView  = regexp.MustCompile(`(?i)^CREATE OR REPLACE VIEW (\w+)`)
+	createMacro = regexp.MustCompile(`(?i)^CREATE OR REPLACE MACRO (\w+)\s*\(([^)]*)\)`)
 	addColumn   = regexp.MustCompile(`(?i)^ALTER TABLE (\w+) ADD COLUMN (\w+) [^;]*;\s*(?:--\s*(.*))?$`)
 	columnLine  = regexp.MustCompile(`^\s+(\w+)\s+[A-Z][A-Z0-9_()\[\], ]*?(?:NOT NULL)?\s*,?\s*(?:--\s*(.*))?$`)
 )
@@ -48,6 +51,10 @@ func parseDocs(fsys fs.FS, dir string) ([]docBlock, error) {
 			switch {
 			case strings.HasPrefix(trimmed, "--") && cur == nil:
 				prose = append(prose, strings.TrimSpace(strings.TrimPrefix(trimmed, "--")))
+			case createMacro.MatchString(trimmed):
+				mt := createMacro.FindStringSubmatch(trimmed)
+				out = append(out, docBlock{name: mt[1], file: path.Join(dir, m.name), prose: prose, macro: true, params: mt[2]})
+				prose = nil
 			case createTable.MatchString(trimmed) || createView.MatchString(trimmed):
 				mt := createTable.FindStringSubmatch(trimmed)
 				isTable := mt != nil
@@ -89,9 +96,17 @@ func SchemaMarkdown(ctx context.Context, s *Store) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	views, err := parseDocs(viewsFS, "views")
+	blocks, err := parseDocs(viewsFS, "views")
 	if err != nil {
 		return "", err
+	}
+	var views, macros []docBlock
+	for _, d := range blocks {
+		if d.macro {
+			macros = append(macros, d)
+		} else {
+			views = append(views, d)
+		}
 	}
 	var b strings.Builder
 	b.WriteString("# gluelens database schema\n\n")
@@ -138,6 +153,15 @@ func SchemaMarkdown(ctx context.Context, s *Store) (string, error) {
 	}
 	if err := section("Views", views, false); err != nil {
 		return "", err
+	}
+	b.WriteString("## Macros\n\n")
+	b.WriteString("Rules several views share, each defined once as a DuckDB macro; call them in your own SQL too.\n\n")
+	for _, d := range macros {
+		fmt.Fprintf(&b, "### %s\n\n`%s(%s)`\n\n", d.name, d.name, d.params)
+		for _, p := range d.prose {
+			b.WriteString(strings.TrimSpace(strings.TrimPrefix(p, d.name+":")) + "\n")
+		}
+		fmt.Fprintf(&b, "\nDefined in `internal/store/%s`.\n\n", d.file)
 	}
 	return b.String(), nil
 }

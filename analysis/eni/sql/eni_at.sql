@@ -1,18 +1,15 @@
--- eni_at: every ENI holding IPs in subnet $1 at instant $2, with its run and state:
--- running (its run had not completed), lingering (its run had completed), non-glue, unattributed;
--- and, where subnet_occupancy counts IPs no ENI in the evidence explains (after a refused create),
--- one row '(unaccounted for by the evidence)' with state unaccounted holding them.
+-- eni_at: every ENI holding IPs in subnet $1 at instant $2, with its run, its state at $2 as the
+-- holding_state macro says (running, lingering, non-glue, unattributed) and, when lingering, the
+-- minutes since its run completed; and, where subnet_occupancy counts IPs no ENI in the evidence
+-- explains (after a refused create), one row '(unaccounted for by the evidence)' with state
+-- unaccounted holding them.
 -- Reads: eni_holdings, subnet_occupancy.
 SELECT eni_id, ip_count, requester, held_from, held_until AS deleted_at, job_run_id, job_name,
        run_started_at, run_completed_at,
-       CASE
-           WHEN holder = 'glue_run' AND (run_completed_at IS NULL OR $2::TIMESTAMP < run_completed_at) THEN 'running'
-           WHEN holder = 'glue_run' THEN 'lingering'
-           WHEN holder = 'non_glue' THEN 'non-glue'
-           ELSE 'unattributed'
-       END AS state,
-       CASE WHEN job_run_id IS NOT NULL AND run_completed_at <= $2::TIMESTAMP
-            THEN date_diff('millisecond', run_completed_at, $2::TIMESTAMP) / 60000.0 END AS minutes_since_run_end,
+       holding_state(holder, run_completed_at, $2::TIMESTAMP) AS state,
+       CASE WHEN holding_state(holder, run_completed_at, $2::TIMESTAMP) = 'lingering'
+            THEN date_diff('millisecond', run_completed_at, $2::TIMESTAMP) / 60000.0
+       END AS minutes_since_run_end,
        attribution_confidence,
        description
 FROM eni_holdings

@@ -2,10 +2,10 @@
 -- IPs (source 'cloudtrail'), and every Glue run whose error says the subnet ran out of IPs but that
 -- has no attributed failed create (source 'glue_run', at = its CompletedOn, else StartedOn; its
 -- subnet that of its own ENIs, else its job's current one). For each: the IPs in use in the subnet
--- at that instant and who held them —
+-- at that instant and who held them (each ENI's state at `at` as the holding_state macro says) —
 --   held_by_running_runs  : Glue ENIs whose run had not completed yet (the failed run's own ENIs
 --                           count as running at its own failure, whatever the clocks say),
---   held_by_finished_runs : Glue ENIs whose run had completed (the linger),
+--   held_by_finished_runs : Glue ENIs whose run had completed (lingering),
 --   held_by_non_glue      : ENIs created by another requester (Lambda, EFS, ...),
 --   unattributed          : ENIs with no known requester or Glue ENIs matched to no run,
 --   unaccounted           : at a refused create, the IPs no ENI in the evidence explains: a refusal
@@ -55,18 +55,21 @@ held AS (
      AND h.held_from <= f."at"
      AND (h.held_until IS NULL OR f."at" < h.held_until)
 ),
+held_state AS (
+    SELECT *, holding_state(holder, run_completed_at, "at") AS state FROM held
+),
 split AS (
     SELECT "at", source, event_id, failed_run,
            sum(ip_count) AS in_use,
-           sum(ip_count) FILTER (WHERE holder = 'glue_run' AND (run_completed_at IS NULL OR "at" < run_completed_at)) AS running,
-           sum(ip_count) FILTER (WHERE holder = 'glue_run' AND run_completed_at <= "at") AS finished,
-           sum(ip_count) FILTER (WHERE holder = 'non_glue') AS non_glue,
-           sum(ip_count) FILTER (WHERE holder = 'unattributed') AS unattributed,
-           min(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE holder = 'glue_run' AND run_completed_at <= "at") / 60000.0 AS fin_min,
-           max(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE holder = 'glue_run' AND run_completed_at <= "at") / 60000.0 AS fin_max,
+           sum(ip_count) FILTER (WHERE state = 'running') AS running,
+           sum(ip_count) FILTER (WHERE state = 'lingering') AS finished,
+           sum(ip_count) FILTER (WHERE state = 'non-glue') AS non_glue,
+           sum(ip_count) FILTER (WHERE state = 'unattributed') AS unattributed,
+           min(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE state = 'lingering') / 60000.0 AS fin_min,
+           max(date_diff('millisecond', run_completed_at, "at")) FILTER (WHERE state = 'lingering') / 60000.0 AS fin_max,
            sum(ip_count) FILTER (WHERE attribution_confidence = 'ambiguous'
                                     OR abs(date_diff('second', run_completed_at, "at")) <= 60) AS ambiguous
-    FROM held
+    FROM held_state
     GROUP BY "at", source, event_id, failed_run
 )
 SELECT f."at", f.subnet_id, f.source, f.event_id, f.job_run_id, r.job_name, f.error_code, f.error_message,
