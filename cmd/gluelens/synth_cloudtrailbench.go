@@ -63,8 +63,6 @@ func runSynthBench(ctx context.Context, f *Factory, opts *SynthBenchOptions) err
 		return err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(f.out, "wrote %d files to %s in %s: %s decompressed, %s gzip (%.1fx), %d records (%d ENI)\n",
-		st.Files, opts.out, el.Round(time.Millisecond), words.Bytes(st.RawBytes), words.Bytes(st.GzipBytes),
-		float64(st.RawBytes)/float64(max(st.GzipBytes, 1)), st.Records, st.ENIRecords)
+	fmt.Fprintln(f.out, words.SynthBench(st, opts.out, el))
 	return nil
 }

@@ -99,9 +99,7 @@ func runSynthDiskFull(ctx context.Context, f *Factory, opts *SynthDiskFullOption
 	if err != nil {
 		return err
 	}
-	t := res.Truth
-	fmt.Fprintf(f.out, "wrote %s and %s, truth in %s: executor %s filled its %s disk %.2f min after the start; recommended shuffle partitions %d\n",
-		res.EventLog, res.GlueRuns, truth, t.FailingExecutor, t.WorkerType, t.MinutesAfterStart, t.RecommendedPartitions)
+	fmt.Fprintln(f.out, words.SynthDiskFull(res, truth))
 	return nil
 }
 
@@ -110,6 +108,6 @@ func runSynthSparkBench(ctx context.Context, f *Factory, opts *SynthSparkBenchOp
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.out, "wrote %s: %d tasks, %d events, %s\n", res.Path, res.Tasks, res.Events, words.Bytes(res.Bytes))
+	fmt.Fprintln(f.out, words.SynthSparkBench(res))
 	return nil
 }

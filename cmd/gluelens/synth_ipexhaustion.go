@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gluelens/gluelens/internal/synth"
+	"github.com/gluelens/gluelens/reports/words"
 )
 
 // SynthIPOptions are the options of a synth command.
@@ -163,12 +164,8 @@ func writeSynthOutput(f *Factory, out *synth.Output, dir, truthPath string) erro
 	if err := out.WriteTruth(truthPath); err != nil {
 		return err
 	}
-	t := out.Truth
-	fmt.Fprintf(f.out, "wrote %d files to %s: %d runs (%d failed for lack of IPs), %d failed ENI creates, %d CloudTrail files (%d records, %.2f %% ENI calls), %d digests; truth in %s\n",
-		len(out.Files), dir, t.Counts.Runs, len(t.FailedRuns), len(t.FailedCreates), t.Counts.CloudTrailFiles, t.Counts.CloudTrailRecords,
-		100*t.Counts.ENIShare, t.Counts.DigestFiles, truthPath)
-	if it := t.Integrity; it != nil && len(it.Damage) > 0 {
-		fmt.Fprintf(f.out, "damaged the trail %d times: %d problems for verify to find (truth: integrity.problems)\n", len(it.Damage), len(it.Problems))
+	for _, line := range words.SynthScenario(out, dir, truthPath) {
+		fmt.Fprintln(f.out, line)
 	}
 	return nil
 }

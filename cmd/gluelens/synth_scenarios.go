@@ -106,9 +106,8 @@ func writeScenario(f *Factory, s synth.Scenario, seed uint64, dir, truthPath str
 	if err := writeSynthOutput(f, out, dir, truthPath); err != nil {
 		return err
 	}
-	t := out.Truth
-	if g := t.LaunchGate; g != nil {
-		fmt.Fprintf(f.out, "launch gate (%d categories): %d runs delayed\n", len(g.Thresholds), g.DelayedRuns)
+	if line := words.SynthGate(out.Truth.LaunchGate); line != "" {
+		fmt.Fprintln(f.out, line)
 	}
 	return nil
 }
@@ -135,9 +134,7 @@ func runSynthAfterFix(_ context.Context, f *Factory, opts *SynthScenarioOptions)
 	if err != nil {
 		return err
 	}
-	t := res.Truth
-	fmt.Fprintf(f.out, "wrote the fixed disk-full job %s (%s, %d shuffle partitions, peak executor disk %s) and its Glue run to %s\n",
-		t.AppID, t.Outcome, t.ShufflePartitions, words.Bytes(t.PeakDiskBytes), dir)
+	fmt.Fprintln(f.out, words.SynthSparkRun(res.Truth, dir, true))
 	return nil
 }
 
@@ -157,6 +154,6 @@ func runSynthWeek(_ context.Context, f *Factory, opts *SynthScenarioOptions) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.out, "wrote the disk-full Spark application %s and its Glue run to %s\n", res.Truth.AppID, dir)
+	fmt.Fprintln(f.out, words.SynthSparkRun(res.Truth, dir, false))
 	return nil
 }
