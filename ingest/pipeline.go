@@ -502,6 +502,10 @@ type objectSink struct {
 	// in table utf8Table.
 	utf8Fixed int
 	utf8Table string
+	// checkParquet gives a Parquet file its checking read without the
+	// loader (store.Loader.CheckParquet); nil: AppendParquet's writer
+	// checks it.
+	checkParquet func(store.ParquetFile) (int64, error)
 }
 
 // DecodedSHA256 implements DecodedHashSink.
@@ -548,6 +552,15 @@ func (s *objectSink) AppendColumns(c *store.Columns) error {
 // AppendParquet implements ParquetSink: the object streams at once (the
 // file is read into the loader while the decoder still holds it).
 func (s *objectSink) AppendParquet(f store.ParquetFile) error {
+	if !f.Checked && s.checkParquet != nil {
+		// Read before asking for the loader, which another object may
+		// hold meanwhile.
+		n, err := s.checkParquet(f)
+		if err != nil {
+			return err
+		}
+		f.Checked, f.Rows = true, n
+	}
 	if s.w == nil {
 		s.full <- struct{}{}
 		lent := <-s.lend
@@ -757,6 +770,7 @@ type decoded struct {
 // input problems are recorded against the object.
 func processObject(ctx context.Context, src Source, o Object, opt Options, c *committer) error {
 	sink := newObjectSink(&opt)
+	sink.checkParquet = func(f store.ParquetFile) (int64, error) { return c.loader.CheckParquet(ctx, f) }
 	hr := newHashingReader()
 	done := make(chan decoded, 1)
 	go func() {

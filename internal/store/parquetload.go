@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -18,22 +19,24 @@ type ParquetFile struct {
 	// UTC-adjusted timestamps, which DuckDB reads as TIMESTAMP WITH TIME
 	// ZONE: they load as their UTC time.
 	UTC []bool
+	// Checked says the file has had its checking read (Loader.CheckParquet)
+	// and Rows is what that read counted; AppendParquet then does not read
+	// it a second time before staging it.
+	Checked bool
+	Rows    int64
 }
 
-// AppendParquet checks a Parquet file with one full read on a connection
-// of its own, then stages its rows in one INSERT … SELECT FROM
-// read_parquet(…) on the loader's connection, each column cast to its
-// table column's type (a value that does not fit fails the object). A
-// NULL in a NOT NULL column loads as its zero value, as a row struct would
-// hold it. It returns the number of rows staged.
-func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
+// parquetSelect is the SELECT list that reads p's columns as its table's
+// columns, each cast to the column's type, a NULL in a NOT NULL column as
+// its zero value.
+func parquetSelect(p ParquetFile) (string, error) {
 	spec, ok := tableSpec(p.Table)
 	if !ok {
-		return 0, fmt.Errorf("table %q is not registered for loading", p.Table)
+		return "", fmt.Errorf("table %q is not registered for loading", p.Table)
 	}
 	fields := FieldsOf(spec.Row)
 	if len(p.From) != len(fields) || len(p.UTC) != len(fields) {
-		return 0, fmt.Errorf("loading %s from parquet: %d file columns for %d table columns", p.Table, len(p.From), len(fields))
+		return "", fmt.Errorf("loading %s from parquet: %d file columns for %d table columns", p.Table, len(p.From), len(fields))
 	}
 	sel := make([]string, len(fields))
 	for i, f := range fields {
@@ -53,24 +56,54 @@ func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
 		}
 		sel[i] = e
 	}
+	return strings.Join(sel, ", "), nil
+}
+
+// CheckParquet reads the whole of p once, every column as it will load,
+// on a connection of its own and outside any transaction of the loader:
+// a damaged page or a value that does not fit fails here, failing this
+// object alone, where the same error inside the loader's INSERT would
+// abort the transaction and with it the run. It needs no hold on the
+// loader, so a file is checked while the loader stores the one before.
+// It returns the rows read.
+func (l *Loader) CheckParquet(ctx context.Context, p ParquetFile) (int64, error) {
+	sel, err := parquetSelect(p)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	check := fmt.Sprintf("SELECT count(hash(%s)) FROM read_parquet(%s)", sel, quoteLiteral(p.Path))
+	if err := l.s.db.QueryRowContext(ctx, check).Scan(&n); err != nil {
+		return 0, fmt.Errorf("reading parquet: %w", err)
+	}
+	return n, nil
+}
+
+// AppendParquet stages a Parquet file's rows in one INSERT … SELECT FROM
+// read_parquet(…) on the loader's connection (parquetSelect's columns; a
+// value that does not fit fails the object), after its checking read
+// (CheckParquet) unless p.Checked says it had one. It returns the number
+// of rows staged.
+func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
+	sel, err := parquetSelect(p)
+	if err != nil {
+		return 0, err
+	}
 	if d := w.direct[p.Table]; d != nil && d.on && !d.stopped {
 		d.stopped = true // as in Append: these rows are staged and merged
 	}
-	// Read the whole file once outside the loader's transaction first: a
-	// damaged page or a value that does not fit fails there, failing this
-	// object alone, where the same error inside the INSERT would abort the
-	// transaction and with it the run.
-	var checked int64
-	check := fmt.Sprintf("SELECT count(hash(%s)) FROM read_parquet(%s)", strings.Join(sel, ", "), quoteLiteral(p.Path))
-	if err := w.l.s.db.QueryRowContext(w.ctx, check).Scan(&checked); err != nil {
-		return 0, fmt.Errorf("reading parquet: %w", err)
+	checked := p.Rows
+	if !p.Checked {
+		if checked, err = w.l.CheckParquet(w.ctx, p); err != nil {
+			return 0, err
+		}
 	}
 	stage := stageName(p.Table)
 	if err := w.flushAppender(stage); err != nil {
 		return 0, err
 	}
 	q := fmt.Sprintf("INSERT INTO temp.main.%s SELECT %s, %d::BIGINT FROM read_parquet(%s)",
-		stage, strings.Join(sel, ", "), w.seq, quoteLiteral(p.Path))
+		stage, sel, w.seq, quoteLiteral(p.Path))
 	res, err := w.l.conn.ExecContext(w.ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("reading parquet: %w", err)
