@@ -503,8 +503,7 @@ type objectSink struct {
 	utf8Fixed int
 	utf8Table string
 	// checkParquet gives a Parquet file its checking read without the
-	// loader (store.Loader.CheckParquet); nil: AppendParquet's writer
-	// checks it.
+	// loader (store.Loader.CheckParquet).
 	checkParquet func(store.ParquetFile) (int64, error)
 }
 
@@ -552,14 +551,11 @@ func (s *objectSink) AppendColumns(c *store.Columns) error {
 // AppendParquet implements ParquetSink: the object streams at once (the
 // file is read into the loader while the decoder still holds it).
 func (s *objectSink) AppendParquet(f store.ParquetFile) error {
-	if !f.Checked && s.checkParquet != nil {
-		// Read before asking for the loader, which another object may
-		// hold meanwhile.
-		n, err := s.checkParquet(f)
-		if err != nil {
-			return err
-		}
-		f.Checked, f.Rows = true, n
+	// The checking read comes before asking for the loader, which another
+	// object may hold meanwhile.
+	var err error
+	if f.Rows, err = s.checkParquet(f); err != nil {
+		return err
 	}
 	if s.w == nil {
 		s.full <- struct{}{}

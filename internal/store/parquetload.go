@@ -19,11 +19,9 @@ type ParquetFile struct {
 	// UTC-adjusted timestamps, which DuckDB reads as TIMESTAMP WITH TIME
 	// ZONE: they load as their UTC time.
 	UTC []bool
-	// Checked says the file has had its checking read (Loader.CheckParquet)
-	// and Rows is what that read counted; AppendParquet then does not read
-	// it a second time before staging it.
-	Checked bool
-	Rows    int64
+	// Rows is what the file's checking read (Loader.CheckParquet) counted:
+	// the file is staged only when its INSERT reads as many.
+	Rows int64
 }
 
 // parquetSelect is the SELECT list that reads p's columns as its table's
@@ -81,8 +79,8 @@ func (l *Loader) CheckParquet(ctx context.Context, p ParquetFile) (int64, error)
 
 // AppendParquet stages a Parquet file's rows in one INSERT … SELECT FROM
 // read_parquet(…) on the loader's connection (parquetSelect's columns; a
-// value that does not fit fails the object), after its checking read
-// (CheckParquet) unless p.Checked says it had one. It returns the number
+// value that does not fit fails the object). The file must have had its
+// checking read (CheckParquet, counted in p.Rows). It returns the number
 // of rows staged.
 func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
 	sel, err := parquetSelect(p)
@@ -91,12 +89,6 @@ func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
 	}
 	if d := w.direct[p.Table]; d != nil && d.on && !d.stopped {
 		d.stopped = true // as in Append: these rows are staged and merged
-	}
-	checked := p.Rows
-	if !p.Checked {
-		if checked, err = w.l.CheckParquet(w.ctx, p); err != nil {
-			return 0, err
-		}
 	}
 	stage := stageName(p.Table)
 	if err := w.flushAppender(stage); err != nil {
@@ -112,8 +104,8 @@ func (w *ObjectWriter) AppendParquet(p ParquetFile) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reading parquet: %w", err)
 	}
-	if n != checked {
-		return n, fmt.Errorf("reading parquet: %d rows read, %d a moment before (the file changed?)", n, checked)
+	if n != p.Rows {
+		return n, fmt.Errorf("reading parquet: %d rows read, %d a moment before (the file changed?)", n, p.Rows)
 	}
 	w.l.touched[p.Table] = true
 	w.staged[p.Table] += n

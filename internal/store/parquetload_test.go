@@ -8,7 +8,7 @@ import (
 )
 
 // A Parquet file checked before the loader is taken (CheckParquet) stages
-// without a second read and keeps the count the check read; a count that
+// without a second read against the count the check read; a count that
 // no longer matches the file fails the object as a changed file, and a
 // damaged file fails the check naming the problem, before any transaction.
 func TestAppendParquetAfterCheck(t *testing.T) {
@@ -46,7 +46,7 @@ func TestAppendParquetAfterCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			checked := pf
-			checked.Checked, checked.Rows = true, tc.rows
+			checked.Rows = tc.rows
 			got, err := w.AppendParquet(checked)
 			if tc.wantErr == "" {
 				if err != nil || got != 5 {
