@@ -58,8 +58,10 @@ type Sink interface {
 }
 
 // ParquetSink is a Sink that loads a whole local Parquet file with
-// DuckDB's own reader (store.ObjectWriter.AppendParquet). The file must
-// stay in place until AppendParquet returns; the rows count as kept.
+// DuckDB's own reader (store.ObjectWriter.AppendParquet); the rows count
+// as kept. The sink owns the file from the call on: it calls f.Release,
+// if set, once it no longer needs it, which may be after the decoder has
+// returned; until then the file stays in place.
 type ParquetSink interface {
 	Sink
 	AppendParquet(f store.ParquetFile) error

@@ -504,7 +504,7 @@ type objectSink struct {
 	utf8Table string
 	// checkParquet gives a Parquet file its checking read without the
 	// loader (store.Loader.CheckParquet).
-	checkParquet func(store.ParquetFile) (int64, error)
+	checkParquet func(*store.ParquetFile) error
 }
 
 // DecodedSHA256 implements DecodedHashSink.
@@ -548,33 +548,42 @@ func (s *objectSink) AppendColumns(c *store.Columns) error {
 	return s.w.AppendColumns(c)
 }
 
-// AppendParquet implements ParquetSink: the object streams at once (the
-// file is read into the loader while the decoder still holds it).
+// AppendParquet implements ParquetSink: the object streams at once, and
+// the loader takes the file.
 func (s *objectSink) AppendParquet(f store.ParquetFile) error {
 	// The checking read comes before asking for the loader, which another
 	// object may hold meanwhile.
-	var err error
-	if f.Rows, err = s.checkParquet(f); err != nil {
+	if err := s.checkParquet(&f); err != nil {
+		release(f)
 		return err
 	}
 	if s.w == nil {
 		s.full <- struct{}{}
 		lent := <-s.lend
 		if lent.err != nil {
+			release(f)
 			return lent.err
 		}
 		if err := s.writeTo(lent.w); err != nil {
+			release(f)
 			return err
 		}
 	}
-	// Rows queued for the writer go in first; the file is read on this
-	// goroutine.
+	// Rows queued for the writer go in first.
 	if err := s.drain(); err != nil {
+		release(f)
 		return err
 	}
 	n, err := s.w.AppendParquet(f)
 	s.kept += n
 	return err
+}
+
+// release gives up a Parquet file the loader did not take.
+func release(f store.ParquetFile) {
+	if f.Release != nil {
+		f.Release()
+	}
 }
 
 // lentWriter is the stream writer processObject lends a full sink, or the
@@ -766,7 +775,7 @@ type decoded struct {
 // input problems are recorded against the object.
 func processObject(ctx context.Context, src Source, o Object, opt Options, c *committer) error {
 	sink := newObjectSink(&opt)
-	sink.checkParquet = func(f store.ParquetFile) (int64, error) { return c.loader.CheckParquet(ctx, f) }
+	sink.checkParquet = func(f *store.ParquetFile) error { return c.loader.CheckParquet(ctx, f) }
 	hr := newHashingReader()
 	done := make(chan decoded, 1)
 	go func() {

@@ -169,7 +169,12 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	handed := false // to the sink, which removes the file when done with it
+	defer func() {
+		if !handed {
+			cleanup()
+		}
+	}()
 	// parquet-go may panic on a corrupt file instead of returning an
 	// error; turn that into an error naming the object's problem.
 	defer func() {
@@ -222,9 +227,14 @@ func (d *Decoder) Decode(ctx context.Context, in *ingest.Input, out ingest.Sink)
 			if err != nil {
 				return err
 			}
-			defer done()
 			pf.Path = p
-			if err := ps.AppendParquet(pf); err != nil {
+			pf.Release = func() { done(); cleanup() }
+			handed = true
+			err = ps.AppendParquet(pf)
+			if spilled, ok := ra.(*os.File); ok {
+				spilled.Close() // DuckDB opens the file by its path: no descriptor waits with it for the Flush
+			}
+			if err != nil {
 				return fmt.Errorf("loading %s: %w", l.Table, err)
 			}
 			return ctx.Err()

@@ -172,7 +172,7 @@ func duckFile(f *parquet.File, l *layout) (store.ParquetFile, bool, error) {
 	if err != nil {
 		return store.ParquetFile{}, false, err
 	}
-	pf := store.ParquetFile{Table: l.Table, From: make([]string, len(sources)), UTC: make([]bool, len(sources))}
+	pf := store.ParquetFile{Table: l.Table, From: make([]string, len(sources)), UTC: make([]bool, len(sources)), Layout: f.Schema().String()}
 	for i, s := range sources {
 		switch s.conv {
 		case convAbsent:

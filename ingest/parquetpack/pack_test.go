@@ -49,7 +49,12 @@ func TestRoundTrip(t *testing.T) {
 	m := exportTo(t, a, pack, parquetpack.Options{RowGroupRows: 50, FileRows: 120})
 	for _, buffer := range []int{0, 10} {
 		t.Run(fmt.Sprintf("buffer=%d", buffer), func(t *testing.T) {
-			roundTrip(t, a, pack, m, ingest.Options{Decoders: []ingest.Decoder{&parquetpack.Decoder{}}, Workers: 2, BufferRows: buffer})
+			spill := t.TempDir()
+			roundTrip(t, a, pack, m, ingest.Options{Decoders: []ingest.Decoder{&parquetpack.Decoder{TempDir: spill}}, Workers: 2, BufferRows: buffer})
+			// The loader released every file it took, after its Flush.
+			if left, _ := os.ReadDir(spill); len(left) != 0 {
+				t.Errorf("%d spilled file(s) left behind, the first %s", len(left), left[0].Name())
+			}
 		})
 	}
 }
@@ -138,6 +143,23 @@ func roundTrip(t *testing.T, a *store.Store, pack string, m *parquetpack.Manifes
 	again := ingestPathsWith(t, b, opt, pack)
 	if again.Unchanged != again.Objects {
 		t.Errorf("second ingest of the pack: %d of %d objects unchanged", again.Unchanged, again.Objects)
+	}
+	// Reading it again (--force) finds every key stored: its rows are
+	// merged, not added, and each object keeps the rows it loaded first.
+	before := map[string][]string{}
+	for _, name := range names {
+		before[name] = dump(t, b.DB(), name)
+	}
+	forced := opt
+	forced.Force = true
+	third := ingestPathsWith(t, b, forced, pack)
+	if !third.OK() || third.Kept != sum.Kept || third.Duplicate != sum.Duplicate {
+		t.Errorf("forced ingest of the pack: kept %d, duplicate %d; the first kept %d, duplicate %d", third.Kept, third.Duplicate, sum.Kept, sum.Duplicate)
+	}
+	for _, name := range names {
+		if got := dump(t, b.DB(), name); !slices.Equal(got, before[name]) {
+			t.Errorf("%s changed in the forced ingest: %d rows, were %d", name, len(got), len(before[name]))
+		}
 	}
 }
 

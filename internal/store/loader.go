@@ -88,6 +88,7 @@ type Loader struct {
 	seq       int64
 	pending   []*pendingObject
 	touched   map[string]bool
+	waiting   map[string][]*waitingFile // Parquet files whose rows go in at the Flush, by table
 	hashes    map[string]string // content_sha256 → URI of loaded objects
 	derived   bool              // evidence behind eni_attribution changed
 	now       func() time.Time
@@ -110,6 +111,7 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 		return nil, fmt.Errorf("opening loader connection: %w", err)
 	}
 	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
+		waiting: map[string][]*waitingFile{},
 		hashes: map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
 	if err := registerRowsFunction(conn); err != nil {
 		conn.Close()
@@ -251,6 +253,9 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 			l.derived = true
 		}
 		spec, _ := tableSpec(t)
+		if err := l.loadWaiting(ctx, spec); err != nil {
+			return nil, fmt.Errorf("loading %s: %w", t, err)
+		}
 		kept, err := l.merge(ctx, spec)
 		if err != nil {
 			return nil, fmt.Errorf("merging %s: %w", t, err)
@@ -318,6 +323,7 @@ func (l *Loader) flush(ctx context.Context) ([]ManifestEntry, error) {
 	l.inTx = false
 	l.pending = nil
 	l.touched = map[string]bool{}
+	l.releaseWaiting()
 	for _, e := range out {
 		if e.Status == StatusOK && e.SHA256 != "" {
 			l.hashes[e.SHA256] = e.URI
@@ -445,6 +451,7 @@ func (l *Loader) Rollback(ctx context.Context) error {
 	for _, a := range l.appenders {
 		_ = a.Clear()
 	}
+	l.releaseWaiting()
 	if !l.inTx {
 		return nil
 	}
@@ -655,14 +662,7 @@ func (w *ObjectWriter) AppendColumns(c *Columns) error {
 
 // flushAppender hands DuckDB the rows appended to table one by one, so
 // that rows inserted next come after them.
-func (w *ObjectWriter) flushAppender(table string) error {
-	if a := w.l.appenders[table]; a != nil {
-		if err := a.Flush(); err != nil {
-			return fmt.Errorf("flushing rows of %s: %w", table, err)
-		}
-	}
-	return nil
-}
+func (w *ObjectWriter) flushAppender(table string) error { return w.l.flushAppender(table) }
 
 // directFor decides, at a table's first row in a streamed object, whether
 // its rows go to the table directly.
@@ -842,6 +842,7 @@ func (w *ObjectWriter) Commit(e ManifestEntry, issues []Issue) error {
 			if err := w.dropDirect(); err != nil {
 				return err
 			}
+			w.dropWaiting()
 			e.Status = StatusDuplicate
 			e.Error = "same content as " + other
 			// Every record it holds is one of the other's: a duplicate,
@@ -886,6 +887,7 @@ func (w *ObjectWriter) Abort(e ManifestEntry, cause error, issues []Issue) error
 	if err := w.dropDirect(); err != nil {
 		return err
 	}
+	w.dropWaiting()
 	if e.Status != StatusIgnored {
 		e.Status = StatusFailed
 	}
