@@ -89,8 +89,8 @@ type Loader struct {
 	pending   []*pendingObject
 	touched   map[string]bool
 	waiting   map[string][]*waitingFile // Parquet files whose rows go in at the Flush, by table
-	hashes    map[string]string // content_sha256 → URI of loaded objects
-	derived   bool              // evidence behind eni_attribution changed
+	hashes    map[string]string         // content_sha256 → URI of loaded objects
+	derived   bool                      // evidence behind eni_attribution changed
 	now       func() time.Time
 	threads   int64 // DuckDB's thread count before the loader set it to 1
 	rowGroups int64 // DuckDB's write_buffer_row_group_count before the loader set it to 1
@@ -112,7 +112,7 @@ func (s *Store) NewLoader(ctx context.Context) (*Loader, error) {
 	}
 	l := &Loader{s: s, conn: conn, appenders: map[string]*duckdb.Appender{}, touched: map[string]bool{},
 		waiting: map[string][]*waitingFile{},
-		hashes: map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
+		hashes:  map[string]string{}, now: func() time.Time { return time.Now().UTC() }}
 	if err := registerRowsFunction(conn); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("registering %s: %w", rowsFunction, err)
