@@ -284,6 +284,7 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 			os.RemoveAll(pw.tmp)
 		}
 	}()
+	var plans []*tablePlan
 	for _, l := range layouts {
 		if len(want) > 0 && !want[l.Table] {
 			continue
@@ -306,11 +307,17 @@ func Export(ctx context.Context, st *store.Store, dest Dest, opt Options) (*Mani
 			}
 			spec.Where, spec.Args = l.Window, []any{to.UTC(), from.UTC()}
 		}
-		entry, err := exportTable(ctx, st, l, spec, pw)
+		p, err := planTable(ctx, st, l, spec, opt)
 		if err != nil {
 			return nil, fmt.Errorf("exporting %s to %s: %w", l.Table, dest, err)
 		}
-		m.Tables = append(m.Tables, entry)
+		plans = append(plans, p)
+	}
+	if err := writeFiles(ctx, st, plans, pw); err != nil {
+		return nil, err
+	}
+	for _, p := range plans {
+		m.Tables = append(m.Tables, p.entry)
 	}
 	var body bytes.Buffer
 	enc := json.NewEncoder(&body)

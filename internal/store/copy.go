@@ -19,6 +19,9 @@ type ParquetCopy struct {
 	RowGroupRows int64
 	// Metadata is written as the file's key-value metadata, in this order.
 	Metadata [][2]string
+	// ZSTDLevel is the ZSTD compression level (1–22); 0 means DuckDB's
+	// default (3).
+	ZSTDLevel int
 }
 
 // CopyParquet writes the rows c.Spec selects to c.Path as ZSTD-compressed
@@ -32,6 +35,9 @@ func (s *Store) CopyParquet(ctx context.Context, c ParquetCopy) (int64, error) {
 		return 0, err
 	}
 	opts := []string{"FORMAT PARQUET", "COMPRESSION ZSTD"}
+	if c.ZSTDLevel != 0 {
+		opts = append(opts, fmt.Sprintf("COMPRESSION_LEVEL %d", c.ZSTDLevel))
+	}
 	if c.RowGroupRows > 0 {
 		opts = append(opts, fmt.Sprintf("ROW_GROUP_SIZE %d", c.RowGroupRows))
 	}

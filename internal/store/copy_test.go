@@ -196,4 +196,17 @@ func TestCopyParquetTypes(t *testing.T) {
 	if _, err := st.CopyParquet(ctx, ParquetCopy{Spec: ReadSpec{Table: "types_test", Columns: []string{"big"}, As: []string{"INTEGER; DROP TABLE x"}}, Path: path}); err == nil {
 		t.Error("a type outside the list was accepted")
 	}
+	// The ZSTD level reaches DuckDB's writer: one it does not take fails.
+	for _, tc := range []struct {
+		level int
+		ok    bool
+	}{{0, true}, {2, true}, {23, false}} {
+		n, err := st.CopyParquet(ctx, ParquetCopy{Spec: ReadSpec{Table: "types_test", Columns: []string{"small"}}, Path: path, ZSTDLevel: tc.level})
+		if tc.ok && (err != nil || n != 4) {
+			t.Errorf("ZSTD level %d: %d rows, %v", tc.level, n, err)
+		}
+		if !tc.ok && err == nil {
+			t.Errorf("ZSTD level %d was accepted", tc.level)
+		}
+	}
 }
